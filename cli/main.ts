@@ -1,0 +1,36 @@
+import { Command, CommanderError } from "commander";
+import { InputError, InputErrors, UsageError } from "../core/errors";
+import { registerBindings } from "./commands/bindings";
+
+/** Exit codes used by every command. */
+export const EXIT = { ok: 0, rejected: 1, badInput: 2 } as const;
+
+/** Builds the program; each command module adds itself and sets `process.exitCode` through its action's return. */
+export function buildProgram(): Command {
+  const program = new Command("oxmig")
+    .description("Exchange → Open-Xchange migration stack: bindings, gate, lock, review, rehearsal")
+    .showHelpAfterError()
+    .exitOverride();
+  registerBindings(program);
+  // further commands register here
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; only this function turns errors into codes. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    if (err instanceof InputError || err instanceof InputErrors || err instanceof UsageError) {
+      process.stderr.write(`oxmig: ${err.message}\n`);
+      return EXIT.badInput;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,152 @@
+import { toAddress } from "./address";
+import { InputError } from "./errors";
+import { DEFAULT_MAIL_ROOT, homeFor, keyNameFor } from "./ids";
+import type { Address, Binding, Inventory, MailboxKind, Person, PlanMailbox, SourceMailbox, Wave } from "./model";
+
+export interface ResolveOptions {
+  /** Root under which mailbox homes live (default /var/vmail). */
+  readonly mailRoot?: string;
+  /** Only these waves (default: all). */
+  readonly waves?: readonly string[];
+  /** Only waves of these OX contexts (default: all). */
+  readonly contexts?: readonly string[];
+}
+
+const LOGIN_PREFIX: Record<Exclude<MailboxKind, "personal">, string> = {
+  shared: "shared-",
+  room: "room-",
+  equipment: "equipment-",
+};
+
+/**
+ * Resolves every planned mailbox into its binding chain. Throws InputError for references that
+ * cannot be resolved at all (unknown or ambiguous owner, unknown source); identity mismatches
+ * (wrong person, foreign alias, disabled owner, …) are resolved as declared and left to the policies.
+ */
+export function resolveBindings(inventory: Inventory, options: ResolveOptions = {}): Binding[] {
+  const mailRoot = options.mailRoot ?? DEFAULT_MAIL_ROOT;
+  const lookup = indexInventory(inventory);
+  const waves = inventory.plan.waves.filter(
+    (w) => (!options.waves || options.waves.includes(w.name)) && (!options.contexts || options.contexts.includes(w.context)),
+  );
+  const bindings: Binding[] = [];
+  for (const wave of waves) {
+    for (const entry of wave.mailboxes) {
+      const at = `line ${entry.line} (wave ${wave.name}, source ${entry.source})`;
+      const fail = (problem: string): never => {
+        throw new InputError(inventory.files.plan, at, problem);
+      };
+      const source = lookup.source(entry.source, fail);
+      for (const uid of entry.delegates) lookup.person(uid, `delegate "${uid}"`, fail);
+      const extra = entry.aliases.map((raw) => parseAlias(raw, fail));
+      bindings.push(
+        entry.kind === "personal"
+          ? personalBinding(wave, entry, source, lookup.person(entry.owner ?? "", `owner "${entry.owner}"`, fail), extra, mailRoot)
+          : functionalBinding(wave, entry, source, extra, mailRoot),
+      );
+    }
+  }
+  return bindings;
+}
+
+function personalBinding(wave: Wave, entry: PlanMailbox, source: SourceMailbox, owner: Person, extra: Address[], mailRoot: string): Binding {
+  const primary = owner.mail ?? source.primarySmtp;
+  const login = owner.uid.toLowerCase();
+  return {
+    ...common(wave, entry, source, owner.immutableId, mailRoot),
+    owner: { uid: owner.uid, immutableId: owner.immutableId, displayName: owner.displayName, ou: owner.ou, dn: owner.dn },
+    displayName: owner.displayName,
+    oxName: login,
+    imapLogin: login,
+    dovecotLogin: login,
+    primaryAddress: primary,
+    addresses: uniqueAddresses([primary, ...owner.aliases, ...extra]),
+  };
+}
+
+function functionalBinding(wave: Wave, entry: PlanMailbox, source: SourceMailbox, extra: Address[], mailRoot: string): Binding {
+  const login = `${LOGIN_PREFIX[entry.kind as Exclude<MailboxKind, "personal">]}${source.alias.toLowerCase()}`;
+  return {
+    ...common(wave, entry, source, source.exchangeGuid, mailRoot),
+    displayName: source.displayName,
+    oxName: login,
+    imapLogin: login,
+    dovecotLogin: login,
+    primaryAddress: source.primarySmtp,
+    addresses: uniqueAddresses([source.primarySmtp, ...source.addresses, ...extra]),
+  };
+}
+
+function common(wave: Wave, entry: PlanMailbox, source: SourceMailbox, mailboxId: string, mailRoot: string) {
+  return {
+    mailboxId,
+    kind: entry.kind,
+    wave: wave.name,
+    context: wave.context,
+    planLine: entry.line,
+    home: homeFor(mailboxId, mailRoot),
+    keyName: keyNameFor(mailboxId),
+    delegates: entry.delegates,
+    source: {
+      address: source.primarySmtp,
+      exchangeGuid: source.exchangeGuid,
+      ownerGuid: source.ownerGuid,
+      login: source.userPrincipalName,
+      type: source.type,
+    },
+    ...(entry.contextException ? { contextException: entry.contextException } : {}),
+  };
+}
+
+function parseAlias(raw: string, fail: (problem: string) => never): Address {
+  try {
+    return toAddress(raw);
+  } catch (err) {
+    return fail(`alias: ${(err as Error).message}`);
+  }
+}
+
+/** Primary first, then each further address once (compared normalised, first spelling kept). */
+export function uniqueAddresses(addresses: readonly Address[]): Address[] {
+  const seen = new Set<string>();
+  return addresses.filter((a) => !seen.has(a.normalised) && seen.add(a.normalised));
+}
+
+function indexInventory(inventory: Inventory) {
+  const byUid = new Map<string, Person[]>();
+  for (const p of inventory.people) {
+    const key = p.uid.toLowerCase();
+    byUid.set(key, [...(byUid.get(key) ?? []), p]);
+  }
+  const byPrimary = new Map<string, SourceMailbox>();
+  const byAnyAddress = new Map<string, SourceMailbox>();
+  for (const s of inventory.sources) {
+    byPrimary.set(s.primarySmtp.normalised, s);
+    for (const a of s.addresses) byAnyAddress.set(a.normalised, s);
+  }
+  return {
+    person(uid: string, role: string, fail: (problem: string) => never): Person {
+      const found = byUid.get(uid.toLowerCase()) ?? [];
+      if (found.length === 0) return fail(`${role} is not in the directory (${inventory.files.directory})`);
+      if (found.length > 1) {
+        return fail(`${role} matches ${found.length} directory entries (${found.map((p) => `line ${p.line}`).join(", ")}); uids must be unique`);
+      }
+      return found[0]!;
+    },
+    source(raw: string, fail: (problem: string) => never): SourceMailbox {
+      let normalised: string;
+      try {
+        normalised = toAddress(raw).normalised;
+      } catch (err) {
+        return fail(`source: ${(err as Error).message}`);
+      }
+      const hit = byPrimary.get(normalised);
+      if (hit) return hit;
+      const secondary = byAnyAddress.get(normalised);
+      if (secondary) {
+        return fail(`source is a secondary address of the Exchange mailbox ${secondary.primarySmtp.display} (${inventory.files.exchange} line ${secondary.line}); name its PrimarySmtpAddress`);
+      }
+      return fail(`source is not a PrimarySmtpAddress in ${inventory.files.exchange}`);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// What the Pulumi program declares and the policy pack reads back: resource types,
+// property names and annotation keys. One place, so neither side spells them twice.
+
+export const TYPES = {
+  oxContext: "pulumi-nodejs:dynamic/ox:Context",
+  oxUser: "pulumi-nodejs:dynamic/ox:User",
+  key: "random:index/randomPassword:RandomPassword",
+  secret: "kubernetes:core/v1:Secret",
+  configMap: "kubernetes:core/v1:ConfigMap",
+  job: "kubernetes:batch/v1:Job",
+  mailboxComponent: "oxmig:mailbox:Mailbox",
+  waveComponent: "oxmig:migration:Wave",
+  contextComponent: "oxmig:ox:ContextStack",
+} as const;
+
+/** OX user `userAttributes` keys carrying the binding's identity (OX stores them as opaque strings). */
+export const USER_ATTRIBUTES = {
+  mailboxId: "oxmig/mailbox-id",
+  ownerId: "oxmig/owner-id",
+  kind: "oxmig/kind",
+  sourceGuid: "oxmig/source-exchange-guid",
+  keyName: "oxmig/key-name",
+} as const;
+
+/** Kubernetes labels and annotations on the Dovecot userdb Secret and the pairing ConfigMap. */
+export const K8S = {
+  labelContext: "oxmig.example/context",
+  labelWave: "oxmig.example/wave",
+  labelRole: "oxmig.example/role",
+  /** JSON array of UserdbIndexEntry: the userdb's binding-critical lines, known at preview. */
+  annotationUserdbIndex: "oxmig.example/userdb-index",
+  annotationPhase: "oxmig.example/phase",
+  /** Key in the userdb Secret's stringData holding the passwd-file. */
+  userdbDataKey: "passwd",
+  /** Key in the pairing ConfigMap's data holding the JSON pairing table. */
+  pairingsDataKey: "pairings.json",
+} as const;
+
+/** `keepers` of a key resource: only the immutable id, so renames never rotate a key. */
+export interface KeyKeepers {
+  readonly mailboxId: string;
+}
+
+/** One line of a Dovecot userdb, without the secret. */
+export interface UserdbIndexEntry {
+  readonly login: string;
+  readonly home: string;
+  readonly mailboxId: string;
+  readonly keyName: string;
+}
+
+/** One migration pair as the Job reads it. */
+export interface Pairing {
+  readonly mailboxId: string;
+  /** Exchange source login (imapc_user). */
+  readonly sourceLogin: string;
+  readonly sourceExchangeGuid: string;
+  /** Target Dovecot login (doveadm -u). */
+  readonly targetLogin: string;
+}
