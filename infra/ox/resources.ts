@@ -1,0 +1,80 @@
+// The OX resources the Pulumi program declares. Types come out as TYPES.oxContext / TYPES.oxUser
+// ("pulumi-nodejs:dynamic/ox:Context" / ":User"), which the policy pack matches on.
+
+import * as pulumi from "@pulumi/pulumi";
+import { oxContextProvider } from "./context-provider";
+import { oxUserProvider } from "./user-provider";
+
+import type { OxConnection } from "./soap-client";
+
+export type { OxConnection };
+
+export interface OxContextArgs {
+  readonly connection: pulumi.Input<OxConnection>;
+  /** OX context name. */
+  readonly name: pulumi.Input<string>;
+  /** Fixed OX context id; default: the server assigns one. */
+  readonly contextId?: pulumi.Input<number>;
+  readonly maxQuotaMb: pulumi.Input<number>;
+  readonly loginMappings: pulumi.Input<pulumi.Input<string>[]>;
+  /** Address of the context admin OX creates with the context; default: oxadmin@<first login mapping with a dot>. */
+  readonly adminEmail?: pulumi.Input<string>;
+}
+
+export interface OxUserArgs {
+  readonly connection: pulumi.Input<OxConnection>;
+  readonly contextName: pulumi.Input<string>;
+  readonly contextId: pulumi.Input<number>;
+  /** OX login (`name`); a change forces replacement. */
+  readonly name: pulumi.Input<string>;
+  readonly displayName: pulumi.Input<string>;
+  /** Default: displayName (OX requires a given name). */
+  readonly givenName?: pulumi.Input<string>;
+  /** Default: displayName (OX requires a surname). */
+  readonly surName?: pulumi.Input<string>;
+  /** A change forces replacement (PRIMARY_MAIL_UNCHANGEABLE). */
+  readonly primaryEmail: pulumi.Input<string>;
+  readonly email1: pulumi.Input<string>;
+  readonly defaultSenderAddress: pulumi.Input<string>;
+  readonly aliases: pulumi.Input<pulumi.Input<string>[]>;
+  readonly imapLogin: pulumi.Input<string>;
+  readonly imapServer: pulumi.Input<string>;
+  readonly smtpServer: pulumi.Input<string>;
+  /** "namespace/name" → value, e.g. USER_ATTRIBUTES from core/contract. */
+  readonly userAttributes: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Default de_DE. */
+  readonly language?: pulumi.Input<string>;
+  /** Default Europe/Berlin. */
+  readonly timezone?: pulumi.Input<string>;
+}
+
+/** The stored connection stays a secret even where a mock or provider would drop the marking. */
+function withSecretConnection(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
+}
+
+export class OxContext extends pulumi.dynamic.Resource {
+  declare public readonly contextId: pulumi.Output<number>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly maxQuotaMb: pulumi.Output<number>;
+  declare public readonly loginMappings: pulumi.Output<string[]>;
+
+  constructor(name: string, args: OxContextArgs, opts?: pulumi.CustomResourceOptions) {
+    super(oxContextProvider, name, { ...args, contextId: args.contextId }, withSecretConnection(opts), "ox", "Context");
+  }
+}
+
+export class OxUser extends pulumi.dynamic.Resource {
+  declare public readonly userId: pulumi.Output<number>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly contextId: pulumi.Output<number>;
+  declare public readonly contextName: pulumi.Output<string>;
+  declare public readonly imapLogin: pulumi.Output<string>;
+  declare public readonly primaryEmail: pulumi.Output<string>;
+  declare public readonly aliases: pulumi.Output<string[]>;
+  declare public readonly userAttributes: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: OxUserArgs, opts?: pulumi.CustomResourceOptions) {
+    super(oxUserProvider, name, { ...args, userId: undefined }, withSecretConnection(opts), "ox", "User");
+  }
+}

@@ -1,0 +1,83 @@
+// `check` of the OX user provider: fills defaults and fails early on what OX would refuse.
+
+import type * as pulumi from "@pulumi/pulumi";
+import { splitAttributeKey, userFieldProblems, type RuleFailure } from "./rules";
+import type { OxConnection } from "./soap-client";
+import { connectionProblems, isUnknown, missingStrings } from "./values";
+
+/** Inputs of an OX user as the provider sees them (engine-resolved, plain). */
+export interface OxUserInputs {
+  readonly connection: OxConnection;
+  readonly contextName: string;
+  readonly contextId: number;
+  readonly name: string;
+  readonly displayName: string;
+  readonly givenName: string;
+  readonly surName: string;
+  readonly primaryEmail: string;
+  readonly email1: string;
+  readonly defaultSenderAddress: string;
+  readonly aliases: readonly string[];
+  readonly imapLogin: string;
+  readonly imapServer: string;
+  readonly smtpServer: string;
+  readonly userAttributes: Readonly<Record<string, string>>;
+  readonly language: string;
+  readonly timezone: string;
+}
+
+export interface OxUserOutputs extends OxUserInputs {
+  /** OX user id within its context. */
+  readonly userId: number;
+}
+
+export const USER_DEFAULTS = { language: "de_DE", timezone: "Europe/Berlin" } as const;
+
+const REQUIRED_STRINGS = [
+  "contextName", "name", "displayName", "primaryEmail", "email1", "defaultSenderAddress", "imapLogin", "imapServer", "smtpServer",
+] as const;
+
+/** Fills defaults: language, timezone, and given/sur name (OX requires both; functional mailboxes have neither). */
+export function withUserDefaults(news: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...news,
+    language: news.language ?? USER_DEFAULTS.language,
+    timezone: news.timezone ?? USER_DEFAULTS.timezone,
+    givenName: news.givenName ?? news.displayName,
+    surName: news.surName ?? news.displayName,
+  };
+}
+
+function shapeProblems(inputs: Record<string, unknown>): RuleFailure[] {
+  const failures = [...connectionProblems(inputs.connection), ...missingStrings(inputs, REQUIRED_STRINGS)];
+  const id = inputs.contextId;
+  if (!isUnknown(id) && !(typeof id === "number" && Number.isInteger(id) && id > 0)) {
+    failures.push({ property: "contextId", reason: `contextId must be a positive integer, got ${JSON.stringify(id)}` });
+  }
+  if (!isUnknown(inputs.aliases) && !(Array.isArray(inputs.aliases) && inputs.aliases.every((a) => typeof a === "string"))) {
+    failures.push({ property: "aliases", reason: "aliases must be a list of addresses" });
+  }
+  const attributes = inputs.userAttributes;
+  if (!isUnknown(attributes)) {
+    if (!attributes || typeof attributes !== "object" || Array.isArray(attributes)) {
+      failures.push({ property: "userAttributes", reason: "userAttributes must be a map of strings" });
+    } else {
+      for (const [key, value] of Object.entries(attributes)) {
+        if (!splitAttributeKey(key)) failures.push({ property: "userAttributes", reason: `attribute key "${key}" must look like "namespace/name"` });
+        if (typeof value !== "string") failures.push({ property: "userAttributes", reason: `attribute "${key}" must be a string` });
+      }
+    }
+  }
+  return failures;
+}
+
+/** The provider's check: normalised inputs plus every failure, each naming its property. */
+export function checkUser(_olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
+  const inputs = withUserDefaults(news);
+  const failures = shapeProblems(inputs);
+  const ruleFields = ["name", "displayName", "primaryEmail", "email1", "defaultSenderAddress", "aliases"];
+  const ruleInputsKnown = ruleFields.every((f) => !isUnknown(inputs[f]));
+  const shapeBroken = failures.some((f) => ruleFields.includes(f.property));
+  if (ruleInputsKnown && !shapeBroken) failures.push(...userFieldProblems(inputs as unknown as OxUserInputs));
+  return { inputs, failures };
+}

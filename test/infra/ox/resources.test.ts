@@ -1,0 +1,82 @@
+// OxContext / OxUser under Pulumi's mock runtime: registered type, inputs the policy pack reads,
+// and a serialised provider that really works once Pulumi's provider host loads it.
+
+import { createRequire } from "node:module";
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TYPES } from "../../../core/contract";
+import { OxContext, OxUser, type OxConnection, type OxContextArgs, type OxUserArgs } from "../../../infra/ox/resources";
+import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";
+import { contextInputs, userInputs } from "./ox-fixtures";
+
+interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+const registered: Registered[] = [];
+let server: OxTestServer;
+
+/** What Pulumi's dynamic provider host does with `__provider`. */
+function loadSerialisedProvider(text: string): pulumi.dynamic.ResourceProvider {
+  const requireFromString = createRequire(require.resolve("@pulumi/pulumi"))("require-from-string");
+  return requireFromString(text).handler();
+}
+
+const settled = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+
+beforeAll(async () => {
+  server = await startOxTestServer();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: { ...args.inputs, userId: 7, contextId: args.inputs.contextId ?? 1 } };
+      },
+      call: (args) => args.inputs,
+    },
+    "oxmig",
+    "test",
+    false,
+  );
+});
+afterAll(() => server.close());
+
+describe("OxUser / OxContext under the mock runtime", () => {
+  it("register with the contract's types and the inputs the policy pack reads", async () => {
+    // Resources are only constructed here, after setMocks, so the static import is safe.
+    const raw = userInputs(server, 1, "mock.user", "Mock User");
+    // As the program passes it: the connection as one Output, its password a secret.
+    const connection = pulumi.output({ ...(raw.connection as OxConnection), adminPassword: pulumi.secret(server.master.password) });
+    const context = new OxContext("ctx", { ...(contextInputs(server) as unknown as OxContextArgs), connection });
+    const user = new OxUser("mock-user", { ...(raw as unknown as OxUserArgs), connection, contextId: context.contextId });
+    await settled(user.urn);
+    await settled(context.urn);
+    const userReg = registered.find((r) => r.name === "mock-user")!;
+    const contextReg = registered.find((r) => r.name === "ctx")!;
+    expect(userReg.type).toBe(TYPES.oxUser);
+    expect(contextReg.type).toBe(TYPES.oxContext);
+    for (const key of ["name", "imapLogin", "primaryEmail", "email1", "aliases", "defaultSenderAddress", "userAttributes", "contextName"]) {
+      expect(userReg.inputs[key], key).toEqual(raw[key]);
+    }
+    expect(await settled(user.userId)).toBe(7);
+  });
+
+  it("keeps the admin password out of the serialised provider and leaves it secret", async () => {
+    const userReg = registered.find((r) => r.name === "mock-user")!;
+    expect(typeof userReg.inputs.__provider).toBe("string");
+    expect(userReg.inputs.__provider).not.toContain(server.master.password);
+    expect(userReg.inputs.__provider).not.toContain("__vite_ssr");
+    expect(JSON.stringify(userReg.inputs.connection)).toContain("4dabf18193072939515e22adb298388d");
+  });
+
+  it("the serialised providers, loaded as Pulumi's provider host does, provision against OX", async () => {
+    const contextProvider = loadSerialisedProvider(registered.find((r) => r.name === "ctx")!.inputs.__provider as string);
+    const userProvider = loadSerialisedProvider(registered.find((r) => r.name === "mock-user")!.inputs.__provider as string);
+    const ctx = await contextProvider.create((await contextProvider.check!({}, contextInputs(server))).inputs);
+    const { inputs } = await userProvider.check!({}, userInputs(server, ctx.outs.contextId, "serialised.user", "Serialised User"));
+    const { outs } = await userProvider.create(inputs);
+    expect(server.contexts.get(ctx.outs.contextId)!.users.get(outs.userId)?.name).toBe("serialised.user");
+  });
+});
