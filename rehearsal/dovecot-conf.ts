@@ -1,0 +1,60 @@
+// Renders the dovecot.conf of one private, unprivileged rehearsal instance (Dovecot 2.3).
+import type { RunAccount } from "./run-as";
+
+export interface ConfInput {
+  readonly instanceName: string;
+  /** Instance directory: base_dir, state_dir, log and auth files live below it. */
+  readonly dir: string;
+  readonly imapPort: number;
+  readonly lmtpPort: number;
+  readonly account: RunAccount;
+  readonly mailCrypt: boolean;
+  readonly userdbPath: string;
+  readonly masterPasswdPath: string;
+  /** An empty passwd-file: nobody logs in with a password of their own, only via the master user. */
+  readonly noPasswdPath: string;
+}
+
+// Login and helper services chroot by default, which needs root; the rehearsal never does.
+const UNCHROOTED = ["anvil", "pop3-login", "submission-login", "imap-urlauth-login"];
+
+export function renderDovecotConf(c: ConfInput): string {
+  const { user, group } = c.account;
+  const lines = [
+    `instance_name = ${c.instanceName}`,
+    `base_dir = ${c.dir}/run`,
+    `state_dir = ${c.dir}/state`,
+    `log_path = ${c.dir}/dovecot.log`,
+    "listen = 127.0.0.1",
+    "protocols = imap lmtp",
+    "ssl = no",
+    "disable_plaintext_auth = no",
+    "auth_mechanisms = plain",
+    `default_login_user = ${user}`,
+    `default_internal_user = ${user}`,
+    `default_internal_group = ${group}`,
+    `mail_uid = ${user}`,
+    `mail_gid = ${group}`,
+    "first_valid_uid = 1",
+    "mail_location = maildir:~/Maildir",
+    "auth_master_user_separator = *",
+    "namespace inbox {\n  inbox = yes\n  separator = /\n}",
+    `passdb {\n  driver = passwd-file\n  args = ${c.masterPasswdPath}\n  master = yes\n}`,
+    `passdb {\n  driver = passwd-file\n  args = ${c.noPasswdPath}\n}`,
+    `userdb {\n  driver = passwd-file\n  args = ${c.userdbPath}\n}`,
+    `service imap-login {\n  chroot =\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${c.imapPort}\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}`,
+    `service lmtp {\n  inet_listener lmtp {\n    address = 127.0.0.1\n    port = ${c.lmtpPort}\n  }\n}`,
+    ...UNCHROOTED.map((s) => `service ${s} {\n  chroot =\n}`),
+    ...(c.mailCrypt ? mailCryptLines() : []),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function mailCryptLines(): string[] {
+  return [
+    "mail_plugins = $mail_plugins mail_crypt",
+    "mail_attribute_dict = file:%h/dovecot-attributes",
+    // Any value turns require_encrypted_user_key on; it is set only here, on purpose.
+    "plugin {\n  mail_crypt_curve = prime256v1\n  mail_crypt_save_version = 2\n  mail_crypt_require_encrypted_user_key = yes\n}",
+  ];
+}

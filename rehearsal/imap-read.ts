@@ -1,0 +1,70 @@
+// Reads a target mailbox over IMAP as its own login through the master user (`login*master`).
+// Bodies are fetched on purpose: with a wrong key password, login, SELECT and cached headers still
+// work; only reading a body fails (the server drops the connection).
+import { ImapFlow } from "imapflow";
+import type { DovecotInstance } from "./dovecot-instance";
+
+export interface ReadMessage {
+  readonly folder: string;
+  readonly uid: number;
+  readonly subject: string;
+  /** Full message source; undefined when it could not be read. */
+  readonly source?: string;
+}
+
+export interface MailboxContent {
+  readonly messages: ReadMessage[];
+  /** Why not every body could be read (undefined when all were). */
+  readonly readError?: string;
+  /** Why the messages to remove could not be expunged (undefined when they were). */
+  readonly removeError?: string;
+}
+
+function client(instance: DovecotInstance, login: string): ImapFlow {
+  return new ImapFlow({
+    host: "127.0.0.1", port: instance.imapPort, secure: false, logger: false,
+    auth: { user: `${login}*${instance.masterUser.login}`, pass: instance.masterUser.password },
+    socketTimeout: 30_000,
+  });
+}
+
+/**
+ * Every message of every folder: first uid+subject, then the bodies; afterwards expunges, in the
+ * same session, the messages `remove` selects (the canaries).
+ */
+export async function readMailbox(instance: DovecotInstance, login: string, remove: (m: ReadMessage) => boolean = () => false): Promise<MailboxContent> {
+  const imap = client(instance, login);
+  imap.on("error", () => undefined); // a dropped connection surfaces as a rejected command
+  const messages: ReadMessage[] = [];
+  let removeError: string | undefined;
+  try {
+    await imap.connect();
+    const folders = (await imap.list()).filter((f) => !f.flags.has("\\Noselect")).map((f) => f.path);
+    for (const folder of folders) {
+      const lock = await imap.getMailboxLock(folder);
+      try {
+        const envelopes = await imap.fetchAll("1:*", { uid: true, envelope: true });
+        for (const m of envelopes) messages.push({ folder, uid: m.uid, subject: m.envelope?.subject ?? "" });
+        for await (const m of imap.fetch("1:*", { uid: true, source: true })) {
+          const index = messages.findIndex((x) => x.folder === folder && x.uid === m.uid);
+          const read: ReadMessage = { folder, uid: m.uid, subject: messages[index]?.subject ?? "", source: m.source?.toString("utf8") };
+          if (index >= 0) messages[index] = read; else messages.push(read);
+        }
+        const doomed = messages.filter((m) => m.folder === folder && remove(m)).map((m) => m.uid);
+        if (doomed.length) await imap.messageDelete(doomed.join(","), { uid: true }).catch((err: unknown) => (removeError ??= describe(err)));
+      } finally {
+        lock.release();
+      }
+    }
+    await imap.logout();
+    return { messages, ...(removeError ? { removeError } : {}) };
+  } catch (err) {
+    imap.close();
+    return { messages, readError: describe(err) };
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as { message?: string; responseText?: string; code?: string };
+  return [e.message, e.responseText, e.code].filter(Boolean).join(" / ") || String(err);
+}

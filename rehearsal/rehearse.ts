@@ -1,0 +1,76 @@
+// A dress rehearsal on real Dovecots: a source seeded with fingerprinted mail, a mail_crypt target
+// whose userdb is rendered exactly as production renders it, migration with doveadm, verification.
+// The steps are separate so a test can break one link of the chain between them.
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { Pairing } from "../core/contract";
+import type { Binding } from "../core/model";
+import { renderUserdb, type UserdbLine } from "../core/userdb";
+import { startDovecot, type DovecotInstance } from "./dovecot-instance";
+import { rehearsalKeyPassword } from "./keys";
+import { migrate, type PairResult } from "./migrate";
+import { mkdirOwned } from "./run-as";
+import { renderSourceUserdb, seedSource, type SourceUser } from "./seed";
+import { verifyTarget, type VerifyOptions } from "./verify";
+import { expectedFromBindings, type Finding } from "./verify-types";
+
+export interface Rehearsal {
+  readonly source: DovecotInstance;
+  readonly target: DovecotInstance;
+  seed(perMailbox: number): Promise<void>;
+  migrate(pairings?: readonly Pairing[]): Promise<PairResult[]>;
+  verify(options?: VerifyOptions): Promise<Finding[]>;
+  stop(): Promise<void>;
+}
+
+export interface RehearsalInput {
+  /** Bindings whose homes lie under `<root>/target/vmail` (resolveBindings with that mailRoot). */
+  readonly bindings: readonly Binding[];
+  readonly root: string;
+  readonly runSecret: Buffer;
+  /** The target userdb lines; default: one per binding, key password from rehearsalKeyPassword. */
+  readonly userdbLines?: readonly UserdbLine[];
+}
+
+export function userdbLinesFor(bindings: readonly Binding[], runSecret: Buffer): UserdbLine[] {
+  return bindings.map((b) => ({ login: b.dovecotLogin, home: b.home, keyPassword: rehearsalKeyPassword(b.mailboxId, runSecret) }));
+}
+
+export function pairingsFor(bindings: readonly Binding[]): Pairing[] {
+  return bindings.map((b) => ({ mailboxId: b.mailboxId, sourceLogin: b.source.login, sourceExchangeGuid: b.source.exchangeGuid, targetLogin: b.dovecotLogin }));
+}
+
+export function sourceUsersFor(bindings: readonly Binding[]): SourceUser[] {
+  return bindings.map((b) => ({ login: b.source.login, exchangeGuid: b.source.exchangeGuid }));
+}
+
+export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> {
+  const { bindings, root } = input;
+  const masterUser = () => ({ login: "oxmig-admin", password: randomBytes(18).toString("hex") });
+  const sourceDir = join(root, "source");
+  mkdirOwned(join(root, "target", "vmail"));
+  const source = await startDovecot({
+    role: "source", dir: sourceDir, mailCrypt: false, masterUser: masterUser(),
+    userdbText: renderSourceUserdb(sourceUsersFor(bindings), join(sourceDir, "homes")),
+  });
+  let target: DovecotInstance;
+  try {
+    target = await startDovecot({
+      role: "target", dir: join(root, "target"), mailCrypt: true, masterUser: masterUser(),
+      userdbText: renderUserdb(input.userdbLines ?? userdbLinesFor(bindings, input.runSecret)),
+    });
+  } catch (err) {
+    await source.stop();
+    throw err;
+  }
+  mkdirOwned(join(sourceDir, "homes"));
+  return {
+    source, target,
+    seed: (perMailbox) => seedSource(source.lmtpPort, sourceUsersFor(bindings), perMailbox),
+    migrate: (pairings) => migrate(source, target, pairings ?? pairingsFor(bindings)),
+    verify: (options) => verifyTarget(target, expectedFromBindings(bindings), options),
+    stop: async () => {
+      await Promise.all([source.stop(), target.stop()]);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The rehearsal's stand-in for Exchange: a plain Dovecot (no mail_crypt) whose users are the
+// source logins, seeded over LMTP with messages that carry a per-source fingerprint.
+import { deliverLmtp, rawMessage } from "./lmtp";
+
+export interface SourceUser {
+  /** Source login (imapc_user), e.g. the Exchange UserPrincipalName. */
+  readonly login: string;
+  readonly exchangeGuid: string;
+}
+
+export const FINGERPRINT_HEADER = "X-Oxmig-Fingerprint";
+
+/** `<sourceExchangeGuid>/<n>`: what every seeded message carries in a header and in its body. */
+export function fingerprint(exchangeGuid: string, n: number): string {
+  return `${exchangeGuid}/${n}`;
+}
+
+/** passwd-file userdb of the source: no password, no key, home derived from the ExchangeGuid. */
+export function renderSourceUserdb(users: readonly SourceUser[], homeRoot: string): string {
+  return users.map((u) => {
+    if (/[:\s]/.test(u.login) || !/^[0-9a-f-]+$/.test(u.exchangeGuid)) {
+      throw new Error(`source user "${u.login}" / "${u.exchangeGuid}" cannot go into a passwd-file`);
+    }
+    return `${u.login}:::::${homeRoot}/${u.exchangeGuid}::\n`;
+  }).join("");
+}
+
+/** Delivers `perMailbox` fingerprinted messages to every source user; throws on any refusal. */
+export async function seedSource(lmtpPort: number, users: readonly SourceUser[], perMailbox: number): Promise<void> {
+  const messages = users.flatMap((u) =>
+    Array.from({ length: perMailbox }, (_, i) => {
+      const print = fingerprint(u.exchangeGuid, i + 1);
+      return {
+        recipient: u.login,
+        raw: rawMessage(
+          { To: u.login, Subject: `Seeded message ${i + 1}`, [FINGERPRINT_HEADER]: print },
+          `Rehearsal message ${i + 1}.\nFingerprint ${print}\n`,
+        ),
+      };
+    }),
+  );
+  const refused = (await deliverLmtp(lmtpPort, messages)).filter((o) => !o.ok);
+  if (refused.length) {
+    throw new Error(`seeding refused ${refused.length} message(s), first: ${refused[0]!.recipient}: ${refused[0]!.reply}`);
+  }
+}

@@ -1,0 +1,93 @@
+// Real Dovecots on loopback (needs dovecot-core, -imapd, -lmtpd installed): each test breaks one
+// link of the binding chain and expects verification to name both people involved.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Binding } from "../../core/model";
+import { isAlive } from "../../rehearsal/dovecot-instance";
+import { readMailbox } from "../../rehearsal/imap-read";
+import { newRunSecret } from "../../rehearsal/keys";
+import { pairingsFor, startRehearsal, userdbLinesFor, type Rehearsal, type RehearsalInput } from "../../rehearsal/rehearse";
+import { mkdtempOwned } from "../../rehearsal/run-as";
+import type { Finding } from "../../rehearsal/verify-types";
+import { renderUserdb } from "../../core/userdb";
+import { tinyBindings } from "./fixture-bindings";
+
+const PER_MAILBOX = 2;
+let running: { rehearsal: Rehearsal; root: string } | undefined;
+
+async function setUp(count: number, tweak: (input: RehearsalInput) => RehearsalInput = (i) => i) {
+  const root = mkdtempOwned("oxmig-rehearsal-test-");
+  const bindings = tinyBindings(count, join(root, "target", "vmail"));
+  const runSecret = newRunSecret();
+  const rehearsal = await startRehearsal(tweak({ bindings, root, runSecret }));
+  running = { rehearsal, root };
+  await rehearsal.seed(PER_MAILBOX);
+  return { rehearsal, bindings, runSecret };
+}
+
+/** Stops both Dovecots and asserts that neither master nor any of its children survived. */
+afterEach(async () => {
+  if (!running) return;
+  const { rehearsal, root } = running;
+  running = undefined;
+  const pids = [rehearsal.source, rehearsal.target].flatMap((d) => [d.pid, ...d.childPids()]);
+  expect(pids.length).toBeGreaterThan(2);
+  await rehearsal.stop();
+  expect(pids.filter(isAlive)).toEqual([]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+const failed = (findings: Finding[], b: Binding) => findings.filter((f) => !f.ok && f.mailboxId === b.mailboxId);
+const mentions = (findings: Finding[], b: Binding) => findings.some((f) => f.detail.includes(b.mailboxId));
+
+describe("rehearsal on real Dovecots", () => {
+  it("passes a clean migration of three mailboxes: canaries, fingerprints, bodies and encryption all fine", async () => {
+    const { rehearsal } = await setUp(3);
+    const pairs = await rehearsal.migrate();
+    expect(pairs.map((p) => [p.pairing.targetLogin, p.exitCode])).toEqual([["user01", 0], ["user02", 0], ["user03", 0]]);
+    const findings = await rehearsal.verify({ seededPerMailbox: PER_MAILBOX });
+    expect(findings.filter((f) => !f.ok)).toEqual([]);
+    expect(new Set(findings.map((f) => f.check))).toEqual(new Set(["canary", "fingerprint", "encryption", "body-readable"]));
+    expect(findings).toHaveLength(12);
+    const after = await readMailbox(rehearsal.target, "user01");
+    expect(after.messages.map((m) => m.subject).sort()).toEqual(["Seeded message 1", "Seeded message 2"]);
+  });
+
+  it("fails when a userdb line points to another person's home, naming both people", async () => {
+    const { rehearsal, bindings } = await setUp(3, (input) => {
+      const lines = userdbLinesFor(input.bindings, input.runSecret);
+      return { ...input, userdbLines: lines.map((l, i) => (i === 0 ? { ...l, home: lines[1]!.home } : l)) };
+    });
+    await rehearsal.migrate();
+    const findings = await rehearsal.verify({ seededPerMailbox: PER_MAILBOX });
+    const [user01, user02, user03] = bindings as [Binding, Binding, Binding];
+    expect(mentions(failed(findings, user01), user02)).toBe(true);
+    expect(mentions(failed(findings, user02), user01)).toBe(true);
+    expect(failed(findings, user03)).toEqual([]);
+  });
+
+  it("fails with unreadable bodies when two key passwords are swapped after the keys were made", async () => {
+    const { rehearsal, bindings, runSecret } = await setUp(3);
+    expect((await rehearsal.migrate()).every((p) => p.ok)).toBe(true);
+    const lines = userdbLinesFor(bindings, runSecret);
+    const swapped = lines.map((l, i) => (i < 2 ? { ...l, keyPassword: lines[1 - i]!.keyPassword } : l));
+    await rehearsal.target.replaceUserdb(renderUserdb(swapped));
+    const findings = await rehearsal.verify({ seededPerMailbox: PER_MAILBOX });
+    const [user01, user02, user03] = bindings as [Binding, Binding, Binding];
+    for (const b of [user01, user02]) expect(failed(findings, b).map((f) => f.check)).toContain("body-readable");
+    expect(failed(findings, user03)).toEqual([]);
+  });
+
+  it("fails on foreign fingerprints when two migration pairs are swapped, naming both people", async () => {
+    const { rehearsal, bindings } = await setUp(3);
+    const pairings = pairingsFor(bindings);
+    const crossed = pairings.map((p, i) => (i < 2 ? { ...p, targetLogin: pairings[1 - i]!.targetLogin } : p));
+    expect((await rehearsal.migrate(crossed)).every((p) => p.ok)).toBe(true);
+    const findings = (await rehearsal.verify({ seededPerMailbox: PER_MAILBOX })).filter((f) => f.check === "fingerprint");
+    const [user01, user02, user03] = bindings as [Binding, Binding, Binding];
+    expect(mentions(failed(findings, user01), user02)).toBe(true);
+    expect(mentions(failed(findings, user02), user01)).toBe(true);
+    expect(failed(findings, user03)).toEqual([]);
+  });
+});
