@@ -1,0 +1,61 @@
+// Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the CLI would, minus `secure:` values (they need the CLI to decrypt).
+import fs from "node:fs";
+import path from "node:path";
+import { load } from "js-yaml";
+import { InputError, UsageError } from "../core/errors";
+
+export interface StackConfig {
+  readonly project: string;
+  readonly stack: string;
+  /** Config keys without the project prefix → value as the Pulumi SDK stores it (objects/arrays as JSON text). */
+  readonly values: Readonly<Record<string, string>>;
+  /** Keys whose stack-file value is `secure:` (encrypted; not readable without the CLI). */
+  readonly secureKeys: readonly string[];
+  readonly file: string;
+}
+
+function loadYaml(file: string): unknown {
+  try {
+    return load(fs.readFileSync(file, "utf8"), { filename: file });
+  } catch (err) {
+    const mark = (err as { mark?: { line: number } }).mark;
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new InputError(file, undefined, "file not found");
+    throw new InputError(file, mark ? `line ${mark.line + 1}` : undefined, (err as { reason?: string }).reason ?? String(err));
+  }
+}
+
+export function projectName(root: string = process.cwd()): string {
+  const file = path.join(root, "Pulumi.yaml");
+  const doc = loadYaml(file) as { name?: unknown } | null;
+  if (!doc || typeof doc.name !== "string") throw new InputError(file, undefined, "missing project `name`");
+  return doc.name;
+}
+
+/** Lists the stacks that have a Pulumi.<stack>.yaml in root. */
+export function listStacks(root: string = process.cwd()): string[] {
+  return fs
+    .readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+export function readStackConfig(stack: string, root: string = process.cwd()): StackConfig {
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new UsageError(`unknown stack "${stack}": ${path.relative(process.cwd(), file) || file} does not exist (stacks here: ${listStacks(root).join(", ") || "none"})`);
+  }
+  const project = projectName(root);
+  const doc = (loadYaml(file) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, string> = {};
+  const secureKeys: string[] = [];
+  for (const [fullKey, value] of Object.entries(doc.config ?? {})) {
+    const key = fullKey.startsWith(`${project}:`) ? fullKey.slice(project.length + 1) : fullKey;
+    if (value && typeof value === "object" && "secure" in (value as object)) {
+      secureKeys.push(key);
+      continue;
+    }
+    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { project, stack, values, secureKeys, file: path.relative(process.cwd(), file) || file };
+}

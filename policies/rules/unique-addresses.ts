@@ -1,0 +1,30 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { normaliseAddress } from "../../core/address";
+import { configSchema } from "../config";
+import { mailboxLabel, mailboxMessage, plainMessage, unknownText } from "../support/report";
+import { groupBy } from "../support/stack";
+import { stackValidation } from "../support/rule";
+import { unknownAmong } from "../support/identity";
+
+export const uniqueAddresses: StackValidationPolicy = {
+  name: "unique-addresses",
+  description: "Checks whether every normalised address routes to exactly one mailbox of the stack.",
+  enforcementLevel: "mandatory",
+  configSchema,
+  validateStack: stackValidation((_ctx, stack, report) => {
+    const routes: { address: string; mailbox: string; urn: string }[] = [];
+    for (const user of stack.users) {
+      const unknown = unknownAmong(user.unknown, ["primaryEmail", "email1", "defaultSenderAddress", "aliases"]);
+      if (unknown.length) report(plainMessage(`${user.resourceName}: ${unknownText("OX user", unknown)}`), user.urn);
+      const own = new Set(user.addresses.map((a) => normaliseAddress(a.value)));
+      for (const address of own) routes.push({ address, mailbox: mailboxLabel(user), urn: user.urn });
+    }
+    for (const [address, holders] of groupBy(routes, (r) => r.address)) {
+      if (holders.length < 2) continue;
+      const names = holders.map((h) => h.mailbox);
+      for (const h of holders) {
+        report(mailboxMessage(h.mailbox, undefined, `address ${address} routes to ${holders.length} mailboxes: ${names.join(", ")}`), h.urn);
+      }
+    }
+  }),
+};

@@ -1,0 +1,175 @@
+// Typed, proxy-free views of the resources the program declares (docs/resources.md).
+// Every view lists the binding-critical paths that are unknown, so rules can fail closed.
+import { K8S, TYPES, USER_ATTRIBUTES, type Pairing, type UserdbIndexEntry } from "../../core/contract";
+import { at, isUnknown, rawProps, unknownPaths } from "./unknowns";
+
+/** The parts of a ResourceValidationArgs / PolicyResource the views need. */
+export interface ResourceLike {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
+  readonly opts: { readonly protect: boolean };
+}
+
+interface Base {
+  readonly urn: string;
+  readonly resourceName: string;
+  readonly protect: boolean;
+  /** Binding-critical paths whose value is unknown (preview). */
+  readonly unknown: readonly string[];
+}
+
+export interface OxUserView extends Base {
+  readonly mailboxId?: string;
+  readonly ownerId?: string;
+  readonly kind?: string;
+  readonly sourceGuid?: string;
+  readonly keyName?: string;
+  readonly contextException?: string;
+  readonly contextName?: string;
+  readonly oxName?: string;
+  readonly imapLogin?: string;
+  readonly primaryEmail?: string;
+  /** Every address field with its name: primaryEmail, email1, defaultSenderAddress, aliases[i]. */
+  readonly addresses: readonly { readonly field: string; readonly value: string }[];
+}
+
+export interface KeyView extends Base {
+  readonly keeper?: string;
+  /** The key's `result` output, when known (stack validation after keys exist). Secret: never print. */
+  readonly result?: string;
+  /** Only when the engine passes it (the analyzer protocol of @pulumi/policy 1.21 does not). */
+  readonly retainOnDelete?: boolean;
+}
+
+export interface UserdbView extends Base {
+  readonly context: string;
+  readonly index?: readonly UserdbIndexEntry[];
+  /** Why the index annotation could not be read (missing, not JSON, wrong shape). */
+  readonly indexProblem?: string;
+  /** The passwd-file when known. Secret: compare, never print. */
+  readonly passwd?: string;
+}
+
+export interface PairingView extends Base {
+  readonly wave: string;
+  readonly pairings?: readonly Pairing[];
+  readonly problem?: string;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && !isUnknown(v) ? v : undefined);
+
+function base(r: ResourceLike, unknown: string[]): Base {
+  return { urn: r.urn, resourceName: r.name, protect: r.opts.protect === true, unknown };
+}
+
+const USER_FIELDS = {
+  mailboxId: USER_ATTRIBUTES.mailboxId,
+  ownerId: USER_ATTRIBUTES.ownerId,
+  kind: USER_ATTRIBUTES.kind,
+  sourceGuid: USER_ATTRIBUTES.sourceGuid,
+  keyName: USER_ATTRIBUTES.keyName,
+} as const;
+
+export function oxUserView(r: ResourceLike): OxUserView {
+  const props = rawProps(r.props);
+  const addresses: { field: string; value: string }[] = [];
+  for (const field of ["primaryEmail", "email1", "defaultSenderAddress"]) {
+    const value = str(props[field]);
+    if (value !== undefined) addresses.push({ field, value });
+  }
+  const aliases = props.aliases;
+  if (Array.isArray(aliases)) {
+    aliases.forEach((a, i) => {
+      const value = str(a);
+      if (value !== undefined) addresses.push({ field: `aliases[${i}]`, value });
+    });
+  }
+  const view: { -readonly [K in keyof OxUserView]: OxUserView[K] } = { ...base(r, unknownPaths(props)), addresses };
+  const attributes = at(props, "userAttributes");
+  for (const [field, key] of Object.entries(USER_FIELDS)) {
+    const value = str(at(attributes, key));
+    if (value !== undefined) view[field as keyof typeof USER_FIELDS] = value;
+  }
+  const set = (field: "contextException" | "contextName" | "oxName" | "imapLogin" | "primaryEmail", value: unknown) => {
+    const known = str(value);
+    if (known !== undefined) view[field] = known;
+  };
+  set("contextException", at(attributes, CONTEXT_EXCEPTION));
+  set("contextName", props.contextName);
+  set("oxName", props.name);
+  set("imapLogin", props.imapLogin);
+  set("primaryEmail", props.primaryEmail);
+  return view;
+}
+
+/** userAttribute carrying the plan's reason for a context other than the owner's organisation. */
+export const CONTEXT_EXCEPTION = "oxmig/context-exception";
+
+export function keyView(r: ResourceLike): KeyView {
+  const props = rawProps(r.props);
+  const keeper = at(props, "keepers", "mailboxId");
+  const retain = (r.opts as { retainOnDelete?: unknown }).retainOnDelete;
+  const result = str(props.result);
+  return {
+    ...base(r, unknownPaths(at(props, "keepers"), "keepers")),
+    ...(str(keeper) !== undefined ? { keeper: str(keeper) } : {}),
+    ...(result !== undefined ? { result } : {}),
+    ...(typeof retain === "boolean" ? { retainOnDelete: retain } : {}),
+  };
+}
+
+function parseJsonArray<T>(raw: unknown, what: string): { value?: T[]; problem?: string } {
+  if (typeof raw !== "string") return { problem: `${what} is missing` };
+  try {
+    const value = JSON.parse(raw) as unknown;
+    return Array.isArray(value) ? { value: value as T[] } : { problem: `${what} is not a JSON array` };
+  } catch (err) {
+    return { problem: `${what} is not valid JSON (${(err as Error).message})` };
+  }
+}
+
+const INDEX_FIELDS = ["login", "home", "mailboxId", "keyName"] as const;
+const PAIRING_FIELDS = ["mailboxId", "sourceLogin", "sourceExchangeGuid", "targetLogin"] as const;
+
+function checkShape<T>(list: T[] | undefined, fields: readonly string[], what: string): string | undefined {
+  const bad = list?.findIndex((e) => !e || typeof e !== "object" || fields.some((f) => typeof (e as Record<string, unknown>)[f] !== "string"));
+  return bad !== undefined && bad >= 0 ? `${what} entry ${bad} lacks one of ${fields.join(", ")}` : undefined;
+}
+
+export function userdbView(r: ResourceLike): UserdbView {
+  const props = rawProps(r.props);
+  const indexRaw = at(props, "metadata", "annotations", K8S.annotationUserdbIndex);
+  const indexPath = `metadata.annotations["${K8S.annotationUserdbIndex}"]`;
+  const parsed = isUnknown(indexRaw) ? {} : parseJsonArray<UserdbIndexEntry>(indexRaw, indexPath);
+  const problem = parsed.problem ?? checkShape(parsed.value, INDEX_FIELDS, indexPath);
+  const passwd = str(at(props, "stringData", K8S.userdbDataKey));
+  const context = str(at(props, "metadata", "labels", K8S.labelContext)) ?? r.name.replace(/^userdb-/, "");
+  return {
+    ...base(r, isUnknown(indexRaw) ? [indexPath] : []),
+    context,
+    ...(problem ? { indexProblem: problem } : parsed.value ? { index: parsed.value } : {}),
+    ...(passwd !== undefined ? { passwd } : {}),
+  };
+}
+
+export function pairingView(r: ResourceLike): PairingView {
+  const props = rawProps(r.props);
+  const tableRaw = at(props, "data", K8S.pairingsDataKey);
+  const tablePath = `data["${K8S.pairingsDataKey}"]`;
+  const parsed = isUnknown(tableRaw) ? {} : parseJsonArray<Pairing>(tableRaw, tablePath);
+  const problem = parsed.problem ?? checkShape(parsed.value, PAIRING_FIELDS, tablePath);
+  const wave = str(at(props, "metadata", "labels", K8S.labelWave)) ?? r.name.replace(/^pairings-/, "");
+  const unknown = [...(isUnknown(tableRaw) ? [tablePath] : []), ...unknownPaths(at(props, "metadata", "labels"), "metadata.labels")];
+  return { ...base(r, unknown), wave, ...(problem ? { problem } : parsed.value ? { pairings: parsed.value } : {}) };
+}
+
+/** Is this ConfigMap the pairing table (and not some other ConfigMap)? */
+export function isPairingTable(r: ResourceLike): boolean {
+  return r.type === TYPES.configMap && (r.name.startsWith("pairings-") || at(rawProps(r.props), "data", K8S.pairingsDataKey) !== undefined);
+}
+
+export function isUserdb(r: ResourceLike): boolean {
+  return r.type === TYPES.secret && (r.name.startsWith("userdb-") || at(rawProps(r.props), "metadata", "annotations", K8S.annotationUserdbIndex) !== undefined);
+}

@@ -1,0 +1,79 @@
+import { describe, it } from "vitest";
+import { chainConsistent } from "../../policies/rules/chain-consistent";
+import { K8S, type Pairing, type UserdbIndexEntry } from "../../core/contract";
+import { buildResources, IDS, keyResultFor } from "../fixtures/policies/plan";
+import { attrs, editJson, expectNone, expectViolation, oxUser, record, run, UNKNOWN_STRING, USER_ATTRIBUTES } from "./helpers";
+
+const index = (plan: ReturnType<typeof buildResources>, context: string) => record(plan, `userdb-${context}`).props.metadata.annotations;
+
+describe("chain-consistent", () => {
+  it("accepts a chain derived from the owners' ids (with and without secrets)", async () => {
+    expectNone(await run(chainConsistent, buildResources()));
+    expectNone(await run(chainConsistent, buildResources(undefined, { withSecrets: false })));
+  });
+  it("rejects an OX name that is not the owner's uid", async () => {
+    const plan = buildResources();
+    oxUser(plan, IDS.jan).props.imapLogin = "jschmidt2";
+    expectViolation(await run(chainConsistent, plan), `imapLogin is "jschmidt2", expected "jschmidt"`);
+  });
+  it("rejects a userdb home that is not derived from the owner's id", async () => {
+    const plan = buildResources();
+    editJson<UserdbIndexEntry>(index(plan, "luebeck"), K8S.annotationUserdbIndex, (ix) => {
+      const at = ix.findIndex((e) => e.login === "jschmidt");
+      ix[at] = { ...ix[at]!, home: "/var/vmail/0b/0b9a6c1e-1111-4a11-8111-000000000001" };
+    });
+    expectViolation(await run(chainConsistent, plan), `userdb index home of "jschmidt"`);
+  });
+  it("two keys swapped between people", async () => {
+    const plan = buildResources();
+    record(plan, `key-${IDS.maria}`).props.keepers.mailboxId = IDS.jan;
+    record(plan, `key-${IDS.jan}`).props.keepers.mailboxId = IDS.maria;
+    const violations = await run(chainConsistent, plan);
+    expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `keepers.mailboxId of key-${IDS.maria} is "${IDS.jan}"`);
+  });
+  it("rejects a passwd line carrying another person's key password (without printing it)", async () => {
+    const plan = buildResources();
+    const data = record(plan, "userdb-luebeck").props.stringData;
+    data[K8S.userdbDataKey] = data[K8S.userdbDataKey].replace(keyResultFor(IDS.maria), keyResultFor(IDS.jan));
+    const violations = await run(chainConsistent, plan);
+    expectViolation(violations, `gives "mmueller" a key password that is not the result of its own key`);
+    if (violations.some((v) => v.message.includes(keyResultFor(IDS.jan)))) throw new Error("a key password leaked into a message");
+  });
+  it("rejects a key used by no mailbox and a mailbox whose key is missing", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.keyName] = `key-${IDS.petra}`;
+    record(plan, `key-${IDS.raum}`).name = "key-orphan";
+    const violations = await run(chainConsistent, plan);
+    expectViolation(violations, `key key-${IDS.petra} is used by 2 mailboxes`);
+    expectViolation(violations, `key resource key-${IDS.raum} does not exist`);
+  });
+  it("source mailbox paired to a different person's target", async () => {
+    const plan = buildResources();
+    editJson<Pairing>(record(plan, "pairings-w01").props.data, K8S.pairingsDataKey, (t) => {
+      t[0] = { ...t[0]!, targetLogin: "jschmidt" };
+    });
+    expectViolation(await run(chainConsistent, plan), "mailbox maria.mueller@fa-luebeck.example", `copies into target login "jschmidt", expected "mmueller"`);
+  });
+  it("rejects a pairing whose source login is not the owner's UPN", async () => {
+    const plan = buildResources();
+    editJson<Pairing>(record(plan, "pairings-w01").props.data, K8S.pairingsDataKey, (t) => {
+      t[1] = { ...t[1]!, sourceLogin: "mmueller@corp.example" };
+    });
+    expectViolation(await run(chainConsistent, plan), `pairs source login "mmueller@corp.example", but the mailbox's source is jschmidt@corp.example`);
+  });
+  it("owner column shifted by one row within a wave", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.maria))[USER_ATTRIBUTES.ownerId] = IDS.jan;
+    expectViolation(await run(chainConsistent, plan), `userAttributes oxmig/mailbox-id is "${IDS.maria}", expected "${IDS.jan}"`);
+  });
+  it("rejects a userdb line no OX user logs in with", async () => {
+    const plan = buildResources();
+    editJson<UserdbIndexEntry>(index(plan, "kiel"), K8S.annotationUserdbIndex, (ix) => ix.push({ ...ix[0]!, login: "intruder" }));
+    expectViolation(await run(chainConsistent, plan), `line for "intruder" that no OX user of context kiel logs in with`);
+  });
+  it("fails closed when a key's keeper is unknown at preview", async () => {
+    const plan = buildResources(undefined, { withSecrets: false });
+    record(plan, `key-${IDS.petra}`).props.keepers.mailboxId = UNKNOWN_STRING;
+    expectViolation(await run(chainConsistent, plan), `key key-${IDS.petra} keepers.mailboxId is unknown at preview`);
+  });
+});
