@@ -1,0 +1,53 @@
+// Parent side of program-worker.ts: forks a fresh Node process per program run and
+// returns what the program declared. Stops the child by its PID on timeout.
+import { fork } from "node:child_process";
+import * as path from "node:path";
+import type { ProgramJob, WorkerReply } from "./program-worker";
+import type { DeclaredResource } from "./types";
+
+const REPO = path.resolve(__dirname, "..");
+const RUN_TS = path.join(REPO, "bin", "run-ts.cjs");
+const WORKER = path.join(__dirname, "program-worker.ts");
+
+export interface ProgramProcessOptions extends ProgramJob {
+  /**
+   * Node's --stack-trace-limit in the child. The SDK captures a stack trace per resource;
+   * 0 skips that work (default 0: measured faster, see bench/gate-engine.ts).
+   */
+  readonly stackTraceLimit?: number;
+  /** --max-old-space-size in MB for large stacks (default: Node's). */
+  readonly maxOldSpaceMb?: number;
+  /** Give up and stop the child after this many ms (default 10 minutes). */
+  readonly timeoutMs?: number;
+}
+
+function execArgvFor(opts: ProgramProcessOptions): string[] {
+  const argv = [`--stack-trace-limit=${opts.stackTraceLimit ?? 0}`];
+  if (opts.maxOldSpaceMb) argv.push(`--max-old-space-size=${opts.maxOldSpaceMb}`);
+  return argv;
+}
+
+/** Runs the program under mocks in a child process and returns its resources. */
+export function runProgram(opts: ProgramProcessOptions): Promise<DeclaredResource[]> {
+  const { stackTraceLimit: _limit, maxOldSpaceMb: _heap, timeoutMs, ...job } = opts;
+  // An explicit execArgv: the child must not inherit a test runner's loader flags.
+  const child = fork(RUN_TS, [WORKER], { execArgv: execArgvFor(opts), stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return new Promise<DeclaredResource[]>((resolve, reject) => {
+    let reply: WorkerReply | undefined;
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(child.pid);
+      reject(new Error(`Program ${job.programModule} did not finish within ${timeoutMs ?? 600_000} ms; stopped it.`));
+    }, timeoutMs ?? 600_000);
+    child.on("message", (m: WorkerReply) => (reply = m));
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (reply?.ok) resolve(reply.resources);
+      else reject(new Error(reply ? `Program ${job.programModule} failed:\n${reply.error}` : `Program worker exited with ${signal ?? code} before replying.`));
+    });
+    child.send(job);
+  });
+}

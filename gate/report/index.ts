@@ -1,0 +1,22 @@
+// One entry point for every report format.
+import type { GateResult } from "../types";
+import { formatJson } from "./json";
+import { formatJunit } from "./junit";
+import { formatMarkdown } from "./markdown";
+import { formatSarif } from "./sarif";
+import { formatText } from "./text";
+
+export const REPORT_FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const FORMATTERS: Record<ReportFormat, (r: GateResult) => string> = {
+  text: formatText,
+  json: formatJson,
+  sarif: (r) => formatSarif(r),
+  junit: formatJunit,
+  markdown: formatMarkdown,
+};
+
+export function formatReport(result: GateResult, format: ReportFormat): string {
+  return FORMATTERS[format](result);
+}

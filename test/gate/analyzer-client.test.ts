@@ -1,0 +1,123 @@
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPolicyPack, type PolicyPackClient } from "../../gate/analyzer-client";
+import { runProgram } from "../../gate/program-process";
+import type { DeclaredResource } from "../../gate/types";
+import { toGateViolation } from "../../gate/violations";
+
+const FIXTURES = path.resolve(__dirname, "../fixtures/gate");
+const PACK = path.join(FIXTURES, "pack");
+const BASE = { programModule: path.join(FIXTURES, "program/index.ts"), project: "gatefix", stack: "dev" };
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilStopped(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 20));
+  return !isRunning(pid);
+}
+
+const names = (vs: readonly { policyName: string; enforcementLevel: string }[]) => vs.map((v) => `${v.policyName}:${v.enforcementLevel}`).sort();
+
+describe("policy pack over the analyzer protocol", () => {
+  let pack: PolicyPackClient;
+  let unprotected: DeclaredResource[];
+  let previewed: DeclaredResource[];
+  beforeAll(async () => {
+    [pack, unprotected, previewed] = await Promise.all([
+      startPolicyPack({ packDir: PACK }),
+      runProgram({ ...BASE, config: { "gatefix:context": "ctx-a", "gatefix:protect": "false" } }),
+      runProgram({ ...BASE, config: { "gatefix:context": "ctx-a" }, preview: true, mocksModule: path.join(FIXTURES, "program/mocks-without-result.ts") }),
+    ]);
+  });
+  afterAll(() => pack?.close());
+
+  it("lists the pack's policies with their levels and config schema", () => {
+    expect(pack.name).toBe("gate-fixture-pack");
+    expect(pack.policies.map((p) => `${p.name}:${p.enforcementLevel}:${p.kind}`)).toEqual([
+      "fixture-secret-protected:mandatory:resource",
+      "fixture-secret-has-key:mandatory:resource",
+      "fixture-context-label:advisory:resource",
+      "fixture-secret-depends-on-key:mandatory:stack",
+    ]);
+    expect(pack.policies[2]?.configSchema).toEqual({ expectedContext: { type: "string" } });
+  });
+
+  it("reports an unprotected Secret as mandatory and a wrong context label as advisory", async () => {
+    await pack.configure({ "fixture-context-label": { expectedContext: "ctx-b" } });
+    const violations = await pack.analyze(unprotected);
+    expect(names(violations)).toEqual(["fixture-context-label:advisory", "fixture-secret-protected:mandatory"]);
+    const protect = toGateViolation(violations.find((v) => v.policyName === "fixture-secret-protected")!);
+    expect(protect).toMatchObject({ mailbox: "userdb", identity: "fixture-owner", file: "plan.yaml", line: 3, message: "Secret must be protected" });
+    expect(protect.urn).toMatch(/::userdb$/);
+  });
+
+  it("passes config to the rules through Configure (matching context: no advisory)", async () => {
+    await pack.configure({ "fixture-context-label": { expectedContext: "ctx-a" } });
+    expect(names(await pack.analyze(unprotected))).toEqual(["fixture-secret-protected:mandatory"]);
+  });
+
+  it("keeps a mandatory policy mandatory when its config sets only properties", async () => {
+    await pack.configure({ "fixture-secret-protected": { unrelated: true } });
+    expect(names(await pack.analyze(unprotected))).toContain("fixture-secret-protected:mandatory");
+  });
+
+  it("lets config lower a policy's level, as --policy-pack-config does", async () => {
+    await pack.configure({ "fixture-secret-protected": "advisory", "fixture-context-label": "disabled" });
+    expect(names(await pack.analyze(unprotected))).toEqual(["fixture-secret-protected:advisory"]);
+  });
+
+  it("refuses config for a policy the pack does not have", async () => {
+    await expect(pack.configure({ "fixture-typo": "mandatory" })).rejects.toThrow(/unknown policies: fixture-typo/);
+  });
+
+  it("runs stack policies over dependencies and config", async () => {
+    await pack.configure({ "fixture-secret-depends-on-key": { maxResources: 2 } });
+    const stack = await pack.analyzeStack(unprotected);
+    expect(stack.map((v) => toGateViolation(v).message)).toEqual(["Stack declares 4 resources, more than 2"]);
+    const withoutDependency = unprotected.map((r) => (r.type === "kubernetes:core/v1:Secret" ? { ...r, dependencies: [] } : r));
+    await pack.configure({});
+    expect((await pack.analyzeStack(withoutDependency)).map((v) => `${v.enforcementLevel}:${toGateViolation(v).message}`)).toEqual(["mandatory:Secret must depend on a key"]);
+  });
+
+  it("FAILS OPEN on unknowns: a mandatory rule reading an unknown value comes back advisory", async () => {
+    await pack.configure({ "fixture-context-label": { expectedContext: "ctx-a" } });
+    const violations = await pack.analyze(previewed);
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatchObject({ policyName: "fixture-secret-has-key", enforcementLevel: "advisory" });
+    expect(violations[0]?.message).toMatch(/^can't run policy 'fixture-secret-has-key' from policy pack 'gate-fixture-pack@v0\.0\.1' during preview/);
+  });
+
+  it("unwraps secret inputs for rules, as the engine does: the key check sees the plaintext key", async () => {
+    await pack.configure({ "fixture-context-label": { expectedContext: "ctx-a" } });
+    const violations = await pack.analyze(unprotected);
+    expect(violations.map((v) => v.policyName)).not.toContain("fixture-secret-has-key");
+  });
+
+  it("stops the pack's process on close()", async () => {
+    expect(pack.pid && isRunning(pack.pid)).toBe(true);
+    pack.close();
+    expect(await waitUntilStopped(pack.pid!)).toBe(true);
+  });
+});
+
+describe("policy pack process", () => {
+  it("starts the same pack with tsx instead of the CLI's ts-node", async () => {
+    const pack = await startPolicyPack({ packDir: PACK, loader: "tsx" });
+    try {
+      expect(pack.policies).toHaveLength(4);
+    } finally {
+      pack.close();
+    }
+  });
+
+  it("names the pack and shows its error when it dies before listening", async () => {
+    await expect(startPolicyPack({ packDir: path.join(FIXTURES, "broken-pack") })).rejects.toThrow(/gate\/broken-pack exited with \d+ before listening[\s\S]*broken pack fixture/);
+  });
+});
