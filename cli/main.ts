@@ -1,6 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { InputError, InputErrors, UsageError } from "../core/errors";
 import { registerBindings } from "./commands/bindings";
+import { registerGenerate } from "./commands/generate";
+import { registerGate } from "./commands/gate";
+import { registerLock } from "./commands/lock";
 
 /** Exit codes used by every command. */
 export const EXIT = { ok: 0, rejected: 1, badInput: 2 } as const;
@@ -12,6 +15,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerBindings(program);
+  registerLock(program);
+  registerGate(program);
+  registerGenerate(program);
   // further commands register here
   return program;
 }

@@ -11,6 +11,8 @@ export interface StackConfig {
   readonly values: Readonly<Record<string, string>>;
   /** Keys whose stack-file value is `secure:` (encrypted; not readable without the CLI). */
   readonly secureKeys: readonly string[];
+  /** Keys Pulumi.yaml declares `secret: true` (set per stack with `pulumi config set --secret`). */
+  readonly declaredSecretKeys: readonly string[];
   readonly file: string;
 }
 
@@ -24,11 +26,21 @@ function loadYaml(file: string): unknown {
   }
 }
 
-export function projectName(root: string = process.cwd()): string {
+interface ProjectFile {
+  readonly name: string;
+  readonly config: Record<string, { secret?: boolean } | null>;
+}
+
+function readProject(root: string): ProjectFile {
   const file = path.join(root, "Pulumi.yaml");
-  const doc = loadYaml(file) as { name?: unknown } | null;
+  const doc = loadYaml(file) as { name?: unknown; config?: unknown } | null;
   if (!doc || typeof doc.name !== "string") throw new InputError(file, undefined, "missing project `name`");
-  return doc.name;
+  const config = doc.config && typeof doc.config === "object" ? (doc.config as ProjectFile["config"]) : {};
+  return { name: doc.name, config };
+}
+
+export function projectName(root: string = process.cwd()): string {
+  return readProject(root).name;
 }
 
 /** Lists the stacks that have a Pulumi.<stack>.yaml in root. */
@@ -45,7 +57,8 @@ export function readStackConfig(stack: string, root: string = process.cwd()): St
   if (!fs.existsSync(file)) {
     throw new UsageError(`unknown stack "${stack}": ${path.relative(process.cwd(), file) || file} does not exist (stacks here: ${listStacks(root).join(", ") || "none"})`);
   }
-  const project = projectName(root);
+  const projectFile = readProject(root);
+  const project = projectFile.name;
   const doc = (loadYaml(file) ?? {}) as { config?: Record<string, unknown> };
   const values: Record<string, string> = {};
   const secureKeys: string[] = [];
@@ -57,5 +70,8 @@ export function readStackConfig(stack: string, root: string = process.cwd()): St
     }
     values[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  return { project, stack, values, secureKeys, file: path.relative(process.cwd(), file) || file };
+  const declaredSecretKeys = Object.entries(projectFile.config)
+    .filter(([, spec]) => spec?.secret === true)
+    .map(([key]) => key);
+  return { project, stack, values, secureKeys, declaredSecretKeys, file: path.relative(process.cwd(), file) || file };
 }

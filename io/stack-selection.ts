@@ -24,7 +24,8 @@ function list(config: StackConfig, key: string): string[] | undefined {
   if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === "string")) {
     throw new InputError(config.file, `config ${key}`, `expected a list of names, found ${raw}`);
   }
-  return parsed;
+  // An empty list means "everything", as in Pulumi.yaml's defaults.
+  return parsed.length ? parsed : undefined;
 }
 
 export function stackSelection(stack: string, root: string = process.cwd()): StackSelection {

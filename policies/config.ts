@@ -1,6 +1,7 @@
 // The pack's configuration (one object, the same for every policy) and the authoritative exports it
 // names. Rules never trust the program: they reread directory.ldif and exchange.csv themselves.
 import fs from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { parseDirectory } from "../core/directory";
@@ -90,7 +91,10 @@ function loadUncached(raw: unknown): PolicyContext {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`);
     throw new PolicyConfigError(`invalid policy pack config: ${problems.join("; ")} (pass --policy-pack-config with directory, exchange, stackKind for every policy)`);
   }
-  const config = parsed.data;
+  // Relative paths are relative to the project root: the CLI starts the pack inside policies/.
+  const root = path.resolve(__dirname, "..");
+  const at = (file: string) => path.resolve(root, file);
+  const config = { ...parsed.data, directory: at(parsed.data.directory), exchange: at(parsed.data.exchange), ...(parsed.data.lock ? { lock: at(parsed.data.lock) } : {}) };
   const lockFile = config.lock;
   const lock = lockFile && fs.existsSync(lockFile) ? { file: lockFile, lock: cached(lockFile, (b) => parseLock(b.toString("utf8"), lockFile)) } : undefined;
   return {

@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import { resolveBindings } from "../../core/bindings";
+import type { Binding } from "../../core/model";
+import { readInventory } from "../../io/inventory";
+import { stackSelection } from "../../io/stack-selection";
+import { formatOption, type OutputFormat } from "../options";
+
+/** One JSON object per mailbox: the whole chain, nothing secret. */
+export function bindingJson(b: Binding) {
+  return {
+    mailbox: b.primaryAddress.display,
+    mailboxId: b.mailboxId,
+    kind: b.kind,
+    wave: b.wave,
+    addresses: b.addresses.map((a) => a.display),
+    owner: b.owner ? { immutableId: b.owner.immutableId, login: b.owner.uid, displayName: b.owner.displayName, organisation: b.owner.ou } : null,
+    delegates: b.delegates,
+    ox: { context: b.context, name: b.oxName, imapLogin: b.imapLogin },
+    dovecot: { login: b.dovecotLogin, home: b.home, key: b.keyName },
+    source: { address: b.source.address.display, exchangeGuid: b.source.exchangeGuid, login: b.source.login, type: b.source.type },
+    ...(b.contextException ? { contextException: b.contextException } : {}),
+  };
+}
+
+function bindingText(b: Binding): string {
+  const who = b.owner ? `${b.owner.displayName} <${b.owner.uid}, ${b.owner.immutableId}>` : `${b.kind} mailbox, delegates: ${b.delegates.join(", ") || "none"}`;
+  return [
+    `${b.primaryAddress.display}  [${b.wave}]`,
+    `  owner      ${who}`,
+    `  ox         context ${b.context}, name ${b.oxName}, imapLogin ${b.imapLogin}`,
+    `  dovecot    login ${b.dovecotLogin}, home ${b.home}, key ${b.keyName}`,
+    `  source     ${b.source.address.display} (${b.source.type}, ExchangeGuid ${b.source.exchangeGuid}, login ${b.source.login})`,
+    `  addresses  ${b.addresses.map((a) => a.display).join(", ")}`,
+  ].join("\n");
+}
+
+export function registerBindings(program: Command): void {
+  program
+    .command("bindings")
+    .description("print every resolved binding chain of a stack (person → OX user → Dovecot login/home/key → Exchange source → addresses)")
+    .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and inventory/<stack>/)")
+    .addOption(formatOption(["text", "json"]))
+    .action((opts: { stack: string; format: OutputFormat }) => {
+      const selection = stackSelection(opts.stack);
+      const bindings = resolveBindings(readInventory(selection.inventoryDir), selection.resolve);
+      if (opts.format === "json") {
+        process.stdout.write(`${JSON.stringify(bindings.map(bindingJson), null, 2)}\n`);
+      } else {
+        process.stdout.write(`${bindings.map(bindingText).join("\n\n")}\n\n${bindings.length} mailboxes in stack ${opts.stack}\n`);
+      }
+    });
+}

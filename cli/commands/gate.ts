@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Option, type Command } from "commander";
+import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../gate/report";
+import { isBlocking } from "../../gate/violations";
+import { runGate, type GateTimings } from "../gate/run-gate";
+
+export interface GateCommandOptions {
+  readonly stack: string;
+  readonly format: ReportFormat;
+  readonly out?: string;
+  readonly root?: string;
+  readonly quiet?: boolean;
+}
+
+function timingLine(t: GateTimings): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return `timings: inputs ${s(t.inputsMs)}, program under mocks ${s(t.programMs)} (${t.resources} resources), pack start ${s(t.packStartMs)}, policy evaluation ${s(t.policyMs)}`;
+}
+
+/** Gates one stack; returns the exit code (0 clean, 1 rejected). Input errors propagate as exit 2. */
+export async function gateCommand(opts: GateCommandOptions): Promise<number> {
+  const log = (line: string) => opts.quiet || process.stderr.write(`gate ${opts.stack}: ${line}\n`);
+  const { result, timings } = await runGate(opts.stack, { ...(opts.root ? { root: opts.root } : {}), onPhase: log });
+  const report = formatReport(result, opts.format);
+  if (opts.out) {
+    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+    fs.writeFileSync(opts.out, report);
+    log(`report written to ${opts.out}`);
+  } else {
+    process.stdout.write(report.endsWith("\n") ? report : `${report}\n`);
+  }
+  log(timingLine(timings));
+  return result.violations.some(isBlocking) ? 1 : 0;
+}
+
+export function registerGate(program: Command): void {
+  program
+    .command("gate")
+    .description("run the real program under Pulumi's mock runtime and the real policy pack on it; exit 1 on any mandatory violation")
+    .requiredOption("--stack <stack>", "stack name (Pulumi.<stack>.yaml)")
+    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .option("--quiet", "no progress lines on stderr")
+    .action(async (opts: GateCommandOptions) => {
+      process.exitCode = await gateCommand(opts);
+    });
+}

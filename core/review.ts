@@ -1,0 +1,114 @@
+// The reviewer's view of a change: which mailboxes appear, disappear or change hands, with evidence.
+import { lockEntryFor, type LockEntry } from "./lock";
+import type { Binding, Inventory, Person, SourceMailbox } from "./model";
+
+export interface Rebinding {
+  readonly mailbox: string;
+  readonly address: string;
+  readonly before: LockEntry;
+  readonly after: LockEntry;
+  readonly changedFields: readonly string[];
+  /** Directory and Exchange facts a reviewer needs to judge the change. */
+  readonly evidence: readonly string[];
+}
+
+export interface Review {
+  readonly added: readonly LockEntry[];
+  readonly removed: readonly LockEntry[];
+  readonly rebound: readonly Rebinding[];
+  readonly keysCreated: readonly string[];
+  /** Keys of mailboxes that stay but whose key identity changed: mail encrypted with the old key becomes unreadable. */
+  readonly keysRotated: readonly string[];
+  /** Keys whose mailbox left the plan. */
+  readonly keysOrphaned: readonly string[];
+}
+
+export function computeReview(base: readonly Binding[], head: readonly Binding[], inventory: Inventory): Review {
+  const before = new Map(base.map((b) => [b.mailboxId, lockEntryFor(b)]));
+  const after = new Map(head.map((b) => [b.mailboxId, lockEntryFor(b)]));
+  const people = new Map(inventory.people.map((p) => [p.immutableId, p]));
+  const sources = new Map(inventory.sources.map((s) => [s.exchangeGuid, s]));
+  const added = [...after.values()].filter((e) => !before.has(e.mailbox));
+  const removed = [...before.values()].filter((e) => !after.has(e.mailbox));
+  const rebound: Rebinding[] = [];
+  const keysRotated: string[] = [];
+  for (const [id, now] of after) {
+    const was = before.get(id);
+    if (!was) continue;
+    const changedFields = (Object.keys(now) as (keyof LockEntry)[]).filter((f) => JSON.stringify(was[f]) !== JSON.stringify(now[f]));
+    if (changedFields.includes("key")) keysRotated.push(now.key.name);
+    if (changedFields.length) {
+      rebound.push({ mailbox: id, address: now.addresses[0] ?? id, before: was, after: now, changedFields, evidence: evidence(now, people, sources) });
+    }
+  }
+  return {
+    added,
+    removed,
+    rebound,
+    keysCreated: added.map((e) => e.key.name),
+    keysRotated,
+    keysOrphaned: removed.map((e) => e.key.name),
+  };
+}
+
+function evidence(entry: LockEntry, people: Map<string, Person>, sources: Map<string, SourceMailbox>): string[] {
+  const facts: string[] = [];
+  const owner = entry.owner ? people.get(entry.owner.id) : undefined;
+  if (entry.owner) {
+    facts.push(
+      owner
+        ? `directory: ${owner.uid} = ${owner.displayName} (${owner.ou}, ${owner.dn}, line ${owner.line})${owner.disabled ? ", DISABLED" : ""}`
+        : `directory: owner id ${entry.owner.id} not found`,
+    );
+  }
+  const source = sources.get(entry.source.exchangeGuid);
+  if (source) {
+    const holder = [...people.values()].find((p) => p.objectGuid === source.ownerGuid);
+    facts.push(
+      `exchange: ${source.primarySmtp.display} (${source.type}, line ${source.line}) belongs to AD account ${source.ownerGuid}` +
+        (holder ? ` = ${holder.uid} (${holder.displayName}, ${holder.ou})` : " (not in the directory's objectGUIDs)"),
+    );
+  }
+  return facts;
+}
+
+function ownerText(e: LockEntry): string {
+  return e.owner ? `${e.owner.uid} (${e.owner.id})` : `${e.kind} mailbox`;
+}
+
+export function renderReviewMarkdown(stack: string, review: Review, verdict?: string): string {
+  const lines = [`## Binding review: stack \`${stack}\``, ""];
+  if (verdict) lines.push(verdict, "");
+  lines.push(
+    `| added | removed | re-bound | keys created | keys rotated | keys orphaned |`,
+    `|---:|---:|---:|---:|---:|---:|`,
+    `| ${review.added.length} | ${review.removed.length} | ${review.rebound.length} | ${review.keysCreated.length} | ${review.keysRotated.length} | ${review.keysOrphaned.length} |`,
+    "",
+  );
+  if (review.rebound.length) {
+    lines.push("### Re-bound mailboxes (check each one)", "");
+    for (const r of review.rebound) {
+      lines.push(`- **${r.address}**: ${ownerText(r.before)} → ${ownerText(r.after)}; changed: ${r.changedFields.join(", ")}`);
+      for (const f of r.changedFields) lines.push(`  - \`${f}\`: \`${JSON.stringify(r.before[f as keyof LockEntry])}\` → \`${JSON.stringify(r.after[f as keyof LockEntry])}\``);
+      for (const e of r.evidence) lines.push(`  - ${e}`);
+    }
+    lines.push("");
+  }
+  if (review.keysRotated.length || review.keysOrphaned.length) {
+    lines.push("### ⚠ Keys", "", "Mail encrypted with a rotated or dropped key can never be read again.", "");
+    for (const k of review.keysRotated) lines.push(`- rotated: \`${k}\``);
+    for (const k of review.keysOrphaned) lines.push(`- mailbox left the plan, key must be kept: \`${k}\``);
+    lines.push("");
+  }
+  const list = (title: string, entries: readonly LockEntry[]) => {
+    if (!entries.length) return;
+    lines.push(`<details><summary>${title} (${entries.length})</summary>`, "");
+    for (const e of entries.slice(0, 500)) lines.push(`- ${e.addresses[0] ?? e.mailbox}: ${ownerText(e)}, wave ${e.wave}`);
+    if (entries.length > 500) lines.push(`- … and ${entries.length - 500} more`);
+    lines.push("", "</details>", "");
+  };
+  list("Added mailboxes", review.added);
+  list("Removed mailboxes", review.removed);
+  if (!review.added.length && !review.removed.length && !review.rebound.length) lines.push("No binding changes.", "");
+  return lines.join("\n");
+}

@@ -1,0 +1,35 @@
+// An inventory as it was at a git revision (for the reviewer's report).
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { parseDirectory } from "../core/directory";
+import { UsageError } from "../core/errors";
+import { decodeExportBytes, parseExchange } from "../core/exchange";
+import type { Inventory } from "../core/model";
+import { parsePlan } from "../core/plan";
+
+function showAtRevision(ref: string, file: string): Buffer | undefined {
+  try {
+    return execFileSync("git", ["show", `${ref}:${file}`], { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? "");
+    if (/does not exist|exists on disk, but not in/.test(stderr)) return undefined;
+    if (/invalid object name|unknown revision|bad revision/i.test(stderr)) throw new UsageError(`--base ${ref}: not a git revision here`);
+    throw new UsageError(`git show ${ref}:${file} failed: ${stderr.trim()}`);
+  }
+}
+
+/** The inventory at `ref`, or undefined when the stack's inventory did not exist there yet. */
+export function readInventoryAtRevision(ref: string, inventoryDir: string): Inventory | undefined {
+  const rel = path.relative(execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" }).trim(), inventoryDir);
+  const at = (name: string) => path.posix.join(rel.split(path.sep).join("/"), name);
+  const files = { directory: at("directory.ldif"), exchange: at("exchange.csv"), plan: at("plan.yaml") };
+  const [directory, exchange, plan] = [files.directory, files.exchange, files.plan].map((f) => showAtRevision(ref, f));
+  if (!directory || !exchange || !plan) return undefined;
+  const label = (f: string) => `${ref}:${f}`;
+  return {
+    files: { directory: label(files.directory), exchange: label(files.exchange), plan: label(files.plan) },
+    people: parseDirectory(directory.toString("utf8"), label(files.directory)),
+    sources: parseExchange(decodeExportBytes(exchange, label(files.exchange)), label(files.exchange)),
+    plan: parsePlan(plan.toString("utf8"), label(files.plan)),
+  };
+}
