@@ -1,0 +1,101 @@
+// One OX context: the context itself, its mailboxes and the Dovecot userdb that binds logins to homes and keys.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { K8S, TYPES, type UserdbIndexEntry } from "../../core/contract";
+import type { Binding, ContextSpec } from "../../core/model";
+import { renderUserdb } from "../../core/userdb";
+import { OxContext, type OxConnection } from "../ox/resources";
+import { Mailbox } from "./mailbox";
+
+export interface ContextStackArgs {
+  /** The context as the plan declares it (name, fixed id, organisation). */
+  readonly context: ContextSpec;
+  /** Bindings of this context's selected waves. */
+  readonly bindings: readonly Binding[];
+  /** OX SOAP connection (the admin password inside is a secret). */
+  readonly connection: pulumi.Input<OxConnection>;
+  /** Context quota in MB. */
+  readonly quotaMb: number;
+  readonly imapServer: string;
+  readonly smtpServer: string;
+  /** Kubernetes namespace of the userdb Secret. */
+  readonly namespace: string;
+  /** Protect the context, keys and OX users (prod). */
+  readonly protect: boolean;
+  /** Explicit Kubernetes provider (rendering manifests); default: the ambient one. */
+  readonly k8sProvider?: k8s.Provider;
+}
+
+/** The userdb's binding-critical lines, sorted by login, computed from bindings (known at preview). */
+export function userdbIndex(bindings: readonly Binding[]): UserdbIndexEntry[] {
+  return bindings
+    .map((b) => ({ login: b.dovecotLogin, home: b.home, mailboxId: b.mailboxId, keyName: b.keyName }))
+    .sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
+}
+
+/** OX login mappings: the context name and, when it differs, the directory organisation. */
+export function loginMappingsFor(context: ContextSpec): string[] {
+  return [...new Set([context.name, context.organisation])];
+}
+
+export class ContextStack extends pulumi.ComponentResource {
+  declare public readonly mailboxCount: number;
+
+  constructor(name: string, args: ContextStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super(TYPES.contextComponent, name, {}, opts);
+    const { context, bindings, protect } = args;
+    const oxContext = new OxContext(
+      `ox-context-${context.name}`,
+      {
+        connection: args.connection,
+        name: context.name,
+        ...(context.id !== undefined ? { contextId: context.id } : {}),
+        maxQuotaMb: args.quotaMb,
+        loginMappings: loginMappingsFor(context),
+      },
+      { parent: this, protect },
+    );
+    const mailboxes = bindings.map(
+      (binding) =>
+        new Mailbox(
+          `mbx-${binding.mailboxId}`,
+          {
+            binding,
+            connection: args.connection,
+            contextId: oxContext.contextId,
+            imapServer: args.imapServer,
+            smtpServer: args.smtpServer,
+            protect,
+          },
+          { parent: this },
+        ),
+    );
+    this.createUserdb(context.name, bindings, mailboxes, args);
+    this.mailboxCount = bindings.length;
+    this.registerOutputs({ mailboxCount: bindings.length });
+  }
+
+  /** One apply over all keys of the context (not one per mailbox): the passwd-file as a secret. */
+  private createUserdb(contextName: string, bindings: readonly Binding[], mailboxes: readonly Mailbox[], args: ContextStackArgs) {
+    const passwd = pulumi.secret(
+      pulumi.all(mailboxes.map((m) => m.keyPassword)).apply((keyPasswords) =>
+        renderUserdb(bindings.map((b, i) => ({ login: b.dovecotLogin, home: b.home, keyPassword: keyPasswords[i]! }))),
+      ),
+    );
+    const name = `userdb-${contextName}`;
+    return new k8s.core.v1.Secret(
+      name,
+      {
+        metadata: {
+          name,
+          namespace: args.namespace,
+          labels: { [K8S.labelContext]: contextName, [K8S.labelRole]: "userdb" },
+          annotations: { [K8S.annotationUserdbIndex]: JSON.stringify(userdbIndex(bindings)) },
+        },
+        type: "Opaque",
+        stringData: { [K8S.userdbDataKey]: passwd },
+      },
+      { parent: this, ...(args.k8sProvider ? { provider: args.k8sProvider } : {}) },
+    );
+  }
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { USER_ATTRIBUTES } from "../../../core/contract";
+import { userAttributesFor } from "../../../infra/components/mailbox";
+import { personalBinding, sharedBinding } from "./fixtures";
+
+describe("userAttributesFor", () => {
+  it("a personal mailbox names its owner's immutable id and its key", () => {
+    const b = personalBinding("anna", "aa11");
+    expect(userAttributesFor(b)).toEqual({
+      [USER_ATTRIBUTES.mailboxId]: "aa11",
+      [USER_ATTRIBUTES.ownerId]: "aa11",
+      [USER_ATTRIBUTES.kind]: "personal",
+      [USER_ATTRIBUTES.sourceGuid]: "ex-aa11",
+      [USER_ATTRIBUTES.keyName]: "key-aa11",
+    });
+  });
+
+  it("a shared mailbox carries no owner id (it has no single owner)", () => {
+    const attributes = userAttributesFor(sharedBinding("poststelle", "bb22"));
+    expect(attributes).not.toHaveProperty(USER_ATTRIBUTES.ownerId);
+    expect(attributes[USER_ATTRIBUTES.kind]).toBe("shared");
+    expect(attributes[USER_ATTRIBUTES.sourceGuid]).toBe("bb22");
+  });
+
+  it("no attribute depends on the display name or an address", () => {
+    const b = personalBinding("anna", "aa11");
+    const renamed = { ...b, displayName: "Anna Neu", primaryAddress: { display: "anna.neu@im.example", normalised: "anna.neu@im.example" } };
+    expect(userAttributesFor(renamed)).toEqual(userAttributesFor(b));
+  });
+});
