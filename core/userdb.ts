@@ -10,8 +10,16 @@ export interface UserdbLine {
 
 const FORBIDDEN = /[:\s]/;
 
+export interface RenderOptions {
+  /**
+   * "throw" (default) refuses a login that appears twice. The Pulumi program passes "keep": it
+   * declares what the plan says and the policy pack rejects the duplicate with evidence.
+   */
+  readonly duplicateLogins?: "throw" | "keep";
+}
+
 /** Renders lines sorted by login; throws if a field would break the passwd-file format. */
-export function renderUserdb(lines: readonly UserdbLine[]): string {
+export function renderUserdb(lines: readonly UserdbLine[], options: RenderOptions = {}): string {
   const seen = new Set<string>();
   const rendered = [...lines]
     .sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0))
@@ -22,7 +30,7 @@ export function renderUserdb(lines: readonly UserdbLine[]): string {
       if (!line.keyPassword || FORBIDDEN.test(line.keyPassword)) {
         throw new Error(`userdb key password for "${line.login}" is empty or contains ':' or whitespace`);
       }
-      if (seen.has(line.login)) throw new Error(`userdb login "${line.login}" appears twice`);
+      if (seen.has(line.login) && options.duplicateLogins !== "keep") throw new Error(`userdb login "${line.login}" appears twice`);
       seen.add(line.login);
       return `${line.login}:::::${line.home}::userdb_mail_crypt_private_password=${line.keyPassword}`;
     });

@@ -11,6 +11,7 @@ export interface GateCommandOptions {
   readonly out?: string;
   readonly root?: string;
   readonly quiet?: boolean;
+  readonly inventory?: string;
 }
 
 function timingLine(t: GateTimings): string {
@@ -21,7 +22,11 @@ function timingLine(t: GateTimings): string {
 /** Gates one stack; returns the exit code (0 clean, 1 rejected). Input errors propagate as exit 2. */
 export async function gateCommand(opts: GateCommandOptions): Promise<number> {
   const log = (line: string) => opts.quiet || process.stderr.write(`gate ${opts.stack}: ${line}\n`);
-  const { result, timings } = await runGate(opts.stack, { ...(opts.root ? { root: opts.root } : {}), onPhase: log });
+  const { result, timings } = await runGate(opts.stack, {
+    ...(opts.root ? { root: opts.root } : {}),
+    ...(opts.inventory ? { inventoryDir: opts.inventory } : {}),
+    onPhase: log,
+  });
   const report = formatReport(result, opts.format);
   if (opts.out) {
     fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
@@ -41,6 +46,7 @@ export function registerGate(program: Command): void {
     .requiredOption("--stack <stack>", "stack name (Pulumi.<stack>.yaml)")
     .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
     .option("--out <file>", "write the report to a file instead of stdout")
+    .option("--inventory <dir>", "gate this inventory folder with the stack's settings (what-if checks; its lock is used)")
     .option("--quiet", "no progress lines on stderr")
     .action(async (opts: GateCommandOptions) => {
       process.exitCode = await gateCommand(opts);

@@ -7,7 +7,7 @@ import { runProgram } from "../../gate/program-process";
 import type { DeclaredResource, GateResult, GateViolation } from "../../gate/types";
 import { toGateViolation } from "../../gate/violations";
 import { readInventory } from "../../io/inventory";
-import { stackSelection } from "../../io/stack-selection";
+import { stackSelection, type StackSelection } from "../../io/stack-selection";
 import { packSettings, policyPackConfig } from "./policy-config";
 
 /** Stands in for `secure:` config values, which only the Pulumi CLI can decrypt; never a real secret. */
@@ -31,6 +31,8 @@ export interface GateOptions {
   /** Called at each phase, for progress lines. */
   readonly onPhase?: (phase: string) => void;
   readonly maxOldSpaceMb?: number;
+  /** Gate this inventory instead of the stack's own (tests, what-if checks); the lock is read from it too. */
+  readonly inventoryDir?: string;
 }
 
 export async function runGate(stack: string, opts: GateOptions = {}): Promise<GateRun> {
@@ -45,7 +47,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   };
 
   phase("reading inputs");
-  const selection = stackSelection(stack, root);
+  const selection = withInventory(stackSelection(stack, root), opts.inventoryDir);
   const inventory = readInventory(selection.inventoryDir);
   // Resolving here turns unresolvable references into exit-2 errors before anything runs.
   const bindings = resolveBindings(inventory, selection.resolve);
@@ -85,6 +87,12 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
     result: { stack, mailboxes: bindings.length, violations: sortViolations(violations) },
     timings: { inputsMs, programMs, packStartMs, policyMs, resources: resources.length },
   };
+}
+
+function withInventory(selection: StackSelection, dir: string | undefined): StackSelection {
+  if (!dir) return selection;
+  const inventoryDir = path.resolve(dir);
+  return { ...selection, inventoryDir, config: { ...selection.config, values: { ...selection.config.values, inventory: inventoryDir } } };
 }
 
 /** Fills mailbox and plan line from the resource name when the rule did not say (names carry the mailbox id). */

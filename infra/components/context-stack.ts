@@ -79,7 +79,7 @@ export class ContextStack extends pulumi.ComponentResource {
   private createUserdb(contextName: string, bindings: readonly Binding[], mailboxes: readonly Mailbox[], args: ContextStackArgs) {
     const passwd = pulumi.secret(
       pulumi.all(mailboxes.map((m) => m.keyPassword)).apply((keyPasswords) =>
-        renderUserdb(bindings.map((b, i) => ({ login: b.dovecotLogin, home: b.home, keyPassword: keyPasswords[i]! }))),
+        renderUserdb(bindings.map((b, i) => ({ login: b.dovecotLogin, home: b.home, keyPassword: keyPasswords[i]! })), { duplicateLogins: "keep" }),
       ),
     );
     const name = `userdb-${contextName}`;
