@@ -4,6 +4,10 @@ import { registerBindings } from "./commands/bindings";
 import { registerGenerate } from "./commands/generate";
 import { registerGate } from "./commands/gate";
 import { registerLock } from "./commands/lock";
+import { registerPolicyConfig } from "./commands/policy-config";
+import { registerReview } from "./commands/review";
+import { registerRehearse } from "./commands/rehearse";
+import { registerVerify } from "./commands/verify";
 
 /** Exit codes used by every command. */
 export const EXIT = { ok: 0, rejected: 1, badInput: 2 } as const;
@@ -18,6 +22,10 @@ export function buildProgram(): Command {
   registerLock(program);
   registerGate(program);
   registerGenerate(program);
+  registerRehearse(program);
+  registerVerify(program);
+  registerReview(program);
+  registerPolicyConfig(program);
   // further commands register here
   return program;
 }

@@ -8,7 +8,7 @@ export const TYPES = {
   secret: "kubernetes:core/v1:Secret",
   configMap: "kubernetes:core/v1:ConfigMap",
   job: "kubernetes:batch/v1:Job",
-  mailboxComponent: "oxmig:mailbox:Mailbox",
+  persistentVolumeClaim: "kubernetes:core/v1:PersistentVolumeClaim",
   waveComponent: "oxmig:migration:Wave",
   contextComponent: "oxmig:ox:ContextStack",
 } as const;

@@ -20,6 +20,8 @@ export interface LockEntry {
   readonly key: { readonly name: string; readonly keeper: string };
   /** Normalised addresses, primary first, the rest sorted. */
   readonly addresses: readonly string[];
+  /** The shard stack that declares this mailbox, in a family lock shared by a family's shards. */
+  readonly shard?: string;
 }
 
 export interface BindingLock {
@@ -40,6 +42,7 @@ const entrySchema = z.strictObject({
   home: z.string().min(1),
   key: z.strictObject({ name: z.string().min(1), keeper: z.string().min(1) }),
   addresses: z.array(z.string().min(1)),
+  shard: z.string().min(1).optional(),
 });
 
 const lockSchema = z.strictObject({
@@ -73,8 +76,11 @@ export function buildLock(stack: string, bindings: readonly Binding[], phases: R
 }
 
 export function renderLock(lock: BindingLock): string {
+  const sharded = lock.mailboxes.some((e) => e.shard !== undefined);
   const header = [
-    `# Binding lock of stack "${lock.stack}", written by \`npx oxmig lock --stack ${lock.stack}\`.`,
+    sharded
+      ? `# Binding lock of stack family "${lock.stack}", written shard by shard by \`npx oxmig lock --stack <shard>\`.`
+      : `# Binding lock of stack "${lock.stack}", written by \`npx oxmig lock --stack ${lock.stack}\`.`,
     "# Do not edit by hand. A change here changes who receives whose mail: review it like code.",
     "",
   ].join("\n");

@@ -1,7 +1,15 @@
 // Renders what the migration Job runs: the doveadm config and the per-wave shell script.
 // Pure text: infra/ puts both into the wave's ConfigMap. Credentials never appear here;
 // they come from a Secret mounted next to the config and included by it.
+//
+// State protocol (core/lifecycle.ts): every copying run is `backup -R -s ""`, whose printed state
+// replaces `<stateDir>/<mailboxId>.state` only when the run succeeded (a failed copy deletes it).
+// No canary and no delivery reaches a target before cut-over, so the state of the last successful
+// copy describes exactly what the target holds. After routing moved, each cut-over run is
+// `sync -1 -R -s <that state>` and saves the new state the same way. A pair without a state file
+// fails loudly and runs nothing: `sync` without a state copies every message a second time.
 import type { Pairing } from "./contract";
+import { doveadmCommands, STATE_PLACEHOLDER, type DoveadmCommand } from "./lifecycle";
 import type { WavePhase } from "./model";
 
 /** Where the Job finds its files (the ConfigMap at `dir`, the imapc credentials Secret at `secretDir`). */
@@ -17,6 +25,8 @@ export const MIGRATION_PATHS = {
   imapcSecretKey: "imapc.conf",
   /** The target Dovecot's own configuration inside the migration image. */
   targetConf: "/etc/dovecot/dovecot.conf",
+  /** Mount point of the wave's state PersistentVolumeClaim (`<mailboxId>.state` per pair). */
+  stateDir: "/var/lib/oxmig/state",
 } as const;
 
 export interface DoveadmConfOptions {
@@ -50,52 +60,63 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** migrate.sh for one wave; every pair runs, any failed pair fails the Job. */
-export function renderMigrationScript(options: MigrationScriptOptions): string {
-  const header = [
-    "#!/bin/sh",
-    `# Rendered by oxmig for wave ${options.wave}, phase ${options.phase}. Regenerate with the stack; do not edit.`,
-    "set -u",
-  ];
-  switch (options.phase) {
-    case "copying":
-      return [...header, ...copyingBody(options.pairings), ""].join("\n");
-    case "cut-over":
-      // TODO(post-cut-over issue): `doveadm sync -1 -R -s <state>` with a per-pair state file kept in a
-      // PVC. Until then refuse: `backup -R` after cut-over would expunge mail delivered to the target.
-      return [
-        ...header,
-        `echo "wave ${options.wave} is in cut-over: incremental sync is not implemented yet; refusing to run backup -R" >&2`,
-        "exit 1",
-        "",
-      ].join("\n");
-    case "done":
-      // TODO(post-cut-over issue): a final `sync -1 -R -s <state>` belongs here too.
-      return [...header, `echo "wave ${options.wave} is done: nothing to copy"`, "exit 0", ""].join("\n");
-  }
-}
+/** Every line of the script is fixed except the `pair …` lines; the policies compare the rest verbatim. */
+const PAIR_PREFIX = "pair ";
 
-function copyingBody(pairings: readonly Pairing[]): string[] {
-  const total = pairings.length;
+function preamble(wave: string, phase: WavePhase): string[] {
   return [
-    "# backup -R makes each target an exact copy of its source: only valid before cut-over,",
-    "# and it must be the first thing that touches a target mailbox.",
-    `conf=${MIGRATION_PATHS.doveadmConf}`,
+    "#!/bin/sh",
+    `# Rendered by oxmig for wave ${wave}, phase ${phase}. Regenerate with the stack; do not edit.`,
+    "# Each pair line: mailbox id, state file, fresh|needs-state, then the doveadm argv run verbatim",
+    `# (${STATE_PLACEHOLDER} stands for the saved state). See core/migration-script.ts for the state protocol.`,
+    "set -u",
     "failed=0",
-    "copy() {",
-    "  # $1: source login (imapc_user), $2: target Dovecot login",
-    '  if doveadm -c "$conf" -o "imapc_user=$1" backup -R -u "$2" imapc:; then',
-    '    echo "copied $1 -> $2"',
+    "total=0",
+    "pair() {",
+    "  id=$1 state_file=$2 need=$3",
+    "  shift 3",
+    "  total=$((total + 1))",
+    '  state=""',
+    '  if [ "$need" = needs-state ]; then',
+    '    if [ ! -s "$state_file" ]; then',
+    '      echo "FAILED: $id has no saved state $state_file; sync without state would duplicate mail, not run" >&2',
+    "      failed=$((failed + 1))",
+    "      return 0",
+    "    fi",
+    '    state=$(cat "$state_file")',
+    "  fi",
+    `  for arg do shift; if [ "$arg" = ${shellQuote(STATE_PLACEHOLDER)} ]; then set -- "$@" "$state"; else set -- "$@" "$arg"; fi; done`,
+    '  if "$@" > "$state_file.new"; then',
+    '    mv "$state_file.new" "$state_file"',
+    '    echo "done $id"',
     "  else",
-    '    echo "FAILED (exit $?): $1 -> $2" >&2',
+    "    code=$?",
+    '    rm -f "$state_file.new"',
+    "    # A failed copy leaves no baseline, so cut-over refuses this pair until a copy succeeds.",
+    '    if [ "$need" = fresh ]; then rm -f "$state_file"; fi',
+    '    echo "FAILED (exit $code): $id" >&2',
     "    failed=$((failed + 1))",
     "  fi",
     "}",
-    ...pairings.map((p) => `copy ${shellQuote(p.sourceLogin)} ${shellQuote(p.targetLogin)}`),
-    'if [ "$failed" -ne 0 ]; then',
-    `  echo "$failed of ${total} pairs failed" >&2`,
-    "  exit 1",
-    "fi",
-    `echo "all ${total} pairs copied"`,
   ];
+}
+
+const EPILOGUE = [
+  'if [ "$failed" -ne 0 ]; then',
+  '  echo "$failed of $total pairs failed" >&2',
+  "  exit 1",
+  "fi",
+  'echo "all $total pairs done"',
+  "",
+];
+
+export function renderPairLine(command: DoveadmCommand): string {
+  const need = command.needsState ? "needs-state" : "fresh";
+  return PAIR_PREFIX + [command.mailboxId, command.stateFile, need, ...command.argv].map(shellQuote).join(" ");
+}
+
+/** migrate.sh for one wave: the phase's doveadm run per pair; any failed pair fails the Job. */
+export function renderMigrationScript(options: MigrationScriptOptions): string {
+  const commands = doveadmCommands(options.phase, options.pairings, { doveadmConf: MIGRATION_PATHS.doveadmConf, stateDir: MIGRATION_PATHS.stateDir });
+  return [...preamble(options.wave, options.phase), ...commands.map(renderPairLine), ...EPILOGUE].join("\n");
 }

@@ -76,6 +76,10 @@ export interface Wave {
   /** OX context name. */
   readonly context: string;
   readonly phase: WavePhase;
+  /** Canary delivery to the wave's targets (plan `canaries`; default: only from cut-over on). */
+  readonly canaries?: boolean;
+  /** Why the phase deliberately moves backwards against the lock (plan `phaseRollback`). */
+  readonly phaseRollback?: string;
   readonly mailboxes: readonly PlanMailbox[];
   readonly line: number;
 }

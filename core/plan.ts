@@ -52,6 +52,8 @@ const waveSchema = strict({
   name: name("a wave name"),
   context: name("a context name"),
   phase: z.enum(["copying", "cut-over", "done"]).default("copying"),
+  canaries: z.boolean().optional(),
+  phaseRollback: z.string().trim().min(1, { error: "phaseRollback must give a reason" }).optional(),
   mailboxes: z.array(mailboxSchema).min(1, { error: "a wave needs at least one mailbox" }),
 });
 
@@ -129,7 +131,15 @@ function toPlan(raw: RawPlan, lines: Map<string, number>, fail: Fail): Plan {
 
 function toWave(raw: RawPlan["waves"][number], w: number, lines: Map<string, number>): Wave {
   const mailboxes = raw.mailboxes.map((m, i) => toMailbox(m, ["waves", w, "mailboxes", i], lines));
-  return { name: raw.name, context: raw.context, phase: raw.phase, mailboxes, line: lineOf(lines, ["waves", w]) };
+  return {
+    name: raw.name,
+    context: raw.context,
+    phase: raw.phase,
+    ...(raw.canaries !== undefined ? { canaries: raw.canaries } : {}),
+    ...(raw.phaseRollback !== undefined ? { phaseRollback: raw.phaseRollback } : {}),
+    mailboxes,
+    line: lineOf(lines, ["waves", w]),
+  };
 }
 
 function toMailbox(raw: RawMailbox, path: YamlPath, lines: Map<string, number>): PlanMailbox {

@@ -77,6 +77,8 @@ export interface GateViolation {
   /** Plan file and 1-based line the finding points to, when the rule knows it. */
   readonly file?: string;
   readonly line?: number;
+  /** The shard stack the finding is from, in a stack family's combined report. */
+  readonly shard?: string;
 }
 
 export interface GateResult {

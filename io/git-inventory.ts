@@ -7,9 +7,9 @@ import { decodeExportBytes, parseExchange } from "../core/exchange";
 import type { Inventory } from "../core/model";
 import { parsePlan } from "../core/plan";
 
-function showAtRevision(ref: string, file: string): Buffer | undefined {
+function showAtRevision(ref: string, file: string, cwd: string): Buffer | undefined {
   try {
-    return execFileSync("git", ["show", `${ref}:${file}`], { stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
+    return execFileSync("git", ["show", `${ref}:${file}`], { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
   } catch (err) {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? "");
     if (/does not exist|exists on disk, but not in/.test(stderr)) return undefined;
@@ -18,12 +18,12 @@ function showAtRevision(ref: string, file: string): Buffer | undefined {
   }
 }
 
-/** The inventory at `ref`, or undefined when the stack's inventory did not exist there yet. */
-export function readInventoryAtRevision(ref: string, inventoryDir: string): Inventory | undefined {
-  const rel = path.relative(execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" }).trim(), inventoryDir);
+/** The inventory at `ref`, or undefined when the stack's inventory did not exist there yet. Git runs in `cwd`. */
+export function readInventoryAtRevision(ref: string, inventoryDir: string, cwd: string = process.cwd()): Inventory | undefined {
+  const rel = path.relative(execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd, encoding: "utf8" }).trim(), inventoryDir);
   const at = (name: string) => path.posix.join(rel.split(path.sep).join("/"), name);
   const files = { directory: at("directory.ldif"), exchange: at("exchange.csv"), plan: at("plan.yaml") };
-  const [directory, exchange, plan] = [files.directory, files.exchange, files.plan].map((f) => showAtRevision(ref, f));
+  const [directory, exchange, plan] = [files.directory, files.exchange, files.plan].map((f) => showAtRevision(ref, f, cwd));
   if (!directory || !exchange || !plan) return undefined;
   const label = (f: string) => `${ref}:${f}`;
   return {

@@ -25,6 +25,8 @@ export const packConfigSchema = z.object({
   mailRoot: z.string().min(1).default(DEFAULT_MAIL_ROOT),
   /** OX context name → directory `ou` it serves, where they differ (default: context name == ou). */
   contextOrganisations: z.record(z.string(), z.string()).default({}),
+  /** Shard stack → its OX contexts, for a shard of a stack family (unique-across-shards; the lock is the family's). */
+  shards: z.record(z.string(), z.array(z.string().min(1))).optional(),
 });
 
 export type PackConfig = z.infer<typeof packConfigSchema>;
@@ -71,6 +73,15 @@ export interface PolicyContext {
   readonly lock?: { readonly file: string; readonly lock: BindingLock };
 }
 
+/** Relative config paths are relative to the project root: the CLI starts the pack inside policies/. */
+const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** A file as messages name it: relative to the project root when inside it (as users wrote it), else absolute. */
+export function displayFile(file: string): string {
+  const rel = path.relative(PROJECT_ROOT, file);
+  return rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+}
+
 /** Within one analysis the same config comes once per resource: revalidate it at most once a second. */
 const RECHECK_MS = 1000;
 let recent: { key: string; at: number; context: PolicyContext } | undefined;
@@ -91,16 +102,15 @@ function loadUncached(raw: unknown): PolicyContext {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`);
     throw new PolicyConfigError(`invalid policy pack config: ${problems.join("; ")} (pass --policy-pack-config with directory, exchange, stackKind for every policy)`);
   }
-  // Relative paths are relative to the project root: the CLI starts the pack inside policies/.
-  const root = path.resolve(__dirname, "..");
-  const at = (file: string) => path.resolve(root, file);
+  const at = (file: string) => path.resolve(PROJECT_ROOT, file);
   const config = { ...parsed.data, directory: at(parsed.data.directory), exchange: at(parsed.data.exchange), ...(parsed.data.lock ? { lock: at(parsed.data.lock) } : {}) };
   const lockFile = config.lock;
-  const lock = lockFile && fs.existsSync(lockFile) ? { file: lockFile, lock: cached(lockFile, (b) => parseLock(b.toString("utf8"), lockFile)) } : undefined;
+  const lock = lockFile && fs.existsSync(lockFile) ? { file: displayFile(lockFile), lock: cached(lockFile, (b) => parseLock(b.toString("utf8"), displayFile(lockFile))) } : undefined;
+  const [directory, exchange] = [displayFile(config.directory), displayFile(config.exchange)];
   return {
     config,
-    directory: cached(config.directory, (b) => indexDirectory(config.directory, parseDirectory(b, config.directory))),
-    exchange: cached(config.exchange, (b) => indexExchange(config.exchange, parseExchange(decodeExportBytes(b, config.exchange), config.exchange))),
+    directory: cached(config.directory, (b) => indexDirectory(directory, parseDirectory(b, directory))),
+    exchange: cached(config.exchange, (b) => indexExchange(exchange, parseExchange(decodeExportBytes(b, exchange), exchange))),
     ...(lock ? { lock } : {}),
   };
 }

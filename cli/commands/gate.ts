@@ -3,6 +3,7 @@ import path from "node:path";
 import { Option, type Command } from "commander";
 import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../gate/report";
 import { isBlocking } from "../../gate/violations";
+import { familyGateCommand, type FamilyGateCommandOptions } from "../gate/family-command";
 import { runGate, type GateTimings } from "../gate/run-gate";
 
 export interface GateCommandOptions {
@@ -12,6 +13,8 @@ export interface GateCommandOptions {
   readonly root?: string;
   readonly quiet?: boolean;
   readonly inventory?: string;
+  /** List every advisory finding in text and markdown reports. */
+  readonly verbose?: boolean;
 }
 
 function timingLine(t: GateTimings): string {
@@ -19,7 +22,7 @@ function timingLine(t: GateTimings): string {
   return `timings: inputs ${s(t.inputsMs)}, program under mocks ${s(t.programMs)} (${t.resources} resources), pack start ${s(t.packStartMs)}, policy evaluation ${s(t.policyMs)}`;
 }
 
-/** Gates one stack; returns the exit code (0 clean, 1 rejected). Input errors propagate as exit 2. */
+/** Gates one stack; returns the exit code (0 clean, 1 rejected). Input errors propagate as exit 2 (nothing written). */
 export async function gateCommand(opts: GateCommandOptions): Promise<number> {
   const log = (line: string) => opts.quiet || process.stderr.write(`gate ${opts.stack}: ${line}\n`);
   const { result, timings } = await runGate(opts.stack, {
@@ -27,7 +30,7 @@ export async function gateCommand(opts: GateCommandOptions): Promise<number> {
     ...(opts.inventory ? { inventoryDir: opts.inventory } : {}),
     onPhase: log,
   });
-  const report = formatReport(result, opts.format);
+  const report = formatReport(result, opts.format, { verbose: opts.verbose ?? false });
   if (opts.out) {
     fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
     fs.writeFileSync(opts.out, report);
@@ -43,12 +46,14 @@ export function registerGate(program: Command): void {
   program
     .command("gate")
     .description("run the real program under Pulumi's mock runtime and the real policy pack on it; exit 1 on any mandatory violation")
-    .requiredOption("--stack <stack>", "stack name (Pulumi.<stack>.yaml)")
+    .option("--stack <stack>", "stack name (Pulumi.<stack>.yaml)")
+    .option("--stack-family <family>", "gate every shard of a stack family (stack files with oxmig:family: <family>) in parallel, one combined report")
     .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
     .option("--out <file>", "write the report to a file instead of stdout")
     .option("--inventory <dir>", "gate this inventory folder with the stack's settings (what-if checks; its lock is used)")
+    .option("--verbose", "list every advisory finding (text and markdown collapse them per policy)")
     .option("--quiet", "no progress lines on stderr")
-    .action(async (opts: GateCommandOptions) => {
-      process.exitCode = await gateCommand(opts);
+    .action(async (opts: GateCommandOptions & FamilyGateCommandOptions) => {
+      process.exitCode = opts.stack !== undefined && opts.stackFamily === undefined ? await gateCommand(opts) : await familyGateCommand(opts);
     });
 }

@@ -4,6 +4,7 @@ import type { Plan } from "../../core/model";
 import type { StackSelection } from "../../io/stack-selection";
 import type { PolicyConfig, PolicyInfo } from "../../gate/types";
 import { LOCK_FILE } from "../commands/lock";
+import { familyOf, readFamily, shardContexts } from "./family-config";
 
 export interface PackSettings {
   readonly directory: string;
@@ -13,6 +14,8 @@ export interface PackSettings {
   readonly productionDomains: readonly string[];
   readonly mailRoot: string;
   readonly contextOrganisations: Record<string, string>;
+  /** Shard stack → contexts, for a shard of a stack family (unique-across-shards). */
+  readonly shards?: Record<string, string[]>;
 }
 
 /** prod and prod-<shard> are production stacks unless the stack file says otherwise. */
@@ -39,7 +42,14 @@ export function packSettings(selection: StackSelection, plan: Plan, root: string
     productionDomains: stringList(selection.config.values["productionDomains"]),
     mailRoot: selection.resolve.mailRoot ?? "/var/vmail",
     contextOrganisations: Object.fromEntries(plan.contexts.filter((c) => c.organisation !== c.name).map((c) => [c.name, c.organisation])),
+    ...familyShards(selection, plan, root),
   };
+}
+
+/** A family shard's `shards` setting: every shard of its family with its contexts. */
+function familyShards(selection: StackSelection, plan: Plan, root: string): { shards?: Record<string, string[]> } {
+  const family = familyOf(selection);
+  return family ? { shards: shardContexts(readFamily(family, root).shards, plan) } : {};
 }
 
 /** `--policy-pack-config` content: CrossGuard configures each policy separately, so every policy gets the same settings. */

@@ -33,6 +33,11 @@ export interface GateOptions {
   readonly maxOldSpaceMb?: number;
   /** Gate this inventory instead of the stack's own (tests, what-if checks); the lock is read from it too. */
   readonly inventoryDir?: string;
+  /**
+   * Rewrites what the program declared before the pack sees it (tests of mistakes plan.yaml cannot
+   * express, e.g. two keys swapped between people). Never set by the CLI.
+   */
+  readonly transformResources?: (resources: DeclaredResource[]) => DeclaredResource[];
 }
 
 export async function runGate(stack: string, opts: GateOptions = {}): Promise<GateRun> {
@@ -61,7 +66,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
       v,
     ]),
   );
-  const resources = await runProgram({
+  const declared = await runProgram({
     programModule: path.join(root, "infra", "index.ts"),
     project: selection.config.project,
     stack,
@@ -69,6 +74,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
     secretKeys: secretKeys.map((k) => (k.includes(":") ? k : `${selection.config.project}:${k}`)),
     ...(opts.maxOldSpaceMb ? { maxOldSpaceMb: opts.maxOldSpaceMb } : {}),
   });
+  const resources = opts.transformResources ? opts.transformResources(declared) : declared;
   const programMs = lap();
 
   phase(`evaluating the policy pack on ${resources.length} resources`);
@@ -109,9 +115,11 @@ function attribute(v: GateViolation, bindings: readonly Binding[], planFile: str
   };
 }
 
+/** Sorted, mandatory first; identical findings once (two resources under one URN report everything twice). */
 function sortViolations(vs: GateViolation[]): GateViolation[] {
   const key = (v: GateViolation) => `${v.level === "mandatory" ? 0 : 1}\u0000${v.mailbox ?? "\uffff"}\u0000${v.policy}\u0000${v.message}`;
-  return vs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const unique = [...new Map(vs.map((v) => [`${key(v)}\u0000${v.urn ?? ""}\u0000${v.identity ?? ""}`, v])).values()];
+  return unique.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 export type { DeclaredResource };

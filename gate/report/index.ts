@@ -4,12 +4,14 @@ import { formatJson } from "./json";
 import { formatJunit } from "./junit";
 import { formatMarkdown } from "./markdown";
 import { formatSarif } from "./sarif";
-import { formatText } from "./text";
+import { formatText, type ReportOptions } from "./text";
 
 export const REPORT_FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export type { ReportOptions };
 
-const FORMATTERS: Record<ReportFormat, (r: GateResult) => string> = {
+/** Machine formats (json, sarif, junit) always carry every finding; `verbose` only affects text and markdown. */
+const FORMATTERS: Record<ReportFormat, (r: GateResult, o: ReportOptions) => string> = {
   text: formatText,
   json: formatJson,
   sarif: (r) => formatSarif(r),
@@ -17,6 +19,6 @@ const FORMATTERS: Record<ReportFormat, (r: GateResult) => string> = {
   markdown: formatMarkdown,
 };
 
-export function formatReport(result: GateResult, format: ReportFormat): string {
-  return FORMATTERS[format](result);
+export function formatReport(result: GateResult, format: ReportFormat, options: ReportOptions = {}): string {
+  return FORMATTERS[format](result, options);
 }

@@ -5,7 +5,7 @@ import { K8S, TYPES, type UserdbIndexEntry } from "../../core/contract";
 import type { Binding, ContextSpec } from "../../core/model";
 import { renderUserdb } from "../../core/userdb";
 import { OxContext, type OxConnection } from "../ox/resources";
-import { Mailbox } from "./mailbox";
+import { declareMailbox } from "./mailbox";
 
 export interface ContextStackArgs {
   /** The context as the plan declares it (name, fixed id, organisation). */
@@ -55,30 +55,22 @@ export class ContextStack extends pulumi.ComponentResource {
       },
       { parent: this, protect },
     );
-    const mailboxes = bindings.map(
-      (binding) =>
-        new Mailbox(
-          `mbx-${binding.mailboxId}`,
-          {
-            binding,
-            connection: args.connection,
-            contextId: oxContext.contextId,
-            imapServer: args.imapServer,
-            smtpServer: args.smtpServer,
-            protect,
-          },
-          { parent: this },
-        ),
+    const keyPasswords = bindings.map((binding) =>
+      declareMailbox(
+        { binding, connection: args.connection, contextId: oxContext.contextId, imapServer: args.imapServer, smtpServer: args.smtpServer, protect },
+        this,
+      ),
     );
-    this.createUserdb(context.name, bindings, mailboxes, args);
+    this.createUserdb(context.name, bindings, keyPasswords, args);
     this.mailboxCount = bindings.length;
     this.registerOutputs({ mailboxCount: bindings.length });
   }
 
   /** One apply over all keys of the context (not one per mailbox): the passwd-file as a secret. */
-  private createUserdb(contextName: string, bindings: readonly Binding[], mailboxes: readonly Mailbox[], args: ContextStackArgs) {
+  private createUserdb(contextName: string, bindings: readonly Binding[], keys: readonly pulumi.Output<string>[], args: ContextStackArgs) {
+    // pulumi.secret: mocks do not apply additionalSecretOutputs, so the passwd-file is marked here on every path.
     const passwd = pulumi.secret(
-      pulumi.all(mailboxes.map((m) => m.keyPassword)).apply((keyPasswords) =>
+      pulumi.all([...keys]).apply((keyPasswords) =>
         renderUserdb(bindings.map((b, i) => ({ login: b.dovecotLogin, home: b.home, keyPassword: keyPasswords[i]! })), { duplicateLogins: "keep" }),
       ),
     );

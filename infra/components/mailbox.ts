@@ -1,7 +1,7 @@
 // One target mailbox: its encryption key and its OX user, both named from the immutable mailbox id.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { TYPES, USER_ATTRIBUTES, type KeyKeepers } from "../../core/contract";
+import { USER_ATTRIBUTES, type KeyKeepers } from "../../core/contract";
 import type { Binding } from "../../core/model";
 import { OxUser, type OxConnection } from "../ox/resources";
 
@@ -31,44 +31,39 @@ export function userAttributesFor(binding: Binding): Record<string, string> {
   };
 }
 
-export class Mailbox extends pulumi.ComponentResource {
-  /** The mail_crypt private-key password (secret). */
-  declare public readonly keyPassword: pulumi.Output<string>;
-  declare public readonly mailboxId: string;
-
-  constructor(name: string, args: MailboxArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super(TYPES.mailboxComponent, name, {}, opts);
-    const { binding, protect } = args;
-    const keepers: KeyKeepers = { mailboxId: binding.mailboxId };
-    const key = new random.RandomPassword(
-      binding.keyName,
-      { keepers: { ...keepers }, length: 48, special: false },
-      { parent: this, protect, retainOnDelete: true, additionalSecretOutputs: ["result"] },
-    );
-    const addresses = binding.addresses.map((a) => a.display);
-    const primary = binding.primaryAddress.display;
-    new OxUser(
-      `oxuser-${binding.mailboxId}`,
-      {
-        connection: args.connection,
-        contextName: binding.context,
-        contextId: args.contextId,
-        name: binding.oxName,
-        displayName: binding.displayName,
-        primaryEmail: primary,
-        email1: primary,
-        defaultSenderAddress: primary,
-        aliases: addresses,
-        imapLogin: binding.imapLogin,
-        imapServer: args.imapServer,
-        smtpServer: args.smtpServer,
-        userAttributes: userAttributesFor(binding),
-      },
-      { parent: this, protect },
-    );
-    this.mailboxId = binding.mailboxId;
-    // Mocks ignore additionalSecretOutputs; marking it here keeps the value secret on every path.
-    this.keyPassword = pulumi.secret(key.result);
-    this.registerOutputs({ mailboxId: binding.mailboxId });
-  }
+/**
+ * Declares one mailbox's key and OX user under `parent` (the context component) and returns the key's
+ * password output (secret: RandomPassword marks `result` as a secret output). No component of its own:
+ * a per-mailbox ComponentResource added a third registration per mailbox and no identity.
+ */
+export function declareMailbox(args: MailboxArgs, parent: pulumi.Resource): pulumi.Output<string> {
+  const { binding, protect } = args;
+  const keepers: KeyKeepers = { mailboxId: binding.mailboxId };
+  const key = new random.RandomPassword(
+    binding.keyName,
+    { keepers: { ...keepers }, length: 48, special: false },
+    { parent, protect, retainOnDelete: true, additionalSecretOutputs: ["result"] },
+  );
+  const addresses = binding.addresses.map((a) => a.display);
+  const primary = binding.primaryAddress.display;
+  new OxUser(
+    `oxuser-${binding.mailboxId}`,
+    {
+      connection: args.connection,
+      contextName: binding.context,
+      contextId: args.contextId,
+      name: binding.oxName,
+      displayName: binding.displayName,
+      primaryEmail: primary,
+      email1: primary,
+      defaultSenderAddress: primary,
+      aliases: addresses,
+      imapLogin: binding.imapLogin,
+      imapServer: args.imapServer,
+      smtpServer: args.smtpServer,
+      userAttributes: userAttributesFor(binding),
+    },
+    { parent, protect },
+  );
+  return key.result;
 }

@@ -2,11 +2,12 @@ import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { normaliseAddress } from "../../core/address";
 import { diffLock, type LockEntry } from "../../core/lock";
 import type { MailboxKind } from "../../core/model";
-import { configSchema, type PolicyContext } from "../config";
+import { configSchema, displayFile, type PolicyContext } from "../config";
 import { sourceOf } from "../support/identity";
 import { mailboxMessage, plainMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";
 import { stackValidation } from "../support/rule";
+import { shardScope, stackOfView } from "./unique-across-shards";
 import type { StackView } from "../support/stack";
 
 const REVIEW = "run `npx oxmig lock --stack <stack>` and have the change reviewed";
@@ -61,10 +62,12 @@ export const bindingsMatchLock: StackValidationPolicy = {
   configSchema,
   validateStack: stackValidation((ctx, stack, report) => {
     if (!ctx.lock) {
-      if (ctx.config.lock !== undefined) return report(plainMessage(`the lock file ${ctx.config.lock} does not exist; ${REVIEW}`));
+      if (ctx.config.lock !== undefined) return report(plainMessage(`the lock file ${displayFile(ctx.config.lock)} does not exist; ${REVIEW}`));
       if (ctx.config.stackKind === "prod") return report(plainMessage(`a prod stack needs a binding lock: set "lock" in the policy pack config; ${REVIEW}`));
       return;
     }
-    reportChanges(ctx.lock.lock.mailboxes, declaredEntries(ctx, stack), ctx.lock.file, report);
+    // A family lock holds every shard's entries: compare this shard's only.
+    const { locked, declared } = shardScope(ctx.lock.lock.mailboxes, declaredEntries(ctx, stack), stackOfView(stack));
+    reportChanges(locked, declared, ctx.lock.file, report);
   }),
 };

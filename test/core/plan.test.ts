@@ -34,6 +34,13 @@ describe("parsePlan on the fixture", () => {
     ]);
   });
 
+  it("keeps canaries and phaseRollback only where a wave sets them", () => {
+    const text = "waves:\n  - name: w01\n    context: c\n    phase: copying\n    canaries: false\n    phaseRollback: target restored from backup\n    mailboxes:\n      - source: a@fa-luebeck.example\n        owner: a\n";
+    const [wave] = parsePlan(text, FILE).waves;
+    expect([wave!.canaries, wave!.phaseRollback]).toEqual([false, "target restored from backup"]);
+    expect(Object.keys(w1!)).not.toContain("phaseRollback");
+  });
+
   it("derives the kind of each mailbox and keeps the line of its entry", () => {
     expect(w1?.mailboxes.map((m) => [m.source, m.kind, m.owner, m.delegates, m.line])).toEqual([
       ["maria.mueller@fa-luebeck.example", "personal", "mmueller", [], 10],
@@ -78,6 +85,8 @@ describe("parsePlan rejects", () => {
     ["a malformed alias", plan(one + "        aliases: [ok@fa-luebeck.example, 'bad address@x']\n"), "line 7", /aliases\[1\]: .*invalid local part/],
     ["a wave name that is not kebab-case", plan(one).replace("name: w01", "name: W 01"), "line 2", /waves\[0\]\.name: a wave name must be lower-case/],
     ["an unknown phase", plan(one).replace("mailboxes:", "phase: later\n    mailboxes:"), "line 4", /waves\[0\]\.phase/],
+    ["an empty phaseRollback", plan(one).replace("mailboxes:", 'phaseRollback: ""\n    mailboxes:'), "line 4", /waves\[0\]\.phaseRollback: phaseRollback must give a reason/],
+    ["canaries that are not a boolean", plan(one).replace("mailboxes:", "canaries: sometimes\n    mailboxes:"), "line 4", /waves\[0\]\.canaries/],
     ["a wave without mailboxes", "waves:\n  - name: w01\n    context: c\n    mailboxes: []\n", "line 4", /at least one mailbox/],
     ["an empty contextException", plan(one + '        contextException: " "\n'), "line 7", /contextException must give a reason/],
     ["a context id that is not a positive integer", plan(one, "contexts:\n  fa-luebeck: { id: -3 }\n"), "line 2", /contexts\.fa-luebeck\.id/],

@@ -17,8 +17,8 @@ const CLEAN: GateResult = { stack: "staging", mailboxes: 3, violations: [] };
 
 describe("gate reports", () => {
   it("text groups findings under their mailbox and ends with the verdict", () => {
-    const text = formatReport(RESULT, "text");
-    expect(text).toMatch(/^mailbox maria\.mueller@fa-luebeck\.example \(owner mmueller\)\n {2}MANDATORY key-bound-to-owner: key belongs to another mailbox \(plan\.yaml:14\)\n {2}ADVISORY +alias-unique/);
+    const text = formatReport(RESULT, "text", { verbose: true });
+    expect(text).toMatch(/^mailbox maria\.mueller@fa-luebeck\.example \(owner mmueller\)\n {2}MANDATORY key-bound-to-owner: key belongs to another mailbox \(plan\.yaml:14\)\n2 advisory finding\(s\):\nmailbox maria\.mueller@fa-luebeck\.example\n {2}ADVISORY +alias-unique/);
     expect(text.trimEnd().split("\n").at(-1)).toBe("REJECTED stack staging: 1 mandatory, 2 advisory violation(s); 3 mailbox(es) checked");
     expect(formatReport(CLEAN, "text")).toBe("PASSED stack staging: 0 mandatory, 0 advisory violation(s); 3 mailbox(es) checked\n");
   });
@@ -55,7 +55,7 @@ describe("gate reports", () => {
   });
 
   it("markdown escapes a pipe in a message so the table keeps its columns", () => {
-    const md = formatReport(RESULT, "markdown");
+    const md = formatReport(RESULT, "markdown", { verbose: true });
     expect(md).toContain("### Gate: REJECTED stack staging");
     const row = md.split("\n").find((l) => l.includes("alias-unique"))!;
     expect(row.split(/(?<!\\)\|/)).toHaveLength(8);

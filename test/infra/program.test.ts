@@ -80,7 +80,7 @@ describe("what the program declares per mailbox", () => {
   it("the OX user carries the binding's login, addresses and identity attributes", () => {
     for (const b of bindings) {
       const user = byName(prod, `oxuser-${b.mailboxId}`);
-      expect(user.parent).toBe(byName(prod, `mbx-${b.mailboxId}`).urn);
+      expect(user.parent).toBe(byName(prod, `ctx-${b.context}`).urn);
       expect(user.inputs).toMatchObject({ contextName: b.context, name: b.oxName, imapLogin: b.imapLogin, primaryEmail: b.primaryAddress.display, email1: b.primaryAddress.display });
       const attributes = user.inputs["userAttributes"] as Record<string, string>;
       expect(attributes[USER_ATTRIBUTES.ownerId]).toBe(b.owner?.immutableId);
@@ -96,7 +96,7 @@ describe("what the program declares per mailbox", () => {
       const table = JSON.parse(data[K8S.pairingsDataKey]!) as Pairing[];
       const expected = bindings.filter((b) => b.wave === wave).map((b) => ({ mailboxId: b.mailboxId, sourceLogin: b.source.login, sourceExchangeGuid: b.source.exchangeGuid, targetLogin: b.dovecotLogin }));
       expect(table).toEqual(expected);
-      for (const p of table) expect(data["migrate.sh"]).toContain(`copy '${p.sourceLogin}' '${p.targetLogin}'`);
+      for (const p of table) expect(data["migrate.sh"]).toContain(`'imapc_user=${p.sourceLogin}' 'backup' '-R' '-s' '' '-u' '${p.targetLogin}' 'imapc:'`);
     }
   });
 

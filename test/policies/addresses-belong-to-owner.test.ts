@@ -1,6 +1,7 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addressesBelongToOwner } from "../../policies/rules/addresses-belong-to-owner";
 import { buildResources, IDS } from "../fixtures/policies/plan";
+import { LDIF, CSV } from "./files";
 import { attrs, expectNone, expectViolation, oxUser, run, UNKNOWN_STRING, USER_ATTRIBUTES } from "./helpers";
 
 describe("addresses-belong-to-owner", () => {
@@ -49,5 +50,43 @@ describe("addresses-belong-to-owner", () => {
     const plan = buildResources();
     oxUser(plan, IDS.maria).props.aliases = [UNKNOWN_STRING];
     expectViolation(await run(addressesBelongToOwner, plan), "aliases[0] is unknown at preview");
+  });
+  it("one foreign address in several fields reported once per field, not once per address", async () => {
+    const plan = buildResources();
+    oxUser(plan, IDS.jan).props.defaultSenderAddress = "m.mueller@fa-luebeck.example";
+    oxUser(plan, IDS.jan).props.aliases = ["M.Mueller@fa-luebeck.example"];
+    expect((await run(addressesBelongToOwner, plan)).map((v) => v.message)).toEqual([
+      `mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): address m.mueller@fa-luebeck.example (defaultSenderAddress) belongs to directory uid mmueller (id ${IDS.maria}, ou luebeck, ${LDIF} line 4), not to the owner`,
+    ]);
+  });
+  it("a personal mailbox whose source is not in the export accepted with a foreign address", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.sourceGuid] = "e0000000-0000-4000-8000-000000000099";
+    expectNone(await run(addressesBelongToOwner, plan));
+    oxUser(plan, IDS.jan).props.aliases = ["chef@fa-luebeck.example"];
+    expect((await run(addressesBelongToOwner, plan)).map((v) => v.message)).toEqual([
+      `mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): address chef@fa-luebeck.example (aliases[0]) is neither the owner's in ${LDIF} nor the source mailbox's in ${CSV}; nobody in the exports carries it`,
+    ]);
+  });
+  it("a functional mailbox carrying a person's or another source's address, named as if it had an owner", async () => {
+    const plan = buildResources();
+    oxUser(plan, IDS.raum).props.aliases = ["petra.koch@fa-kiel.example", "info@fa-luebeck.example"];
+    expect((await run(addressesBelongToOwner, plan)).map((v) => v.message)).toEqual([
+      `mailbox raum-101@fa-kiel.example (owner room-raum101): address petra.koch@fa-kiel.example (aliases[0]) belongs to directory uid pkoch (id ${IDS.petra}, ou kiel, ${LDIF} line 31)`,
+      `mailbox raum-101@fa-kiel.example (owner room-raum101): address info@fa-luebeck.example (aliases[1]) is neither the owner's in ${LDIF} nor the source mailbox's in ${CSV}; it belongs to Exchange mailbox poststelle@fa-luebeck.example (ExchangeGuid ${IDS.poststelle}, ${CSV} line 7)`,
+    ]);
+  });
+  it("addresses checked against nobody when the owner or source is missing", async () => {
+    const plan = buildResources();
+    delete attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.ownerId];
+    attrs(oxUser(plan, IDS.maria))[USER_ATTRIBUTES.ownerId] = "00000000-0000-4000-8000-0000000000ff";
+    delete attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.sourceGuid];
+    attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.sourceGuid] = "e0000000-0000-4000-8000-0000000000ff";
+    expect((await run(addressesBelongToOwner, plan)).map((v) => v.message)).toEqual([
+      `mailbox maria.mueller@fa-luebeck.example (owner mmueller): addresses cannot be checked: owner id 00000000-0000-4000-8000-0000000000ff is not in ${LDIF}`,
+      `mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): addresses cannot be checked: owner id (none) is not in ${LDIF}`,
+      `mailbox poststelle@fa-luebeck.example (owner shared-poststelle): addresses cannot be checked: source ExchangeGuid e0000000-0000-4000-8000-0000000000ff is not in ${CSV}`,
+      `mailbox raum-101@fa-kiel.example (owner room-raum101): addresses cannot be checked: source ExchangeGuid (none) is not in ${CSV}`,
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { K8S } from "../../../core/contract";
+import { LIFECYCLE_DATA_KEY } from "../../../core/lifecycle";
 import { waveConfigData } from "../../../infra/components/wave";
 
 const pairings = [{ mailboxId: "aa11", sourceLogin: "anna@land.example", sourceExchangeGuid: "ex-aa11", targetLogin: "anna" }];
@@ -7,14 +8,16 @@ const pairings = [{ mailboxId: "aa11", sourceLogin: "anna@land.example", sourceE
 describe("waveConfigData", () => {
   it("holds the pairing table, the script built from the same table and the doveadm config", () => {
     const data = waveConfigData({ wave: { name: "w01-im", context: "im", phase: "copying" }, pairings, sourceImapHost: "exchange.land.example" });
-    expect(Object.keys(data).sort()).toEqual(["doveadm.conf", "migrate.sh", K8S.pairingsDataKey].sort());
+    expect(Object.keys(data).sort()).toEqual(["doveadm.conf", LIFECYCLE_DATA_KEY, "migrate.sh", K8S.pairingsDataKey].sort());
     expect(JSON.parse(data[K8S.pairingsDataKey]!)).toEqual(pairings);
-    expect(data["migrate.sh"]).toContain("copy 'anna@land.example' 'anna'");
+    expect(data["migrate.sh"]).toContain("'imapc_user=anna@land.example' 'backup' '-R' '-s' '' '-u' 'anna' 'imapc:'");
+    expect(JSON.parse(data[LIFECYCLE_DATA_KEY]!)).toEqual({ phase: "copying", mode: "backup-reverse", stateVolume: "migration-state-w01-im", canaries: false });
     expect(data["doveadm.conf"]).toContain("imapc_host = exchange.land.example");
   });
 
   it("a wave in cut-over gets a script that runs no backup -R", () => {
     const data = waveConfigData({ wave: { name: "w01-im", context: "im", phase: "cut-over" }, pairings, sourceImapHost: "exchange.land.example" });
-    expect(data["migrate.sh"]).not.toMatch(/doveadm .*backup/);
+    expect(data["migrate.sh"]).not.toMatch(/'backup'/);
+    expect(data["migrate.sh"]).toContain("'sync' '-1' '-R' '-s' '@state@'");
   });
 });

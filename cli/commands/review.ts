@@ -1,0 +1,96 @@
+// `oxmig review`: the reviewer's Markdown for a pull-request comment. What changed hands between
+// the base revision and the working tree (with directory and Exchange evidence), which keys are
+// created, rotated or orphaned, and the gate's verdict. Only key names appear, never key material.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { resolveBindings, type ResolveOptions } from "../../core/bindings";
+import type { Binding, Inventory } from "../../core/model";
+import { computeReview, renderReviewMarkdown } from "../../core/review";
+import { mandatoryTable } from "../../gate/report/markdown";
+import { verdict } from "../../gate/report/text";
+import type { GateResult } from "../../gate/types";
+import { readInventoryAtRevision } from "../../io/git-inventory";
+import { readInventory } from "../../io/inventory";
+import { stackSelection } from "../../io/stack-selection";
+import { runGate } from "../gate/run-gate";
+
+export interface ReviewOptions {
+  readonly stack: string;
+  /** Git revision to compare with (default: origin/main if it exists, else HEAD). */
+  readonly base?: string;
+  readonly out?: string;
+  readonly root?: string;
+  /** false: skip the gate (no verdict section). */
+  readonly gate?: boolean;
+}
+
+export interface ReviewInputs {
+  readonly stack: string;
+  /** How the base is named in the comment, e.g. "origin/main (1a2b3c4)". */
+  readonly baseLabel: string;
+  /** Bindings at the base; undefined when the stack's inventory did not exist there. */
+  readonly base: readonly Binding[] | undefined;
+  readonly head: readonly Binding[];
+  readonly inventory: Inventory;
+  readonly gate?: GateResult;
+}
+
+/** The comment text; pure, so it is tested without git or the gate. */
+export function reviewMarkdown(inputs: ReviewInputs): string {
+  const review = computeReview(inputs.base ?? [], inputs.head, inputs.inventory);
+  const gateLines = inputs.gate ? [`**Policy gate:** ${verdict(inputs.gate)}`, ...(mandatoryTable(inputs.gate).length ? ["", ...mandatoryTable(inputs.gate)] : [])] : [];
+  const baseLine = inputs.base ? `Compared with \`${inputs.baseLabel}\`.` : `The inventory of this stack does not exist at \`${inputs.baseLabel}\`: every mailbox is new.`;
+  return renderReviewMarkdown(inputs.stack, review, [baseLine, "", ...gateLines].join("\n").trimEnd());
+}
+
+function git(args: readonly string[], cwd: string): string | undefined {
+  try {
+    return execFileSync("git", [...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** origin/main when the remote branch exists (CI, clones), else HEAD (the last commit). */
+export function defaultBase(cwd: string): string {
+  return git(["rev-parse", "--verify", "--quiet", "origin/main^{commit}"], cwd) ? "origin/main" : "HEAD";
+}
+
+function baseBindings(ref: string, inventoryDir: string, resolve: ResolveOptions, cwd: string): Binding[] | undefined {
+  const inventory = readInventoryAtRevision(ref, inventoryDir, cwd);
+  return inventory ? resolveBindings(inventory, resolve) : undefined;
+}
+
+export async function reviewCommand(opts: ReviewOptions): Promise<number> {
+  const root = fs.realpathSync(opts.root ?? process.cwd());
+  const selection = stackSelection(opts.stack, root);
+  const ref = opts.base ?? defaultBase(root);
+  const inventory = readInventory(selection.inventoryDir);
+  const head = resolveBindings(inventory, selection.resolve);
+  const base = baseBindings(ref, selection.inventoryDir, selection.resolve, root);
+  const commit = git(["rev-parse", "--short", `${ref}^{commit}`], root);
+  const gate = opts.gate === false ? undefined : (await runGate(opts.stack, { root, onPhase: (p) => process.stderr.write(`review ${opts.stack}: gate: ${p}\n`) })).result;
+  const markdown = reviewMarkdown({ stack: opts.stack, baseLabel: commit ? `${ref} (${commit})` : ref, base, head, inventory, ...(gate ? { gate } : {}) });
+  if (opts.out) {
+    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+    fs.writeFileSync(opts.out, markdown);
+  } else {
+    process.stdout.write(markdown.endsWith("\n") ? markdown : `${markdown}\n`);
+  }
+  return 0;
+}
+
+export function registerReview(program: Command): void {
+  program
+    .command("review")
+    .description("Markdown for a pull-request comment: mailboxes added, removed and re-bound since --base, key changes, and the gate's verdict")
+    .requiredOption("--stack <stack>", "stack name (Pulumi.<stack>.yaml)")
+    .option("--base <git-ref>", "revision to compare with (default: origin/main if it exists, else HEAD)")
+    .option("--out <file>", "write the Markdown to a file instead of stdout")
+    .option("--no-gate", "skip the policy gate (no verdict in the comment)")
+    .action(async (opts: ReviewOptions) => {
+      process.exitCode = await reviewCommand(opts);
+    });
+}

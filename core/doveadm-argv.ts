@@ -1,0 +1,80 @@
+// Reads a doveadm argv the way doveadm's getopt does (clustered flags such as `-1R` included),
+// so the policies judge what would run, not how it happens to be spelled.
+
+/** Global doveadm options that take a value (doveadm [-Dv] [-f fmt] [-c conf] [-o k=v] [-i id]). */
+const GLOBAL_WITH_VALUE = new Set(["c", "o", "f", "i"]);
+/** dsync (sync/backup) options taking a value: getopt "1a:dDEfg:I:l:m:n:NO:Pr:Rs:t:e:T:Ux:" plus -u/-F/-S. */
+const DSYNC_WITH_VALUE = new Set(["a", "g", "I", "l", "m", "n", "O", "r", "s", "t", "e", "T", "x", "u", "F", "S"]);
+
+export interface DoveadmInvocation {
+  /** The doveadm subcommand ("backup", "sync", …); undefined when none was found. */
+  readonly verb?: string;
+  /** Flags without values, e.g. {"1","R"}. */
+  readonly flags: ReadonlySet<string>;
+  /** Options with values, last one wins (doveadm keeps the last too). */
+  readonly options: ReadonlyMap<string, string>;
+  readonly positional: readonly string[];
+  readonly problem?: string;
+}
+
+interface Parsed {
+  flags: Set<string>;
+  options: Map<string, string>;
+  rest: string[];
+  problem?: string;
+}
+
+/** getopt over `args` until the first non-option; `+` semantics (stops at the first positional). */
+function getopt(args: readonly string[], withValue: ReadonlySet<string>, stopAtPositional: boolean): Parsed {
+  const flags = new Set<string>();
+  const options = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      rest.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      if (stopAtPositional) {
+        rest.push(...args.slice(i));
+        break;
+      }
+      rest.push(arg);
+      continue;
+    }
+    for (let j = 1; j < arg.length; j++) {
+      const letter = arg[j]!;
+      if (!withValue.has(letter)) {
+        flags.add(letter);
+        continue;
+      }
+      const inline = arg.slice(j + 1);
+      const value = inline !== "" ? inline : args[++i];
+      if (value === undefined) return { flags, options, rest, problem: `option -${letter} lacks its value` };
+      options.set(letter, value);
+      break;
+    }
+  }
+  return { flags, options, rest };
+}
+
+/** Parses `doveadm …`; anything that is not doveadm comes back with a problem. */
+export function parseDoveadm(argv: readonly string[]): DoveadmInvocation {
+  const [program, ...args] = argv;
+  if (program === undefined || program.split("/").pop() !== "doveadm") {
+    return { flags: new Set(), options: new Map(), positional: [], problem: `runs ${program ?? "nothing"}, not doveadm` };
+  }
+  const global = getopt(args, GLOBAL_WITH_VALUE, true);
+  const [verb, ...verbArgs] = global.rest;
+  if (global.problem || verb === undefined) {
+    return { flags: new Set(), options: new Map(), positional: [], problem: global.problem ?? "no doveadm subcommand" };
+  }
+  const local = getopt(verbArgs, DSYNC_WITH_VALUE, false);
+  return { verb, flags: local.flags, options: local.options, positional: local.rest, ...(local.problem ? { problem: local.problem } : {}) };
+}
+
+/** Is this a dsync run (the only doveadm subcommands that move mail between source and target)? */
+export function isDsync(inv: DoveadmInvocation): inv is DoveadmInvocation & { verb: "backup" | "sync" } {
+  return inv.verb === "backup" || inv.verb === "sync";
+}

@@ -1,0 +1,147 @@
+// The incident end to end: one copy of inventory/staging with several independent human mistakes in
+// different waves, through the real program under mocks and the real pack (one gate run each).
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { resolveBindings } from "../../core/bindings";
+import { gateCommand } from "../../cli/commands/gate";
+import { lockCommand } from "../../cli/commands/lock";
+import { runGate } from "../../cli/gate/run-gate";
+import type { GateViolation } from "../../gate/types";
+import { isBlocking } from "../../gate/violations";
+import { readInventory } from "../../io/inventory";
+import { copyStaging, PlanText, ROOT, swapKeyKeepers, swapUserdbKeyNames } from "./support/inventory-mistakes";
+
+const LOCK_RULE = "bindings-match-lock";
+
+interface Mistakes {
+  /** Shifted wave: [source address, owner uid after the shift] per row. */
+  readonly shifted: { source: string; owner: string }[];
+  readonly fallenOff: string;
+  readonly swapped: [{ source: string; owner: string }, { source: string; owner: string }];
+  readonly foreignSource: { owner: string; source: string };
+  readonly aliasOwner: string;
+  readonly keyPairs: { keepers: [string, string]; userdb: [string, string] };
+}
+
+function applyPlanMistakes(dir: string): Omit<Mistakes, "keyPairs"> {
+  const plan = new PlanText(path.join(dir, "plan.yaml"));
+  const rows = plan.ownerRows("w03-fa-kiel");
+  const fallenOff = plan.ownerAt(rows.at(-1)!);
+  plan.shiftOwners("w03-fa-kiel");
+  const shifted = rows.map((r) => ({ source: plan.sourceOf(r), owner: plan.ownerAt(r) }));
+  const [a, b] = plan.ownerRows("w01-lkn").slice(1, 3) as [number, number];
+  plan.swapOwners(a, b);
+  const swapped: Mistakes["swapped"] = [{ source: plan.sourceOf(a), owner: plan.ownerAt(a) }, { source: plan.sourceOf(b), owner: plan.ownerAt(b) }];
+  plan.swapOwners(plan.findOwnerRow("mmueller"), plan.findOwnerRow("mmueller2"));
+  const guenther = plan.findOwnerRow("mguenther");
+  plan.setSource(guenther, "joerdis.koehler@lkn.example");
+  // Last: inserting a line moves every row after it.
+  plan.addAlias(plan.findOwnerRow("sgross"), "juergen.weiss@fa-luebeck.example");
+  plan.save();
+  return {
+    shifted,
+    fallenOff,
+    swapped,
+    foreignSource: { owner: "mguenther", source: "joerdis.koehler@lkn.example" },
+    aliasOwner: "sgross",
+  };
+}
+
+const matching = (vs: readonly GateViolation[], policy: string, identity: string) => vs.filter((v) => v.policy === policy && v.identity === identity && isBlocking(v));
+
+describe("incidents through the gate", () => {
+  let dir: string;
+  let mistakes: Mistakes;
+  let first: readonly GateViolation[];
+  let idOf: (uid: string) => string;
+
+  beforeAll(async () => {
+    dir = copyStaging();
+    const planned = applyPlanMistakes(dir);
+    const bindings = resolveBindings(readInventory(dir));
+    idOf = (uid) => bindings.find((b) => b.owner?.uid === uid)!.mailboxId;
+    mistakes = { ...planned, keyPairs: { keepers: ["zstrauss", "boeztuerk"], userdb: ["avoss", "asievers"] } };
+    const [k1, k2] = mistakes.keyPairs.keepers.map(idOf) as [string, string];
+    const [u1, u2] = mistakes.keyPairs.userdb.map(idOf) as [string, string];
+    const run = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: (rs) => swapUserdbKeyNames(swapKeyKeepers(rs, k1, k2), "stk", u1, u2) });
+    first = run.result.violations;
+  }, 120_000);
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("owner column shifted by one row within a wave: every moved mailbox is named, the doubled person too", () => {
+    for (const row of mistakes.shifted.slice(1)) {
+      const found = matching(first, "source-belongs-to-owner", row.owner);
+      expect(found.map((v) => v.message).join("\n"), `row ${row.source} now owned by ${row.owner}`).toContain(`source Exchange mailbox ${row.source}`);
+    }
+    const doubled = mistakes.shifted[0]!.owner;
+    expect(matching(first, "one-mailbox-per-person", doubled)[0]?.message).toMatch(new RegExp(`directory uid ${doubled} .* owns 2 personal mailboxes`));
+    const dropped = first.filter((v) => v.policy === LOCK_RULE && v.identity === mistakes.fallenOff);
+    expect(dropped[0]?.message).toContain("is in the lock");
+  });
+
+  it("two owners swapped: both mailboxes are named with the other person's source", () => {
+    const [a, b] = mistakes.swapped;
+    expect(matching(first, "source-belongs-to-owner", a.owner)[0]?.message).toContain(a.source);
+    expect(matching(first, "source-belongs-to-owner", b.owner)[0]?.message).toContain(b.source);
+  });
+
+  it("homonym in another organisation chosen as owner (mmueller ↔ mmueller2)", () => {
+    for (const [uid, context] of [["mmueller", "im"], ["mmueller2", "fa-luebeck"]] as const) {
+      expect(matching(first, "context-matches-organisation", uid)[0]?.message).toContain(`context "${context}" does not serve the owner's organisation`);
+      expect(matching(first, "source-belongs-to-owner", uid)).toHaveLength(1);
+    }
+    expect(matching(first, "context-matches-organisation", "mmueller")[0]?.mailbox).toBe("maria.mueller@fa-luebeck.example");
+  });
+
+  it("an alias that belongs to someone else", () => {
+    const found = matching(first, "addresses-belong-to-owner", mistakes.aliasOwner);
+    expect(found[0]?.message).toMatch(/address juergen\.weiss@fa-luebeck\.example \(aliases\[\d\]\) belongs to directory uid jweiss/);
+    expect(first.some((v) => v.policy === "unique-addresses" && v.message.startsWith("address juergen.weiss@fa-luebeck.example routes to 2 mailboxes"))).toBe(true);
+  });
+
+  it("two keys swapped between people (RandomPassword keepers, userdb index key names)", () => {
+    const pairs = [[...mistakes.keyPairs.keepers, /keepers\.mailboxId of key-/], [...mistakes.keyPairs.userdb, /userdb index keyName of /]] as const;
+    for (const [a, b, wrong] of pairs) {
+      for (const [uid, other] of [[a, b], [b, a]] as const) {
+        const found = matching(first, "chain-consistent", uid).map((v) => v.message).join("\n");
+        expect(found, uid).toMatch(wrong);
+        expect(found, uid).toContain(idOf(other));
+      }
+    }
+  });
+
+  it("a source mailbox paired to a different person's target", () => {
+    const found = matching(first, "source-belongs-to-owner", mistakes.foreignSource.owner);
+    expect(found[0]?.message).toContain(`source Exchange mailbox ${mistakes.foreignSource.source}`);
+    expect(found[0]?.mailbox).toBe("michael.guenther@lkn.example");
+  });
+
+  it("reports each finding once, even where two mailboxes share one resource name", () => {
+    const keys = first.map((v) => JSON.stringify([v.policy, v.mailbox, v.identity, v.message, v.urn]));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("a rebinding without a lock change: the lock rule names it; after `oxmig lock` only identity rules remain", async () => {
+    const rebound = [...mistakes.shifted.slice(1).map((r) => r.owner), ...mistakes.swapped.map((s) => s.owner), "mmueller", "mmueller2", "mguenther", "sgross"];
+    for (const uid of rebound) expect(first.filter((v) => v.policy === LOCK_RULE && v.identity === uid).length, uid).toBeGreaterThan(0);
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      expect(lockCommand({ stack: "staging", inventory: dir, root: ROOT, check: true })).toBe(1);
+      expect(lockCommand({ stack: "staging", inventory: dir, root: ROOT })).toBe(0);
+      const report = path.join(dir, "after-lock.json");
+      expect(await gateCommand({ stack: "staging", format: "json", root: ROOT, inventory: dir, out: report, quiet: true })).toBe(1);
+      const after = JSON.parse(fs.readFileSync(report, "utf8")) as { violations: GateViolation[] };
+      const blocking = after.violations.filter(isBlocking);
+      expect(blocking.filter((v) => v.policy === LOCK_RULE)).toEqual([]);
+      const identityRules = new Set(["source-belongs-to-owner", "context-matches-organisation", "addresses-belong-to-owner", "one-mailbox-per-person", "unique-addresses", "source-migrates-once", "unique-logins", "chain-consistent"]);
+      expect(blocking.filter((v) => !identityRules.has(v.policy))).toEqual([]);
+      for (const uid of rebound) expect(blocking.some((v) => v.identity === uid), uid).toBe(true);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }, 120_000);
+});
