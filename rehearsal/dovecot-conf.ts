@@ -42,7 +42,9 @@ export function renderDovecotConf(c: ConfInput): string {
     `passdb {\n  driver = passwd-file\n  args = ${c.masterPasswdPath}\n  master = yes\n}`,
     `passdb {\n  driver = passwd-file\n  args = ${c.noPasswdPath}\n}`,
     `userdb {\n  driver = passwd-file\n  args = ${c.userdbPath}\n}`,
-    `service imap-login {\n  chroot =\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${c.imapPort}\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}`,
+    // Reused login processes (Dovecot's "high-performance" mode): a fresh process per
+    // connection costs more than the login itself.
+    `service imap-login {\n  chroot =\n  service_count = 0\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${c.imapPort}\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}`,
     `service lmtp {\n  inet_listener lmtp {\n    address = 127.0.0.1\n    port = ${c.lmtpPort}\n  }\n}`,
     ...UNCHROOTED.map((s) => `service ${s} {\n  chroot =\n}`),
     ...(c.mailCrypt ? mailCryptLines() : []),

@@ -2,7 +2,7 @@
 // Bodies are fetched on purpose: with a wrong key password, login, SELECT and cached headers still
 // work; only reading a body fails (the server drops the connection).
 import { ImapFlow } from "imapflow";
-import type { DovecotInstance } from "./dovecot-instance";
+import type { MailEndpoints } from "./endpoints";
 
 export interface ReadMessage {
   readonly folder: string;
@@ -20,10 +20,10 @@ export interface MailboxContent {
   readonly removeError?: string;
 }
 
-function client(instance: DovecotInstance, login: string): ImapFlow {
+function client(endpoints: MailEndpoints, login: string): ImapFlow {
   return new ImapFlow({
-    host: "127.0.0.1", port: instance.imapPort, secure: false, logger: false,
-    auth: { user: `${login}*${instance.masterUser.login}`, pass: instance.masterUser.password },
+    host: endpoints.imap.host, port: endpoints.imap.port, secure: false, logger: false,
+    auth: { user: `${login}*${endpoints.masterUser.login}`, pass: endpoints.masterUser.password },
     socketTimeout: 30_000,
   });
 }
@@ -32,8 +32,8 @@ function client(instance: DovecotInstance, login: string): ImapFlow {
  * Every message of every folder: first uid+subject, then the bodies; afterwards expunges, in the
  * same session, the messages `remove` selects (the canaries).
  */
-export async function readMailbox(instance: DovecotInstance, login: string, remove: (m: ReadMessage) => boolean = () => false): Promise<MailboxContent> {
-  const imap = client(instance, login);
+export async function readMailbox(endpoints: MailEndpoints, login: string, remove: (m: ReadMessage) => boolean = () => false): Promise<MailboxContent> {
+  const imap = client(endpoints, login);
   imap.on("error", () => undefined); // a dropped connection surfaces as a rejected command
   const messages: ReadMessage[] = [];
   let removeError: string | undefined;

@@ -1,6 +1,7 @@
-// Delivers messages over ONE LMTP connection and reads one reply per recipient (nodemailer's
+// Delivers messages over a few LMTP connections and reads one reply per recipient (nodemailer's
 // SMTPConnection does that in LMTP mode), so each recipient's outcome is known.
 import SMTPConnection from "nodemailer/lib/smtp-connection";
+import type { HostPort } from "./endpoints";
 
 export interface LmtpMessage {
   /** RCPT TO: the Dovecot login (the MTA's routing already applied). */
@@ -17,8 +18,20 @@ export interface LmtpOutcome {
 
 const SENDER = "rehearsal@oxmig.example";
 
-export async function deliverLmtp(port: number, messages: readonly LmtpMessage[]): Promise<LmtpOutcome[]> {
-  const connection = new SMTPConnection({ lmtp: true, host: "127.0.0.1", port, socketTimeout: 30_000 });
+/**
+ * Outcomes in the order of `messages`. Each connection gets a contiguous slice; one connection
+ * is slow (~10 ms per message, Dovecot's lmtp process works one message at a time), four keep two cores busy.
+ */
+export async function deliverLmtp(endpoint: HostPort, messages: readonly LmtpMessage[], connections = 1): Promise<LmtpOutcome[]> {
+  const count = Math.max(1, Math.min(connections, messages.length));
+  const size = Math.ceil(messages.length / count);
+  const slices = Array.from({ length: count }, (_, i) => messages.slice(i * size, (i + 1) * size));
+  return (await Promise.all(slices.map((slice) => deliverOnOneConnection(endpoint, slice)))).flat();
+}
+
+async function deliverOnOneConnection(endpoint: HostPort, messages: readonly LmtpMessage[]): Promise<LmtpOutcome[]> {
+  if (messages.length === 0) return [];
+  const connection = new SMTPConnection({ lmtp: true, host: endpoint.host, port: endpoint.port, socketTimeout: 30_000 });
   await new Promise<void>((resolve, reject) => {
     connection.once("error", reject);
     connection.connect(() => resolve());

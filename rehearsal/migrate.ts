@@ -19,6 +19,8 @@ export interface PairResult {
 export interface MigrateOptions {
   /** Concurrent doveadm processes (2–4 is what a small host sustains). */
   readonly parallelism?: number;
+  /** Called after each pair finished (progress). */
+  readonly onPair?: (result: PairResult) => void;
 }
 
 export async function migrate(
@@ -29,7 +31,11 @@ export async function migrate(
 ): Promise<PairResult[]> {
   const runConf = writeImapcConf(source, target);
   const parallelism = Math.min(Math.max(options.parallelism ?? 3, 1), 4);
-  return mapLimited(pairings, parallelism, (pairing) => migrateOne(runConf, pairing));
+  return mapLimited(pairings, parallelism, async (pairing) => {
+    const result = await migrateOne(runConf, pairing);
+    options.onPair?.(result);
+    return result;
+  });
 }
 
 function writeImapcConf(source: DovecotInstance, target: DovecotInstance): string {

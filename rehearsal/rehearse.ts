@@ -5,10 +5,13 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Pairing } from "../core/contract";
 import type { Binding } from "../core/model";
+import { pairingOf } from "../core/pairings";
 import { renderUserdb, type UserdbLine } from "../core/userdb";
 import { startDovecot, type DovecotInstance } from "./dovecot-instance";
+import { endpointsOf } from "./endpoints";
+import { keyPasswordsFor } from "./inputs";
 import { rehearsalKeyPassword } from "./keys";
-import { migrate, type PairResult } from "./migrate";
+import { migrate, type MigrateOptions, type PairResult } from "./migrate";
 import { mkdirOwned } from "./run-as";
 import { renderSourceUserdb, seedSource, type SourceUser } from "./seed";
 import { verifyTarget, type VerifyOptions } from "./verify";
@@ -17,8 +20,10 @@ import { expectedFromBindings, type Finding } from "./verify-types";
 export interface Rehearsal {
   readonly source: DovecotInstance;
   readonly target: DovecotInstance;
-  seed(perMailbox: number): Promise<void>;
-  migrate(pairings?: readonly Pairing[]): Promise<PairResult[]>;
+  /** Seeds the given sources (default: every binding's), `perMailbox` messages each. */
+  seed(perMailbox: number, users?: readonly SourceUser[]): Promise<void>;
+  migrate(pairings?: readonly Pairing[], options?: MigrateOptions): Promise<PairResult[]>;
+  /** Own-key check with the bindings' key passwords unless `keyPasswords` is given. */
   verify(options?: VerifyOptions): Promise<Finding[]>;
   stop(): Promise<void>;
 }
@@ -30,6 +35,8 @@ export interface RehearsalInput {
   readonly runSecret: Buffer;
   /** The target userdb lines; default: one per binding, key password from rehearsalKeyPassword. */
   readonly userdbLines?: readonly UserdbLine[];
+  /** Told about each Dovecot as soon as it runs, so a caller can stop it on SIGINT. */
+  readonly onStarted?: (instance: DovecotInstance) => void;
 }
 
 export function userdbLinesFor(bindings: readonly Binding[], runSecret: Buffer): UserdbLine[] {
@@ -37,7 +44,7 @@ export function userdbLinesFor(bindings: readonly Binding[], runSecret: Buffer):
 }
 
 export function pairingsFor(bindings: readonly Binding[]): Pairing[] {
-  return bindings.map((b) => ({ mailboxId: b.mailboxId, sourceLogin: b.source.login, sourceExchangeGuid: b.source.exchangeGuid, targetLogin: b.dovecotLogin }));
+  return bindings.map(pairingOf);
 }
 
 export function sourceUsersFor(bindings: readonly Binding[]): SourceUser[] {
@@ -53,6 +60,7 @@ export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> 
     role: "source", dir: sourceDir, mailCrypt: false, masterUser: masterUser(),
     userdbText: renderSourceUserdb(sourceUsersFor(bindings), join(sourceDir, "homes")),
   });
+  input.onStarted?.(source);
   let target: DovecotInstance;
   try {
     target = await startDovecot({
@@ -63,12 +71,13 @@ export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> 
     await source.stop();
     throw err;
   }
+  input.onStarted?.(target);
   mkdirOwned(join(sourceDir, "homes"));
   return {
     source, target,
-    seed: (perMailbox) => seedSource(source.lmtpPort, sourceUsersFor(bindings), perMailbox),
-    migrate: (pairings) => migrate(source, target, pairings ?? pairingsFor(bindings)),
-    verify: (options) => verifyTarget(target, expectedFromBindings(bindings), options),
+    seed: (perMailbox, users) => seedSource(endpointsOf(source).lmtp, users ?? sourceUsersFor(bindings), perMailbox),
+    migrate: (pairings, options) => migrate(source, target, pairings ?? pairingsFor(bindings), options),
+    verify: (options) => verifyTarget(target, expectedFromBindings(bindings), { keyPasswords: keyPasswordsFor(bindings, input.runSecret), ...options }),
     stop: async () => {
       await Promise.all([source.stop(), target.stop()]);
     },

@@ -1,5 +1,6 @@
 // The rehearsal's stand-in for Exchange: a plain Dovecot (no mail_crypt) whose users are the
 // source logins, seeded over LMTP with messages that carry a per-source fingerprint.
+import type { HostPort } from "./endpoints";
 import { deliverLmtp, rawMessage } from "./lmtp";
 
 export interface SourceUser {
@@ -26,7 +27,7 @@ export function renderSourceUserdb(users: readonly SourceUser[], homeRoot: strin
 }
 
 /** Delivers `perMailbox` fingerprinted messages to every source user; throws on any refusal. */
-export async function seedSource(lmtpPort: number, users: readonly SourceUser[], perMailbox: number): Promise<void> {
+export async function seedSource(lmtp: HostPort, users: readonly SourceUser[], perMailbox: number, connections = 4): Promise<void> {
   const messages = users.flatMap((u) =>
     Array.from({ length: perMailbox }, (_, i) => {
       const print = fingerprint(u.exchangeGuid, i + 1);
@@ -39,7 +40,7 @@ export async function seedSource(lmtpPort: number, users: readonly SourceUser[],
       };
     }),
   );
-  const refused = (await deliverLmtp(lmtpPort, messages)).filter((o) => !o.ok);
+  const refused = (await deliverLmtp(lmtp, messages, connections)).filter((o) => !o.ok);
   if (refused.length) {
     throw new Error(`seeding refused ${refused.length} message(s), first: ${refused[0]!.recipient}: ${refused[0]!.reply}`);
   }

@@ -6,12 +6,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { readCryptedHeader } from "./crypted-file";
 import type { DovecotInstance } from "./dovecot-instance";
-import { mapLimited } from "./map-limited";
 import type { ExpectedMailbox, Finding } from "./verify-types";
 
 const run = promisify(execFile);
 
-/** `homes`: login → home as the running userdb gives it (see userdbHomes). */
+/** `homes`: login → home as the running userdb gives it (see userdb-lookup.ts). */
 export async function verifyEncryption(target: DovecotInstance, mailbox: ExpectedMailbox, all: readonly ExpectedMailbox[], homes: ReadonlyMap<string, string>): Promise<Finding> {
   const finding = (ok: boolean, detail: string): Finding => ({ mailboxId: mailbox.mailboxId, login: mailbox.login, check: "encryption", ok, detail });
   const home = homes.get(mailbox.login);
@@ -42,19 +41,6 @@ export async function verifyEncryption(target: DovecotInstance, mailbox: Expecte
   return problems.length
     ? finding(false, `${problems.length} of ${files.length} files: ${problems.slice(0, 3).join("; ")}`)
     : finding(true, `${files.length} files encrypted with the INBOX key of ${mailbox.login}`);
-}
-
-/** The home the running target's userdb gives each login (or why the lookup failed). */
-export async function userdbHomes(target: DovecotInstance, logins: readonly string[]): Promise<Map<string, string>> {
-  const lookup = async (login: string): Promise<[string, string]> => {
-    try {
-      const { stdout } = await run("doveadm", ["-c", target.confPath, "user", "-f", "home", login]);
-      return [login, stdout.trim()];
-    } catch (err) {
-      return [login, `(lookup failed: ${(err as Error).message.split("\n")[0]})`];
-    }
-  };
-  return new Map(await mapLimited(logins, 4, lookup));
 }
 
 /** Folder key ids of INBOX from `doveadm -f tab mailbox cryptokey list`: columns "Folder", "Active", "Public ID" (2.3.19). */

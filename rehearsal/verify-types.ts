@@ -13,7 +13,7 @@ export interface ExpectedMailbox {
   readonly sourceExchangeGuids: readonly string[];
 }
 
-export type Check = "canary" | "fingerprint" | "encryption" | "body-readable";
+export type Check = "canary" | "fingerprint" | "encryption" | "body-readable" | "key" | "migration";
 
 export interface Finding {
   readonly mailboxId: string;

@@ -1,46 +1,71 @@
 // Verification of a migrated target: canaries to every address (only AFTER the final backup -R:
-// an earlier delivery would make backup -R fail or expunge), bodies read, fingerprints, encryption.
+// an earlier delivery would make backup -R fail or expunge), bodies read, fingerprints, and on a
+// rehearsal target also encryption at rest and each mailbox's own key.
 import { randomBytes } from "node:crypto";
 import type { DovecotInstance } from "./dovecot-instance";
+import { endpointsOf, type MailEndpoints } from "./endpoints";
 import { readMailbox, type ReadMessage } from "./imap-read";
 import { deliverLmtp, rawMessage } from "./lmtp";
 import { mapLimited } from "./map-limited";
 import { bodyReadableFinding, CANARY_HEADER, canaryFinding, canaryTokens, fingerprintFinding, type ReadResult, type SentCanary } from "./verify-content";
-import { userdbHomes, verifyEncryption } from "./verify-encryption";
+import { lookupUserdb } from "./userdb-lookup";
+import { verifyEncryption } from "./verify-encryption";
+import { verifyOwnKeys } from "./verify-keys";
 import type { ExpectedMailbox, Finding } from "./verify-types";
 
-export interface VerifyOptions {
+export interface CanaryOptions {
   /** Messages seeded per source mailbox; fingerprints are checked only when given. */
   readonly seededPerMailbox?: number;
-  /** Address → target login, i.e. the MTA's routing table. Default: each mailbox's addresses to its login. */
+  /** Normalised address → target login, i.e. the MTA's routing table. Default: each mailbox's addresses to its login. */
   readonly routes?: ReadonlyMap<string, string>;
-  /** Parallel IMAP sessions while reading (default 4). */
+  /** Parallel IMAP sessions and doveadm processes (default 4). */
   readonly parallelism?: number;
+  /** Called after each mailbox was read (progress). */
+  readonly onMailbox?: () => void;
 }
 
-export async function verifyTarget(target: DovecotInstance, expected: readonly ExpectedMailbox[], options: VerifyOptions = {}): Promise<Finding[]> {
-  const sent = await sendCanaries(target, expected, options.routes);
+export interface VerifyOptions extends CanaryOptions {
+  /** mailboxId → the key password the bindings give it; enables the own-key check. Secret. */
+  readonly keyPasswords?: ReadonlyMap<string, string>;
+}
+
+/** Canaries to every address, read back as each owner through the master user, then removed. */
+export async function verifyCanaries(endpoints: MailEndpoints, expected: readonly ExpectedMailbox[], options: CanaryOptions = {}): Promise<Finding[]> {
+  const sent = await sendCanaries(endpoints, expected, options.routes);
   const isCanary = (m: ReadMessage) => canaryTokens({ messages: [m] }).size > 0;
-  const results = await mapLimited(expected, options.parallelism ?? 4, async (mailbox) => ({ mailbox, content: await readMailbox(target, mailbox.login, isCanary) }));
+  const results = await mapLimited(expected, options.parallelism ?? 4, async (mailbox) => {
+    const content = await readMailbox(endpoints, mailbox.login, isCanary);
+    options.onMailbox?.();
+    return { mailbox, content };
+  });
   const findings: Finding[] = [];
   for (const result of results) {
     findings.push(bodyReadableFinding(result), canaryFinding(result, results, sent));
     if (options.seededPerMailbox !== undefined) findings.push(fingerprintFinding(result, results, options.seededPerMailbox));
   }
   findings.push(...results.flatMap(removalFinding));
-  const homes = await userdbHomes(target, expected.map((m) => m.login));
-  findings.push(...(await mapLimited(expected, options.parallelism ?? 4, (m) => verifyEncryption(target, m, expected, homes))));
   return findings;
 }
 
-async function sendCanaries(target: DovecotInstance, expected: readonly ExpectedMailbox[], routes?: ReadonlyMap<string, string>): Promise<SentCanary[]> {
+/** Everything on a rehearsal target: canaries, fingerprints, encryption at rest, own keys. */
+export async function verifyTarget(target: DovecotInstance, expected: readonly ExpectedMailbox[], options: VerifyOptions = {}): Promise<Finding[]> {
+  const parallelism = options.parallelism ?? 4;
+  const findings = await verifyCanaries(endpointsOf(target), expected, options);
+  const running = await lookupUserdb(target, expected.map((m) => m.login));
+  const homes = new Map([...running].map(([login, entry]) => [login, entry.home ?? "(no home)"]));
+  findings.push(...(await mapLimited(expected, parallelism, (m) => verifyEncryption(target, m, expected, homes))));
+  if (options.keyPasswords) findings.push(...verifyOwnKeys(expected, options.keyPasswords, running));
+  return findings;
+}
+
+async function sendCanaries(endpoints: MailEndpoints, expected: readonly ExpectedMailbox[], routes?: ReadonlyMap<string, string>): Promise<SentCanary[]> {
   const run = randomBytes(6).toString("hex");
   const planned = expected.flatMap((m) => m.addresses.map((address) => ({ mailboxId: m.mailboxId, address, login: routes?.get(address) ?? m.login })));
   const tokens = planned.map((_, i) => `oxmig-canary-${run}-${i}`);
-  const outcomes = await deliverLmtp(target.lmtpPort, planned.map((p, i) => ({
+  const outcomes = await deliverLmtp(endpoints.lmtp, planned.map((p, i) => ({
     recipient: p.login,
     raw: rawMessage({ To: p.address, Subject: `Canary ${tokens[i]}`, [CANARY_HEADER]: tokens[i]! }, `Canary for ${p.address}: ${tokens[i]}\n`),
-  })));
+  })), 4);
   return planned.map((p, i) => ({ token: tokens[i]!, mailboxId: p.mailboxId, address: p.address, delivered: outcomes[i]!.ok, reply: outcomes[i]!.reply }));
 }
 

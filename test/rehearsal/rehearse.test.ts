@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Binding } from "../../core/model";
 import { isAlive } from "../../rehearsal/dovecot-instance";
+import { endpointsOf } from "../../rehearsal/endpoints";
 import { readMailbox } from "../../rehearsal/imap-read";
 import { newRunSecret } from "../../rehearsal/keys";
 import { pairingsFor, startRehearsal, userdbLinesFor, type Rehearsal, type RehearsalInput } from "../../rehearsal/rehearse";
@@ -48,9 +49,9 @@ describe("rehearsal on real Dovecots", () => {
     expect(pairs.map((p) => [p.pairing.targetLogin, p.exitCode])).toEqual([["user01", 0], ["user02", 0], ["user03", 0]]);
     const findings = await rehearsal.verify({ seededPerMailbox: PER_MAILBOX });
     expect(findings.filter((f) => !f.ok)).toEqual([]);
-    expect(new Set(findings.map((f) => f.check))).toEqual(new Set(["canary", "fingerprint", "encryption", "body-readable"]));
-    expect(findings).toHaveLength(12);
-    const after = await readMailbox(rehearsal.target, "user01");
+    expect(new Set(findings.map((f) => f.check))).toEqual(new Set(["canary", "fingerprint", "encryption", "body-readable", "key"]));
+    expect(findings).toHaveLength(15);
+    const after = await readMailbox(endpointsOf(rehearsal.target), "user01");
     expect(after.messages.map((m) => m.subject).sort()).toEqual(["Seeded message 1", "Seeded message 2"]);
   });
 

@@ -1,0 +1,138 @@
+// `oxmig rehearse`: the stack's bindings on two private Dovecots (source seeded from exchange.csv,
+// target configured like the OX backend), migrated wave by wave as the Jobs would, then verified.
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { resolveBindings } from "../../core/bindings";
+import { UsageError } from "../../core/errors";
+import type { Binding, Inventory } from "../../core/model";
+import { readInventory } from "../../io/inventory";
+import { stackSelection } from "../../io/stack-selection";
+import type { DovecotInstance } from "../../rehearsal/dovecot-instance";
+import { faultBindings, parseFault, type Fault } from "../../rehearsal/faults";
+import { requireDovecot } from "../../rehearsal/prerequisites";
+import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
+import { buildReport, reportPassed, type RunReport } from "../../rehearsal/report";
+import { formatReport, type ReportFormat } from "../../rehearsal/report-format";
+import { mkdtempOwned } from "../../rehearsal/run-as";
+import { sampleBindings } from "../../rehearsal/sample";
+import { runStackRehearsal } from "../../rehearsal/stack-run";
+import { formatOption } from "../options";
+
+export interface RehearseOptions {
+  readonly stack: string;
+  readonly wave?: readonly string[];
+  readonly sample?: number;
+  /** Messages seeded per source mailbox (default 3). */
+  readonly messages?: number;
+  readonly format?: ReportFormat;
+  readonly out?: string;
+  readonly keep?: boolean;
+  readonly inject?: readonly string[];
+  /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the working directory). */
+  readonly cwd?: string;
+  readonly stdout?: ProgressStream;
+  readonly stderr?: ProgressStream;
+}
+
+/** Runs a rehearsal and returns the exit code: 0 passed, 1 any mismatch; bad input throws (exit 2). */
+export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stderr = opts.stderr ?? process.stderr;
+  requireDovecot();
+  const faults = (opts.inject ?? []).map(parseFault);
+  const selection = stackSelection(opts.stack, opts.cwd);
+  const inventory = readInventory(selection.inventoryDir);
+  requireKnownWaves(inventory, opts.wave);
+  const root = mkdtempOwned("oxmig-rehearsal-");
+  const started: DovecotInstance[] = [];
+  const cleanUp = async () => {
+    await Promise.all(started.map((d) => d.stop()));
+    if (!opts.keep) rmSync(root, { recursive: true, force: true });
+  };
+  const releaseSignals = stopOnSignals(cleanUp);
+  try {
+    const all = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}), mailRoot: join(root, "target", "vmail") });
+    if (all.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
+    const bindings = chooseBindings(all, faults, opts.sample);
+    const result = await runStackRehearsal({
+      bindings, root, faults, messagesPerMailbox: opts.messages ?? 3, progress: phaseProgress(stderr), onStarted: (d) => started.push(d),
+    });
+    const report = buildReport({ title: title(opts, bindings, all, faults), bindings, ...result });
+    writeReport(report, opts, stdout);
+    if (opts.keep) stderr.write(`kept ${root} (it holds this run's throwaway key and master passwords; remove it when done)\n`);
+    return reportPassed(report) ? 0 : 1;
+  } finally {
+    releaseSignals();
+    await cleanUp();
+  }
+}
+
+export function requireKnownWaves(inventory: Inventory, waves: readonly string[] | undefined): void {
+  const known = inventory.plan.waves.map((w) => w.name);
+  const unknown = (waves ?? []).filter((w) => !known.includes(w));
+  if (unknown.length) throw new UsageError(`unknown wave(s) ${unknown.join(", ")} in ${inventory.files.plan}; waves there: ${known.join(", ")}`);
+}
+
+/** The sample (if any), always keeping the mailboxes the faults name. */
+function chooseBindings(all: readonly Binding[], faults: readonly Fault[], sample: number | undefined): Binding[] {
+  const named = new Set(faults.flatMap((f) => faultBindings(all, f).map((b) => b.mailboxId)));
+  return sample === undefined ? [...all] : sampleBindings(all, sample, named);
+}
+
+function title(opts: RehearseOptions, bindings: readonly Binding[], all: readonly Binding[], faults: readonly Fault[]): string {
+  const waves = new Set(bindings.map((b) => b.wave)).size;
+  const scope = bindings.length === all.length ? `${all.length} mailboxes` : `${bindings.length} of ${all.length} mailboxes (sample)`;
+  const injected = faults.length ? `, injected: ${faults.map((f) => `${f.kind}:${f.args.join(",")}`).join(" ")}` : "";
+  return `Rehearsal of stack ${opts.stack}: ${scope} in ${waves} wave(s), ${opts.messages ?? 3} message(s) each${injected}`;
+}
+
+function writeReport(report: RunReport, opts: RehearseOptions, stdout: ProgressStream): void {
+  const text = formatReport(report, opts.format ?? "text");
+  if (!opts.out) {
+    stdout.write(text);
+    return;
+  }
+  writeFileSync(opts.out, text);
+  stdout.write(`${reportPassed(report) ? "PASSED" : "FAILED"}: report written to ${opts.out}\n`);
+}
+
+/** On SIGINT/SIGTERM: stop our Dovecots by PID, remove the temp dir, then end with 128+signal. */
+function stopOnSignals(cleanUp: () => Promise<void>): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    release();
+    void cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  const release = () => {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return release;
+}
+
+function positiveInteger(name: string) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${raw}".`);
+    return value;
+  };
+}
+
+export function registerRehearse(program: Command): void {
+  program
+    .command("rehearse")
+    .description("dress rehearsal on two private Dovecots: seed a source from exchange.csv, migrate the stack's pairings with doveadm backup -R into a mail_crypt target configured from the bindings, verify (canaries, fingerprints, encryption, own keys)")
+    .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
+    .option("--wave <name...>", "only these waves (default: the stack's selection)")
+    .option("--sample <n>", "only n mailboxes, spread evenly over the waves", positiveInteger("--sample"))
+    .option("--messages <n>", "messages seeded per source mailbox", positiveInteger("--messages"), 3)
+    .addOption(formatOption(["text", "json", "junit"]))
+    .option("--out <file>", "write the report to this file instead of stdout")
+    .option("--keep", "keep the temporary directory (Dovecot configs, homes, logs) for inspection")
+    .option("--inject <fault>", "inject a fault (repeatable): wrong-home:<uidA>,<uidB> | swapped-keys:<uidA>,<uidB> | swapped-pair:<uidA>,<uidB> | misrouted-alias:<address>,<uid>", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (opts: RehearseOptions) => {
+      process.exitCode = await rehearseCommand(opts);
+    });
+}

@@ -1,0 +1,23 @@
+// Where verification talks to a Dovecot: a private rehearsal instance or a deployed backend.
+import type { DovecotInstance, MasterUser } from "./dovecot-instance";
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface MailEndpoints {
+  readonly lmtp: HostPort;
+  readonly imap: HostPort;
+  /** Reads every mailbox as `<login>*<master>`; the password is secret. */
+  readonly masterUser: MasterUser;
+}
+
+/** The endpoints of a rehearsal Dovecot (loopback only). */
+export function endpointsOf(instance: DovecotInstance): MailEndpoints {
+  return {
+    lmtp: { host: "127.0.0.1", port: instance.lmtpPort },
+    imap: { host: "127.0.0.1", port: instance.imapPort },
+    masterUser: instance.masterUser,
+  };
+}

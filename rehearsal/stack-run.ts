@@ -1,0 +1,88 @@
+// One whole rehearsal of a stack's bindings, phase by phase: provision (both Dovecots, the target
+// userdb from the rendered inputs), seed, migrate wave by wave as the Jobs would, verify.
+import type { Binding } from "../core/model";
+import type { DovecotInstance } from "./dovecot-instance";
+import { applyFaults, type Fault } from "./faults";
+import { renderRunInputs } from "./inputs";
+import { newRunSecret } from "./keys";
+import type { PairResult } from "./migrate";
+import { sourceUsersFor, startRehearsal, type Rehearsal } from "./rehearse";
+import type { Finding } from "./verify-types";
+
+export const PHASES = ["provision", "seed", "migrate", "verify"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Progress display: a bar on a terminal, a line per phase elsewhere (see cli). */
+export interface PhaseProgress {
+  start(phase: Phase, total: number): void;
+  tick(count?: number): void;
+  end(phase: Phase): void;
+}
+
+export interface PhaseTiming {
+  readonly phase: Phase;
+  /** Mailboxes (provision, seed, verify) or pairings (migrate) handled. */
+  readonly total: number;
+  readonly ms: number;
+}
+
+export interface StackRunInput {
+  /** Resolved with mailRoot `<root>/target/vmail`. */
+  readonly bindings: readonly Binding[];
+  readonly root: string;
+  readonly messagesPerMailbox: number;
+  readonly faults?: readonly Fault[];
+  readonly progress?: PhaseProgress;
+  readonly onStarted?: (instance: DovecotInstance) => void;
+}
+
+export interface StackRunResult {
+  readonly timings: readonly PhaseTiming[];
+  readonly pairs: readonly PairResult[];
+  readonly findings: readonly Finding[];
+}
+
+const SEED_CHUNK = 50;
+const silent: PhaseProgress = { start: () => undefined, tick: () => undefined, end: () => undefined };
+
+export async function runStackRehearsal(input: StackRunInput): Promise<StackRunResult> {
+  const { bindings, progress = silent } = input;
+  const runSecret = newRunSecret();
+  const inputs = applyFaults(renderRunInputs(bindings, runSecret), bindings, input.faults ?? []);
+  const timings: PhaseTiming[] = [];
+  const phase = async <T>(name: Phase, total: number, step: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    progress.start(name, total);
+    try {
+      return await step();
+    } finally {
+      progress.end(name);
+      timings.push({ phase: name, total, ms: performance.now() - started });
+    }
+  };
+  const rehearsal: Rehearsal = await phase("provision", bindings.length, () =>
+    startRehearsal({ bindings, root: input.root, runSecret, userdbLines: inputs.userdbLines, ...(input.onStarted ? { onStarted: input.onStarted } : {}) }),
+  );
+  try {
+    await phase("seed", bindings.length, async () => {
+      const users = sourceUsersFor(bindings);
+      for (let i = 0; i < users.length; i += SEED_CHUNK) {
+        const chunk = users.slice(i, i + SEED_CHUNK);
+        await rehearsal.seed(input.messagesPerMailbox, chunk);
+        progress.tick(chunk.length);
+      }
+    });
+    const waves = [...inputs.pairings];
+    const pairs = await phase("migrate", waves.reduce((n, [, list]) => n + list.length, 0), async () => {
+      const done: PairResult[] = [];
+      for (const [, list] of waves) done.push(...(await rehearsal.migrate(list, { onPair: () => progress.tick() })));
+      return done;
+    });
+    const findings = await phase("verify", bindings.length, () =>
+      rehearsal.verify({ seededPerMailbox: input.messagesPerMailbox, routes: inputs.routes, onMailbox: () => progress.tick() }),
+    );
+    return { timings, pairs, findings };
+  } finally {
+    await rehearsal.stop();
+  }
+}
