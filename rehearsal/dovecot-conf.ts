@@ -13,6 +13,8 @@ export interface ConfInput {
   readonly masterPasswdPath: string;
   /** An empty passwd-file: nobody logs in with a password of their own, only via the master user. */
   readonly noPasswdPath: string;
+  /** Doveadm HTTP API on loopback (userdb lookups without touching a mailbox); the key is secret. */
+  readonly doveadmHttp?: { readonly port: number; readonly apiKey: string };
 }
 
 // Login and helper services chroot by default, which needs root; the rehearsal never does.
@@ -48,6 +50,7 @@ export function renderDovecotConf(c: ConfInput): string {
     `service lmtp {\n  inet_listener lmtp {\n    address = 127.0.0.1\n    port = ${c.lmtpPort}\n  }\n}`,
     ...UNCHROOTED.map((s) => `service ${s} {\n  chroot =\n}`),
     ...(c.mailCrypt ? mailCryptLines() : []),
+    ...(c.doveadmHttp ? doveadmHttpLines(c.doveadmHttp.port, c.doveadmHttp.apiKey) : []),
   ];
   return `${lines.join("\n")}\n`;
 }
@@ -59,4 +62,8 @@ function mailCryptLines(): string[] {
     // Any value turns require_encrypted_user_key on; it is set only here, on purpose.
     "plugin {\n  mail_crypt_curve = prime256v1\n  mail_crypt_save_version = 2\n  mail_crypt_require_encrypted_user_key = yes\n}",
   ];
+}
+
+function doveadmHttpLines(port: number, apiKey: string): string[] {
+  return [`doveadm_api_key = ${apiKey}`, `service doveadm {\n  inet_listener http {\n    address = 127.0.0.1\n    port = ${port}\n  }\n}`];
 }

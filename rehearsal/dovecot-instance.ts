@@ -1,5 +1,6 @@
 // Starts and stops one private Dovecot on loopback. Only processes started here are ever signalled.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { join } from "node:path";
@@ -20,6 +21,14 @@ export interface DovecotOptions {
   readonly userdbText: string;
   readonly mailCrypt: boolean;
   readonly masterUser: MasterUser;
+  /** Also listen for the doveadm HTTP API (as a deployed target may); a random API key per run. */
+  readonly doveadmHttp?: boolean;
+}
+
+export interface DoveadmHttpEndpoint {
+  readonly url: string;
+  /** Secret: never print it. */
+  readonly apiKey: string;
 }
 
 export interface DovecotInstance {
@@ -30,6 +39,7 @@ export interface DovecotInstance {
   readonly lmtpPort: number;
   readonly pid: number;
   readonly masterUser: MasterUser;
+  readonly doveadmHttp?: DoveadmHttpEndpoint;
   /** Replaces the userdb; waits first, since Dovecot re-reads a passwd-file at most once a second. */
   replaceUserdb(text: string): Promise<void>;
   /** PIDs of the master's current children (for leak checks). */
@@ -46,11 +56,12 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotInst
   writeOwned(paths.master, `${options.masterUser.login}:{PLAIN}${options.masterUser.password}\n`);
   writeOwned(paths.none, "");
   const confPath = join(dir, "dovecot.conf");
+  const http = options.doveadmHttp ? { port: await freePort(), apiKey: randomBytes(18).toString("hex") } : undefined;
   const instanceName = `oxmig-${role}-${process.pid}-${imapPort}`;
   writeFileSync(confPath, renderDovecotConf({
     instanceName, dir, imapPort, lmtpPort, account: runAccount(), mailCrypt: options.mailCrypt,
-    userdbPath: paths.userdb, masterPasswdPath: paths.master, noPasswdPath: paths.none,
-  }));
+    userdbPath: paths.userdb, masterPasswdPath: paths.master, noPasswdPath: paths.none, ...(http ? { doveadmHttp: http } : {}),
+  }), { mode: 0o600 });
   const child = spawn("dovecot", ["-F", "-c", confPath], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -58,7 +69,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotInst
   const pid = child.pid;
   if (pid === undefined) throw new Error(`dovecot (${role}) did not start: ${stderr}`);
   try {
-    await waitForPorts([imapPort, lmtpPort], exited);
+    await waitForPorts([imapPort, lmtpPort, ...(http ? [http.port] : [])], exited);
   } catch (err) {
     child.kill("SIGTERM");
     await exited;
@@ -67,6 +78,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotInst
   let stopped: Promise<void> | undefined;
   return {
     role, dir, confPath, imapPort, lmtpPort, pid, masterUser: options.masterUser,
+    ...(http ? { doveadmHttp: { url: `http://127.0.0.1:${http.port}/doveadm/v1`, apiKey: http.apiKey } } : {}),
     async replaceUserdb(text: string) {
       await sleep(1100);
       writeOwned(paths.userdb, text);

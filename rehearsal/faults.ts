@@ -5,22 +5,29 @@ import { UsageError } from "../core/errors";
 import type { Binding } from "../core/model";
 import type { RunInputs } from "./inputs";
 
-export const FAULT_KINDS = ["wrong-home", "swapped-keys", "swapped-pair", "misrouted-alias"] as const;
+/** Faults of the lifecycle rehearsal (`--lifecycle`): a wrong doveadm run after cut-over, for every pair. */
+export const LIFECYCLE_FAULT_KINDS = ["backup-after-cut-over", "sync-without-state"] as const;
+export type LifecycleFaultKind = (typeof LIFECYCLE_FAULT_KINDS)[number];
+const BINDING_FAULT_KINDS = ["wrong-home", "swapped-keys", "swapped-pair", "misrouted-alias"] as const;
+export const FAULT_KINDS = [...BINDING_FAULT_KINDS, ...LIFECYCLE_FAULT_KINDS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export interface Fault {
-  readonly kind: FaultKind;
-  /** As given: `<uidA>,<uidB>` or, for misrouted-alias, `<address>,<uid>`. */
-  readonly args: readonly [string, string];
+export type Fault =
+  | { readonly kind: (typeof BINDING_FAULT_KINDS)[number]; /** `<uidA>,<uidB>` or, for misrouted-alias, `<address>,<uid>`. */ readonly args: readonly [string, string] }
+  | { readonly kind: LifecycleFaultKind; readonly args: readonly [] };
+
+const USAGE = "expected wrong-home:<uidA>,<uidB>, swapped-keys:<uidA>,<uidB>, swapped-pair:<uidA>,<uidB>, misrouted-alias:<address>,<uid>, or (with --lifecycle) backup-after-cut-over or sync-without-state";
+
+export function isLifecycleFault(fault: Fault): fault is Extract<Fault, { kind: LifecycleFaultKind }> {
+  return (LIFECYCLE_FAULT_KINDS as readonly string[]).includes(fault.kind);
 }
 
-const USAGE = "expected wrong-home:<uidA>,<uidB>, swapped-keys:<uidA>,<uidB>, swapped-pair:<uidA>,<uidB> or misrouted-alias:<address>,<uid>";
-
 export function parseFault(raw: string): Fault {
+  if ((LIFECYCLE_FAULT_KINDS as readonly string[]).includes(raw)) return { kind: raw as LifecycleFaultKind, args: [] };
   const colon = raw.indexOf(":");
-  const kind = raw.slice(0, colon) as FaultKind;
+  const kind = raw.slice(0, colon) as (typeof BINDING_FAULT_KINDS)[number];
   const args = raw.slice(colon + 1).split(",").map((s) => s.trim());
-  if (colon < 0 || !FAULT_KINDS.includes(kind) || args.length !== 2 || args.some((a) => a === "")) {
+  if (colon < 0 || !BINDING_FAULT_KINDS.includes(kind) || args.length !== 2 || args.some((a) => a === "")) {
     throw new UsageError(`Invalid value for --inject: "${raw}". ${USAGE}.`);
   }
   return { kind, args: [args[0]!, args[1]!] };
@@ -46,8 +53,9 @@ function aliasOwner(bindings: readonly Binding[], raw: string, fault: Fault): Bi
   return found;
 }
 
-/** The mailboxes a fault involves (a sample must keep them). */
-export function faultBindings(bindings: readonly Binding[], fault: Fault): [Binding, Binding] {
+/** The mailboxes a fault involves (a sample must keep them); none for a lifecycle fault (it hits every pair). */
+export function faultBindings(bindings: readonly Binding[], fault: Fault): Binding[] {
+  if (isLifecycleFault(fault)) return [];
   const first = fault.kind === "misrouted-alias" ? aliasOwner(bindings, fault.args[0], fault) : bindingByUid(bindings, fault.args[0], fault);
   const second = bindingByUid(bindings, fault.args[1], fault);
   if (first.mailboxId === second.mailboxId) throw new UsageError(`--inject ${fault.kind}: both arguments name the same mailbox (${second.dovecotLogin})`);
@@ -55,7 +63,8 @@ export function faultBindings(bindings: readonly Binding[], fault: Fault): [Bind
 }
 
 export function applyFault(inputs: RunInputs, bindings: readonly Binding[], fault: Fault): RunInputs {
-  const [a, b] = faultBindings(bindings, fault);
+  if (isLifecycleFault(fault)) return inputs; // changes the doveadm runs, not the rendered inputs
+  const [a, b] = faultBindings(bindings, fault) as [Binding, Binding];
   const lineOf = (x: Binding) => inputs.userdbLines.find((l) => l.login === x.dovecotLogin)!;
   switch (fault.kind) {
     case "wrong-home":

@@ -14,6 +14,8 @@ export interface PairResult {
   readonly exitCode: number | null;
   readonly stderr: string;
   readonly ms: number;
+  /** The doveadm verb as run ("backup -R", "sync -1 -R"); reports say "backup -R" when absent. */
+  readonly label?: string;
 }
 
 export interface MigrateOptions {
@@ -38,7 +40,8 @@ export async function migrate(
   });
 }
 
-function writeImapcConf(source: DovecotInstance, target: DovecotInstance): string {
+/** doveadm config for runs against `target`: its dovecot.conf plus the source (credentials in a 0600 file). */
+export function writeImapcConf(source: DovecotInstance, target: DovecotInstance): string {
   const path = join(target.dir, "imapc-run.conf");
   writeOwned(path, [
     `!include ${target.confPath}`,

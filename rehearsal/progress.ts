@@ -1,7 +1,7 @@
 // Progress on stderr: a bar per phase on a terminal, otherwise one line when a phase starts and ends
 // (CI logs and captured output stay readable).
 import { SingleBar } from "cli-progress";
-import type { Phase, PhaseProgress } from "./stack-run";
+import type { PhaseProgress } from "./stack-run";
 
 export interface ProgressStream {
   readonly isTTY?: boolean;
@@ -16,13 +16,13 @@ function lineProgress(stream: ProgressStream): PhaseProgress {
   let started = 0;
   let total = 0;
   return {
-    start(phase: Phase, count: number) {
+    start(phase: string, count: number) {
       started = performance.now();
       total = count;
       stream.write(`${phase}: ${count} …\n`);
     },
     tick: () => undefined,
-    end(phase: Phase) {
+    end(phase: string) {
       stream.write(`${phase}: ${total} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     },
   };
@@ -31,7 +31,7 @@ function lineProgress(stream: ProgressStream): PhaseProgress {
 function barProgress(stream: ProgressStream): PhaseProgress {
   let bar: SingleBar | undefined;
   return {
-    start(phase: Phase, total: number) {
+    start(phase: string, total: number) {
       bar = new SingleBar({
         stream: stream as NodeJS.WritableStream,
         format: `${phase.padEnd(9)} [{bar}] {value}/{total} {duration_formatted}`,

@@ -21,7 +21,7 @@ export interface Rehearsal {
   readonly source: DovecotInstance;
   readonly target: DovecotInstance;
   /** Seeds the given sources (default: every binding's), `perMailbox` messages each. */
-  seed(perMailbox: number, users?: readonly SourceUser[]): Promise<void>;
+  seed(perMailbox: number, users?: readonly SourceUser[], first?: number): Promise<void>;
   migrate(pairings?: readonly Pairing[], options?: MigrateOptions): Promise<PairResult[]>;
   /** Own-key check with the bindings' key passwords unless `keyPasswords` is given. */
   verify(options?: VerifyOptions): Promise<Finding[]>;
@@ -37,6 +37,8 @@ export interface RehearsalInput {
   readonly userdbLines?: readonly UserdbLine[];
   /** Told about each Dovecot as soon as it runs, so a caller can stop it on SIGINT. */
   readonly onStarted?: (instance: DovecotInstance) => void;
+  /** Give the target the doveadm HTTP API (userdb checks before cut-over). */
+  readonly doveadmHttp?: boolean;
 }
 
 export function userdbLinesFor(bindings: readonly Binding[], runSecret: Buffer): UserdbLine[] {
@@ -64,7 +66,7 @@ export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> 
   let target: DovecotInstance;
   try {
     target = await startDovecot({
-      role: "target", dir: join(root, "target"), mailCrypt: true, masterUser: masterUser(),
+      role: "target", dir: join(root, "target"), mailCrypt: true, masterUser: masterUser(), ...(input.doveadmHttp ? { doveadmHttp: true } : {}),
       userdbText: renderUserdb(input.userdbLines ?? userdbLinesFor(bindings, input.runSecret)),
     });
   } catch (err) {
@@ -75,7 +77,7 @@ export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> 
   mkdirOwned(join(sourceDir, "homes"));
   return {
     source, target,
-    seed: (perMailbox, users) => seedSource(endpointsOf(source).lmtp, users ?? sourceUsersFor(bindings), perMailbox),
+    seed: (perMailbox, users, first) => seedSource(endpointsOf(source).lmtp, users ?? sourceUsersFor(bindings), perMailbox, 4, first),
     migrate: (pairings, options) => migrate(source, target, pairings ?? pairingsFor(bindings), options),
     verify: (options) => verifyTarget(target, expectedFromBindings(bindings), { keyPasswords: keyPasswordsFor(bindings, input.runSecret), ...options }),
     stop: async () => {

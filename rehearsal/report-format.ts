@@ -12,13 +12,16 @@ export function formatReport(report: RunReport, format: ReportFormat): string {
 }
 
 function formatText(report: RunReport): string {
-  const table = new Table({ head: ["step", "checked", "failed", "time"], colAligns: ["left", "right", "right", "right"], style: { head: [], border: [] }, chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } });
-  for (const r of report.rows) table.push([r.step, r.checked, r.failed, r.ms === undefined ? "" : `${(r.ms / 1000).toFixed(1)} s`]);
+  const counted = report.rows.some((r) => r.messages !== undefined);
+  const head = ["step", "checked", "failed", ...(counted ? ["on target"] : []), "time"];
+  const table = new Table({ head, colAligns: head.map((_, i) => (i === 0 ? "left" : "right")), style: { head: [], border: [] }, chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } });
+  const time = (ms?: number) => (ms === undefined ? "" : `${(ms / 1000).toFixed(1)} s`);
+  for (const r of report.rows) table.push([r.step, r.checked, r.failed, ...(counted ? [r.messages ?? ""] : []), time(r.ms)]);
   const failures = report.failures.map(failureText);
   const verdict = reportPassed(report)
     ? `PASSED: ${report.mailboxes} mailboxes, no failure`
     : `FAILED: ${report.failures.length} failure(s) affecting ${new Set(report.failures.flatMap((f) => f.people.map((p) => p.mailboxId))).size} mailbox(es)`;
-  return [`${report.title}`, table.toString(), ...(failures.length ? ["", "Failures:", ...failures] : []), "", verdict, ""].join("\n");
+  return [`${report.title}`, table.toString(), ...(report.notes ?? []), ...(failures.length ? ["", "Failures:", ...failures] : []), "", verdict, ""].join("\n");
 }
 
 function failureText(f: ReportFailure): string {

@@ -19,6 +19,8 @@ export interface ReportRow {
   readonly checked: number;
   readonly failed: number;
   readonly ms?: number;
+  /** Messages on the target after this step (lifecycle rehearsal). */
+  readonly messages?: number;
 }
 
 export interface ReportFailure {
@@ -35,6 +37,8 @@ export interface RunReport {
   readonly mailboxes: number;
   readonly rows: readonly ReportRow[];
   readonly failures: readonly ReportFailure[];
+  /** Totals worth a line of their own (lifecycle: lost, duplicated, foreign messages). */
+  readonly notes?: readonly string[];
 }
 
 export interface ReportInput {
@@ -43,6 +47,7 @@ export interface ReportInput {
   readonly timings?: readonly PhaseTiming[];
   readonly pairs?: readonly PairResult[];
   readonly findings: readonly Finding[];
+  readonly notes?: readonly string[];
 }
 
 export function personOf(b: Binding): PersonRef {
@@ -65,7 +70,7 @@ function pairFailures(pairs: readonly PairResult[], byId: Map<string, Binding>, 
     if (!own) return [];
     const lines = p.stderr.split("\n");
     const reason = lines.find((l) => /Error|Panic|Fatal/.test(l)) ?? lines.at(-1) ?? "";
-    const detail = `doveadm backup -R of ${p.pairing.sourceLogin} into ${p.pairing.targetLogin}: exit ${p.exitCode ?? "none"}: ${reason}`;
+    const detail = `doveadm ${p.label ?? "backup -R"} of ${p.pairing.sourceLogin} into ${p.pairing.targetLogin}: exit ${p.exitCode ?? "none"}: ${reason}`;
     return [{ step: "migrate", mailbox: personOf(own), people: involved(own, detail, bindings), detail }];
   });
 }
@@ -73,12 +78,13 @@ function pairFailures(pairs: readonly PairResult[], byId: Map<string, Binding>, 
 export function buildReport(input: ReportInput): RunReport {
   const { bindings, findings, pairs = [] } = input;
   const byId = new Map(bindings.map((b) => [b.mailboxId, b]));
-  const row = (step: string, checked: number, failed: number, time?: number): ReportRow => ({ step, checked, failed, ...(time !== undefined ? { ms: time } : {}) });
+  const row = (step: string, checked: number, failed: number, time?: number, messages?: number): ReportRow =>
+    ({ step, checked, failed, ...(time !== undefined ? { ms: time } : {}), ...(messages !== undefined ? { messages } : {}) });
   const rows: ReportRow[] = [];
   const failedMailboxes = (of: readonly Finding[]) => new Set(of.filter((f) => !f.ok).map((f) => f.mailboxId)).size;
   for (const t of input.timings ?? []) {
-    const failed = t.phase === "migrate" ? pairs.filter((p) => !p.ok).length : t.phase === "verify" ? failedMailboxes(findings) : 0;
-    rows.push(row(t.phase, t.total, failed, t.ms));
+    const failed = t.failed ?? (t.phase === "migrate" ? pairs.filter((p) => !p.ok).length : t.phase === "verify" ? failedMailboxes(findings) : 0);
+    rows.push(row(t.phase, t.total, failed, t.ms, t.messages));
   }
   for (const check of new Set(findings.map((f) => f.check))) {
     const of = findings.filter((f) => f.check === check);
@@ -91,7 +97,7 @@ export function buildReport(input: ReportInput): RunReport {
       return own ? [{ step: `verify: ${f.check}`, mailbox: personOf(own), people: involved(own, f.detail, bindings), detail: f.detail }] : [];
     }),
   ];
-  return { title: input.title, mailboxes: bindings.length, rows, failures };
+  return { title: input.title, mailboxes: bindings.length, rows, failures, ...(input.notes?.length ? { notes: input.notes } : {}) };
 }
 
 export function reportPassed(report: RunReport): boolean {

@@ -26,16 +26,26 @@ export function renderSourceUserdb(users: readonly SourceUser[], homeRoot: strin
   }).join("");
 }
 
-/** Delivers `perMailbox` fingerprinted messages to every source user; throws on any refusal. */
-export async function seedSource(lmtp: HostPort, users: readonly SourceUser[], perMailbox: number, connections = 4): Promise<void> {
+/** A unique Message-ID and Date per message: dsync matches messages by header hash, so identical headers would collide. */
+export function uniqueHeaders(exchangeGuid: string, n: number): Record<string, string> {
+  const date = new Date(Date.UTC(2024, 0, 1) + n * 60_000 + parseInt(exchangeGuid.slice(0, 6), 16) * 1000);
+  return { "Message-ID": `<${exchangeGuid}.${n}@rehearsal.oxmig.example>`, Date: date.toUTCString() };
+}
+
+/**
+ * Delivers `perMailbox` fingerprinted messages to every source user, numbered from `first` (a later
+ * round of new source mail continues the numbering); throws on any refusal.
+ */
+export async function seedSource(lmtp: HostPort, users: readonly SourceUser[], perMailbox: number, connections = 4, first = 1): Promise<void> {
   const messages = users.flatMap((u) =>
     Array.from({ length: perMailbox }, (_, i) => {
-      const print = fingerprint(u.exchangeGuid, i + 1);
+      const n = first + i;
+      const print = fingerprint(u.exchangeGuid, n);
       return {
         recipient: u.login,
         raw: rawMessage(
-          { To: u.login, Subject: `Seeded message ${i + 1}`, [FINGERPRINT_HEADER]: print },
-          `Rehearsal message ${i + 1}.\nFingerprint ${print}\n`,
+          { To: u.login, Subject: `Seeded message ${n}`, ...uniqueHeaders(u.exchangeGuid, n), [FINGERPRINT_HEADER]: print },
+          `Rehearsal message ${n}.\nFingerprint ${print}\n`,
         ),
       };
     }),

@@ -14,16 +14,21 @@ export type Phase = (typeof PHASES)[number];
 
 /** Progress display: a bar on a terminal, a line per phase elsewhere (see cli). */
 export interface PhaseProgress {
-  start(phase: Phase, total: number): void;
+  start(phase: string, total: number): void;
   tick(count?: number): void;
-  end(phase: Phase): void;
+  end(phase: string): void;
 }
 
 export interface PhaseTiming {
-  readonly phase: Phase;
+  /** A Phase, or a lifecycle step ("copy 1", "sync 1", …). */
+  readonly phase: string;
   /** Mailboxes (provision, seed, verify) or pairings (migrate) handled. */
   readonly total: number;
   readonly ms: number;
+  /** Failed pairs or mailboxes of this step, when the step counts them itself. */
+  readonly failed?: number;
+  /** Messages on the target after this step (lifecycle rehearsal). */
+  readonly messages?: number;
 }
 
 export interface StackRunInput {

@@ -13,7 +13,7 @@ export interface ExpectedMailbox {
   readonly sourceExchangeGuids: readonly string[];
 }
 
-export type Check = "canary" | "fingerprint" | "encryption" | "body-readable" | "key" | "migration";
+export type Check = "canary" | "fingerprint" | "encryption" | "body-readable" | "key" | "migration" | "userdb" | "lifecycle";
 
 export interface Finding {
   readonly mailboxId: string;

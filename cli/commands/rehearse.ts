@@ -9,7 +9,8 @@ import type { Binding, Inventory } from "../../core/model";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import type { DovecotInstance } from "../../rehearsal/dovecot-instance";
-import { faultBindings, parseFault, type Fault } from "../../rehearsal/faults";
+import { faultBindings, isLifecycleFault, parseFault, type Fault } from "../../rehearsal/faults";
+import { runLifecycleRehearsal, TARGET_MAIL_PER_MAILBOX, type LifecycleRunResult } from "../../rehearsal/lifecycle-run";
 import { requireDovecot } from "../../rehearsal/prerequisites";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
 import { buildReport, reportPassed, type RunReport } from "../../rehearsal/report";
@@ -29,6 +30,8 @@ export interface RehearseOptions {
   readonly out?: string;
   readonly keep?: boolean;
   readonly inject?: readonly string[];
+  /** Run the whole wave lifecycle (copies, cut-over, canaries, target mail, syncs) instead of one copy. */
+  readonly lifecycle?: boolean;
   /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the working directory). */
   readonly cwd?: string;
   readonly stdout?: ProgressStream;
@@ -41,6 +44,8 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
   const stderr = opts.stderr ?? process.stderr;
   requireDovecot();
   const faults = (opts.inject ?? []).map(parseFault);
+  const lifecycleFault = faults.find(isLifecycleFault);
+  if (lifecycleFault && !opts.lifecycle) throw new UsageError(`--inject ${lifecycleFault.kind} needs --lifecycle (it changes the runs after cut-over)`);
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
   requireKnownWaves(inventory, opts.wave);
@@ -55,10 +60,10 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
     const all = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}), mailRoot: join(root, "target", "vmail") });
     if (all.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
     const bindings = chooseBindings(all, faults, opts.sample);
-    const result = await runStackRehearsal({
-      bindings, root, faults, messagesPerMailbox: opts.messages ?? 3, progress: phaseProgress(stderr), onStarted: (d) => started.push(d),
-    });
-    const report = buildReport({ title: title(opts, bindings, all, faults), bindings, ...result });
+    const run = { bindings, root, faults, messagesPerMailbox: opts.messages ?? 3, progress: phaseProgress(stderr), onStarted: (d: DovecotInstance) => started.push(d) };
+    const result = opts.lifecycle ? await runLifecycleRehearsal(run) : await runStackRehearsal(run);
+    const notes = "counts" in result ? lifecycleNotes(result as LifecycleRunResult, bindings.length) : [];
+    const report = buildReport({ title: title(opts, bindings, all, faults), bindings, ...result, notes });
     writeReport(report, opts, stdout);
     if (opts.keep) stderr.write(`kept ${root} (it holds this run's throwaway key and master passwords; remove it when done)\n`);
     return reportPassed(report) ? 0 : 1;
@@ -80,11 +85,23 @@ function chooseBindings(all: readonly Binding[], faults: readonly Fault[], sampl
   return sample === undefined ? [...all] : sampleBindings(all, sample, named);
 }
 
+/** The totals the lifecycle must keep at zero, and what the target should hold at the end. */
+function lifecycleNotes(result: LifecycleRunResult, mailboxes: number): string[] {
+  const { lost, duplicated, targetOnlyLost, foreign } = result.counts;
+  const expected = mailboxes * (result.perSource + TARGET_MAIL_PER_MAILBOX);
+  const final = result.timings.at(-1)?.messages;
+  return [
+    `messages: lost ${lost}, duplicated ${duplicated}, target-only lost ${targetOnlyLost}, foreign ${foreign}`,
+    `target holds ${final ?? "?"} messages; expected ${expected} (${result.perSource} source + ${TARGET_MAIL_PER_MAILBOX} target-only per mailbox)`,
+  ];
+}
+
 function title(opts: RehearseOptions, bindings: readonly Binding[], all: readonly Binding[], faults: readonly Fault[]): string {
   const waves = new Set(bindings.map((b) => b.wave)).size;
   const scope = bindings.length === all.length ? `${all.length} mailboxes` : `${bindings.length} of ${all.length} mailboxes (sample)`;
-  const injected = faults.length ? `, injected: ${faults.map((f) => `${f.kind}:${f.args.join(",")}`).join(" ")}` : "";
-  return `Rehearsal of stack ${opts.stack}: ${scope} in ${waves} wave(s), ${opts.messages ?? 3} message(s) each${injected}`;
+  const injected = faults.length ? `, injected: ${faults.map((f) => (f.args.length ? `${f.kind}:${f.args.join(",")}` : f.kind)).join(" ")}` : "";
+  const kind = opts.lifecycle ? "Lifecycle rehearsal" : "Rehearsal";
+  return `${kind} of stack ${opts.stack}: ${scope} in ${waves} wave(s), ${opts.messages ?? 3} message(s) each${injected}`;
 }
 
 function writeReport(report: RunReport, opts: RehearseOptions, stdout: ProgressStream): void {
@@ -130,8 +147,9 @@ export function registerRehearse(program: Command): void {
     .option("--messages <n>", "messages seeded per source mailbox", positiveInteger("--messages"), 3)
     .addOption(formatOption(["text", "json", "junit"]))
     .option("--out <file>", "write the report to this file instead of stdout")
+    .option("--lifecycle", "rehearse the whole wave lifecycle: copy, new source mail, delta and final copy (backup -R -s \"\"), cut-over, canaries and target mail, late source mail, sync -1 -R -s <state> twice; proves each message exactly once")
     .option("--keep", "keep the temporary directory (Dovecot configs, homes, logs) for inspection")
-    .option("--inject <fault>", "inject a fault (repeatable): wrong-home:<uidA>,<uidB> | swapped-keys:<uidA>,<uidB> | swapped-pair:<uidA>,<uidB> | misrouted-alias:<address>,<uid>", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--inject <fault>", "inject a fault (repeatable): wrong-home:<uidA>,<uidB> | swapped-keys:<uidA>,<uidB> | swapped-pair:<uidA>,<uidB> | misrouted-alias:<address>,<uid> | backup-after-cut-over | sync-without-state (with --lifecycle)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (opts: RehearseOptions) => {
       process.exitCode = await rehearseCommand(opts);
     });

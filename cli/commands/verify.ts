@@ -1,8 +1,13 @@
-// `oxmig verify`: the canary check against DEPLOYED endpoints. A unique canary goes to every address
-// of the stack's bindings over LMTP; each mailbox is read as its owner through the master user; each
-// must hold exactly its own canaries and none foreign; the canaries are removed again.
+// `oxmig verify` against DEPLOYED endpoints, by phase. Waves still copying get userdb lookups only
+// (doveadm HTTP API: home and key per login, no mailbox touched — a delivery before the final
+// `backup -R` would make it fail or expunge). Waves at cut-over or later get canaries: a unique one to
+// every address over LMTP, each mailbox read as its owner through the master user, exactly its own
+// canaries and none foreign, canaries removed again.
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { lifecycleOf } from "../../core/lifecycle";
+import type { Binding, Wave } from "../../core/model";
 import { resolveBindings } from "../../core/bindings";
 import { InputError, UsageError } from "../../core/errors";
 import { readInventory } from "../../io/inventory";
@@ -12,22 +17,30 @@ import type { MailEndpoints } from "../../rehearsal/endpoints";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
 import { buildReport, reportPassed } from "../../rehearsal/report";
 import { formatReport, type ReportFormat } from "../../rehearsal/report-format";
+import { lookupUserdbHttp } from "../../rehearsal/doveadm-http";
+import type { DoveadmHttpEndpoint } from "../../rehearsal/dovecot-instance";
 import { verifyCanaries } from "../../rehearsal/verify";
-import { expectedFromBindings } from "../../rehearsal/verify-types";
+import { expectedFromBindings, type Finding } from "../../rehearsal/verify-types";
+import { verifyUserdbAnswers } from "../../rehearsal/verify-userdb";
 import { formatOption } from "../options";
 import { requireKnownWaves } from "./rehearse";
 
 export const PASSWORD_VARIABLE = "OXMIG_VERIFY_MASTER_PASSWORD";
+export const DOVEADM_KEY_VARIABLE = "OXMIG_VERIFY_DOVEADM_KEY";
 const KEYS = ["verifyLmtpHost", "verifyLmtpPort", "verifyImapHost", "verifyImapPort", "verifyMasterUser"] as const;
+
+/** auto: canaries where the wave's lifecycle allows them, userdb lookups elsewhere. */
+export type VerifyCheck = "auto" | "userdb" | "canaries";
 
 export interface VerifyCommandOptions {
   readonly stack: string;
   readonly wave?: readonly string[];
   readonly format?: ReportFormat;
   readonly out?: string;
+  readonly check?: VerifyCheck;
   /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the working directory). */
   readonly cwd?: string;
-  /** Where OXMIG_VERIFY_MASTER_PASSWORD is read (default: process.env). */
+  /** Where OXMIG_VERIFY_MASTER_PASSWORD and OXMIG_VERIFY_DOVEADM_KEY are read (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly stdout?: ProgressStream;
   readonly stderr?: ProgressStream;
@@ -35,7 +48,7 @@ export interface VerifyCommandOptions {
 
 /** Endpoints from the stack config, the master password from the environment; refuses when any is missing. */
 export function endpointsFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): MailEndpoints {
-  const missing = KEYS.filter((key) => !config.values[key]);
+  const missing = KEYS.filter((key) => !config.values[key] || config.values[key] === "0");
   if (missing.length) {
     const how = missing.map((key) => `  pulumi config set ${key} <value> --stack ${config.stack}`).join("\n");
     throw new UsageError(`${config.file} lacks ${missing.join(", ")}, needed to reach the deployed Dovecot. Set them with:\n${how}`);
@@ -56,21 +69,64 @@ export function endpointsFromConfig(config: StackConfig, env: Readonly<Record<st
   };
 }
 
-/** Returns 0 when every mailbox holds exactly its own canaries, 1 otherwise; bad input throws (exit 2). */
+/** The doveadm HTTP API endpoint from `verifyDoveadmUrl`, its key from the environment; refuses when either is missing. */
+export function doveadmFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): DoveadmHttpEndpoint {
+  const url = config.values.verifyDoveadmUrl;
+  if (!url) {
+    throw new UsageError(`${config.file} lacks verifyDoveadmUrl, needed for userdb lookups before cut-over (doveadm HTTP API, e.g. http://dovecot:8080/doveadm/v1). Set it with:\n  pulumi config set verifyDoveadmUrl <url> --stack ${config.stack}`);
+  }
+  if (!/^https?:\/\/[^\s/]+\/doveadm\/v1$/.test(url)) throw new InputError(config.file, "config verifyDoveadmUrl", `expected http(s)://<host>:<port>/doveadm/v1, found "${url}"`);
+  const apiKey = env[DOVEADM_KEY_VARIABLE];
+  if (!apiKey) throw new UsageError(`${DOVEADM_KEY_VARIABLE} is not set. It is the target's doveadm_api_key (a secret); export it with:\n  export ${DOVEADM_KEY_VARIABLE}=$(pulumi config get verifyDoveadmKey --stack ${config.stack})`);
+  return { url, apiKey };
+}
+
+/** Which waves get canaries; refuses (exit 2) canaries for a wave whose lifecycle does not allow them. */
+export function canaryWaves(waves: readonly Wave[], check: VerifyCheck): Set<string> {
+  const allowed = (w: Wave) => lifecycleOf(w).canaries;
+  if (check === "canaries") {
+    const refused = waves.filter((w) => !allowed(w));
+    if (refused.length) {
+      const named = refused.map((w) => `${w.name} (phase ${w.phase}${w.canaries === false ? ", canaries: false" : ""})`).join(", ");
+      throw new UsageError(`refusing to deliver canaries to wave(s) ${named}: a delivery before the final backup -R makes backup -R fail or expunge the target's mail. Verify these waves with --check userdb until they are cut over.`);
+    }
+  }
+  return new Set(waves.filter((w) => check !== "userdb" && allowed(w)).map((w) => w.name));
+}
+
+async function userdbCheck(config: StackConfig, env: Readonly<Record<string, string | undefined>>, bindings: readonly Binding[]): Promise<Finding[]> {
+  const endpoint = doveadmFromConfig(config, env);
+  const expected = expectedFromBindings(bindings);
+  const answers = await lookupUserdbHttp(endpoint, expected.map((m) => m.login), randomBytes(32));
+  return verifyUserdbAnswers(expected, answers);
+}
+
+/** Returns 0 when every check passed, 1 otherwise; bad input or a refused canary throws (exit 2). */
 export async function verifyCommand(opts: VerifyCommandOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
+  const env = opts.env ?? process.env;
   const selection = stackSelection(opts.stack, opts.cwd);
-  const endpoints = endpointsFromConfig(selection.config, opts.env ?? process.env);
   const inventory = readInventory(selection.inventoryDir);
   requireKnownWaves(inventory, opts.wave);
   const bindings = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}) });
   if (bindings.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes`);
+  const selected = new Set(bindings.map((b) => b.wave));
+  const canaried = canaryWaves(inventory.plan.waves.filter((w) => selected.has(w.name)), opts.check ?? "auto");
+  const [forCanaries, forUserdb] = [bindings.filter((b) => canaried.has(b.wave)), bindings.filter((b) => !canaried.has(b.wave))];
+  const endpoints = forCanaries.length ? endpointsFromConfig(selection.config, env) : undefined;
+  if (forUserdb.length) doveadmFromConfig(selection.config, env);
   const progress = phaseProgress(opts.stderr ?? process.stderr);
   const started = performance.now();
   progress.start("verify", bindings.length);
-  const findings = await verifyCanaries(endpoints, expectedFromBindings(bindings), { onMailbox: () => progress.tick() }).finally(() => progress.end("verify"));
-  const title = `Canary check of stack ${opts.stack}: ${bindings.length} mailboxes via LMTP ${endpoints.lmtp.host}:${endpoints.lmtp.port}, IMAP ${endpoints.imap.host}:${endpoints.imap.port}`;
-  const report = buildReport({ title, bindings, findings, timings: [{ phase: "verify", total: bindings.length, ms: performance.now() - started }] });
+  const findings = await (async () => [
+    ...(forUserdb.length ? await userdbCheck(selection.config, env, forUserdb).finally(() => progress.tick(forUserdb.length)) : []),
+    ...(endpoints ? await verifyCanaries(endpoints, expectedFromBindings(forCanaries), { onMailbox: () => progress.tick() }) : []),
+  ])().finally(() => progress.end("verify"));
+  const parts = [
+    ...(forUserdb.length ? [`userdb lookups for ${forUserdb.length} (waves before cut-over) via ${selection.config.values.verifyDoveadmUrl}`] : []),
+    ...(endpoints ? [`canaries for ${forCanaries.length} via LMTP ${endpoints.lmtp.host}:${endpoints.lmtp.port}, IMAP ${endpoints.imap.host}:${endpoints.imap.port}`] : []),
+  ];
+  const report = buildReport({ title: `Verification of stack ${opts.stack}: ${bindings.length} mailboxes; ${parts.join("; ")}`, bindings, findings, timings: [{ phase: "verify", total: bindings.length, ms: performance.now() - started }] });
   const text = formatReport(report, opts.format ?? "text");
   if (opts.out) {
     writeFileSync(opts.out, text);
@@ -82,11 +138,12 @@ export async function verifyCommand(opts: VerifyCommandOptions): Promise<number>
 export function registerVerify(program: Command): void {
   program
     .command("verify")
-    .description(`canary check against the deployed Dovecot (stack config ${KEYS.join(", ")}; master password from $${PASSWORD_VARIABLE})`)
+    .description(`verify the deployed Dovecot by wave phase: userdb lookups only before cut-over (verifyDoveadmUrl, $${DOVEADM_KEY_VARIABLE}), canaries from cut-over on (${KEYS.join(", ")}; $${PASSWORD_VARIABLE})`)
     .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
     .option("--wave <name...>", "only these waves (default: the stack's selection)")
     .addOption(formatOption(["text", "json", "junit"]))
     .option("--out <file>", "write the report to this file instead of stdout")
+    .addOption(new Option("--check <check>", "auto: canaries where the wave's phase allows them, userdb lookups elsewhere; canaries: refuse waves still copying").choices(["auto", "userdb", "canaries"]).default("auto"))
     .action(async (opts: VerifyCommandOptions) => {
       process.exitCode = await verifyCommand(opts);
     });

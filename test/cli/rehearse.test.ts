@@ -21,9 +21,9 @@ afterAll(() => {
   rmSync(fixture.cwd, { recursive: true, force: true });
 });
 
-async function rehearse(inject: string[] = []) {
+async function rehearse(inject: string[] = [], lifecycle = false) {
   const [stdout, stderr] = [capture(), capture()];
-  const code = await rehearseCommand({ stack: STACK, cwd: fixture.cwd, messages: 2, inject, stdout, stderr });
+  const code = await rehearseCommand({ stack: STACK, cwd: fixture.cwd, messages: 2, inject, stdout, stderr, lifecycle });
   return { code, out: stdout.text(), err: stderr.text() };
 }
 
@@ -45,6 +45,10 @@ describe("oxmig rehearse", () => {
     await expect(rehearse(["lost-mail:a,b"])).rejects.toThrow(/Invalid value for --inject: "lost-mail:a,b"/);
   });
 
+  it("refuses a lifecycle fault without --lifecycle before starting anything", async () => {
+    await expect(rehearse(["backup-after-cut-over"])).rejects.toThrow(/--inject backup-after-cut-over needs --lifecycle/);
+  });
+
   it("refuses a fault naming nobody in the stack", async () => {
     await expect(rehearse(["swapped-keys:nobody-here,also-nobody"])).rejects.toThrow(/"nobody-here" is neither an owner uid nor a Dovecot login/);
   });
@@ -56,6 +60,21 @@ describe.concurrent("oxmig rehearse on real Dovecots", () => {
     expect(out).toContain("PASSED: 6 mailboxes");
     expect(err).toMatch(/^verify: 6 done in/m);
     expect(code).toBe(0);
+  });
+
+  it("passes the whole lifecycle and prints per-step counts and zero lost, duplicated or foreign messages", { timeout: 90_000 }, async () => {
+    const { code, out } = await rehearse([], true);
+    expect(out).toMatch(/sync 2 \(sync -1 -R -s\)\s*│\s*6\s*│\s*0\s*│\s*36\s*│/);
+    expect(out).toContain("messages: lost 0, duplicated 0, target-only lost 0, foreign 0");
+    expect(out).toContain("PASSED: 6 mailboxes");
+    expect(code).toBe(0);
+  });
+
+  it("fails the lifecycle and counts the loss when backup -R runs after cut-over", { timeout: 90_000 }, async () => {
+    const { code, out } = await rehearse(["backup-after-cut-over"], true);
+    expect(out).toMatch(/target-only lost 12/);
+    expect(out).toContain("doveadm backup -R of");
+    expect(code).toBe(1);
   });
 
   const faults: [string, () => [string, Binding, Binding]][] = [

@@ -55,3 +55,12 @@ export function ourDovecotProcesses(): number[] {
     }
   }).map(Number);
 }
+
+/** Moves the fixture's wave to another phase in inv/plan.yaml (as an operator would edit plan.yaml). */
+export function setWavePhase(cwd: string, phase: "copying" | "cut-over" | "done"): void {
+  const file = join(cwd, "inv", "plan.yaml");
+  const text = readFileSync(file, "utf8");
+  const updated = text.replace(new RegExp(`(- name: ${WAVE}\\n(?: {4}\\S.*\\n)*? {4}phase: )\\S+`), `$1${phase}`);
+  if (updated === text && !text.includes(`phase: ${phase}`)) throw new Error(`no phase line for ${WAVE} in ${file}`);
+  writeFileSync(file, updated);
+}
