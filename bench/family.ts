@@ -4,7 +4,7 @@
 // this process and its children, and the ratio of program time to the SDK's registration floor.
 // Run: npm run bench -- family [people=40000] [shards=8]
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runFamilyGate } from "../cli/gate/family";
 import { writeFamilyLock } from "../cli/gate/family-lock-write";
@@ -15,6 +15,8 @@ import { registrationFloor } from "./floor";
 
 const ROOT = resolve(__dirname, "..");
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** Other work on the machine inflates every figure: print the load with them. */
+const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
 
 /** Peak resident memory of this process plus all its descendants (sampled from /proc every 200 ms). */
 function memorySampler(): { stop(): number } {
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
   const people = Number(process.argv[2] ?? 40_000);
   const shardCount = Number(process.argv[3] ?? 8);
   const family = `bench${process.pid}`;
+  console.log(`command: npm run bench -- family ${people} ${shardCount}   (${load()})`);
   const { dir, organisations } = writeInventory(people, shardCount);
   const files = writeStackFiles(family, dir, organisations);
   try {
@@ -88,12 +91,13 @@ async function main(): Promise<void> {
     const ti = one.timings;
     console.log(`one shard (${family}-s1): ${one.result.mailboxes} mailboxes, ${ti.resources} resources, ${one.result.violations.filter(isBlocking).length} mandatory findings`);
     console.log(`  wall ${s(oneMs)}: inputs ${s(ti.inputsMs)}, program under mocks ${s(ti.programMs)}, pack start ${s(ti.packStartMs)}, policy evaluation ${s(ti.policyMs)}; peak memory (with children) ${(onePeak / 2 ** 30).toFixed(2)} GB`);
-    console.log(`  SDK floor for ${floor.resources} resources: ${s(floor.ms)}; program / floor = ${(ti.programMs / floor.ms).toFixed(2)}`);
+    console.log(`  SDK floor for ${floor.resources} resources: ${s(floor.ms)}; program / floor = ${(ti.programMs / floor.ms).toFixed(2)}  (${load()})`);
     memory = memorySampler();
     const run = await runFamilyGate(family, { root: ROOT });
     const familyPeak = memory.stop();
     const blocking = run.result.violations.filter(isBlocking);
     console.log(`family ${family}: ${run.shards.length} shards, ${run.result.mailboxes} mailboxes, ${run.concurrency} at a time: wall ${s(run.wallMs)} (family checks ${s(run.familyChecksMs)}), peak memory (with children) ${(familyPeak / 2 ** 30).toFixed(2)} GB, ${blocking.length} mandatory findings → ${blocking.length ? "REJECTED" : "PASSED"}`);
+    console.log(`  (${load()})`);
     const sum = (k: "inputsMs" | "programMs" | "packStartMs" | "policyMs") => run.shards.reduce((n, r) => n + r.timings[k], 0);
     console.log(`  summed over shards: inputs ${s(sum("inputsMs"))}, program ${s(sum("programMs"))}, pack start ${s(sum("packStartMs"))}, policy ${s(sum("policyMs"))}`);
     for (const v of blocking.slice(0, 5)) console.log(`  ${v.policy}: ${v.message}`);

@@ -3,7 +3,7 @@
 // runs the program. The gate's program time is compared with it (bench/family.ts).
 // Run: npm run bench -- floor [resources=10000]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runProgram } from "../gate/program-process";
 
@@ -46,7 +46,7 @@ export async function registrationFloor(resources: number): Promise<FloorFigures
 if (process.argv[1]?.endsWith("floor.ts")) {
   const n = Number(process.argv[2] ?? 10_000);
   registrationFloor(n).then(
-    (f) => console.log(`SDK registration floor: ${f.resources} resources in ${(f.ms / 1000).toFixed(2)} s (${((f.ms * 1000) / f.resources).toFixed(0)} µs/resource)`),
+    (f) => console.log(`SDK registration floor: ${f.resources} resources in ${(f.ms / 1000).toFixed(2)} s (${((f.ms * 1000) / f.resources).toFixed(0)} µs/resource; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})`),
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;

@@ -1,10 +1,11 @@
 // The gate's time split (inputs, program under mocks, pack start, policy evaluation) and peak memory
 // of every process it runs (this one, the program child, the pack child), for the staging stack and
-// a generated shard gated with staging's settings. Median of 3 runs per phase.
-// Run: npm run bench -- gate [shardMailboxes=5000]   (= node bin/run-ts.cjs bench/gate.ts 5000)
+// a generated shard gated with staging's settings. Median of `runs` runs per phase; the load average
+// is printed with the figures (other work on the machine inflates them).
+// Run: npm run bench -- gate [shardMailboxes=5000] [runs=3]   (= node bin/run-ts.cjs bench/gate.ts 5000 3)
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { lockCommand } from "../cli/commands/lock";
@@ -21,7 +22,7 @@ import { ALL_POLICIES } from "../policies/all";
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy: <T>(props: T) => T };
 
 const ROOT = resolve(__dirname, "..");
-const RUNS = 3;
+const RUNS = Math.max(1, Number(process.argv[3] ?? 3));
 const HEAP_MB = 6144;
 const SAMPLE_MS = 20;
 
@@ -130,6 +131,7 @@ async function measure(label: string, inventoryDir?: string): Promise<void> {
   console.log(`  policy evaluation runs: ${runs.map((r) => s(r.t.policyMs)).join(" / ")}`);
   const peak = (pick: (r: (typeof runs)[number]) => number) => Math.max(...runs.map(pick));
   measureRules(declared, inventoryDir ?? join(ROOT, "inventory", "staging"));
+  console.log(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`  peak RSS: gate process ${peak((r) => r.mem.selfMb)} MB, children ${runs[0]!.mem.childrenMb.join(" MB, ")} MB (largest first), whole tree ${peak((r) => r.mem.totalMb)} MB`);
 }
 
@@ -153,7 +155,7 @@ function writeShard(mailboxes: number): string {
 async function main(): Promise<void> {
   const shardSize = Number(process.argv[2] ?? 5000);
   const cpu = execFileSync("nproc", { encoding: "utf8" }).trim();
-  console.log(`command: npm run bench -- gate ${shardSize}   (node ${process.version}, ${cpu} CPUs; program child --max-old-space-size=${HEAP_MB})`);
+  console.log(`command: npm run bench -- gate ${shardSize} ${RUNS}   (node ${process.version}, ${cpu} CPUs; program child --max-old-space-size=${HEAP_MB}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})`);
   await measure("staging (inventory/staging)");
   const shard = writeShard(shardSize);
   try {

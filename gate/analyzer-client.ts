@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { cpuProfileArgv, DEFAULT_SEMI_SPACE_MB } from "./program-process";
 import { analyzeRequest, analyzeStackRequest, analyzerGrpc, configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
 import type { DeclaredResource, PolicyConfig, PolicyInfo, PolicyViolation } from "./types";
 
@@ -98,7 +99,7 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<PolicyPackClient> {
   const started = performance.now();
   const packDir = path.resolve(opts.packDir);
-  const child = spawn(process.execPath, commandFor(opts), { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [`--max-semi-space-size=${DEFAULT_SEMI_SPACE_MB}`, ...cpuProfileArgv(), ...commandFor(opts)], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
   const onExit = () => stop(child);
   process.once("exit", onExit);
   try {

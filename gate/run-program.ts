@@ -29,6 +29,17 @@ export interface RunProgramOptions {
   readonly secretKeys?: readonly string[];
   readonly preview?: boolean;
   readonly mocks?: ProgramMocks;
+  /**
+   * Capture each resource's source position, as the SDK does for the engine (default false: the
+   * mocks ignore it, and the SDK takes a full stack trace per resource for it, whatever
+   * --stack-trace-limit says).
+   */
+  readonly sourcePositions?: boolean;
+  /**
+   * Keep the SDK's promise leak tracking (default false: it annotates every internal promise with a
+   * captured stack and a leak-candidate entry, ~10% of the run, and only ever prints a note at exit).
+   */
+  readonly promiseLeakTracking?: boolean;
 }
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -131,10 +142,17 @@ function toDeclared(reg: Registration, stored: { id?: string | null; state: any 
   };
 }
 
+/** Resource.stackTrace() → no frames: registrations carry no source position (callsites() is static and internal). */
+function skipSourcePositions(pulumi: typeof pulumiTypes): void {
+  (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
+}
+
 /** Runs the program under mocks in this process and returns what it registered, in registration order. */
 export async function runProgramUnderMocks(opts: RunProgramOptions): Promise<DeclaredResource[]> {
   const pulumi: typeof pulumiTypes = require("@pulumi/pulumi");
   const settings = require("@pulumi/pulumi/runtime/settings");
+  if (!opts.sourcePositions) skipSourcePositions(pulumi);
+  if (!opts.promiseLeakTracking) require("@pulumi/pulumi/runtime/debuggable").debuggablePromise = <T>(p: Promise<T>) => p;
   await pulumi.runtime.setMocks(defaultMocks(pulumi, opts.mocks), opts.project, opts.stack, opts.preview ?? false);
   pulumi.runtime.setAllConfig(opts.config, [...(opts.secretKeys ?? [])]);
   const monitor = settings.getMonitor();

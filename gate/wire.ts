@@ -52,21 +52,26 @@ export function unwrapProperties(wire: Record<string, unknown>): Unwrapped {
   return { plain, secretPaths };
 }
 
-function wrapValue(v: unknown, path: PropertyPath, secret: Set<string>): Json {
+const NO_SECRETS: ReadonlySet<string> = new Set();
+
+function wrapValue(v: unknown, path: PropertyPath, secret: ReadonlySet<string>): Json {
   if (v === undefined) return null;
-  if (secret.has(JSON.stringify(path))) return { [SIG_KEY]: SECRET_SIG, value: wrapValue(v, path, new Set()) };
-  if (Array.isArray(v)) return v.map((e, i) => wrapValue(e, [...path, i], secret));
+  // Paths are only tracked while a secret may lie below (most resources have none).
+  const tracking = secret.size > 0;
+  if (tracking && secret.has(JSON.stringify(path))) return { [SIG_KEY]: SECRET_SIG, value: wrapValue(v, path, NO_SECRETS) };
+  if (Array.isArray(v)) return v.map((e, i) => wrapValue(e, tracking ? [...path, i] : path, secret));
   if (!isObject(v)) return v as Json;
   const out: { [key: string]: Json } = {};
-  for (const [k, e] of Object.entries(v)) {
-    if (e !== undefined) out[k] = wrapValue(e, [...path, k], secret);
+  for (const k in v) {
+    const e = v[k];
+    if (e !== undefined) out[k] = wrapValue(e, tracking ? [...path, k] : path, secret);
   }
   return out;
 }
 
 /** Plain values + secret paths → wire properties, secrets wrapped as the engine sends them. */
 export function wrapProperties(plain: Record<string, unknown>, secretPaths: readonly PropertyPath[]): { [key: string]: Json } {
-  const secret = new Set(secretPaths.map((p) => JSON.stringify(p)));
+  const secret = secretPaths.length ? new Set(secretPaths.map((p) => JSON.stringify(p))) : NO_SECRETS;
   return wrapValue(plain, [], secret) as { [key: string]: Json };
 }
 

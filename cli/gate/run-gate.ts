@@ -84,7 +84,8 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   try {
     await pack.configure(policyPackConfig(packSettings(selection, inventory.plan, root), pack.policies));
     const found = [...(await pack.analyze(resources)), ...(await pack.analyzeStack(resources))];
-    violations = found.map(toGateViolation).map((v) => attribute(v, bindings, inventory.files.plan));
+    const lookup = bindingLookup(bindings);
+    violations = found.map(toGateViolation).map((v) => attribute(v, lookup, inventory.files.plan));
   } finally {
     pack.close();
   }
@@ -101,11 +102,28 @@ function withInventory(selection: StackSelection, dir: string | undefined): Stac
   return { ...selection, inventoryDir, config: { ...selection.config, values: { ...selection.config.values, inventory: inventoryDir } } };
 }
 
+interface BindingLookup {
+  readonly byId: ReadonlyMap<string, Binding>;
+  /** Primary address (as displayed and normalised) → binding; the first binding wins, as a linear search would. */
+  readonly byAddress: ReadonlyMap<string, Binding>;
+}
+
+/** Maps built once per gate: thousands of findings each look up their mailbox. */
+function bindingLookup(bindings: readonly Binding[]): BindingLookup {
+  const byId = new Map<string, Binding>();
+  const byAddress = new Map<string, Binding>();
+  for (const b of bindings) {
+    if (!byId.has(b.mailboxId)) byId.set(b.mailboxId, b);
+    for (const a of [b.primaryAddress.display, b.primaryAddress.normalised]) if (!byAddress.has(a)) byAddress.set(a, b);
+  }
+  return { byId, byAddress };
+}
+
 /** Fills mailbox and plan line from the resource name when the rule did not say (names carry the mailbox id). */
-function attribute(v: GateViolation, bindings: readonly Binding[], planFile: string): GateViolation {
+function attribute(v: GateViolation, lookup: BindingLookup, planFile: string): GateViolation {
   const name = v.urn?.split("::").pop() ?? "";
   const id = /^(?:oxuser|key|mbx)-(.+)$/.exec(name)?.[1];
-  const binding = id ? bindings.find((b) => b.mailboxId === id) : bindings.find((b) => b.primaryAddress.display === v.mailbox || b.primaryAddress.normalised === v.mailbox);
+  const binding = id ? lookup.byId.get(id) : v.mailbox !== undefined ? lookup.byAddress.get(v.mailbox) : undefined;
   if (!binding) return v;
   return {
     ...v,
@@ -119,7 +137,9 @@ function attribute(v: GateViolation, bindings: readonly Binding[], planFile: str
 function sortViolations(vs: GateViolation[]): GateViolation[] {
   const key = (v: GateViolation) => `${v.level === "mandatory" ? 0 : 1}\u0000${v.mailbox ?? "\uffff"}\u0000${v.policy}\u0000${v.message}`;
   const unique = [...new Map(vs.map((v) => [`${key(v)}\u0000${v.urn ?? ""}\u0000${v.identity ?? ""}`, v])).values()];
-  return unique.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // Keys computed once per finding, not per comparison.
+  const keyed = unique.map((v) => ({ v, k: key(v) }));
+  return keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((e) => e.v);
 }
 
 export type { DeclaredResource };

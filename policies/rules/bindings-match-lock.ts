@@ -17,6 +17,7 @@ function declaredEntry(ctx: PolicyContext, stack: StackView, user: OxUserView, w
   const id = user.mailboxId ?? "";
   const [primary, ...rest] = [...new Set(user.addresses.map((a) => normaliseAddress(a.value)))];
   const source = sourceOf(ctx, user);
+  // Stryker disable next-line ConditionalExpression: equivalent, keys.get(undefined) is undefined too
   const key = user.keyName !== undefined ? stack.keys.get(user.keyName) : undefined;
   return {
     mailbox: id,

@@ -14,10 +14,12 @@ export const RECIPIENT_TYPE_OF: Record<MailboxKind, RecipientType> = {
 };
 
 export function ownerOf(ctx: PolicyContext, user: OxUserView): Person | undefined {
+  // Stryker disable next-line ConditionalExpression: equivalent, byId.get(undefined) is undefined too
   return user.ownerId !== undefined ? ctx.directory.byId.get(user.ownerId) : undefined;
 }
 
 export function sourceOf(ctx: PolicyContext, user: OxUserView): SourceMailbox | undefined {
+  // Stryker disable next-line ConditionalExpression: equivalent, byGuid.get(undefined) is undefined too
   return user.sourceGuid !== undefined ? ctx.exchange.byGuid.get(user.sourceGuid) : undefined;
 }
 

@@ -16,6 +16,7 @@ export function parsePasswd(text: string): PasswdLine[] {
   text.split("\n").forEach((raw, i) => {
     if (!raw.trim()) return;
     const fields = raw.split(":");
+    // Stryker disable next-line Regex: equivalent, splitting on single blanks only adds empty fields that find() skips
     const extra = fields.slice(7).join(":").split(/\s+/).find((f) => f.startsWith(KEY_FIELD));
     lines.push({
       login: fields[0] ?? "",

@@ -1,6 +1,7 @@
 // Typed, proxy-free views of the resources the program declares (docs/resources.md).
 // Every view lists the binding-critical paths that are unknown, so rules can fail closed.
 import { K8S, TYPES, USER_ATTRIBUTES, type Pairing, type UserdbIndexEntry } from "../../core/contract";
+import { isDecodedRequest } from "./decode-once";
 import { at, isUnknown, rawProps, unknownPaths } from "./unknowns";
 
 /** The parts of a ResourceValidationArgs / PolicyResource the views need. */
@@ -60,6 +61,27 @@ export interface PairingView extends Base {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && !isUnknown(v) ? v : undefined);
 
+type ViewKind = "user" | "key" | "userdb" | "pairing";
+const viewCache = new WeakMap<object, { urn: string; name: string; opts: string; views: Map<ViewKind, unknown> }>();
+
+/**
+ * A view built once per decoded request resource, not once per policy (every policy reads the same
+ * views). Only for props the pack decoded from a request (decode-once.ts), which never change.
+ */
+function cachedView<T>(kind: ViewKind, r: ResourceLike, build: (props: Record<string, unknown>) => T): T {
+  const props = rawProps(r.props);
+  if (!isDecodedRequest(props)) return build(props);
+  // The options the views read (protect; retainOnDelete for keys).
+  const opts = `${r.opts.protect === true}/${String((r.opts as { retainOnDelete?: unknown }).retainOnDelete)}`;
+  let entry = viewCache.get(props);
+  if (!entry || entry.urn !== r.urn || entry.name !== r.name || entry.opts !== opts) {
+    entry = { urn: r.urn, name: r.name, opts, views: new Map() };
+    viewCache.set(props, entry);
+  }
+  if (!entry.views.has(kind)) entry.views.set(kind, build(props));
+  return entry.views.get(kind) as T;
+}
+
 function base(r: ResourceLike, unknown: string[]): Base {
   return { urn: r.urn, resourceName: r.name, protect: r.opts.protect === true, unknown };
 }
@@ -73,7 +95,10 @@ const USER_FIELDS = {
 } as const;
 
 export function oxUserView(r: ResourceLike): OxUserView {
-  const props = rawProps(r.props);
+  return cachedView("user", r, (props) => buildOxUserView(r, props));
+}
+
+function buildOxUserView(r: ResourceLike, props: Record<string, unknown>): OxUserView {
   const addresses: { field: string; value: string }[] = [];
   for (const field of ["primaryEmail", "email1", "defaultSenderAddress"]) {
     const value = str(props[field]);
@@ -108,7 +133,10 @@ export function oxUserView(r: ResourceLike): OxUserView {
 export const CONTEXT_EXCEPTION = "oxmig/context-exception";
 
 export function keyView(r: ResourceLike): KeyView {
-  const props = rawProps(r.props);
+  return cachedView("key", r, (props) => buildKeyView(r, props));
+}
+
+function buildKeyView(r: ResourceLike, props: Record<string, unknown>): KeyView {
   const keeper = at(props, "keepers", "mailboxId");
   const retain = (r.opts as { retainOnDelete?: unknown }).retainOnDelete;
   const result = str(props.result);
@@ -139,7 +167,10 @@ function checkShape<T>(list: T[] | undefined, fields: readonly string[], what: s
 }
 
 export function userdbView(r: ResourceLike): UserdbView {
-  const props = rawProps(r.props);
+  return cachedView("userdb", r, (props) => buildUserdbView(r, props));
+}
+
+function buildUserdbView(r: ResourceLike, props: Record<string, unknown>): UserdbView {
   const indexRaw = at(props, "metadata", "annotations", K8S.annotationUserdbIndex);
   const indexPath = `metadata.annotations["${K8S.annotationUserdbIndex}"]`;
   const parsed = isUnknown(indexRaw) ? {} : parseJsonArray<UserdbIndexEntry>(indexRaw, indexPath);
@@ -155,7 +186,10 @@ export function userdbView(r: ResourceLike): UserdbView {
 }
 
 export function pairingView(r: ResourceLike): PairingView {
-  const props = rawProps(r.props);
+  return cachedView("pairing", r, (props) => buildPairingView(r, props));
+}
+
+function buildPairingView(r: ResourceLike, props: Record<string, unknown>): PairingView {
   const tableRaw = at(props, "data", K8S.pairingsDataKey);
   const tablePath = `data["${K8S.pairingsDataKey}"]`;
   const parsed = isUnknown(tableRaw) ? {} : parseJsonArray<Pairing>(tableRaw, tablePath);

@@ -34,9 +34,12 @@ export function unknownPaths(value: unknown, path = ""): string[] {
   return found;
 }
 
+/** Every sentinel is a 36-character UUID: other strings (e.g. a 2.5 kB `__provider`) skip the hash lookup. */
+const SENTINEL_LENGTH = 36;
+
 function collectUnknowns(value: unknown, path: string, found: string[]): void {
   if (typeof value === "string") {
-    if (UNKNOWN_SENTINELS.has(value)) found.push(path || "(value)");
+    if (value.length === SENTINEL_LENGTH && UNKNOWN_SENTINELS.has(value)) found.push(path || "(value)");
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) collectUnknowns(value[i], `${path}[${i}]`, found);
   } else if (value && typeof value === "object") {
