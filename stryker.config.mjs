@@ -12,6 +12,9 @@ export default {
   reporters: ["clear-text", "progress", "html"],
   htmlReporter: { fileName: "reports/mutation/index.html" },
   thresholds: { high: 90, low: 85, break: 85 },
+  // Reuses the results of mutants whose code and tests did not change; `npm run mutation -- --force` runs all.
+  incremental: true,
+  incrementalFile: "reports/mutation/stryker-incremental.json",
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
 };

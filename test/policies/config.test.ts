@@ -66,18 +66,22 @@ describe("policy pack config", () => {
     expect(ctx.lock?.file).toBe(lock);
     expect(ctx.lock?.lock.mailboxes.map((m) => m.mailbox)).toContain(IDS.raum);
   });
+  // Fresh copies: the per-test coverage of mutation testing only sees parsing done within the test.
   it("the directory indexed under the wrong keys", () => {
-    const { directory } = loadPolicyContext(config());
-    expect(directory.file).toBe("test/fixtures/policies/directory.ldif");
+    const dir = copyFixtures();
+    const { directory } = loadPolicyContext(config({ directory: path.join(dir, "directory.ldif") }));
+    expect(directory.file).toBe(path.join(dir, "directory.ldif"));
     expect(directory.byId.get(IDS.maria)?.uid).toBe("mmueller");
     expect(directory.byUid.get("jschmidt")?.map((p) => p.immutableId)).toEqual([IDS.jan, IDS.julia]);
     expect(directory.byAddress.get("m.mueller@fa-luebeck.example")?.map((p) => p.uid)).toEqual(["mmueller"]);
     expect(directory.byAddress.get("maria.mueller@fa-luebeck.example")?.map((p) => p.uid)).toEqual(["mmueller"]);
-    expect([...directory.byObjectGuid.keys()]).toEqual([IDS.petra]);
+    expect([...directory.byObjectGuid.entries()].map(([guid, p]) => [guid, p.uid])).toEqual([[IDS.petra, "pkoch"]]);
+    expect(directory.byUid.get("tweber")?.map((p) => p.uid)).toEqual(["tweber"]);
   });
   it("the Exchange export indexed under the wrong keys", () => {
-    const { exchange } = loadPolicyContext(config());
-    expect(exchange.file).toBe("test/fixtures/policies/exchange.csv");
+    const dir = copyFixtures();
+    const { exchange } = loadPolicyContext(config({ exchange: path.join(dir, "exchange.csv") }));
+    expect(exchange.file).toBe(path.join(dir, "exchange.csv"));
     expect(exchange.byGuid.get(IDS.poststelle)?.primarySmtp.normalised).toBe("poststelle@fa-luebeck.example");
     expect(exchange.byAddress.get("info@fa-luebeck.example")?.map((s) => s.exchangeGuid)).toEqual([IDS.poststelle]);
     expect(exchange.sources).toHaveLength(7);

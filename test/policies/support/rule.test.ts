@@ -1,7 +1,7 @@
 import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { TYPES } from "../../../core/contract";
-import { resourceValidation, stackValidation } from "../../../policies/support/rule";
+import { resourcesValidation, resourceValidation, stackValidation } from "../../../policies/support/rule";
 import { buildResources } from "../../fixtures/policies/plan";
 import { config, resourceArgs, stackArgs, type Violation } from "../helpers";
 
@@ -54,5 +54,24 @@ describe("rule wrappers", () => {
     let users = -1;
     await stackValidation((_ctx, stack) => void (users = stack.users.length))(stackArgs(buildResources(), config()), report);
     expect(users).toBe(5);
+  });
+  it("a one-type rule not tagged for the SDK's type filter, or a several-type rule tagged with one of them", () => {
+    const one = resourceValidation([TYPES.oxUser], () => undefined) as unknown as { __pulumiType?: string };
+    expect(one.__pulumiType).toBe(TYPES.oxUser);
+    const two = resourceValidation([TYPES.oxUser, TYPES.key], () => undefined) as unknown as { __pulumiType?: string };
+    expect(two).not.toHaveProperty("__pulumiType");
+  });
+  it("a raw-resources rule passes on a bad config, crashes on a throwing check, or sees other resources", async () => {
+    const bad = collect();
+    await resourcesValidation(() => expect.fail("must not run"))(stackArgs(buildResources(), {}) as StackValidationArgs, bad.report);
+    expect(bad.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^policy pack cannot check bindings: invalid policy pack config: /)]);
+    const thrown = collect();
+    await resourcesValidation(() => {
+      throw new Error("kaputt");
+    })(stackArgs(buildResources(), config()), thrown.report);
+    expect(thrown.violations).toEqual([{ message: "rule could not finish, so the plan is rejected: kaputt" }]);
+    const names: string[] = [];
+    await resourcesValidation((_ctx, resources) => void names.push(...resources.map((r) => r.name)))(stackArgs(buildResources(), config()), thrown.report);
+    expect(names).toEqual(buildResources().map((r) => r.name));
   });
 });
