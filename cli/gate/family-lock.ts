@@ -10,11 +10,15 @@ const byContextThenLogin = (a: LockEntry, b: LockEntry) =>
 /**
  * Merges a shard's freshly built lock into the family lock: this shard's entries (tagged with `shard`)
  * replace its previous ones; other shards' entries and their waves stay as approved.
- * Unsharded stacks get `fresh` back unchanged.
+ * An unsharded stack over a family's inventory (prod next to prod-<shard>) keeps each entry's shard tag.
  */
 export function mergeShardLock(selection: StackSelection, fresh: BindingLock, previous: BindingLock | undefined): BindingLock {
   const family = familyOf(selection);
-  if (!family) return fresh;
+  if (!family) {
+    const tags = new Map((previous?.mailboxes ?? []).filter((e) => e.shard !== undefined).map((e) => [e.mailbox, e.shard!]));
+    if (!tags.size) return fresh;
+    return { ...fresh, stack: previous!.stack, mailboxes: fresh.mailboxes.map((e) => (tags.has(e.mailbox) ? { ...e, shard: tags.get(e.mailbox)! } : e)) };
+  }
   const shard = selection.stack;
   const kept = (previous?.mailboxes ?? []).filter((e) => e.shard !== undefined && e.shard !== shard);
   const keptWaves = new Set(kept.map((e) => e.wave));

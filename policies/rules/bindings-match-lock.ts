@@ -55,6 +55,12 @@ function reportChanges(locked: readonly LockEntry[], declared: readonly LockEntr
   }
 }
 
+/** Which lock entries a stack compares: a shard its own; an unsharded stack every entry, shard tags aside. */
+export function lockScope(locked: readonly LockEntry[], declared: readonly LockEntry[], isShard: boolean, self: string | undefined): { locked: LockEntry[]; declared: LockEntry[] } {
+  if (isShard) return shardScope(locked, declared, self);
+  return { locked: locked.map(({ shard: _shard, ...entry }) => entry), declared: [...declared] };
+}
+
 /** Without a lock a re-binding is invisible (policies cannot see previous state): prod requires one. */
 export const bindingsMatchLock: StackValidationPolicy = {
   name: "bindings-match-lock",
@@ -67,8 +73,9 @@ export const bindingsMatchLock: StackValidationPolicy = {
       if (ctx.config.stackKind === "prod") return report(plainMessage(`a prod stack needs a binding lock: set "lock" in the policy pack config; ${REVIEW}`));
       return;
     }
-    // A family lock holds every shard's entries: compare this shard's only.
-    const { locked, declared } = shardScope(ctx.lock.lock.mailboxes, declaredEntries(ctx, stack), stackOfView(stack));
+    // A family lock holds every shard's entries: a shard compares its own; an unsharded stack over the
+    // same inventory compares all of them, shard tags aside.
+    const { locked, declared } = lockScope(ctx.lock.lock.mailboxes, declaredEntries(ctx, stack), ctx.config.shards !== undefined, stackOfView(stack));
     reportChanges(locked, declared, ctx.lock.file, report);
   }),
 };

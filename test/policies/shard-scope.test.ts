@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { LockEntry } from "../../core/lock";
 import { collisionText, crossShardCollisions, fromLockEntry, shardScope, stackOfView, type ShardMailbox } from "../../policies/rules/unique-across-shards";
 import type { StackView } from "../../policies/support/stack";
+import { lockScope } from "../../policies/rules/bindings-match-lock";
 import { IDS } from "../fixtures/policies/plan";
 import { lockEntries } from "./helpers";
 
@@ -75,5 +76,16 @@ describe("stackOfView", () => {
     expect(stackOfView(view({ pairings: ["urn:pulumi:prod-x::oxmig::t::n"] }))).toBe("prod-x");
     expect(stackOfView(view({}))).toBeUndefined();
     expect(stackOfView(view({ users: ["x-urn:pulumi:prod-fa::oxmig"] }))).toBeUndefined();
+  });
+});
+
+describe("lockScope (bindings-match-lock)", () => {
+  it("an unsharded stack over a family lock compared with every entry, shard tags aside", () => {
+    const locked = [entry(maria, "prod-fa"), entry(jan, "prod-im")];
+    expect(lockScope(locked, [entry(maria), entry(jan)], false, "prod")).toEqual({ locked: [entry(maria), entry(jan)], declared: [entry(maria), entry(jan)] });
+  });
+  it("a shard compared with its own entries only", () => {
+    const locked = [entry(maria, "prod-fa"), entry(jan, "prod-im")];
+    expect(lockScope(locked, [entry(maria)], true, "prod-fa")).toEqual({ locked: [entry(maria, "prod-fa")], declared: [entry(maria, "prod-fa")] });
   });
 });
