@@ -2,26 +2,14 @@
 // input that must stop before anything runs (exit 2, file and line in the message).
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
 import { copyStaging, PlanText } from "./support/inventory-mistakes";
+import { captureOutput } from "../support/capture-output";
 
-let stdout: string;
-let stderr: string;
 const dirs: string[] = [];
 
-beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  process.exitCode = undefined;
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
-});
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
 
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
@@ -32,6 +20,8 @@ function scratch(): string {
 }
 
 const gate = (...args: string[]) => main(["node", "oxmig", "gate", "--stack", "staging", "--quiet", ...args]);
+
+const out = captureOutput();
 
 describe("oxmig gate", () => {
   it("passes the clean staging stack: exit 0, no mandatory violation, the JSON report in its agreed shape", async () => {
@@ -56,8 +46,8 @@ describe("oxmig gate", () => {
     const file = path.join(dir, "plan.yaml");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("    phase: copying\n", "    phase: copying\n   mailboxes: [\n"));
     expect(await gate("--inventory", dir)).toBe(2);
-    expect(stderr).toMatch(/plan\.yaml: line \d+/);
-    expect(stdout).toBe("");
+    expect(out.stderr).toMatch(/plan\.yaml: line \d+/);
+    expect(out.stdout).toBe("");
   });
 
   it("stops with exit 2 naming the plan line of an owner who is not in the directory", async () => {
@@ -67,8 +57,8 @@ describe("oxmig gate", () => {
     plan.setOwner(row, "jschmidtt");
     plan.save();
     expect(await gate("--inventory", dir, "--format", "json")).toBe(2);
-    expect(stderr).toContain(`plan.yaml: line ${row}`);
-    expect(stderr).toContain(`owner "jschmidtt" is not in the directory`);
-    expect(stdout).toBe("");
+    expect(out.stderr).toContain(`plan.yaml: line ${row}`);
+    expect(out.stderr).toContain(`owner "jschmidtt" is not in the directory`);
+    expect(out.stdout).toBe("");
   });
 });

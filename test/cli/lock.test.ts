@@ -2,26 +2,20 @@
 // with a stale lockfile) and passes on a fresh one.
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
 import { copyStaging, PlanText } from "./support/inventory-mistakes";
+import { captureOutput } from "../support/capture-output";
 
 let dir: string;
-let stdout: string;
-let stderr: string;
+
+const out = captureOutput();
 
 beforeEach(() => {
   dir = copyStaging("oxmig-lock-");
-  stdout = "";
-  stderr = "";
-  process.exitCode = undefined;
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,13 +25,13 @@ const lockFile = () => path.join(dir, "bindings.lock.yaml");
 describe("oxmig lock", () => {
   it("--check passes on the committed staging lock", async () => {
     expect(await lock("--check")).toBe(0);
-    expect(stdout).toMatch(/bindings\.lock\.yaml is up to date \(306 mailboxes\)/);
+    expect(out.stdout).toMatch(/bindings\.lock\.yaml is up to date \(306 mailboxes\)/);
   });
 
   it("--check fails without a lock and writes nothing", async () => {
     fs.rmSync(lockFile());
     expect(await lock("--check")).toBe(1);
-    expect(stderr).toContain("does not exist; run `npx oxmig lock --stack staging`");
+    expect(out.stderr).toContain("does not exist; run `npx oxmig lock --stack staging`");
     expect(fs.existsSync(lockFile())).toBe(false);
   });
 
@@ -47,9 +41,9 @@ describe("oxmig lock", () => {
     plan.swapOwners(plan.findOwnerRow("jschmidt"), plan.findOwnerRow("jweiss"));
     plan.save();
     expect(await lock("--check")).toBe(1);
-    expect(stderr).toMatch(/is out of date \(2 mailbox changes\)/);
-    expect(stderr).toMatch(/changed [0-9a-f-]{36}\n {4}source: \{"address":"juergen\.weiss@fa-luebeck\.example"/);
-    expect(stderr).toContain('"address":"jan.schmidt@fa-luebeck.example"');
+    expect(out.stderr).toMatch(/is out of date \(2 mailbox changes\)/);
+    expect(out.stderr).toMatch(/changed [0-9a-f-]{36}\n {4}source: \{"address":"juergen\.weiss@fa-luebeck\.example"/);
+    expect(out.stderr).toContain('"address":"jan.schmidt@fa-luebeck.example"');
     expect(fs.readFileSync(lockFile(), "utf8")).toBe(before);
   });
 
@@ -57,7 +51,7 @@ describe("oxmig lock", () => {
     const file = path.join(dir, "plan.yaml");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("    phase: copying", "    phase: cut-over"));
     expect(await lock("--check")).toBe(1);
-    expect(stderr).toContain("0 mailbox changes, wave phases changed");
+    expect(out.stderr).toContain("0 mailbox changes, wave phases changed");
   });
 
   it("writes the changes, after which --check passes", async () => {
@@ -65,7 +59,7 @@ describe("oxmig lock", () => {
     plan.swapOwners(plan.findOwnerRow("jschmidt"), plan.findOwnerRow("jweiss"));
     plan.save();
     expect(await lock()).toBe(0);
-    expect(stdout).toMatch(/wrote .*bindings\.lock\.yaml: 306 mailboxes, 2 changes/);
+    expect(out.stdout).toMatch(/wrote .*bindings\.lock\.yaml: 306 mailboxes, 2 changes/);
     const text = fs.readFileSync(lockFile(), "utf8");
     expect(text).toMatch(/^# Binding lock of stack "staging"/);
     expect(text).not.toMatch(/password|result/i);
@@ -75,6 +69,6 @@ describe("oxmig lock", () => {
   it("exits 2 on a lock that is not a lock", async () => {
     fs.writeFileSync(lockFile(), "lockVersion: 7\n");
     expect(await lock("--check")).toBe(2);
-    expect(stderr).toContain("bindings.lock.yaml");
+    expect(out.stderr).toContain("bindings.lock.yaml");
   });
 });

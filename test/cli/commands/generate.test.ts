@@ -1,25 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../../cli/main";
+import { captureOutput } from "../../support/capture-output";
 
 let dir: string;
-let stdout: string;
-let stderr: string;
+
+const output = captureOutput();
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "oxmig-generate-"));
-  stdout = "";
-  stderr = "";
-  process.exitCode = undefined;
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((stderr += String(chunk)), true));
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -29,7 +23,7 @@ describe("oxmig generate", () => {
   it("writes the three files into a new directory and prints a one-line summary", async () => {
     const out = join(dir, "new", "inventory");
     expect(await run("--people", "40", "--seed", "3", "--out", out)).toBe(0);
-    expect(stdout).toMatch(/^wrote .*: 40 people, \d+ mailboxes, \d+ waves, 4 organisations \(directory\.ldif, exchange\.csv, plan\.yaml\)\n$/);
+    expect(output.stdout).toMatch(/^wrote .*: 40 people, \d+ mailboxes, \d+ waves, 4 organisations \(directory\.ldif, exchange\.csv, plan\.yaml\)\n$/);
     expect(readFileSync(join(out, "plan.yaml"), "utf8")).toContain(`--people 40 --seed 3 --wave-size 50 --out ${out} --force`);
     expect(readFileSync(join(out, "exchange.csv")).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   });
@@ -37,7 +31,7 @@ describe("oxmig generate", () => {
   it("refuses to overwrite an existing file without --force (exit 2, nothing written)", async () => {
     writeFileSync(join(dir, "plan.yaml"), "mine\n");
     expect(await run("--people", "20", "--out", dir)).toBe(2);
-    expect(stderr).toMatch(/refusing to overwrite .*plan\.yaml; pass --force/);
+    expect(output.stderr).toMatch(/refusing to overwrite .*plan\.yaml; pass --force/);
     expect(readFileSync(join(dir, "plan.yaml"), "utf8")).toBe("mine\n");
     expect(() => readFileSync(join(dir, "directory.ldif"))).toThrow();
   });
@@ -50,6 +44,6 @@ describe("oxmig generate", () => {
 
   it("rejects a non-numeric head count with exit 2", async () => {
     expect(await run("--people", "many", "--out", dir)).toBe(2);
-    expect(stderr).toContain('--people must be an integer from 1 to 200000, got "many"');
+    expect(output.stderr).toContain('--people must be an integer from 1 to 200000, got "many"');
   });
 });
