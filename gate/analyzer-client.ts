@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { cpuProfileArgv, DEFAULT_SEMI_SPACE_MB } from "./program-process";
-import { analyzeRequest, analyzeStackRequest, analyzerGrpc, configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
+import { analyzeRequestBytes, analyzeStackRequestBytes, analyzerGrpc, configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
 import type { DeclaredResource, PolicyConfig, PolicyInfo, PolicyViolation } from "./types";
 
 const grpc: typeof import("@grpc/grpc-js") = createRequire(require.resolve("@pulumi/pulumi"))("@grpc/grpc-js");
@@ -82,6 +82,15 @@ function call(client: any, method: string, request: unknown): Promise<any> {
   return new Promise((resolve, reject) => client[method](request, (err: unknown, resp: unknown) => (err ? reject(err) : resolve(resp))));
 }
 
+/** A unary call whose request is already protobuf bytes (the generated serializer would want a message object). */
+function callWithBytes(client: any, method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<any> {
+  const def = analyzerGrpc.AnalyzerService[method];
+  const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  return new Promise((resolve, reject) =>
+    client.makeUnaryRequest(def.path, asBuffer, def.responseDeserialize, bytes, (err: unknown, resp: unknown) => (err ? reject(err) : resolve(resp))),
+  );
+}
+
 async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
@@ -120,10 +129,10 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
       configure: async (config) => void (await call(client, "configure", configureRequest(policies, config))),
       analyze: async (resources, concurrency = 64) => {
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const answers = await mapBounded(resources, concurrency, (r) => call(client, "analyze", analyzeRequest(r, byUrn)).then((a) => violationsOf(a, r.urn)));
+        const answers = await mapBounded(resources, concurrency, (r) => callWithBytes(client, "analyze", analyzeRequestBytes(r, byUrn)).then((a) => violationsOf(a, r.urn)));
         return answers.flat();
       },
-      analyzeStack: async (resources) => violationsOf(await call(client, "analyzeStack", analyzeStackRequest(resources))),
+      analyzeStack: async (resources) => violationsOf(await callWithBytes(client, "analyzeStack", analyzeStackRequestBytes(resources))),
       close: () => {
         client.close();
         stop(child);

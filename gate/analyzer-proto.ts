@@ -2,6 +2,7 @@
 // same protobuf classes (@pulumi/pulumi/proto) the policy SDK serves them with.
 import { createRequire } from "node:module";
 import type { DeclaredResource, EnforcementLevel, PolicyConfig, PolicyInfo, PolicyViolation } from "./types";
+import { BinaryWriter, writeStructFields } from "./struct-bytes";
 import { wrapProperties } from "./wire";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated protobuf classes are untyped */
@@ -66,44 +67,81 @@ function providerOf(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredReso
   return p;
 }
 
-/** Analyze sees a resource's inputs, as the engine sends them before a step. */
-export function analyzeRequest(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>): any {
+/** Field number of `properties` in AnalyzeRequest and AnalyzerResource; of `resources` in AnalyzeStackRequest. */
+const PROPERTIES_FIELD = 2;
+const RESOURCES_FIELD = 1;
+
+/** An Analyze request without its properties (the *Bytes functions write those straight from JSON). */
+function analyzeRequestShell(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>): any {
   const req = new analyzerProto.AnalyzeRequest();
   req.setType(r.type);
   req.setName(r.name);
   req.setUrn(r.urn);
-  req.setProperties(structProto.Struct.fromJavaScript(wrapProperties(r.inputs, r.secretInputPaths)));
   req.setOptions(optionsOf(r));
   const provider = providerOf(r, byUrn);
   if (provider) req.setProvider(provider);
   return req;
 }
 
+/** Analyze sees a resource's inputs, as the engine sends them before a step. */
+export function analyzeRequest(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>): any {
+  const req = analyzeRequestShell(r, byUrn);
+  req.setProperties(structProto.Struct.fromJavaScript(wrapProperties(r.inputs, r.secretInputPaths)));
+  return req;
+}
+
+/** analyzeRequest's wire bytes, without building the properties' Struct/Value objects. */
+export function analyzeRequestBytes(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>): Uint8Array {
+  const w = new BinaryWriter();
+  analyzerProto.AnalyzeRequest.serializeBinaryToWriter(analyzeRequestShell(r, byUrn), w);
+  w.writeMessage(PROPERTIES_FIELD, wrapProperties(r.inputs, r.secretInputPaths), writeStructFields);
+  return w.getResultBuffer();
+}
+
+/** One AnalyzeStack resource without its properties. */
+function analyzerResourceShell(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>): any {
+  const a = new analyzerProto.AnalyzerResource();
+  a.setType(r.type);
+  a.setName(r.name);
+  a.setUrn(r.urn);
+  a.setOptions(optionsOf(r));
+  if (r.parent) a.setParent(r.parent);
+  a.setDependenciesList([...r.dependencies]);
+  const deps = a.getPropertydependenciesMap();
+  for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+    const d = new analyzerProto.AnalyzerPropertyDependencies();
+    d.setUrnsList([...urns]);
+    deps.set(key, d);
+  }
+  const provider = providerOf(r, byUrn);
+  if (provider) a.setProvider(provider);
+  return a;
+}
+
 /** AnalyzeStack sees every resource's outputs with its parent and dependencies. */
 export function analyzeStackRequest(resources: readonly DeclaredResource[]): any {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const list = resources.map((r) => {
-    const a = new analyzerProto.AnalyzerResource();
-    a.setType(r.type);
-    a.setName(r.name);
-    a.setUrn(r.urn);
+    const a = analyzerResourceShell(r, byUrn);
     a.setProperties(structProto.Struct.fromJavaScript(wrapProperties(r.outputs, r.secretOutputPaths)));
-    a.setOptions(optionsOf(r));
-    if (r.parent) a.setParent(r.parent);
-    a.setDependenciesList([...r.dependencies]);
-    const deps = a.getPropertydependenciesMap();
-    for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-      const d = new analyzerProto.AnalyzerPropertyDependencies();
-      d.setUrnsList([...urns]);
-      deps.set(key, d);
-    }
-    const provider = providerOf(r, byUrn);
-    if (provider) a.setProvider(provider);
     return a;
   });
   const req = new analyzerProto.AnalyzeStackRequest();
   req.setResourcesList(list);
   return req;
+}
+
+/** analyzeStackRequest's wire bytes, each resource written as it is built (no list of messages kept). */
+export function analyzeStackRequestBytes(resources: readonly DeclaredResource[]): Uint8Array {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const w = new BinaryWriter();
+  for (const r of resources) {
+    w.writeMessage(RESOURCES_FIELD, r, (res: DeclaredResource, rw: any) => {
+      analyzerProto.AnalyzerResource.serializeBinaryToWriter(analyzerResourceShell(res, byUrn), rw);
+      rw.writeMessage(PROPERTIES_FIELD, wrapProperties(res.outputs, res.secretOutputPaths), writeStructFields);
+    });
+  }
+  return w.getResultBuffer();
 }
 
 /**
