@@ -2,7 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
-import { buildLock, diffLock, parseLock, renderLock, type LockChange } from "../../core/lock";
+import { InputError } from "../../core/errors";
+import { phaseRank } from "../../core/lifecycle";
+import type { Wave } from "../../core/model";
+import { type BindingLock, buildLock, diffLock, parseLock, renderLock, type LockChange } from "../../core/lock";
 import { displayPath, readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import { mergeShardLock } from "../gate/family-lock";
@@ -27,6 +30,16 @@ function describe(change: LockChange): string {
   return [`  changed ${change.mailbox}`, ...change.fields.map((f) => `    ${f.field}: ${f.locked} → ${f.declared}`)].join("\n");
 }
 
+/** A phase moving backwards expunges target mail on the next backup -R: the plan must say why before the lock records it. */
+function refuseSilentRollback(waves: readonly Wave[], previous: BindingLock | undefined, planFile: string): void {
+  for (const wave of waves) {
+    const locked = previous?.waves[wave.name]?.phase;
+    if (locked && phaseRank(wave.phase) < phaseRank(locked) && !wave.phaseRollback) {
+      throw new InputError(planFile, `line ${wave.line} (wave ${wave.name})`, `phase ${wave.phase} is behind the locked phase ${locked}; moving a wave back needs \`phaseRollback: "<reason>"\` on the wave`);
+    }
+  }
+}
+
 /** Writes (or with `check`, compares) the stack's lock; returns the exit code. Input errors propagate as exit 2. */
 export function lockCommand(opts: LockCommandOptions): number {
   const selection = stackSelection(opts.stack, opts.root);
@@ -37,6 +50,7 @@ export function lockCommand(opts: LockCommandOptions): number {
   const file = lockPath(inventoryDir);
   const shown = displayPath(file);
   const previous = fs.existsSync(file) ? parseLock(fs.readFileSync(file, "utf8"), shown) : undefined;
+  refuseSilentRollback(inventory.plan.waves, previous, inventory.files.plan);
   // A shard of a stack family shares the inventory's lock: only its own entries are replaced.
   const lock = mergeShardLock(selection, buildLock(opts.stack, bindings, phases), previous);
   const changes = diffLock(previous?.mailboxes ?? [], lock.mailboxes);

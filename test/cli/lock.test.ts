@@ -66,6 +66,20 @@ describe("oxmig lock", () => {
     expect(await lock("--check")).toBe(0);
   });
 
+  it("refuses to record a wave moved back to copying without phaseRollback (exit 2, nothing written)", async () => {
+    const file = path.join(dir, "plan.yaml");
+    const original = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, original.replace("    phase: copying", "    phase: cut-over"));
+    expect(await lock()).toBe(0);
+    const cutOver = fs.readFileSync(lockFile(), "utf8");
+    fs.writeFileSync(file, original);
+    expect(await lock()).toBe(2);
+    expect(out.stderr).toMatch(/plan\.yaml: line \d+ \(wave w01-fa-luebeck\): phase copying is behind the locked phase cut-over; moving a wave back needs `phaseRollback/);
+    expect(fs.readFileSync(lockFile(), "utf8")).toBe(cutOver);
+    fs.writeFileSync(file, original.replace("    phase: copying", '    phase: copying\n    phaseRollback: "routing switched back after a failed cut-over"'));
+    expect(await lock()).toBe(0);
+  });
+
   it("exits 2 on a lock that is not a lock", async () => {
     fs.writeFileSync(lockFile(), "lockVersion: 7\n");
     expect(await lock("--check")).toBe(2);
