@@ -22,9 +22,12 @@ describe("wire encoding of properties", () => {
   });
 
   it("never drops a secret on a round trip through plain values", () => {
-    const json = fc.jsonValue().filter((v) => typeof v === "object" && v !== null && !Array.isArray(v)) as fc.Arbitrary<Record<string, unknown>>;
+    // Property names "__proto__" are left out: plain object assignment turns them into a prototype (no Pulumi property is named so).
+    const json = fc
+      .jsonValue()
+      .filter((v) => typeof v === "object" && v !== null && !Array.isArray(v) && !JSON.stringify(v).includes('"__proto__"')) as fc.Arbitrary<Record<string, unknown>>;
     fc.assert(
-      fc.property(json, fc.string({ minLength: 1 }), (obj, key) => {
+      fc.property(json, fc.string({ minLength: 1 }).filter((k) => k !== "__proto__"), (obj, key) => {
         const wire = { ...obj, [key]: secret(obj) };
         const { plain, secretPaths } = unwrapProperties(wire);
         expect(secretPaths).toContainEqual([key]);
