@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ouFromDn, parseDirectory } from "../../core/directory";
-import { InputError, InputErrors } from "../../core/errors";
+import { errorsOf } from "../support/input-errors";
 
 const FIXTURE = join(__dirname, "../fixtures/inputs/good/directory.ldif");
 const FILE = "inventory/staging/directory.ldif";
@@ -21,17 +21,6 @@ function person(uid: string, extra: string[] = [], drop: string[] = []): string 
     ...extra,
   ];
   return lines.filter((l) => !drop.some((d) => l.startsWith(d))).join("\n") + "\n";
-}
-
-function errorsOf(fn: () => unknown): InputError[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputErrors) return [...err.errors];
-    if (err instanceof InputError) return [err];
-    throw err;
-  }
-  throw new Error("expected input errors");
 }
 
 describe("parseDirectory on the fixture", () => {

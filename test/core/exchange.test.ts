@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError, InputErrors } from "../../core/errors";
 import { decodeExportBytes, EXCHANGE_COLUMNS, parseExchange } from "../../core/exchange";
+import { errorsOf } from "../support/input-errors";
 
 const FIXTURE = join(__dirname, "../fixtures/inputs/good/exchange.csv");
 const FILE = "inventory/staging/exchange.csv";
@@ -28,17 +28,6 @@ function row(n: number, over: Partial<Record<(typeof EXCHANGE_COLUMNS)[number], 
 
 function csv(...rows: string[]): string {
   return [HEADER, ...rows].join("\r\n") + "\r\n";
-}
-
-function errorsOf(fn: () => unknown): InputError[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputErrors) return [...err.errors];
-    if (err instanceof InputError) return [err];
-    throw err;
-  }
-  throw new Error("expected input errors");
 }
 
 describe("parseExchange on the fixture (BOM, CRLF, quoted commas and quotes)", () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError, InputErrors } from "../../core/errors";
 import { parsePlan } from "../../core/plan";
+import { errorsOf } from "../support/input-errors";
 
 const FIXTURE = join(__dirname, "../fixtures/inputs/good/plan.yaml");
 const FILE = "inventory/staging/plan.yaml";
@@ -10,17 +10,6 @@ const FILE = "inventory/staging/plan.yaml";
 /** A one-wave plan; `mailboxes` is the YAML of the list items, indented by 6. */
 function plan(mailboxes: string, head = ""): string {
   return `${head}waves:\n  - name: w01\n    context: fa-luebeck\n    mailboxes:\n${mailboxes}`;
-}
-
-function errorsOf(fn: () => unknown): InputError[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InputErrors) return [...err.errors];
-    if (err instanceof InputError) return [err];
-    throw err;
-  }
-  throw new Error("expected input errors");
 }
 
 describe("parsePlan on the fixture", () => {

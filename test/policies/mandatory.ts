@@ -1,4 +1,4 @@
-// Every mandatory policy of the pack, for tests that run them all.
+// The identity rules of the pack (lifecycle and shard rules need wave and family fixtures of their own).
 import { addressesBelongToOwner } from "../../policies/rules/addresses-belong-to-owner";
 import { bindingsMatchLock } from "../../policies/rules/bindings-match-lock";
 import { chainConsistent } from "../../policies/rules/chain-consistent";
