@@ -2,9 +2,10 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { join } from "node:path";
 import { renderDovecotConf } from "./dovecot-conf";
+import { freeLoopbackPort, lostPortRace } from "./loopback-port";
 import { mkdirOwned, runAccount, writeOwned } from "./run-as";
 
 export interface MasterUser {
@@ -47,16 +48,36 @@ export interface DovecotInstance {
   stop(): Promise<void>;
 }
 
+const START_ATTEMPTS = 4;
+
+class DovecotStartError extends Error {
+  constructor(message: string, readonly lostPortRace: boolean, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
 export async function startDovecot(options: DovecotOptions): Promise<DovecotInstance> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      // Another process may bind a port between our probe and Dovecot's listen; pick new ports.
+      if (attempt >= START_ATTEMPTS || !(err instanceof DovecotStartError && err.lostPortRace)) throw err;
+    }
+  }
+}
+
+async function startOnce(options: DovecotOptions): Promise<DovecotInstance> {
   const { dir, role } = options;
   mkdirOwned(dir);
-  const [imapPort, lmtpPort] = [await freePort(), await freePort()];
+  const imapPort = await freeLoopbackPort();
+  const lmtpPort = await freeLoopbackPort([imapPort]);
   const paths = { userdb: join(dir, "userdb"), master: join(dir, "master-users"), none: join(dir, "no-passwords") };
   writeOwned(paths.userdb, options.userdbText);
   writeOwned(paths.master, `${options.masterUser.login}:{PLAIN}${options.masterUser.password}\n`);
   writeOwned(paths.none, "");
   const confPath = join(dir, "dovecot.conf");
-  const http = options.doveadmHttp ? { port: await freePort(), apiKey: randomBytes(18).toString("hex") } : undefined;
+  const http = options.doveadmHttp ? { port: await freeLoopbackPort([imapPort, lmtpPort]), apiKey: randomBytes(18).toString("hex") } : undefined;
   const instanceName = `oxmig-${role}-${process.pid}-${imapPort}`;
   writeFileSync(confPath, renderDovecotConf({
     instanceName, dir, imapPort, lmtpPort, account: runAccount(), mailCrypt: options.mailCrypt,
@@ -73,7 +94,8 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotInst
   } catch (err) {
     child.kill("SIGTERM");
     await exited;
-    throw new Error(`dovecot (${role}) did not come up: ${(err as Error).message}\n${stderr}${readLog(dir)}`, { cause: err });
+    const message = `dovecot (${role}) did not come up: ${(err as Error).message}\n${stderr}${readLog(dir)}`;
+    throw new DovecotStartError(message, lostPortRace(stderr), err);
   }
   let stopped: Promise<void> | undefined;
   return {
@@ -94,19 +116,6 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotInst
       return stopped;
     },
   };
-}
-
-/** A free loopback port, picked by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPorts(ports: number[], exited: Promise<void>): Promise<void> {
