@@ -145,6 +145,29 @@ export function analyzeStackRequestBytes(resources: readonly DeclaredResource[])
 }
 
 /**
+ * A real message whose `properties` Struct is not built: `getProperties()` answers `toJavaScript()`
+ * with the same value a decoded Struct gives (test/gate/analyzer-proto.test.ts compares them).
+ * For calling the policy SDK's handlers in process, where encoding and decoding every Struct
+ * would cost more than the rules.
+ */
+function withLazyProperties<T extends object>(message: T, properties: () => Record<string, unknown>): T {
+  let struct: { toJavaScript: () => Record<string, unknown> } | undefined;
+  return Object.assign(message, { getProperties: () => (struct ??= { toJavaScript: properties }) });
+}
+
+/** analyzeRequest for in-process handlers (see withLazyProperties). */
+export function analyzeRequestView(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>): any {
+  return withLazyProperties(analyzeRequestShell(r, byUrn), () => wrapProperties(r.inputs, r.secretInputPaths));
+}
+
+/** analyzeStackRequest for in-process handlers (see withLazyProperties). */
+export function analyzeStackRequestView(resources: readonly DeclaredResource[]): any {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const list = resources.map((r) => withLazyProperties(analyzerResourceShell(r, byUrn), () => wrapProperties(r.outputs, r.secretOutputPaths)));
+  return { getResourcesList: () => list };
+}
+
+/**
  * The config the CLI sends: every policy, with its effective level (an entry without a level
  * would read as ADVISORY, the proto default, and silently downgrade a mandatory policy) and
  * its properties, schema defaults filled in.

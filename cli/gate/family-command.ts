@@ -5,6 +5,7 @@ import { UsageError } from "../../core/errors";
 import { formatReport, type ReportFormat } from "../../gate/report";
 import { isBlocking } from "../../gate/violations";
 import { runFamilyGate, type FamilyGateRun } from "./family";
+import type { AnalyzerMode } from "./run-gate";
 import { familyProgress } from "./family-progress";
 
 export interface FamilyGateCommandOptions {
@@ -16,6 +17,7 @@ export interface FamilyGateCommandOptions {
   readonly quiet?: boolean;
   readonly inventory?: string;
   readonly verbose?: boolean;
+  readonly analyzer?: AnalyzerMode;
 }
 
 function timingLines(run: FamilyGateRun): string[] {
@@ -23,7 +25,7 @@ function timingLines(run: FamilyGateRun): string[] {
   return [
     `${run.shards.length} shards, ${run.concurrency} at a time, ${s(run.wallMs)} in all (family checks ${s(run.familyChecksMs)})`,
     ...run.shards.map(
-      (r) => `  ${r.shard}: ${s(r.wallMs)} — inputs ${s(r.timings.inputsMs)}, program ${s(r.timings.programMs)} (${r.timings.resources} resources), pack start ${s(r.timings.packStartMs)}, policy ${s(r.timings.policyMs)}`,
+      (r) => `  ${r.shard}: ${s(r.wallMs)} — inputs ${s(r.timings.inputsMs)}, program ${s(r.timings.programMs)} (${r.timings.resources} resources), pack start ${s(r.timings.packStartMs)} alongside, policy ${s(r.timings.policyMs)}`,
     ),
   ];
 }
@@ -36,6 +38,7 @@ export async function familyGateCommand(opts: FamilyGateCommandOptions): Promise
   const log = (line: string) => opts.quiet || process.stderr.write(`gate ${family}: ${line}\n`);
   const run = await runFamilyGate(family, {
     ...(opts.root ? { root: opts.root } : {}),
+    ...(opts.analyzer ? { analyzer: opts.analyzer } : {}),
     progress: (shards) => familyProgress(family, shards, process.stderr, opts.quiet),
   });
   const report = formatReport(run.result, opts.format, { verbose: opts.verbose ?? false });

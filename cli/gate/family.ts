@@ -1,5 +1,6 @@
 // A stack family through the gate: coverage of the inventory's contexts, every shard gated in parallel
-// (each shard's program and pack run in their own child processes), and a cross-check of the bindings
+// (each shard's program in its own child process; the pack in this process or, with --analyzer grpc,
+// in its own child), and a cross-check of the bindings
 // the shards declare, so a duplicate across shards is caught before any lock is written.
 import os from "node:os";
 import { resolveBindings } from "../../core/bindings";
@@ -11,7 +12,7 @@ import type { StackSelection } from "../../io/stack-selection";
 import { collisionText, crossShardCollisions, fromLockEntry, type ShardMailbox } from "../../policies/rules/unique-across-shards";
 import { coverageFindings, readFamily, shardContexts } from "./family-config";
 import type { FamilyProgress } from "./family-progress";
-import { runGate, type GateTimings } from "./run-gate";
+import { runGate, type AnalyzerMode, type GateTimings } from "./run-gate";
 
 /** Memory one shard's program child may need (~5,000 mailboxes), for sizing the parallelism. */
 const SHARD_MEMORY_BYTES = 3 * 2 ** 30;
@@ -23,6 +24,7 @@ export interface FamilyGateOptions {
   /** Shards gated at once (default: familyConcurrency). */
   readonly concurrency?: number;
   readonly maxOldSpaceMb?: number;
+  readonly analyzer?: AnalyzerMode;
 }
 
 export interface ShardRun {
@@ -106,6 +108,7 @@ export async function runFamilyGate(name: string, opts: FamilyGateOptions = {}):
       root,
       onPhase: (phase) => progress?.phase(shard.stack, phase),
       ...(opts.maxOldSpaceMb ? { maxOldSpaceMb: opts.maxOldSpaceMb } : {}),
+      ...(opts.analyzer ? { analyzer: opts.analyzer } : {}),
     });
     const blocking = result.violations.filter((v) => v.level === "mandatory" || v.level === "remediate").length;
     progress?.done(shard.stack, `${blocking ? "REJECTED" : "passed"} (${result.mailboxes} mailboxes, ${blocking} mandatory)`);

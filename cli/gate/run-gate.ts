@@ -1,14 +1,16 @@
-// One stack through the gate: inputs → the real program under mocks → the real pack over gRPC → findings.
+// One stack through the gate: inputs → the real program under mocks → the real pack → findings.
+// The pack is loaded, configured and has read the exports while the program still runs.
 import path from "node:path";
 import { resolveBindings } from "../../core/bindings";
 import type { Binding } from "../../core/model";
-import { startPolicyPack } from "../../gate/analyzer-client";
+import { startPolicyPack, type PolicyPackClient } from "../../gate/analyzer-client";
+import { openInProcessPack } from "../../gate/in-process-pack";
 import { runProgram } from "../../gate/program-process";
 import type { DeclaredResource, GateResult, GateViolation } from "../../gate/types";
 import { toGateViolation } from "../../gate/violations";
 import { readInventory } from "../../io/inventory";
 import { stackSelection, type StackSelection } from "../../io/stack-selection";
-import { packSettings, policyPackConfig } from "./policy-config";
+import { packSettings, policyPackConfig, type PackSettings } from "./policy-config";
 
 /** Stands in for `secure:` config values, which only the Pulumi CLI can decrypt; never a real secret. */
 const SECURE_PLACEHOLDER = "gate-placeholder-not-a-secret";
@@ -16,10 +18,22 @@ const SECURE_PLACEHOLDER = "gate-placeholder-not-a-secret";
 export interface GateTimings {
   inputsMs: number;
   programMs: number;
+  /** Loading, configuring and warming the pack; runs while the program runs. */
   packStartMs: number;
+  /** From the program's end to the verdict (waiting for a slow pack start included). */
   policyMs: number;
+  /** Wall time of the whole gate. */
+  totalMs: number;
   resources: number;
 }
+
+/**
+ * How the gate talks to the pack: "in-process" (default) calls the policy SDK's own analyzer
+ * handlers in this process; "grpc" starts the pack as `pulumi preview --policy-pack` does and
+ * speaks the analyzer protocol to it. Both give the same findings (test/cli/gate-engines.test.ts).
+ */
+export type AnalyzerMode = "in-process" | "grpc";
+export const ANALYZER_MODES: readonly AnalyzerMode[] = ["in-process", "grpc"];
 
 export interface GateRun {
   readonly result: GateResult;
@@ -38,12 +52,14 @@ export interface GateOptions {
    * express, e.g. two keys swapped between people). Never set by the CLI.
    */
   readonly transformResources?: (resources: DeclaredResource[]) => DeclaredResource[];
+  readonly analyzer?: AnalyzerMode;
 }
 
 export async function runGate(stack: string, opts: GateOptions = {}): Promise<GateRun> {
   const root = opts.root ?? process.cwd();
   const phase = opts.onPhase ?? (() => undefined);
-  let t = performance.now();
+  const started = performance.now();
+  let t = started;
   const lap = () => {
     const now = performance.now();
     const ms = now - t;
@@ -66,7 +82,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
       v,
     ]),
   );
-  const declared = await runProgram({
+  const programRun = runProgram({
     programModule: path.join(root, "infra", "index.ts"),
     project: selection.config.project,
     stack,
@@ -74,15 +90,23 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
     secretKeys: secretKeys.map((k) => (k.includes(":") ? k : `${selection.config.project}:${k}`)),
     ...(opts.maxOldSpaceMb ? { maxOldSpaceMb: opts.maxOldSpaceMb } : {}),
   });
-  const resources = opts.transformResources ? opts.transformResources(declared) : declared;
+  const packRun = readyPack(path.join(root, "policies"), opts.analyzer ?? "in-process", packSettings(selection, inventory.plan, root));
+  // Handled here so a failed start waits, unreported, until the program is done (then it throws below).
+  packRun.catch(() => undefined);
+  let resources: DeclaredResource[];
+  try {
+    const declared = await programRun;
+    resources = opts.transformResources ? opts.transformResources(declared) : declared;
+  } catch (err) {
+    await packRun.then((p) => p.pack.close(), () => undefined);
+    throw err;
+  }
   const programMs = lap();
 
   phase(`evaluating the policy pack on ${resources.length} resources`);
-  const pack = await startPolicyPack({ packDir: path.join(root, "policies") });
-  const packStartMs = lap();
+  const { pack, startMs: packStartMs } = await packRun;
   let violations: GateViolation[];
   try {
-    await pack.configure(policyPackConfig(packSettings(selection, inventory.plan, root), pack.policies));
     const found = [...(await pack.analyze(resources)), ...(await pack.analyzeStack(resources))];
     const lookup = bindingLookup(bindings);
     violations = found.map(toGateViolation).map((v) => attribute(v, lookup, inventory.files.plan));
@@ -92,8 +116,25 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   const policyMs = lap();
   return {
     result: { stack, mailboxes: bindings.length, violations: sortViolations(violations) },
-    timings: { inputsMs, programMs, packStartMs, policyMs, resources: resources.length },
+    timings: { inputsMs, programMs, packStartMs, policyMs, totalMs: Math.round(performance.now() - started), resources: resources.length },
   };
+}
+
+/**
+ * The pack, configured, with the exports it checks against already read: an empty AnalyzeStack
+ * makes every stack rule load them (they are cached per file and mtime); its findings are dropped.
+ */
+async function readyPack(packDir: string, mode: AnalyzerMode, settings: PackSettings): Promise<{ pack: PolicyPackClient; startMs: number }> {
+  const started = performance.now();
+  const pack = mode === "grpc" ? await startPolicyPack({ packDir }) : await openInProcessPack(packDir);
+  try {
+    await pack.configure(policyPackConfig(settings, pack.policies));
+    await pack.analyzeStack([]);
+  } catch (err) {
+    pack.close();
+    throw err;
+  }
+  return { pack, startMs: Math.round(performance.now() - started) };
 }
 
 function withInventory(selection: StackSelection, dir: string | undefined): StackSelection {

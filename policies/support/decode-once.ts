@@ -4,8 +4,9 @@
 // props, so sharing is safe. Objects decoded here are marked, so views of them may be cached too
 // (objects a test builds itself are never cached: a test may change them between calls).
 
-// No node types here: the CLI's ts-node type-checks the pack without them.
-import * as deserializeModule from "@pulumi/policy/deserialize";
+// No node types here: the CLI's ts-node type-checks the pack without them. `import = require` gives
+// the module's own exports object under every loader (tsx would hand `import *` a read-only copy).
+import deserializeModule = require("@pulumi/policy/deserialize");
 
 type Decode = (struct: object, proxySecrets?: boolean) => Record<string, unknown>;
 
@@ -38,7 +39,7 @@ function installDecodeOnce(): void {
   try {
     sdk.deserializeProperties = Object.assign(once, { __decodedOnce: true as const });
   } catch {
-    // A read-only copy of the module: the SDK keeps decoding per policy (slower, same results).
+    // A read-only module object: the SDK keeps decoding per policy (slower, same results).
   }
 }
 

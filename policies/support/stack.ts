@@ -1,5 +1,6 @@
 // One pass over a stack's resources into the views the stack rules share (O(n), maps only).
 import { TYPES } from "../../core/contract";
+import { isDecodedRequest } from "./decode-once";
 import {
   isPairingTable,
   isUserdb,
@@ -13,6 +14,7 @@ import {
   type ResourceLike,
   type UserdbView,
 } from "./resources";
+import { rawProps } from "./unknowns";
 
 export interface StackView {
   readonly users: readonly OxUserView[];
@@ -23,10 +25,30 @@ export interface StackView {
 }
 
 const views = new WeakMap<readonly ResourceLike[], StackView>();
+/** Per request: the SDK hands every stack policy a new array of new objects around the same decoded props. */
+const requestViews = new WeakMap<object, { length: number; last: object; view: StackView }>();
+
+/** The decoded props of a request's first and last resource identify the request (decode-once.ts). */
+function requestKey(resources: readonly ResourceLike[]): { first: object; last: object } | undefined {
+  if (resources.length === 0) return undefined;
+  const first = rawProps(resources[0]!.props);
+  const last = rawProps(resources[resources.length - 1]!.props);
+  return isDecodedRequest(first) && isDecodedRequest(last) ? { first, last } : undefined;
+}
 
 export function stackView(resources: readonly ResourceLike[]): StackView {
   const hit = views.get(resources);
   if (hit) return hit;
+  const key = requestKey(resources);
+  const shared = key && requestViews.get(key.first);
+  if (key && shared && shared.length === resources.length && shared.last === key.last) return shared.view;
+  const view = buildStackView(resources);
+  views.set(resources, view);
+  if (key) requestViews.set(key.first, { length: resources.length, last: key.last, view });
+  return view;
+}
+
+function buildStackView(resources: readonly ResourceLike[]): StackView {
   const users: OxUserView[] = [];
   const keys = new Map<string, KeyView>();
   const userdbs: UserdbView[] = [];
@@ -37,9 +59,7 @@ export function stackView(resources: readonly ResourceLike[]): StackView {
     else if (isUserdb(r)) userdbs.push(userdbView(r));
     else if (isPairingTable(r)) pairings.push(pairingView(r));
   }
-  const view = { users, keys, userdbs, pairings };
-  views.set(resources, view);
-  return view;
+  return { users, keys, userdbs, pairings };
 }
 
 /** Groups values by a key, keeping every member (for "exactly one" checks). */

@@ -7,7 +7,7 @@ import { resolveBindings } from "../../core/bindings";
 import { gateCommand } from "../../cli/commands/gate";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../cli/gate/run-gate";
-import type { GateViolation } from "../../gate/types";
+import type { DeclaredResource, GateViolation } from "../../gate/types";
 import { isBlocking } from "../../gate/violations";
 import { readInventory } from "../../io/inventory";
 import { copyStaging, PlanText, ROOT, swapKeyKeepers, swapUserdbKeyNames } from "./support/inventory-mistakes";
@@ -55,6 +55,7 @@ describe("incidents through the gate", () => {
   let mistakes: Mistakes;
   let first: readonly GateViolation[];
   let idOf: (uid: string) => string;
+  let transform: (rs: DeclaredResource[]) => DeclaredResource[];
 
   beforeAll(async () => {
     dir = copyStaging();
@@ -64,7 +65,8 @@ describe("incidents through the gate", () => {
     mistakes = { ...planned, keyPairs: { keepers: ["zstrauss", "boeztuerk"], userdb: ["avoss", "asievers"] } };
     const [k1, k2] = mistakes.keyPairs.keepers.map(idOf) as [string, string];
     const [u1, u2] = mistakes.keyPairs.userdb.map(idOf) as [string, string];
-    const run = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: (rs) => swapUserdbKeyNames(swapKeyKeepers(rs, k1, k2), "stk", u1, u2) });
+    transform = (rs) => swapUserdbKeyNames(swapKeyKeepers(rs, k1, k2), "stk", u1, u2);
+    const run = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: transform });
     first = run.result.violations;
   }, 120_000);
 
@@ -122,6 +124,12 @@ describe("incidents through the gate", () => {
     const keys = first.map((v) => JSON.stringify([v.policy, v.mailbox, v.identity, v.message, v.urn]));
     expect(new Set(keys).size).toBe(keys.length);
   });
+
+  it("the pack in its own process over gRPC, as pulumi preview runs it, finds exactly what the in-process gate found", async () => {
+    const overGrpc = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: transform, analyzer: "grpc" });
+    expect(first.filter(isBlocking).length).toBeGreaterThan(20);
+    expect(overGrpc.result.violations).toEqual(first);
+  }, 120_000);
 
   it("a rebinding without a lock change: the lock rule names it; after `oxmig lock` only identity rules remain", async () => {
     const rebound = [...mistakes.shifted.slice(1).map((r) => r.owner), ...mistakes.swapped.map((s) => s.owner), "mmueller", "mmueller2", "mguenther", "sgross"];

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPolicyPack, type PolicyPackClient } from "../../gate/analyzer-client";
+import { openInProcessPack } from "../../gate/in-process-pack";
 import { runProgram } from "../../gate/program-process";
 import type { DeclaredResource } from "../../gate/types";
 import { toGateViolation } from "../../gate/violations";
@@ -25,13 +26,18 @@ async function waitUntilStopped(pid: number): Promise<boolean> {
 
 const names = (vs: readonly { policyName: string; enforcementLevel: string }[]) => vs.map((v) => `${v.policyName}:${v.enforcementLevel}`).sort();
 
-describe("policy pack over the analyzer protocol", () => {
+const ENGINES = [
+  ["over the analyzer protocol (its own process)", () => startPolicyPack({ packDir: PACK })],
+  ["in process (the SDK's handlers called directly)", () => openInProcessPack(PACK)],
+] as const;
+
+describe.each(ENGINES)("policy pack %s", (engine, open) => {
   let pack: PolicyPackClient;
   let unprotected: DeclaredResource[];
   let previewed: DeclaredResource[];
   beforeAll(async () => {
     [pack, unprotected, previewed] = await Promise.all([
-      startPolicyPack({ packDir: PACK }),
+      open(),
       runProgram({ ...BASE, config: { "gatefix:context": "ctx-a", "gatefix:protect": "false" } }),
       runProgram({ ...BASE, config: { "gatefix:context": "ctx-a" }, preview: true, mocksModule: path.join(FIXTURES, "program/mocks-without-result.ts") }),
     ]);
@@ -100,10 +106,55 @@ describe("policy pack over the analyzer protocol", () => {
     expect(violations.map((v) => v.policyName)).not.toContain("fixture-secret-has-key");
   });
 
-  it("stops the pack's process on close()", async () => {
+  it.runIf(engine.startsWith("over"))("stops the pack's process on close()", async () => {
     expect(pack.pid && isRunning(pack.pid)).toBe(true);
     pack.close();
     expect(await waitUntilStopped(pack.pid!)).toBe(true);
+  });
+
+  it.runIf(engine.startsWith("in process"))("refuses calls after close(), and lets the next session of the pack start", async () => {
+    pack.close();
+    await expect(pack.analyze(unprotected)).rejects.toThrow(/session of .*gate\/pack is closed/);
+    const next = await openInProcessPack(PACK);
+    try {
+      await next.configure({});
+      expect(names(await next.analyze(unprotected))).toContain("fixture-secret-protected:mandatory");
+    } finally {
+      next.close();
+    }
+  });
+});
+
+describe("in-process policy packs", () => {
+  it("holds a second session until the first closes, so Configure of one never reaches the other", async () => {
+    const first = await openInProcessPack(PACK);
+    let secondOpen = false;
+    const second = openInProcessPack(PACK).then((p) => ((secondOpen = true), p));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(secondOpen).toBe(false);
+    first.close();
+    (await second).close();
+    expect(secondOpen).toBe(true);
+  });
+
+  it("loads two different packs side by side (the SDK allows one per module instance)", async () => {
+    const fixture = await openInProcessPack(PACK);
+    fixture.close();
+    const real = await openInProcessPack(path.resolve(__dirname, "../../policies"));
+    try {
+      expect(real.name).toBe("oxmig-bindings");
+      expect(real.policies.length).toBeGreaterThan(10);
+    } finally {
+      real.close();
+    }
+  });
+
+  it("shows the pack's own error when it fails while loading", async () => {
+    await expect(openInProcessPack(path.join(FIXTURES, "broken-pack"))).rejects.toThrow(/broken pack fixture/);
+  });
+
+  it("names the pack when its index.ts constructs no PolicyPack", async () => {
+    await expect(openInProcessPack(path.join(FIXTURES, "no-pack"))).rejects.toThrow(/gate\/no-pack constructed no PolicyPack/);
   });
 });
 

@@ -1,0 +1,133 @@
+// Loads a policy pack into this process and calls the policy SDK's own analyzer handlers directly:
+// the same GetAnalyzerInfo / Configure / Analyze / AnalyzeStack code the pack serves over gRPC, fed
+// the same request messages except that property Structs are handed over as their JavaScript value
+// instead of being encoded and decoded (which cost more than the rules: bench/gate.ts).
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { analyzeRequestView, analyzeStackRequestView, configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
+import type { PolicyPackClient } from "./analyzer-client";
+import type { PolicyInfo } from "./types";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's handlers and messages are untyped */
+type Handler = (call: { request: unknown }, callback: (err: unknown, response: any) => void) => unknown;
+type Handlers = Record<"getAnalyzerInfo" | "configure" | "analyze" | "analyzeStack", Handler>;
+
+interface LoadedPack {
+  readonly handlers: Handlers;
+  /** Sessions of one pack run one after another: Configure state is the SDK module's, not a session's. */
+  queue: Promise<void>;
+}
+
+// Shared by every copy of this module in the process (a test runner may load it twice).
+const registry: Map<string, LoadedPack> = ((globalThis as any).__oxmigInProcessPacks ??= new Map());
+
+const SDK_STATE_MODULES = ["@pulumi/policy", "@pulumi/policy/policy", "@pulumi/policy/server"];
+
+/**
+ * Constructs the pack's PolicyPack with the SDK's gRPC server stubbed out, keeping the handlers
+ * the SDK registers. The SDK allows one pack per module instance, so its stateful modules are
+ * loaded afresh for each pack directory.
+ */
+function loadPack(packDir: string): LoadedPack {
+  const packRequire = createRequire(path.join(packDir, "index.ts"));
+  for (const id of SDK_STATE_MODULES) delete require.cache[packRequire.resolve(id)];
+  const grpc = createRequire(packRequire.resolve("@pulumi/policy"))("@grpc/grpc-js");
+  const proto = grpc.Server.prototype;
+  const original = { addService: proto.addService, bindAsync: proto.bindAsync };
+  let handlers: Handlers | undefined;
+  proto.addService = function (_service: unknown, implementation: Handlers) {
+    handlers = implementation;
+  };
+  proto.bindAsync = function () {
+    // Nothing listens and no port is printed: the handlers are called directly.
+  };
+  const cwd = process.cwd();
+  try {
+    // PolicyPack reads ./package.json for the pack's version, as under run-policy-pack.
+    process.chdir(packDir);
+    withTypeScript(() => require(path.join(packDir, "index.ts")));
+  } finally {
+    process.chdir(cwd);
+    Object.assign(proto, original);
+  }
+  if (!handlers) throw new Error(`Policy pack ${packDir} constructed no PolicyPack (its index.ts must call new PolicyPack(...)).`);
+  return { handlers, queue: Promise.resolve() };
+}
+
+/**
+ * Runs `load` with Node able to require TypeScript: the CLI has tsx registered already; elsewhere
+ * (a test runner) it is registered for the load only. Not tsx's namespaced require: that keeps a
+ * second copy of every module, the SDK's one-pack-per-process guard included.
+ */
+function withTypeScript(load: () => void): void {
+  if (require.extensions[".ts"]) return load();
+  const unregister = (require("tsx/cjs/api") as { register: () => () => void }).register();
+  try {
+    load();
+  } finally {
+    unregister();
+  }
+}
+
+function invoke(handler: Handler, request: unknown): Promise<any> {
+  return new Promise((resolve, reject) => {
+    void handler({ request }, (err, response) => (err ? reject(err) : resolve(response)));
+  });
+}
+
+/** The pack at `packDir`, loaded once per process; the session starts when earlier ones have closed. */
+export async function openInProcessPack(packDir: string): Promise<PolicyPackClient> {
+  const dir = path.resolve(packDir);
+  const started = performance.now();
+  let pack = registry.get(dir);
+  if (!pack) {
+    pack = loadPack(dir);
+    registry.set(dir, pack);
+  }
+  const previous = pack.queue;
+  let release!: () => void;
+  pack.queue = new Promise((resolve) => (release = resolve));
+  await previous;
+  const { handlers } = pack;
+  try {
+    const info = await invoke(handlers.getAnalyzerInfo, new emptyProto.Empty());
+    const policies: PolicyInfo[] = policyInfos(info);
+    let closed = false;
+    const open = () => {
+      if (closed) throw new Error(`The in-process session of ${dir} is closed.`);
+    };
+    return {
+      name: info.getName(),
+      version: info.getVersion(),
+      policies,
+      pid: undefined,
+      startMs: performance.now() - started,
+      configure: async (config) => {
+        open();
+        await invoke(handlers.configure, configureRequest(policies, config));
+      },
+      analyze: async (resources) => {
+        open();
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const found = [];
+        for (const r of resources) {
+          found.push(...violationsOf(await invoke(handlers.analyze, analyzeRequestView(r, byUrn)), r.urn));
+        }
+        return found;
+      },
+      analyzeStack: async (resources) => {
+        open();
+        return violationsOf(await invoke(handlers.analyzeStack, analyzeStackRequestView(resources)));
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
