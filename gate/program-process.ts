@@ -24,6 +24,8 @@ export interface ProgramProcessOptions extends ProgramJob {
   readonly semiSpaceMb?: number;
   /** Give up and stop the child after this many ms (default 10 minutes). */
   readonly timeoutMs?: number;
+  /** Stops the child early (the caller found a reason not to need its answer). */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_SEMI_SPACE_MB = 64;
@@ -42,7 +44,7 @@ export function cpuProfileArgv(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** Runs the program under mocks in a child process and returns its resources. */
 export function runProgram(opts: ProgramProcessOptions): Promise<DeclaredResource[]> {
-  const { stackTraceLimit: _limit, maxOldSpaceMb: _heap, semiSpaceMb: _young, timeoutMs, ...job } = opts;
+  const { stackTraceLimit: _limit, maxOldSpaceMb: _heap, semiSpaceMb: _young, timeoutMs, signal, ...job } = opts;
   // An explicit execArgv: the child must not inherit a test runner's loader flags.
   const child = fork(RUN_TS, [WORKER], { execArgv: execArgvFor(opts), stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise<DeclaredResource[]>((resolve, reject) => {
@@ -51,15 +53,22 @@ export function runProgram(opts: ProgramProcessOptions): Promise<DeclaredResourc
       if (child.pid !== undefined) process.kill(child.pid);
       reject(new Error(`Program ${job.programModule} did not finish within ${timeoutMs ?? 600_000} ms; stopped it.`));
     }, timeoutMs ?? 600_000);
+    const onAbort = () => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
+      reject(new Error(`Program ${job.programModule} stopped before it finished: ${String(signal?.reason ?? "aborted")}`));
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     child.on("message", (m: WorkerReply) => (reply = m));
     child.on("error", (err) => {
       clearTimeout(timer);
       reject(err);
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", (code, exitSignal) => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       if (reply?.ok) resolve(reply.resources);
-      else reject(new Error(reply ? `Program ${job.programModule} failed:\n${reply.error}` : `Program worker exited with ${signal ?? code} before replying.`));
+      else reject(new Error(reply ? `Program ${job.programModule} failed:\n${reply.error}` : `Program worker exited with ${exitSignal ?? code} before replying.`));
     });
     child.send(job);
   });

@@ -2,7 +2,7 @@
 // The pack is loaded, configured and has read the exports while the program still runs.
 import path from "node:path";
 import { resolveBindings } from "../../core/bindings";
-import type { Binding } from "../../core/model";
+import type { Binding, Inventory } from "../../core/model";
 import { startPolicyPack, type PolicyPackClient } from "../../gate/analyzer-client";
 import { openInProcessPack } from "../../gate/in-process-pack";
 import { runProgram } from "../../gate/program-process";
@@ -17,6 +17,7 @@ const SECURE_PLACEHOLDER = "gate-placeholder-not-a-secret";
 
 export interface GateTimings {
   inputsMs: number;
+  /** The program child from start to answer; it starts alongside the inputs. */
   programMs: number;
   /** Loading, configuring and warming the pack; runs while the program runs. */
   packStartMs: number;
@@ -69,27 +70,31 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
 
   phase("reading inputs");
   const selection = withInventory(stackSelection(stack, root), opts.inventoryDir);
-  const inventory = readInventory(selection.inventoryDir);
-  // Resolving here turns unresolvable references into exit-2 errors before anything runs.
-  const bindings = resolveBindings(inventory, selection.resolve);
-  const inputsMs = lap();
-
-  phase(`running the program under mocks (${bindings.length} mailboxes)`);
-  const secretKeys = [...new Set([...selection.config.secureKeys, ...selection.config.declaredSecretKeys])].filter((k) => !(k in selection.config.values));
-  const config = Object.fromEntries(
-    [...Object.entries(selection.config.values), ...secretKeys.map((k) => [k, SECURE_PLACEHOLDER] as const)].map(([k, v]) => [
-      k.includes(":") ? k : `${selection.config.project}:${k}`,
-      v,
-    ]),
-  );
+  // The program starts now (it reads the inventory itself) while this process checks the inputs.
+  const stopProgram = new AbortController();
+  const programStarted = performance.now();
   const programRun = runProgram({
     programModule: path.join(root, "infra", "index.ts"),
     project: selection.config.project,
     stack,
-    config,
-    secretKeys: secretKeys.map((k) => (k.includes(":") ? k : `${selection.config.project}:${k}`)),
+    ...programConfig(selection),
     ...(opts.maxOldSpaceMb ? { maxOldSpaceMb: opts.maxOldSpaceMb } : {}),
+    signal: stopProgram.signal,
   });
+  programRun.catch(() => undefined); // awaited below; unhandled only until then
+  let inventory: Inventory;
+  let bindings: Binding[];
+  try {
+    inventory = readInventory(selection.inventoryDir);
+    // Resolving here turns unresolvable references into exit-2 errors before any finding is reported.
+    bindings = resolveBindings(inventory, selection.resolve);
+  } catch (err) {
+    stopProgram.abort("the stack's inputs are invalid");
+    throw err;
+  }
+  const inputsMs = lap();
+
+  phase(`running the program under mocks (${bindings.length} mailboxes)`);
   const packRun = readyPack(path.join(root, "policies"), opts.analyzer ?? "in-process", packSettings(selection, inventory.plan, root));
   // Handled here so a failed start waits, unreported, until the program is done (then it throws below).
   packRun.catch(() => undefined);
@@ -101,7 +106,8 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
     await packRun.then((p) => p.pack.close(), () => undefined);
     throw err;
   }
-  const programMs = lap();
+  const programMs = Math.round(performance.now() - programStarted);
+  lap();
 
   phase(`evaluating the policy pack on ${resources.length} resources`);
   const { pack, startMs: packStartMs } = await packRun;
@@ -135,6 +141,15 @@ async function readyPack(packDir: string, mode: AnalyzerMode, settings: PackSett
     throw err;
   }
   return { pack, startMs: Math.round(performance.now() - started) };
+}
+
+/** The stack's config as the program reads it; `secure:` values (CLI-encrypted) get a placeholder. */
+function programConfig(selection: StackSelection): { config: Record<string, string>; secretKeys: string[] } {
+  const { project } = selection.config;
+  const qualified = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
+  const secretKeys = [...new Set([...selection.config.secureKeys, ...selection.config.declaredSecretKeys])].filter((k) => !(k in selection.config.values));
+  const values = [...Object.entries(selection.config.values), ...secretKeys.map((k) => [k, SECURE_PLACEHOLDER] as const)];
+  return { config: Object.fromEntries(values.map(([k, v]) => [qualified(k), v])), secretKeys: secretKeys.map(qualified) };
 }
 
 function withInventory(selection: StackSelection, dir: string | undefined): StackSelection {

@@ -72,6 +72,13 @@ describe("runProgram (program under Pulumi mocks in a child process)", () => {
     await expect(runProgram({ ...BASE, config: {} })).rejects.toThrow(/Missing required configuration variable 'gatefix:context'/);
   });
 
+  it("stops the child when the caller aborts (the gate found its inputs invalid meanwhile)", async () => {
+    const stop = new AbortController();
+    const run = runProgram({ ...BASE, config: { "gatefix:context": "ctx-a" }, signal: stop.signal });
+    stop.abort("the stack's inputs are invalid");
+    await expect(run).rejects.toThrow(/stopped before it finished: the stack's inputs are invalid/);
+  });
+
   it("in preview, an output the mocks do not return reaches inputs as the unknown sentinel", async () => {
     const preview = await runProgram({ ...BASE, config: { "gatefix:context": "ctx-a" }, preview: true, mocksModule: NO_RESULT_MOCKS });
     expect(byType(preview, "kubernetes:core/v1:Secret").inputs["stringData"]).toBe(UNKNOWN);
