@@ -9,7 +9,7 @@ const BENCHES: Record<string, { file: string; about: string }> = {
   parse: { file: "parse-inventory.ts", about: "parsing a 40,000-person inventory" },
   rehearsal: { file: "rehearsal.ts", about: "seed, migrate and verify on real Dovecots" },
   engine: { file: "gate-engine.ts", about: "the gate engine on fixture resources (analyze per 1k resources)" },
-  family: { file: "family.ts", about: "[people=40000] [shards=8] the family gate on a generated inventory, with the SDK floor" },
+  family: { file: "family.ts", about: "[people=40000] [shards=8] [no-inject] the family gate on a generated inventory, with the SDK floor, then with a cross-shard duplicate" },
   floor: { file: "floor.ts", about: "[resources=10000] the SDK's registration floor: N plain resources under mocks" },
   profile: { file: "profile-summary.ts", about: "<file|dir> [top=25] top functions of CPU profiles (OXMIG_CPU_PROF=<dir> makes the gate's children write them)" },
 };

@@ -14,8 +14,10 @@ type Handlers = Record<"getAnalyzerInfo" | "configure" | "analyze" | "analyzeSta
 
 interface LoadedPack {
   readonly handlers: Handlers;
-  /** Sessions of one pack run one after another: Configure state is the SDK module's, not a session's. */
-  queue: Promise<void>;
+  /** One call at a time: Configure state is the SDK module's, not a session's. */
+  lock: Promise<void>;
+  /** The session whose config the SDK holds now. */
+  configuredFor?: Session;
 }
 
 // Shared by every copy of this module in the process (a test runner may load it twice).
@@ -51,7 +53,7 @@ function loadPack(packDir: string): LoadedPack {
     Object.assign(proto, original);
   }
   if (!handlers) throw new Error(`Policy pack ${packDir} constructed no PolicyPack (its index.ts must call new PolicyPack(...)).`);
-  return { handlers, queue: Promise.resolve() };
+  return { handlers, lock: Promise.resolve() };
 }
 
 /**
@@ -75,7 +77,32 @@ function invoke(handler: Handler, request: unknown): Promise<any> {
   });
 }
 
-/** The pack at `packDir`, loaded once per process; the session starts when earlier ones have closed. */
+/** Runs `call` alone on the pack, configured for `session` first if another session configured it since. */
+async function exclusive<T>(pack: LoadedPack, session: Session, call: () => Promise<T>): Promise<T> {
+  const previous = pack.lock;
+  let release!: () => void;
+  pack.lock = new Promise((resolve) => (release = resolve));
+  await previous;
+  try {
+    if (pack.configuredFor !== session) {
+      await invoke(pack.handlers.configure, session.configureRequest());
+      pack.configuredFor = session;
+    }
+    return await call();
+  } finally {
+    release();
+  }
+}
+
+interface Session {
+  /** The session's Configure request (its last config, or none given: every policy at its own level). */
+  configureRequest(): unknown;
+}
+
+/**
+ * The pack at `packDir`, loaded once per process. Sessions (one per gate) may interleave: Configure
+ * state lives in the SDK's module, so each call first restores its own session's config if needed.
+ */
 export async function openInProcessPack(packDir: string): Promise<PolicyPackClient> {
   const dir = path.resolve(packDir);
   const started = performance.now();
@@ -84,50 +111,41 @@ export async function openInProcessPack(packDir: string): Promise<PolicyPackClie
     pack = loadPack(dir);
     registry.set(dir, pack);
   }
-  const previous = pack.queue;
-  let release!: () => void;
-  pack.queue = new Promise((resolve) => (release = resolve));
-  await previous;
-  const { handlers } = pack;
-  try {
-    const info = await invoke(handlers.getAnalyzerInfo, new emptyProto.Empty());
-    const policies: PolicyInfo[] = policyInfos(info);
-    let closed = false;
-    const open = () => {
+  const loaded = pack;
+  const { handlers } = loaded;
+  const info = await invoke(handlers.getAnalyzerInfo, new emptyProto.Empty());
+  const policies: PolicyInfo[] = policyInfos(info);
+  let request = configureRequest(policies, {});
+  const session: Session = { configureRequest: () => request };
+  let closed = false;
+  const run = <T>(call: () => Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(new Error(`The in-process session of ${dir} is closed.`));
+    return exclusive(loaded, session, call);
+  };
+  return {
+    name: info.getName(),
+    version: info.getVersion(),
+    policies,
+    pid: undefined,
+    startMs: performance.now() - started,
+    configure: async (config) => {
+      const next = configureRequest(policies, config);
       if (closed) throw new Error(`The in-process session of ${dir} is closed.`);
-    };
-    return {
-      name: info.getName(),
-      version: info.getVersion(),
-      policies,
-      pid: undefined,
-      startMs: performance.now() - started,
-      configure: async (config) => {
-        open();
-        await invoke(handlers.configure, configureRequest(policies, config));
-      },
-      analyze: async (resources) => {
-        open();
+      request = next;
+      if (loaded.configuredFor === session) loaded.configuredFor = undefined;
+      await run(async () => undefined); // sends it now, so the SDK's answer to a bad config comes here
+    },
+    analyze: (resources) =>
+      run(async () => {
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         const found = [];
-        for (const r of resources) {
-          found.push(...violationsOf(await invoke(handlers.analyze, analyzeRequestView(r, byUrn)), r.urn));
-        }
+        for (const r of resources) found.push(...violationsOf(await invoke(handlers.analyze, analyzeRequestView(r, byUrn)), r.urn));
         return found;
-      },
-      analyzeStack: async (resources) => {
-        open();
-        return violationsOf(await invoke(handlers.analyzeStack, analyzeStackRequestView(resources)));
-      },
-      close: () => {
-        if (closed) return;
-        closed = true;
-        release();
-      },
-    };
-  } catch (err) {
-    release();
-    throw err;
-  }
+      }),
+    analyzeStack: (resources) => run(async () => violationsOf(await invoke(handlers.analyzeStack, analyzeStackRequestView(resources)))),
+    close: () => {
+      closed = true;
+    },
+  };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
