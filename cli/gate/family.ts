@@ -106,6 +106,7 @@ export async function runFamilyGate(name: string, opts: FamilyGateOptions = {}):
     const t = performance.now();
     const { result, timings } = await runGate(shard.stack, {
       root,
+      inventory,
       onPhase: (phase) => progress?.phase(shard.stack, phase),
       ...(opts.maxOldSpaceMb ? { maxOldSpaceMb: opts.maxOldSpaceMb } : {}),
       ...(opts.analyzer ? { analyzer: opts.analyzer } : {}),

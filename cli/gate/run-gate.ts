@@ -54,6 +54,8 @@ export interface GateOptions {
    */
   readonly transformResources?: (resources: DeclaredResource[]) => DeclaredResource[];
   readonly analyzer?: AnalyzerMode;
+  /** The stack's inventory when the caller has read it already (a family's shards share one). */
+  readonly inventory?: Inventory;
 }
 
 export async function runGate(stack: string, opts: GateOptions = {}): Promise<GateRun> {
@@ -85,7 +87,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   let inventory: Inventory;
   let bindings: Binding[];
   try {
-    inventory = readInventory(selection.inventoryDir);
+    inventory = opts.inventory ?? readInventory(selection.inventoryDir);
     // Resolving here turns unresolvable references into exit-2 errors before any finding is reported.
     bindings = resolveBindings(inventory, selection.resolve);
   } catch (err) {
