@@ -28,7 +28,7 @@ function levelNumber(level: EnforcementLevel): number {
 }
 
 /** Go-style durations ("5m", "1h30m", "90s") → seconds, as the engine converts custom timeouts. */
-function seconds(duration: string): number {
+export function seconds(duration: string): number {
   let total = 0;
   for (const [, n, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(n) * ({ h: 3600, m: 60, s: 1 } as const)[unit as "h" | "m" | "s"];
   return total;
@@ -142,29 +142,6 @@ export function analyzeStackRequestBytes(resources: readonly DeclaredResource[])
     });
   }
   return w.getResultBuffer();
-}
-
-/**
- * A real message whose `properties` Struct is not built: `getProperties()` answers `toJavaScript()`
- * with the same value a decoded Struct gives (test/gate/analyzer-proto.test.ts compares them).
- * For calling the policy SDK's handlers in process, where encoding and decoding every Struct
- * would cost more than the rules.
- */
-function withLazyProperties<T extends object>(message: T, properties: () => Record<string, unknown>): T {
-  let struct: { toJavaScript: () => Record<string, unknown> } | undefined;
-  return Object.assign(message, { getProperties: () => (struct ??= { toJavaScript: properties }) });
-}
-
-/** analyzeRequest for in-process handlers (see withLazyProperties). */
-export function analyzeRequestView(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>): any {
-  return withLazyProperties(analyzeRequestShell(r, byUrn), () => wrapProperties(r.inputs, r.secretInputPaths));
-}
-
-/** analyzeStackRequest for in-process handlers (see withLazyProperties). */
-export function analyzeStackRequestView(resources: readonly DeclaredResource[]): any {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const list = resources.map((r) => withLazyProperties(analyzerResourceShell(r, byUrn), () => wrapProperties(r.outputs, r.secretOutputPaths)));
-  return { getResourcesList: () => list };
 }
 
 /**

@@ -4,7 +4,8 @@
 // instead of being encoded and decoded (which cost more than the rules: bench/gate.ts).
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { analyzeRequestView, analyzeStackRequestView, configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
+import { configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
+import { analyzeRequestView, analyzeStackRequestView } from "./analyzer-views";
 import type { PolicyPackClient } from "./analyzer-client";
 import type { PolicyInfo } from "./types";
 
