@@ -1,25 +1,25 @@
 // The gate's time split (inputs, program under mocks, pack start, policy evaluation) and peak memory
-// of every process it runs (this one, the program child, the pack child), for the staging stack and
-// a generated shard gated with staging's settings. Median of `runs` runs per phase; the load average
-// is printed with the figures (other work on the machine inflates them).
+// of every process it runs, for the staging stack and a generated shard gated with staging's settings;
+// then the policy evaluation alone over the shard's resources, and the SDK's registration floor for
+// the same number of resources. Median of `runs` runs per phase; the load average is printed with the
+// figures (other work on the machine inflates them).
 // Run: npm run bench -- gate [shardMailboxes=5000] [runs=3]   (= node bin/run-ts.cjs bench/gate.ts 5000 3)
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { lockCommand } from "../cli/commands/lock";
-import { packSettings } from "../cli/gate/policy-config";
+import { packSettings, policyPackConfig } from "../cli/gate/policy-config";
 import { runGate, type GateTimings } from "../cli/gate/run-gate";
 import { generate } from "../core/generate";
 import type { DeclaredResource } from "../gate/types";
+import { openInProcessPack } from "../gate/in-process-pack";
 import { isBlocking } from "../gate/violations";
+import { registrationFloor } from "./floor";
 import { readInventory } from "../io/inventory";
 import { stackSelection } from "../io/stack-selection";
 import { ALL_POLICIES } from "../policies/all";
 
-// The SDK's proxy (internal, untyped): rules read props through it in the engine too.
-const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy: <T>(props: T) => T };
 
 const ROOT = resolve(__dirname, "..");
 const RUNS = Math.max(1, Number(process.argv[3] ?? 3));
@@ -74,44 +74,63 @@ function memorySampler(): { stop: () => { selfMb: number; childrenMb: number[]; 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-const NO_OPTS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+type Validate = (...args: unknown[]) => unknown;
 
-/** Every rule of the pack run in this process over declared resources, without gRPC or the SDK's decoding. */
-function evaluateRules(resources: readonly DeclaredResource[], config: unknown): number {
-  let violations = 0;
-  const report = () => void violations++;
-  const getConfig = <T>() => config as T;
-  const base = { stackTags: new Map(), isType: () => false, asType: () => undefined, getConfig, notApplicable: () => undefined };
-  for (const policy of ALL_POLICIES) {
-    const validate = (policy as ResourceValidationPolicy).validateResource;
-    if (typeof validate !== "function") continue;
-    const only = (validate as { __pulumiType?: string }).__pulumiType;
-    for (const r of resources) {
-      if (only !== undefined && r.type !== only) continue; // as the SDK does before decoding props
-      const args = { ...base, type: r.type, props: unknownCheckingProxy(r.inputs), urn: r.urn, name: r.name, opts: NO_OPTS } as unknown as ResourceValidationArgs;
-      void validate(args, report);
+/** Ms spent inside the pack's rule functions since the last reset (see timeRules). */
+let ruleMs = 0;
+
+/** Wraps every rule function of the pack (the same module instance the in-process pack loaded) with a stopwatch, once. */
+function timeRules(): { reset(): void; ms(): number } {
+  for (const policy of ALL_POLICIES as unknown as Record<string, unknown>[]) {
+    for (const key of ["validateResource", "validateStack"]) {
+      const inner = policy[key];
+      if (typeof inner !== "function" || (inner as { __timed?: true }).__timed) continue;
+      const timed = (...args: unknown[]) => {
+        const t = performance.now();
+        try {
+          return (inner as Validate)(...args);
+        } finally {
+          ruleMs += performance.now() - t;
+        }
+      };
+      // Keep the SDK's type tag (validateResourceOfType) so it still skips other types before decoding.
+      policy[key] = Object.assign(timed, inner, { __timed: true });
     }
   }
-  const stack = resources.map((r) => ({ ...base, type: r.type, props: unknownCheckingProxy(r.outputs), urn: r.urn, name: r.name, opts: NO_OPTS, dependencies: [], propertyDependencies: {} })) as unknown as PolicyResource[];
-  for (const policy of ALL_POLICIES) {
-    const validate = (policy as StackValidationPolicy).validateStack;
-    if (typeof validate === "function") void validate({ ...base, resources: stack } as unknown as StackValidationArgs, report);
-  }
-  return violations;
+  return { reset: () => void (ruleMs = 0), ms: () => ruleMs };
 }
 
-/** The rules alone over the resources the gate declared: first run (parses the exports), then median of 3. */
-function measureRules(resources: readonly DeclaredResource[], inventoryDir: string): void {
+/**
+ * The policy evaluation alone over the resources the gate declared, through the in-process pack the
+ * gate uses: Analyze per resource, then AnalyzeStack; median of `RUNS` after one warm run, with the
+ * share spent inside the pack's rule functions (the rest is the policy SDK's own work per policy).
+ */
+async function measurePolicy(resources: readonly DeclaredResource[], inventoryDir: string): Promise<void> {
   const selection = stackSelection("staging", ROOT);
-  const config = packSettings({ ...selection, inventoryDir }, readInventory(inventoryDir).plan, ROOT);
-  const times: number[] = [];
-  let found = 0;
-  for (let i = 0; i <= RUNS; i++) {
-    const t = performance.now();
-    found = evaluateRules(resources, config);
-    times.push(performance.now() - t);
+  const settings = packSettings({ ...selection, inventoryDir }, readInventory(inventoryDir).plan, ROOT);
+  const pack = await openInProcessPack(join(ROOT, "policies"));
+  const rules = timeRules();
+  try {
+    await pack.configure(policyPackConfig(settings, pack.policies));
+    const runs: { analyze: number; stack: number; rules: number; findings: number }[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      rules.reset();
+      let t = performance.now();
+      const perResource = await pack.analyze(resources);
+      const analyze = performance.now() - t;
+      t = performance.now();
+      const stack = await pack.analyzeStack(resources);
+      runs.push({ analyze, stack: performance.now() - t, rules: rules.ms(), findings: perResource.length + stack.length });
+    }
+    const warm = runs.slice(1);
+    const m = (pick: (r: (typeof runs)[number]) => number) => median(warm.map(pick));
+    console.log(
+      `  policy evaluation alone (${ALL_POLICIES.length} policies, ${resources.length} resources, ${runs[0]!.findings} findings): ` +
+        `median ${s(m((r) => r.analyze + r.stack))} = Analyze ${s(m((r) => r.analyze))} + AnalyzeStack ${s(m((r) => r.stack))}; inside the rules ${s(m((r) => r.rules))}`,
+    );
+  } finally {
+    pack.close();
   }
-  console.log(`  rules alone, in process (${ALL_POLICIES.length} policies, ${resources.length} resources, ${found} findings): first ${s(times[0]!)} (parses the exports), then median ${s(median(times.slice(1)))}`);
 }
 
 async function measure(label: string, inventoryDir?: string): Promise<void> {
@@ -130,8 +149,12 @@ async function measure(label: string, inventoryDir?: string): Promise<void> {
   console.log(`  inputs ${s(m((t) => t.inputsMs))} | program under mocks ${s(m((t) => t.programMs))} | pack start ${s(m((t) => t.packStartMs))} (alongside the program) | policy evaluation ${s(m((t) => t.policyMs))} | total ${s(total)}  (medians of ${RUNS})`);
   console.log(`  policy evaluation runs: ${runs.map((r) => s(r.t.policyMs)).join(" / ")}`);
   const peak = (pick: (r: (typeof runs)[number]) => number) => Math.max(...runs.map(pick));
-  measureRules(declared, inventoryDir ?? join(ROOT, "inventory", "staging"));
+  await measurePolicy(declared, inventoryDir ?? join(ROOT, "inventory", "staging"));
   console.log(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  if (inventoryDir) {
+    const floor = await registrationFloor(runs[0]!.t.resources);
+    console.log(`  SDK registration floor for ${floor.resources} resources: ${s(floor.ms)}; gate / floor = ${(total / floor.ms).toFixed(2)}, program / floor = ${(m((t) => t.programMs) / floor.ms).toFixed(2)}`);
+  }
   console.log(`  peak RSS: gate process ${peak((r) => r.mem.selfMb)} MB, children ${runs[0]!.mem.childrenMb.join(" MB, ")} MB (largest first), whole tree ${peak((r) => r.mem.totalMb)} MB`);
 }
 
