@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import "../../../policies/support/decode-once";
 import { groupBy, stackView } from "../../../policies/support/stack";
 import type { ResourceLike } from "../../../policies/support/resources";
 import { buildResources, IDS } from "../../fixtures/policies/plan";
@@ -28,5 +29,35 @@ describe("stack", () => {
     const other = like(buildResources());
     expect(stackView(other)).not.toBe(stackView(resources));
     expect(stackView(other)).toEqual(stackView(resources));
+  });
+});
+
+describe("stack views of one analyzer request", () => {
+  // The SDK's decoder as the pack patches it (decode-once.ts): one plain object per request Struct.
+  const sdk = require("@pulumi/policy/deserialize") as { deserializeProperties: (struct: object) => Record<string, unknown> };
+  /** What the SDK hands each stack policy: a new array of new resource objects around the decoded props. */
+  const perPolicy = (structs: object[], records: ReturnType<typeof buildResources>): ResourceLike[] =>
+    records.map((r, i) => ({ type: r.type, urn: `urn:${r.name}`, name: r.name, props: sdk.deserializeProperties(structs[i]!), opts: { protect: r.protect } }));
+  const structsOf = (records: ReturnType<typeof buildResources>) => records.map((r) => ({ toJavaScript: () => r.props }));
+
+  it("every stack policy of one request builds its own view (the arrays differ, the request does not)", () => {
+    const records = buildResources();
+    const structs = structsOf(records);
+    expect(stackView(perPolicy(structs, records))).toBe(stackView(perPolicy(structs, records)));
+  });
+
+  it("a later request reuses an earlier request's view", () => {
+    const records = buildResources();
+    const first = stackView(perPolicy(structsOf(records), records));
+    expect(stackView(perPolicy(structsOf(records), records))).not.toBe(first);
+  });
+
+  it("a request that starts and ends like another but holds fewer resources gets the other's view", () => {
+    const records = buildResources();
+    const structs = structsOf(records);
+    const whole = perPolicy(structs, records);
+    const shorter = [whole[0]!, whole.at(-1)!];
+    expect(stackView(shorter)).not.toBe(stackView(whole));
+    expect(stackView(shorter).users.length).toBeLessThan(stackView(whole).users.length);
   });
 });
