@@ -1,7 +1,8 @@
 // Analyze / AnalyzeStack requests for the policy SDK's handlers called in process: plain objects that
 // answer exactly the getters the SDK's server reads, with the values a decoded protobuf message gives
 // (test/gate/analyzer-views.test.ts compares them getter by getter). Building and decoding real
-// messages, Structs above all, cost more than the rules they feed (bench/gate.ts).
+// messages, Structs above all, cost more than the rules they feed (bench/gate.ts). Lists are handed
+// out as they are, like a message's own repeated fields: the SDK only reads them, once per policy.
 import { seconds } from "./analyzer-proto";
 import type { DeclaredResource } from "./types";
 import { wrapProperties } from "./wire";
@@ -24,10 +25,10 @@ function optionsView(r: DeclaredResource) {
   const timeouts = t ? { getCreate: () => seconds(t.create), getUpdate: () => seconds(t.update), getDelete: () => seconds(t.delete) } : NO_TIMEOUTS;
   const view = {
     getProtect: () => o.protect,
-    getIgnorechangesList: () => [...o.ignoreChanges],
-    getAliasesList: () => [...o.aliases],
+    getIgnorechangesList: () => o.ignoreChanges,
+    getAliasesList: () => o.aliases,
     getCustomtimeouts: () => timeouts,
-    getAdditionalsecretoutputsList: () => [...o.additionalSecretOutputs],
+    getAdditionalsecretoutputsList: () => o.additionalSecretOutputs,
     getDeletebeforereplacedefined: () => o.deleteBeforeReplace !== undefined,
     getDeletebeforereplace: () => o.deleteBeforeReplace ?? false,
     getParent: () => r.parent ?? "",
@@ -57,7 +58,7 @@ export function analyzeRequestView(r: DeclaredResource, byUrn: ReadonlyMap<strin
 
 /** One resource of an AnalyzeStack request: outputs, parent and dependencies. */
 function analyzerResourceView(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>) {
-  const dependencies = Object.entries(r.propertyDependencies).map(([key, urns]) => [key, { getUrnsList: () => [...urns] }] as const);
+  const dependencies = Object.entries(r.propertyDependencies).map(([key, urns]) => [key, { getUrnsList: () => urns }] as const);
   const propertyDependencies = { entries: () => dependencies[Symbol.iterator]() };
   return {
     getType: () => r.type,
@@ -67,7 +68,7 @@ function analyzerResourceView(r: DeclaredResource, byUrn: ReadonlyMap<string, De
     getProperties: lazyStruct(() => wrapProperties(r.outputs, r.secretOutputPaths)),
     getOptions: optionsView(r),
     getProvider: providerView(r, byUrn),
-    getDependenciesList: () => [...r.dependencies],
+    getDependenciesList: () => r.dependencies,
     getPropertydependenciesMap: () => propertyDependencies,
   };
 }
