@@ -55,11 +55,11 @@ export class ContextStack extends pulumi.ComponentResource {
       },
       { parent: this, protect },
     );
+    // A fixed id from the plan goes in as a plain value: an Output input costs the SDK an await and a
+    // dependency walk per user (≈ 3 s of 17 for 5,000 mailboxes); dependsOn keeps the creation order.
+    const contextId = context.id ?? oxContext.contextId;
     const keyPasswords = bindings.map((binding) =>
-      declareMailbox(
-        { binding, connection: args.connection, contextId: oxContext.contextId, imapServer: args.imapServer, smtpServer: args.smtpServer, protect },
-        this,
-      ),
+      declareMailbox({ binding, connection: args.connection, contextId, oxContext, imapServer: args.imapServer, smtpServer: args.smtpServer, protect }, this),
     );
     this.createUserdb(context.name, bindings, keyPasswords, args);
     this.mailboxCount = bindings.length;

@@ -10,8 +10,10 @@ export interface MailboxArgs {
   readonly binding: Binding;
   /** OX SOAP connection (the admin password inside is a secret). */
   readonly connection: pulumi.Input<OxConnection>;
-  /** Numeric id of the OX context (the context resource's output; not binding-critical). */
+  /** Numeric id of the OX context: the plan's fixed id, else the context resource's output (not binding-critical). */
   readonly contextId: pulumi.Input<number>;
+  /** The OX context resource: the user is created after it, whichever way its id arrives. */
+  readonly oxContext: pulumi.Resource;
   /** IMAP server OX opens for the user, e.g. imap://dovecot:143. */
   readonly imapServer: string;
   /** SMTP server OX submits through. */
@@ -63,7 +65,7 @@ export function declareMailbox(args: MailboxArgs, parent: pulumi.Resource): pulu
       smtpServer: args.smtpServer,
       userAttributes: userAttributesFor(binding),
     },
-    { parent, protect },
+    { parent, protect, dependsOn: [args.oxContext] },
   );
   return key.result;
 }

@@ -19,6 +19,7 @@ let prod: DeclaredResource[];
 let renamed: DeclaredResource[];
 let preview: DeclaredResource[];
 let badInput: unknown;
+let withoutContextIds: DeclaredResource[];
 
 /** Changes displayName, sn and mail of `uid` in directory.ldif: a marriage, say. */
 function renamePerson(ldif: string, uid: string): string {
@@ -42,8 +43,10 @@ beforeAll(async () => {
   const badDir = writeInventory();
   const plan = readFileSync(join(badDir, "plan.yaml"), "utf8");
   writeFileSync(join(badDir, "plan.yaml"), plan.replace(/owner: (\w+)/, "owner: nobody-here"));
+  const noIdsDir = writeInventory();
+  writeFileSync(join(noIdsDir, "plan.yaml"), readFileSync(join(noIdsDir, "plan.yaml"), "utf8").replace(/\{ id: \d+, /g, "{ "));
   const config = (d: string) => stackConfig(d, { protect: "true", mailRoot: MAIL_ROOT });
-  [prod, renamed, preview, badInput] = await Promise.all([
+  [prod, renamed, preview, badInput, withoutContextIds] = await Promise.all([
     runStack("prod", config(dir)),
     runStack("prod", config(renamedDir)),
     runStack("prod", config(dir), true),
@@ -51,8 +54,9 @@ beforeAll(async () => {
       () => undefined,
       (err: unknown) => err,
     ),
+    runStack("prod", config(noIdsDir)),
   ]);
-  rmSync(badDir, { recursive: true, force: true });
+  for (const d of [badDir, noIdsDir]) rmSync(d, { recursive: true, force: true });
 });
 
 afterAll(() => {
@@ -85,6 +89,29 @@ describe("what the program declares per mailbox", () => {
       const attributes = user.inputs["userAttributes"] as Record<string, string>;
       expect(attributes[USER_ATTRIBUTES.ownerId]).toBe(b.owner?.immutableId);
       expect(attributes[USER_ATTRIBUTES.sourceGuid]).toBe(b.source.exchangeGuid);
+    }
+  });
+
+  it("an OX user created before its context, or in another context's id", () => {
+    const ids = new Map(inventory.plan.contexts.map((c) => [c.name, c.id]));
+    for (const b of bindings) {
+      const user = byName(prod, `oxuser-${b.mailboxId}`);
+      const context = byName(prod, `ox-context-${b.context}`);
+      expect(ids.get(b.context)).toBeDefined();
+      expect(user.inputs["contextId"]).toBe(ids.get(b.context));
+      expect(user.dependencies).toContain(context.urn);
+    }
+  });
+
+  it("without a fixed id in the plan, an OX user created before its context or given an id of its own", () => {
+    const users = byType(withoutContextIds, TYPES.oxUser);
+    expect(users.length).toBeGreaterThan(10);
+    for (const user of users) {
+      const context = withoutContextIds.find((r) => r.type === TYPES.oxContext && r.inputs["name"] === user.inputs["contextName"])!;
+      expect(context.inputs["contextId"]).toBeUndefined();
+      // The id is the context's output: the mocks return none (the provider's create does), so nothing arrives.
+      expect(user.inputs["contextId"]).toBeUndefined();
+      expect(user.dependencies).toContain(context.urn);
     }
   });
 
