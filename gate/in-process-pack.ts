@@ -1,7 +1,7 @@
 // Loads a policy pack into this process and calls the policy SDK's own analyzer handlers directly:
-// the same GetAnalyzerInfo / Configure / Analyze / AnalyzeStack code the pack serves over gRPC, fed
-// the same request messages except that property Structs are handed over as their JavaScript value
-// instead of being encoded and decoded (which cost more than the rules: bench/gate.ts).
+// the same GetAnalyzerInfo / Configure / Analyze / AnalyzeStack code the pack serves over gRPC.
+// Analyze requests are the views of analyzer-views.ts, not encoded and decoded protobuf messages
+// (the transport cost more than the rules: bench/gate.ts); Configure gets a real message.
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
