@@ -3,79 +3,171 @@
 // (test/gate/analyzer-views.test.ts compares them getter by getter). Building and decoding real
 // messages, Structs above all, cost more than the rules they feed (bench/gate.ts). Lists are handed
 // out as they are, like a message's own repeated fields: the SDK only reads them, once per policy.
+// Classes, not object literals of arrow functions: a request view is built per resource, and the
+// getters then live once on a prototype instead of as a dozen closures per resource.
 import { seconds } from "./analyzer-proto";
 import type { DeclaredResource } from "./types";
 import { wrapProperties } from "./wire";
 
-/** What `getProperties()` answers: a Struct's `toJavaScript()`, computed once per request. */
-interface StructLike {
-  toJavaScript(): Record<string, unknown>;
+type ByUrn = ReadonlyMap<string, DeclaredResource>;
+
+/** What `getProperties()` answers: a Struct's `toJavaScript()`, computed when first asked. */
+class StructView {
+  constructor(
+    private readonly plain: Record<string, unknown>,
+    private readonly secretPaths: DeclaredResource["secretInputPaths"],
+  ) {}
+  toJavaScript(): Record<string, unknown> {
+    return wrapProperties(this.plain, this.secretPaths);
+  }
 }
 
-function lazyStruct(properties: () => Record<string, unknown>): () => StructLike {
-  let struct: StructLike | undefined;
-  return () => (struct ??= { toJavaScript: properties });
+class TimeoutsView {
+  constructor(private readonly t: NonNullable<DeclaredResource["options"]["customTimeouts"]>) {}
+  getCreate(): number {
+    return seconds(this.t.create);
+  }
+  getUpdate(): number {
+    return seconds(this.t.update);
+  }
+  getDelete(): number {
+    return seconds(this.t.delete);
+  }
 }
 
-const NO_TIMEOUTS = undefined;
-
-function optionsView(r: DeclaredResource) {
-  const o = r.options;
-  const t = o.customTimeouts;
-  const timeouts = t ? { getCreate: () => seconds(t.create), getUpdate: () => seconds(t.update), getDelete: () => seconds(t.delete) } : NO_TIMEOUTS;
-  const view = {
-    getProtect: () => o.protect,
-    getIgnorechangesList: () => o.ignoreChanges,
-    getAliasesList: () => o.aliases,
-    getCustomtimeouts: () => timeouts,
-    getAdditionalsecretoutputsList: () => o.additionalSecretOutputs,
-    getDeletebeforereplacedefined: () => o.deleteBeforeReplace !== undefined,
-    getDeletebeforereplace: () => o.deleteBeforeReplace ?? false,
-    getParent: () => r.parent ?? "",
-  };
-  return () => view;
+class OptionsView {
+  constructor(private readonly r: DeclaredResource) {}
+  getProtect(): boolean {
+    return this.r.options.protect;
+  }
+  getIgnorechangesList(): readonly string[] {
+    return this.r.options.ignoreChanges;
+  }
+  getAliasesList(): readonly string[] {
+    return this.r.options.aliases;
+  }
+  getCustomtimeouts(): TimeoutsView | undefined {
+    const t = this.r.options.customTimeouts;
+    return t ? new TimeoutsView(t) : undefined;
+  }
+  getAdditionalsecretoutputsList(): readonly string[] {
+    return this.r.options.additionalSecretOutputs;
+  }
+  getDeletebeforereplacedefined(): boolean {
+    return this.r.options.deleteBeforeReplace !== undefined;
+  }
+  getDeletebeforereplace(): boolean {
+    return this.r.options.deleteBeforeReplace ?? false;
+  }
+  getParent(): string {
+    return this.r.parent ?? "";
+  }
 }
 
 /** The explicit provider ("urn::id" reference) when the program declared one and it is in the plan. */
-function providerView(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>) {
+class ProviderView {
+  private struct?: StructView;
+  constructor(private readonly p: DeclaredResource) {}
+  getType(): string {
+    return this.p.type;
+  }
+  getName(): string {
+    return this.p.name;
+  }
+  getUrn(): string {
+    return this.p.urn;
+  }
+  getProperties(): StructView {
+    return (this.struct ??= new StructView(this.p.inputs, this.p.secretInputPaths));
+  }
+}
+
+function providerOf(r: DeclaredResource, byUrn: ByUrn): ProviderView | undefined {
   const ref = r.options.provider;
   const p = ref ? byUrn.get(ref.slice(0, ref.lastIndexOf("::"))) : undefined;
-  const view = p && { getType: () => p.type, getName: () => p.name, getUrn: () => p.urn, getProperties: lazyStruct(() => wrapProperties(p.inputs, p.secretInputPaths)) };
-  return () => view;
+  return p && new ProviderView(p);
+}
+
+/** What an Analyze request and a resource of an AnalyzeStack request have in common. */
+abstract class ResourceView {
+  private struct?: StructView;
+  private options?: OptionsView;
+  private provider?: ProviderView | null;
+  constructor(
+    protected readonly r: DeclaredResource,
+    private readonly byUrn: ByUrn,
+  ) {}
+  protected abstract properties(): StructView;
+  getType(): string {
+    return this.r.type;
+  }
+  getName(): string {
+    return this.r.name;
+  }
+  getUrn(): string {
+    return this.r.urn;
+  }
+  /** One Struct object per request: decode-once in the pack keys on it. */
+  getProperties(): StructView {
+    return (this.struct ??= this.properties());
+  }
+  getOptions(): OptionsView {
+    return (this.options ??= new OptionsView(this.r));
+  }
+  getProvider(): ProviderView | undefined {
+    if (this.provider === undefined) this.provider = providerOf(this.r, this.byUrn) ?? null;
+    return this.provider ?? undefined;
+  }
 }
 
 /** An Analyze request: the resource's inputs, as the engine sends them before a step. */
-export function analyzeRequestView(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>) {
-  return {
-    getType: () => r.type,
-    getName: () => r.name,
-    getUrn: () => r.urn,
-    getProperties: lazyStruct(() => wrapProperties(r.inputs, r.secretInputPaths)),
-    getOptions: optionsView(r),
-    getProvider: providerView(r, byUrn),
-  };
+class AnalyzeRequestView extends ResourceView {
+  protected properties(): StructView {
+    return new StructView(this.r.inputs, this.r.secretInputPaths);
+  }
+}
+
+class UrnsView {
+  constructor(private readonly urns: readonly string[]) {}
+  getUrnsList(): readonly string[] {
+    return this.urns;
+  }
+}
+
+class PropertyDependenciesView {
+  private readonly deps: [string, UrnsView][];
+  constructor(byKey: DeclaredResource["propertyDependencies"]) {
+    this.deps = Object.keys(byKey).map((key): [string, UrnsView] => [key, new UrnsView(byKey[key]!)]);
+  }
+  entries(): IterableIterator<[string, UrnsView]> {
+    return this.deps[Symbol.iterator]();
+  }
 }
 
 /** One resource of an AnalyzeStack request: outputs, parent and dependencies. */
-function analyzerResourceView(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>) {
-  const dependencies = Object.entries(r.propertyDependencies).map(([key, urns]) => [key, { getUrnsList: () => urns }] as const);
-  const propertyDependencies = { entries: () => dependencies[Symbol.iterator]() };
-  return {
-    getType: () => r.type,
-    getName: () => r.name,
-    getUrn: () => r.urn,
-    getParent: () => r.parent ?? "",
-    getProperties: lazyStruct(() => wrapProperties(r.outputs, r.secretOutputPaths)),
-    getOptions: optionsView(r),
-    getProvider: providerView(r, byUrn),
-    getDependenciesList: () => r.dependencies,
-    getPropertydependenciesMap: () => propertyDependencies,
-  };
+class AnalyzerResourceView extends ResourceView {
+  private propertyDependencies?: PropertyDependenciesView;
+  protected properties(): StructView {
+    return new StructView(this.r.outputs, this.r.secretOutputPaths);
+  }
+  getParent(): string {
+    return this.r.parent ?? "";
+  }
+  getDependenciesList(): readonly string[] {
+    return this.r.dependencies;
+  }
+  getPropertydependenciesMap(): PropertyDependenciesView {
+    return (this.propertyDependencies ??= new PropertyDependenciesView(this.r.propertyDependencies));
+  }
+}
+
+export function analyzeRequestView(r: DeclaredResource, byUrn: ByUrn): AnalyzeRequestView {
+  return new AnalyzeRequestView(r, byUrn);
 }
 
 /** An AnalyzeStack request: every resource, in registration order. */
-export function analyzeStackRequestView(resources: readonly DeclaredResource[]) {
+export function analyzeStackRequestView(resources: readonly DeclaredResource[]): { getResourcesList(): readonly AnalyzerResourceView[] } {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const list = resources.map((r) => analyzerResourceView(r, byUrn));
+  const list = resources.map((r) => new AnalyzerResourceView(r, byUrn));
   return { getResourcesList: () => list };
 }
