@@ -86,13 +86,35 @@ export function displayFile(file: string): string {
 const RECHECK_MS = 1000;
 let recent: { key: string; at: number; context: PolicyContext } | undefined;
 
+/**
+ * The SDK hands every call a fresh shallow copy of the policy's config: copies whose values are the
+ * very same objects are the same config, which spares serialising it per resource and policy.
+ */
+const recentCopies: { raw: Record<string, unknown>; at: number; context: PolicyContext }[] = [];
+const MAX_RECENT_COPIES = 64;
+
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** Validates the config and loads the exports (cached per path and mtime); throws PolicyConfigError naming the problem. */
 export function loadPolicyContext(raw: unknown): PolicyContext {
-  const key = JSON.stringify(raw ?? null);
   const now = Date.now();
-  if (recent && recent.key === key && now - recent.at < RECHECK_MS) return recent.context;
-  const context = loadUncached(raw);
-  recent = { key, at: now, context };
+  const copy = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+  if (copy) {
+    const hit = recentCopies.find((c) => now - c.at < RECHECK_MS && sameValues(c.raw, copy));
+    if (hit) return hit.context;
+  }
+  const key = JSON.stringify(raw ?? null);
+  const context = recent && recent.key === key && now - recent.at < RECHECK_MS ? recent.context : loadUncached(raw);
+  if (recent?.context !== context) recent = { key, at: now, context };
+  if (copy) {
+    recentCopies.unshift({ raw: { ...copy }, at: now, context });
+    recentCopies.length = Math.min(recentCopies.length, MAX_RECENT_COPIES);
+  }
   return context;
 }
 
