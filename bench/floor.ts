@@ -1,18 +1,20 @@
 // The SDK's registration floor: the time the Pulumi SDK alone needs to register N plain CustomResources
-// (inputs of about an OX user's size) under the mock runtime, in a child process exactly as the gate
-// runs the program. The gate's program time is compared with it (bench/family.ts).
+// (inputs of about an OX user's size) under the mock runtime, two ways:
+// - as shipped: plain `node`, the SDK's defaults (a stack trace per resource for its source position,
+//   a captured stack and a leak-candidate entry per internal promise);
+// - with the gate's avoidances: in a child process exactly as the gate runs the program (both of those
+//   switched off, --stack-trace-limit=0), so the ratio shows what the gate adds beyond the SDK.
 // Run: npm run bench -- floor [resources=10000]
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runProgram } from "../gate/program-process";
 
-/** A plain-JS program registering `count` resources (no tsx, no components, no applies). */
-function floorProgram(): string {
-  const sdk = JSON.stringify(require.resolve("@pulumi/pulumi"));
-  return `const pulumi = require(${sdk});
-const count = new pulumi.Config("floor").requireNumber("count");
-for (let i = 0; i < count; i++) {
+const SDK = JSON.stringify(require.resolve("@pulumi/pulumi"));
+
+/** Registers `count` plain resources (JS source; expects `pulumi` and `count` in scope). */
+const REGISTER_PLAIN = `for (let i = 0; i < count; i++) {
   const id = "00000000-0000-4000-8000-" + String(i).padStart(12, "0");
   new pulumi.CustomResource("floor:index:Plain", "plain-" + i, {
     contextName: "ctx-" + (i % 8), name: "user" + i, imapLogin: "user" + i, displayName: "Person Number " + i,
@@ -20,7 +22,28 @@ for (let i = 0; i < count; i++) {
     aliases: ["person." + i + "@org.example", "p" + i + "@org.example"], imapServer: "imap://127.0.0.1:143", smtpServer: "smtp://127.0.0.1:587",
     userAttributes: { "oxmig/mailbox-id": id, "oxmig/owner-id": id, "oxmig/kind": "personal", "oxmig/source-exchange-guid": id, "oxmig/key-name": "key-" + id },
   });
+}`;
+
+/** A plain-JS program for the gate's program runner (no tsx, no components, no applies). */
+function floorProgram(): string {
+  return `const pulumi = require(${SDK});
+const count = new pulumi.Config("floor").requireNumber("count");
+${REGISTER_PLAIN}
+`;
 }
+
+/** A stand-alone script: the SDK as shipped under its mock runtime, printing its own wall time. */
+function asShippedScript(): string {
+  return `const started = performance.now();
+const pulumi = require(${SDK});
+const count = Number(process.argv[2]);
+pulumi.runtime
+  .setMocks({ newResource: (a) => ({ id: a.name + "-id", state: a.inputs }), call: (a) => a.inputs }, "floor", "floor", false)
+  .then(() => pulumi.runtime.runInPulumiStack(async () => {
+${REGISTER_PLAIN}
+  }))
+  .then(() => require(${JSON.stringify(require.resolve("@pulumi/pulumi/runtime/settings"))}).waitForRPCs())
+  .then(() => console.log(JSON.stringify({ ms: performance.now() - started })));
 `;
 }
 
@@ -43,10 +66,29 @@ export async function registrationFloor(resources: number): Promise<FloorFigures
   }
 }
 
+/** Wall time of the SDK as shipped registering `resources` plain resources (plain node, default flags). */
+export function registrationFloorAsShipped(resources: number): FloorFigures {
+  const dir = mkdtempSync(join(tmpdir(), "oxmig-floor-"));
+  const script = join(dir, "as-shipped.js");
+  writeFileSync(script, asShippedScript());
+  try {
+    const out = execFileSync(process.execPath, [script, String(resources)], { encoding: "utf8", maxBuffer: 1 << 20 });
+    return { resources, ms: (JSON.parse(out.trim().split("\n").at(-1)!) as { ms: number }).ms };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const perResource = (f: FloorFigures) => `${((f.ms * 1000) / f.resources).toFixed(0)} µs/resource`;
+
 if (process.argv[1]?.endsWith("floor.ts")) {
   const n = Number(process.argv[2] ?? 10_000);
   registrationFloor(n).then(
-    (f) => console.log(`SDK registration floor: ${f.resources} resources in ${(f.ms / 1000).toFixed(2)} s (${((f.ms * 1000) / f.resources).toFixed(0)} µs/resource; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})`),
+    (f) => {
+      const shipped = registrationFloorAsShipped(n);
+      console.log(`SDK registration floor for ${n} resources: as shipped ${(shipped.ms / 1000).toFixed(2)} s (${perResource(shipped)}); with the gate's avoidances ${(f.ms / 1000).toFixed(2)} s (${perResource(f)})`);
+      console.log(`  load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    },
     (err: unknown) => {
       console.error(err);
       process.exitCode = 1;
