@@ -40,6 +40,13 @@ export interface RunProgramOptions {
    * captured stack and a leak-candidate entry, ~10% of the run, and only ever prints a note at exit).
    */
   readonly promiseLeakTracking?: boolean;
+  /**
+   * Called with each resource as soon as the mock engine has answered its registration, with its index
+   * in registration order (the gate analyses resources while the program goes on). Resources whose
+   * outputs the program registers later (components, the stack) are handed out once more at the end,
+   * under the same index, as they finally are.
+   */
+  readonly onDeclared?: (index: number, resource: DeclaredResource) => void;
 }
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -47,6 +54,8 @@ const KEY_TYPE = "random:index/randomPassword:RandomPassword";
 
 /** What the mock monitor saw in one RegisterResourceRequest. */
 interface Registration {
+  /** Position in registration order. */
+  readonly index: number;
   readonly type: string;
   readonly name: string;
   readonly custom: boolean;
@@ -56,16 +65,19 @@ interface Registration {
   readonly dependencies: string[];
   readonly propertyDependencies: Record<string, string[]>;
   urn?: string;
+  /** The mock engine's entry for this registration (outputs registered later land in it). */
+  entry?: StoredState;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated protobuf classes are untyped */
-function readRequest(req: any): Registration {
+function readRequest(req: any, index: number): Registration {
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
     propertyDependencies[key] = deps.getUrnsList();
   });
   const aliasUrns: string[] = [...req.getAliasurnsList(), ...req.getAliasesList().map((a: any) => a.getUrn()).filter(Boolean)];
   return {
+    index,
     type: req.getType(),
     name: req.getName(),
     custom: req.getCustom(),
@@ -120,7 +132,12 @@ function requireProgram(programModule: string): Promise<unknown> {
   return Promise.resolve(typeof exported === "function" ? (exported as () => unknown)() : exported);
 }
 
-function toDeclared(reg: Registration, stored: { id?: string | null; state: any } | undefined): DeclaredResource {
+interface StoredState {
+  id?: string | null;
+  state: any;
+}
+
+function toDeclared(reg: Registration, stored: StoredState | undefined): DeclaredResource {
   const inputs = unwrapProperties(reg.wireInputs);
   const wireOutputs = typeof stored?.state?.toJavaScript === "function" ? stored.state.toJavaScript() : (stored?.state ?? {});
   const outputs = unwrapProperties(wireOutputs);
@@ -158,18 +175,33 @@ export async function runProgramUnderMocks(opts: RunProgramOptions): Promise<Dec
   const monitor = settings.getMonitor();
   monitor.newUrn = engineUrn(opts.stack, opts.project);
   const registrations: Registration[] = [];
+  // The mock engine's own store. Each registration keeps the entry the engine made for it: two
+  // registrations of one URN (a planning mistake the pack reports) keep their own outputs.
+  const engineState: unknown = monitor.resources;
+  if (!(engineState instanceof Map)) throw new Error("The Pulumi SDK's mock monitor keeps no resource map (monitor.resources): this gate needs @pulumi/pulumi 3.248.");
+  const handedOut = new Map<Registration, unknown>();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
-    const reg = readRequest(req);
+    const reg = readRequest(req, registrations.length);
     registrations.push(reg);
     return register(req, (err: unknown, resp: any) => {
-      if (resp) reg.urn = resp.getUrn();
+      if (resp) {
+        reg.urn = resp.getUrn();
+        reg.entry = engineState.get(reg.urn);
+      }
+      if (resp && opts.onDeclared) {
+        handedOut.set(reg, reg.entry?.state);
+        opts.onDeclared(reg.index, toDeclared(reg, reg.entry));
+      }
       callback(err, resp);
     });
   };
   await pulumi.runtime.runInPulumiStack(() => requireProgram(opts.programModule));
   await settings.waitForRPCs();
-  const stored: Map<string, { id?: string | null; state: any }> = monitor.getRegisteredResources();
-  return registrations.map((reg) => toDeclared(reg, reg.urn ? stored.get(reg.urn) : undefined));
+  const declared = registrations.map((reg) => toDeclared(reg, reg.entry));
+  if (opts.onDeclared) {
+    for (const reg of registrations) if (handedOut.has(reg) && handedOut.get(reg) !== reg.entry?.state) opts.onDeclared(reg.index, declared[reg.index]!);
+  }
+  return declared;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
