@@ -148,15 +148,15 @@ async function measure(label: string, inventoryDir?: string): Promise<void> {
   let declared: DeclaredResource[] = [];
   for (let i = 0; i < RUNS; i++) {
     const sampler = memorySampler();
-    const keep = (rs: DeclaredResource[]) => (declared = rs);
-    const { result, timings } = await runGate("staging", { root: ROOT, maxOldSpaceMb: HEAP_MB, transformResources: keep, ...(inventoryDir ? { inventoryDir } : {}) });
+    const keep = (rs: readonly DeclaredResource[]) => void (declared = [...rs]);
+    const { result, timings } = await runGate("staging", { root: ROOT, maxOldSpaceMb: HEAP_MB, observeResources: keep, ...(inventoryDir ? { inventoryDir } : {}) });
     runs.push({ t: timings, mem: sampler.stop(), mailboxes: result.mailboxes, blocking: result.violations.filter(isBlocking).length });
   }
   const m = (pick: (t: GateTimings) => number) => median(runs.map((r) => pick(r.t)));
   const total = m((t) => t.totalMs);
   const { mailboxes, blocking } = runs[0]!;
   console.log(`${label}: ${mailboxes} mailboxes, ${runs[0]!.t.resources} resources, ${blocking} mandatory violation(s)`);
-  console.log(`  inputs ${s(m((t) => t.inputsMs))} | program under mocks ${s(m((t) => t.programMs))} | pack start ${s(m((t) => t.packStartMs))} (alongside the program) | policy evaluation ${s(m((t) => t.policyMs))} | total ${s(total)}  (medians of ${RUNS})`);
+  console.log(`  inputs ${s(m((t) => t.inputsMs))} | program under mocks ${s(m((t) => t.programMs))} | pack start ${s(m((t) => t.packStartMs))} (alongside the program) | Analyze as declared ${s(m((t) => t.analyzeAlongsideMs))} (alongside) | policy evaluation after the program ${s(m((t) => t.policyMs))} | total ${s(total)}  (medians of ${RUNS})`);
   console.log(`  policy evaluation runs: ${runs.map((r) => s(r.t.policyMs)).join(" / ")}`);
   const peak = (pick: (r: (typeof runs)[number]) => number) => Math.max(...runs.map(pick));
   await measurePolicy(declared, inventoryDir ?? join(ROOT, "inventory", "staging"));

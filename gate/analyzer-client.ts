@@ -26,6 +26,13 @@ export interface StartPolicyPackOptions {
   readonly startTimeoutMs?: number;
 }
 
+export interface AnalyzeOptions {
+  /** Requests in flight at once (gRPC only; default 64). */
+  readonly concurrency?: number;
+  /** URN → every resource a request may refer to (explicit providers), `resources` included; default: `resources`. */
+  readonly known?: ReadonlyMap<string, DeclaredResource>;
+}
+
 export interface PolicyPackClient {
   readonly name: string;
   readonly version: string;
@@ -35,7 +42,7 @@ export interface PolicyPackClient {
   /** Ms from spawn to a listening analyzer. */
   readonly startMs: number;
   configure(config: PolicyConfig): Promise<void>;
-  analyze(resources: readonly DeclaredResource[], concurrency?: number): Promise<PolicyViolation[]>;
+  analyze(resources: readonly DeclaredResource[], opts?: AnalyzeOptions): Promise<PolicyViolation[]>;
   analyzeStack(resources: readonly DeclaredResource[]): Promise<PolicyViolation[]>;
   close(): void;
 }
@@ -127,9 +134,9 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
       pid: child.pid,
       startMs,
       configure: async (config) => void (await call(client, "configure", configureRequest(policies, config))),
-      analyze: async (resources, concurrency = 64) => {
-        const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const answers = await mapBounded(resources, concurrency, (r) => callWithBytes(client, "analyze", analyzeRequestBytes(r, byUrn)).then((a) => violationsOf(a, r.urn)));
+      analyze: async (resources, opts = {}) => {
+        const byUrn = opts.known ?? new Map(resources.map((r) => [r.urn, r]));
+        const answers = await mapBounded(resources, opts.concurrency ?? 64, (r) => callWithBytes(client, "analyze", analyzeRequestBytes(r, byUrn)).then((a) => violationsOf(a, r.urn)));
         return answers.flat();
       },
       analyzeStack: async (resources) => violationsOf(await callWithBytes(client, "analyzeStack", analyzeStackRequestBytes(resources))),

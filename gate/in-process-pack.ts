@@ -136,9 +136,9 @@ export async function openInProcessPack(packDir: string): Promise<PolicyPackClie
       if (loaded.configuredFor === session) loaded.configuredFor = undefined;
       await run(async () => undefined); // sends it now, so the SDK's answer to a bad config comes here
     },
-    analyze: (resources) =>
+    analyze: (resources, opts = {}) =>
       run(async () => {
-        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const byUrn = opts.known ?? new Map(resources.map((r) => [r.urn, r]));
         const found = [];
         for (const r of resources) found.push(...violationsOf(await invoke(handlers.analyze, analyzeRequestView(r, byUrn)), r.urn));
         return found;

@@ -2,7 +2,7 @@
 // returns what the program declared. Stops the child by its PID on timeout.
 import { fork } from "node:child_process";
 import * as path from "node:path";
-import type { ProgramJob, WorkerReply } from "./program-worker";
+import type { DeclaredBatch, ProgramJob, WorkerReply } from "./program-worker";
 import type { DeclaredResource } from "./types";
 
 const REPO = path.resolve(__dirname, "..");
@@ -26,7 +26,15 @@ export interface ProgramProcessOptions extends ProgramJob {
   readonly timeoutMs?: number;
   /** Stops the child early (the caller found a reason not to need its answer). */
   readonly signal?: AbortSignal;
+  /**
+   * Called in this process with each resource soon after the program declared it (batches of
+   * `streamBatch`, default 256), first declarations only: components and the stack reach the returned
+   * list with their final outputs.
+   */
+  readonly onDeclared?: (resources: readonly DeclaredResource[]) => void;
 }
+
+const DEFAULT_STREAM_BATCH = 256;
 
 export const DEFAULT_SEMI_SPACE_MB = 64;
 
@@ -44,7 +52,9 @@ export function cpuProfileArgv(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** Runs the program under mocks in a child process and returns its resources. */
 export function runProgram(opts: ProgramProcessOptions): Promise<DeclaredResource[]> {
-  const { stackTraceLimit: _limit, maxOldSpaceMb: _heap, semiSpaceMb: _young, timeoutMs, signal, ...job } = opts;
+  const { stackTraceLimit: _limit, maxOldSpaceMb: _heap, semiSpaceMb: _young, timeoutMs, signal, onDeclared, ...rest } = opts;
+  const job: ProgramJob = onDeclared ? { ...rest, streamBatch: rest.streamBatch ?? DEFAULT_STREAM_BATCH } : rest;
+  const streamed = new Map<number, DeclaredResource>();
   // An explicit execArgv: the child must not inherit a test runner's loader flags.
   const child = fork(RUN_TS, [WORKER], { execArgv: execArgvFor(opts), stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise<DeclaredResource[]>((resolve, reject) => {
@@ -59,7 +69,15 @@ export function runProgram(opts: ProgramProcessOptions): Promise<DeclaredResourc
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    child.on("message", (m: WorkerReply) => (reply = m));
+    child.on("message", (m: WorkerReply | DeclaredBatch) => {
+      if (!("declared" in m)) return void (reply = m);
+      const first: DeclaredResource[] = [];
+      for (const [index, resource] of m.declared) {
+        if (!streamed.has(index)) first.push(resource);
+        streamed.set(index, resource);
+      }
+      if (first.length) onDeclared?.(first);
+    });
     child.on("error", (err) => {
       clearTimeout(timer);
       reject(err);
@@ -67,8 +85,13 @@ export function runProgram(opts: ProgramProcessOptions): Promise<DeclaredResourc
     child.on("exit", (code, exitSignal) => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      if (reply?.ok) resolve(reply.resources);
-      else reject(new Error(reply ? `Program ${job.programModule} failed:\n${reply.error}` : `Program worker exited with ${exitSignal ?? code} before replying.`));
+      if (reply?.ok && "resources" in reply) resolve(reply.resources);
+      else if (reply?.ok) {
+        const all = Array.from({ length: reply.streamed }, (_, i) => streamed.get(i));
+        const missing = all.findIndex((r) => r === undefined);
+        if (missing >= 0) reject(new Error(`Program ${job.programModule} declared ${reply.streamed} resources but resource #${missing} never arrived.`));
+        else resolve(all as DeclaredResource[]);
+      } else reject(new Error(reply ? `Program ${job.programModule} failed:\n${reply.error}` : `Program worker exited with ${exitSignal ?? code} before replying.`));
     });
     child.send(job);
   });

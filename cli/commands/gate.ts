@@ -20,7 +20,7 @@ export interface GateCommandOptions {
 
 function timingLine(t: GateTimings): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  return `timings: ${s(t.totalMs)} in all — inputs ${s(t.inputsMs)}, program under mocks ${s(t.programMs)} (${t.resources} resources; pack start ${s(t.packStartMs)} alongside), policy evaluation ${s(t.policyMs)}`;
+  return `timings: ${s(t.totalMs)} in all — inputs ${s(t.inputsMs)}, program under mocks ${s(t.programMs)} (${t.resources} resources; pack start ${s(t.packStartMs)} alongside), policy evaluation ${s(t.policyMs)} after it (Analyze ${s(t.analyzeAlongsideMs)} on resources as they were declared)`;
 }
 
 /** Gates one stack; returns the exit code (0 clean, 1 rejected). Input errors propagate as exit 2 (nothing written). */

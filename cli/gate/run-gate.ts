@@ -6,6 +6,7 @@ import type { Binding, Inventory } from "../../core/model";
 import { startPolicyPack, type PolicyPackClient } from "../../gate/analyzer-client";
 import { openInProcessPack } from "../../gate/in-process-pack";
 import { runProgram } from "../../gate/program-process";
+import { StreamedAnalysis } from "./streamed-analysis";
 import type { DeclaredResource, GateResult, GateViolation } from "../../gate/types";
 import { toGateViolation } from "../../gate/violations";
 import { readInventory } from "../../io/inventory";
@@ -23,6 +24,8 @@ export interface GateTimings {
   packStartMs: number;
   /** From the program's end to the verdict (waiting for a slow pack start included). */
   policyMs: number;
+  /** Time in Analyze for resources handed over as the program declared them (mostly while it ran). */
+  analyzeAlongsideMs: number;
   /** Wall time of the whole gate. */
   totalMs: number;
   resources: number;
@@ -53,6 +56,8 @@ export interface GateOptions {
    * express, e.g. two keys swapped between people). Never set by the CLI.
    */
   readonly transformResources?: (resources: DeclaredResource[]) => DeclaredResource[];
+  /** Sees what the program declared, as the pack gets it (benchmarks); never set by the CLI. */
+  readonly observeResources?: (resources: readonly DeclaredResource[]) => void;
   readonly analyzer?: AnalyzerMode;
   /** The stack's inventory when the caller has read it already (a family's shards share one). */
   readonly inventory?: Inventory;
@@ -75,6 +80,8 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   // The program starts now (it reads the inventory itself) while this process checks the inputs.
   const stopProgram = new AbortController();
   const programStarted = performance.now();
+  // A rewrite of the resources (tests) must reach every request, so only untouched runs analyse early.
+  const streamed = opts.transformResources ? undefined : new StreamedAnalysis();
   const programRun = runProgram({
     programModule: path.join(root, "infra", "index.ts"),
     project: selection.config.project,
@@ -82,6 +89,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
     ...programConfig(selection),
     ...(opts.maxOldSpaceMb ? { maxOldSpaceMb: opts.maxOldSpaceMb } : {}),
     signal: stopProgram.signal,
+    ...(streamed ? { onDeclared: streamed.add } : {}),
   });
   programRun.catch(() => undefined); // awaited below; unhandled only until then
   let inventory: Inventory;
@@ -99,11 +107,12 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   phase(`running the program under mocks (${bindings.length} mailboxes)`);
   const packRun = readyPack(path.join(root, "policies"), opts.analyzer ?? "in-process", packSettings(selection, inventory.plan, root));
   // Handled here so a failed start waits, unreported, until the program is done (then it throws below).
-  packRun.catch(() => undefined);
+  packRun.then(({ pack }) => streamed?.start(pack), () => undefined);
   let resources: DeclaredResource[];
   try {
     const declared = await programRun;
     resources = opts.transformResources ? opts.transformResources(declared) : declared;
+    opts.observeResources?.(resources);
   } catch (err) {
     await packRun.then((p) => p.pack.close(), () => undefined);
     throw err;
@@ -114,8 +123,12 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   phase(`evaluating the policy pack on ${resources.length} resources`);
   const { pack, startMs: packStartMs } = await packRun;
   let violations: GateViolation[];
+  let analyzeAlongsideMs = 0;
   try {
-    const found = [...(await pack.analyze(resources)), ...(await pack.analyzeStack(resources))];
+    const perResource = streamed ? await streamed.finish() : await pack.analyze(resources);
+    if (streamed && streamed.analysed !== resources.length) throw new Error(`Only ${streamed.analysed} of ${resources.length} declared resources were analysed; the gate cannot give a verdict.`);
+    if (streamed) analyzeAlongsideMs = Math.round(streamed.busyMs);
+    const found = [...perResource, ...(await pack.analyzeStack(resources))];
     const lookup = bindingLookup(bindings);
     violations = found.map(toGateViolation).map((v) => attribute(v, lookup, inventory.files.plan));
   } finally {
@@ -124,7 +137,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   const policyMs = lap();
   return {
     result: { stack, mailboxes: bindings.length, violations: sortViolations(violations) },
-    timings: { inputsMs, programMs, packStartMs, policyMs, totalMs: Math.round(performance.now() - started), resources: resources.length },
+    timings: { inputsMs, programMs, packStartMs, policyMs, analyzeAlongsideMs, totalMs: Math.round(performance.now() - started), resources: resources.length },
   };
 }
 

@@ -131,6 +131,15 @@ describe("incidents through the gate", () => {
     expect(overGrpc.result.violations).toEqual(first);
   }, 120_000);
 
+  it("resources analysed while the program still declares others give exactly the findings of one analysis after it", async () => {
+    const streamed = await runGate("staging", { root: ROOT, inventoryDir: dir });
+    const afterwards = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: (rs) => rs });
+    expect(streamed.timings.analyzeAlongsideMs).toBeGreaterThan(0);
+    expect(afterwards.timings.analyzeAlongsideMs).toBe(0);
+    expect(streamed.result.violations.filter(isBlocking).length).toBeGreaterThan(20);
+    expect(streamed.result.violations).toEqual(afterwards.result.violations);
+  }, 120_000);
+
   it("a rebinding without a lock change: the lock rule names it; after `oxmig lock` only identity rules remain", async () => {
     const rebound = [...mistakes.shifted.slice(1).map((r) => r.owner), ...mistakes.swapped.map((s) => s.owner), "mmueller", "mmueller2", "mguenther", "sgross"];
     for (const uid of rebound) expect(first.filter((v) => v.policy === LOCK_RULE && v.identity === uid).length, uid).toBeGreaterThan(0);

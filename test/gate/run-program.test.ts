@@ -62,6 +62,19 @@ describe("runProgram (program under Pulumi mocks in a child process)", () => {
     expect(byType(resources, "pulumi:pulumi:Stack").outputs).toEqual({ keyName: KEY_URN });
   });
 
+  it("hands each resource over once as soon as it is declared; components and the stack end with their final outputs", async () => {
+    const batches: DeclaredResource[][] = [];
+    const streamed = await runProgram({ ...BASE, config: { "gatefix:context": "ctx-a" }, streamBatch: 1, onDeclared: (batch) => batches.push([...batch]) });
+    const early = batches.flat();
+    expect(early.map((r) => r.urn).sort()).toEqual(resources.map((r) => r.urn).sort());
+    expect(streamed.map((r) => r.urn)).toEqual(resources.map((r) => r.urn));
+    const bundleEarly = early.find((r) => r.type === "gatefixture:index:Bundle")!;
+    expect(bundleEarly.outputs).toEqual({});
+    expect(byType(streamed, "gatefixture:index:Bundle").outputs).toEqual({ label: "ctx-a" });
+    expect(byType(streamed, "pulumi:pulumi:Stack").outputs).toEqual({ keyName: KEY_URN });
+    expect(byType(streamed, "kubernetes:core/v1:Secret")).toEqual(early.find((r) => r.type === "kubernetes:core/v1:Secret"));
+  });
+
   it("derives fake keys from a per-run salt, so two runs never share key material", () => {
     const first = byType(resources, "random:index/randomPassword:RandomPassword").outputs["result"];
     const second = byType(again, "random:index/randomPassword:RandomPassword").outputs["result"];

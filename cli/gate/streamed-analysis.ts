@@ -1,0 +1,47 @@
+// Analyze requests for resources as the program declares them, so per-resource policies run on this
+// process's core while the program child registers the rest. The engine, too, analyses a resource when
+// its step comes, with its inputs; those never change after registration. Batches wait for the pack.
+import type { PolicyPackClient } from "../../gate/analyzer-client";
+import type { DeclaredResource, PolicyViolation } from "../../gate/types";
+
+export class StreamedAnalysis {
+  private readonly known = new Map<string, DeclaredResource>();
+  private readonly found: PolicyViolation[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+  private packReady!: (pack: PolicyPackClient) => void;
+  private readonly pack = new Promise<PolicyPackClient>((resolve) => (this.packReady = resolve));
+  /** Ms spent in Analyze calls so far. */
+  busyMs = 0;
+  analysed = 0;
+
+  /** Queues Analyze for resources just declared (first declarations only). */
+  readonly add = (batch: readonly DeclaredResource[]): void => {
+    for (const r of batch) this.known.set(r.urn, r);
+    this.chain = this.chain.then(async () => {
+      if (this.failure) return;
+      const pack = await this.pack;
+      const started = performance.now();
+      try {
+        this.found.push(...(await pack.analyze(batch, { known: this.known })));
+        this.analysed += batch.length;
+      } catch (error) {
+        this.failure = { error };
+      } finally {
+        this.busyMs += performance.now() - started;
+      }
+    });
+  };
+
+  /** The pack is configured: queued batches go now. */
+  start(pack: PolicyPackClient): void {
+    this.packReady(pack);
+  }
+
+  /** Every queued Analyze answered: the violations, or the first error. */
+  async finish(): Promise<PolicyViolation[]> {
+    await this.chain;
+    if (this.failure) throw this.failure.error;
+    return this.found;
+  }
+}
