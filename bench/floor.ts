@@ -4,6 +4,7 @@
 //   a captured stack and a leak-candidate entry per internal promise);
 // - with the gate's avoidances: in a child process exactly as the gate runs the program (both of those
 //   switched off, --stack-trace-limit=0), so the ratio shows what the gate adds beyond the SDK.
+// `npm run bench -- floor` also runs the as-shipped script with each of the two avoided alone.
 // Run: npm run bench -- floor [resources=10000]
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -32,11 +33,17 @@ ${REGISTER_PLAIN}
 `;
 }
 
+/** One of the SDK's per-resource costs the gate avoids, switched off alone in the as-shipped script. */
+export type Avoidance = "source-positions" | "promise-leak-tracking";
+
 /** A stand-alone script: the SDK as shipped under its mock runtime, printing its own wall time. */
 function asShippedScript(): string {
   return `const started = performance.now();
 const pulumi = require(${SDK});
 const count = Number(process.argv[2]);
+const avoid = process.argv.slice(3);
+if (avoid.includes("source-positions")) pulumi.Resource.callsites = () => [];
+if (avoid.includes("promise-leak-tracking")) require(${JSON.stringify(require.resolve("@pulumi/pulumi/runtime/debuggable"))}).debuggablePromise = (p) => p;
 pulumi.runtime
   .setMocks({ newResource: (a) => ({ id: a.name + "-id", state: a.inputs }), call: (a) => a.inputs }, "floor", "floor", false)
   .then(() => pulumi.runtime.runInPulumiStack(async () => {
@@ -66,13 +73,13 @@ export async function registrationFloor(resources: number): Promise<FloorFigures
   }
 }
 
-/** Wall time of the SDK as shipped registering `resources` plain resources (plain node, default flags). */
-export function registrationFloorAsShipped(resources: number): FloorFigures {
+/** Wall time of the SDK as shipped registering `resources` plain resources (plain node, default flags), optionally with one cost avoided. */
+export function registrationFloorAsShipped(resources: number, avoid: readonly Avoidance[] = []): FloorFigures {
   const dir = mkdtempSync(join(tmpdir(), "oxmig-floor-"));
   const script = join(dir, "as-shipped.js");
   writeFileSync(script, asShippedScript());
   try {
-    const out = execFileSync(process.execPath, [script, String(resources)], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, [script, String(resources), ...avoid], { encoding: "utf8", maxBuffer: 1 << 20 });
     return { resources, ms: (JSON.parse(out.trim().split("\n").at(-1)!) as { ms: number }).ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -87,6 +94,10 @@ if (process.argv[1]?.endsWith("floor.ts")) {
     (f) => {
       const shipped = registrationFloorAsShipped(n);
       console.log(`SDK registration floor for ${n} resources: as shipped ${(shipped.ms / 1000).toFixed(2)} s (${perResource(shipped)}); with the gate's avoidances ${(f.ms / 1000).toFixed(2)} s (${perResource(f)})`);
+      for (const avoid of ["source-positions", "promise-leak-tracking"] as const) {
+        const one = registrationFloorAsShipped(n, [avoid]);
+        console.log(`  as shipped but without ${avoid}: ${(one.ms / 1000).toFixed(2)} s (${perResource(one)})`);
+      }
       console.log(`  load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     },
     (err: unknown) => {
