@@ -62,6 +62,15 @@ describe.each(ENGINES)("policy pack %s", (_engine, open, closedAsExpected) => {
   });
   afterAll(() => pack?.close());
 
+  it("finds in batches, each knowing what came before (the gate's resources as declared), what one call finds", async () => {
+    await pack.configure({});
+    const known = new Map(unprotected.map((r) => [r.urn, r]));
+    const batches = [unprotected.slice(0, 2), unprotected.slice(2)];
+    const inBatches = (await Promise.all(batches.map((b) => pack.analyze(b, { known })))).flat();
+    expect(names(inBatches)).toEqual(names(await pack.analyze(unprotected)));
+    expect(names(inBatches)).toContain("fixture-secret-protected:mandatory");
+  });
+
   it("lists the pack's policies with their levels and config schema", () => {
     expect(pack.name).toBe("gate-fixture-pack");
     expect(pack.policies.map((p) => `${p.name}:${p.enforcementLevel}:${p.kind}`)).toEqual([
