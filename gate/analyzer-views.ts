@@ -64,39 +64,10 @@ class OptionsView {
   }
 }
 
-/** The explicit provider ("urn::id" reference) when the program declared one and it is in the plan. */
-class ProviderView {
+/** What every resource in a request answers: its identity and its properties as one Struct object. */
+abstract class NamedView {
   private struct?: StructView;
-  constructor(private readonly p: DeclaredResource) {}
-  getType(): string {
-    return this.p.type;
-  }
-  getName(): string {
-    return this.p.name;
-  }
-  getUrn(): string {
-    return this.p.urn;
-  }
-  getProperties(): StructView {
-    return (this.struct ??= new StructView(this.p.inputs, this.p.secretInputPaths));
-  }
-}
-
-function providerOf(r: DeclaredResource, byUrn: ByUrn): ProviderView | undefined {
-  const ref = r.options.provider;
-  const p = ref ? byUrn.get(ref.slice(0, ref.lastIndexOf("::"))) : undefined;
-  return p && new ProviderView(p);
-}
-
-/** What an Analyze request and a resource of an AnalyzeStack request have in common. */
-abstract class ResourceView {
-  private struct?: StructView;
-  private options?: OptionsView;
-  private provider?: ProviderView | null;
-  constructor(
-    protected readonly r: DeclaredResource,
-    private readonly byUrn: ByUrn,
-  ) {}
+  constructor(protected readonly r: DeclaredResource) {}
   protected abstract properties(): StructView;
   getType(): string {
     return this.r.type;
@@ -111,6 +82,33 @@ abstract class ResourceView {
   getProperties(): StructView {
     return (this.struct ??= this.properties());
   }
+}
+
+const inputsOf = (r: DeclaredResource) => new StructView(r.inputs, r.secretInputPaths);
+
+/** The explicit provider ("urn::id" reference) when the program declared one and it is in the plan. */
+class ProviderView extends NamedView {
+  protected properties(): StructView {
+    return inputsOf(this.r);
+  }
+}
+
+function providerOf(r: DeclaredResource, byUrn: ByUrn): ProviderView | undefined {
+  const ref = r.options.provider;
+  const p = ref ? byUrn.get(ref.slice(0, ref.lastIndexOf("::"))) : undefined;
+  return p && new ProviderView(p);
+}
+
+/** What an Analyze request and a resource of an AnalyzeStack request have in common. */
+abstract class ResourceView extends NamedView {
+  private options?: OptionsView;
+  private provider?: ProviderView | null;
+  constructor(
+    r: DeclaredResource,
+    private readonly byUrn: ByUrn,
+  ) {
+    super(r);
+  }
   getOptions(): OptionsView {
     return (this.options ??= new OptionsView(this.r));
   }
@@ -123,7 +121,7 @@ abstract class ResourceView {
 /** An Analyze request: the resource's inputs, as the engine sends them before a step. */
 class AnalyzeRequestView extends ResourceView {
   protected properties(): StructView {
-    return new StructView(this.r.inputs, this.r.secretInputPaths);
+    return inputsOf(this.r);
   }
 }
 

@@ -109,13 +109,13 @@ export function loadPolicyContext(raw: unknown): PolicyContext {
     if (hit) return hit.context;
   }
   const key = JSON.stringify(raw ?? null);
-  const context = recent && recent.key === key && now - recent.at < RECHECK_MS ? recent.context : loadUncached(raw);
-  if (recent?.context !== context) recent = { key, at: now, context };
+  if (!recent || recent.key !== key || now - recent.at >= RECHECK_MS) recent = { key, at: now, context: loadUncached(raw) };
+  // A copy is as fresh as the load it came from, however often it is seen.
   if (copy) {
-    recentCopies.unshift({ raw: { ...copy }, at: now, context });
+    recentCopies.unshift({ raw: { ...copy }, at: recent.at, context: recent.context });
     recentCopies.length = Math.min(recentCopies.length, MAX_RECENT_COPIES);
   }
-  return context;
+  return recent.context;
 }
 
 function loadUncached(raw: unknown): PolicyContext {

@@ -1,7 +1,7 @@
 // A stack family through the gate: coverage of the inventory's contexts, every shard gated in parallel
 // (each shard's program in its own child process; the pack in this process or, with --analyzer grpc,
-// in its own child), and a cross-check of the bindings
-// the shards declare, so a duplicate across shards is caught before any lock is written.
+// in its own child), and a cross-check of the bindings the shards declare, so a duplicate across
+// shards is caught before any lock is written.
 import os from "node:os";
 import { resolveBindings } from "../../core/bindings";
 import { lockEntryFor } from "../../core/lock";

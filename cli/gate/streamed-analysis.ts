@@ -13,7 +13,7 @@ export class StreamedAnalysis {
   private readonly pack = new Promise<PolicyPackClient>((resolve) => (this.packReady = resolve));
   /** Ms spent in Analyze calls so far. */
   busyMs = 0;
-  analysed = 0;
+  private analysed = 0;
 
   /** Queues Analyze for resources just declared (first declarations only). */
   readonly add = (batch: readonly DeclaredResource[]): void => {
@@ -38,10 +38,11 @@ export class StreamedAnalysis {
     this.packReady(pack);
   }
 
-  /** Every queued Analyze answered: the violations, or the first error. */
-  async finish(): Promise<PolicyViolation[]> {
+  /** Every queued Analyze answered: the violations, or the first error; fails unless all `declared` resources were analysed. */
+  async finish(declared: number): Promise<PolicyViolation[]> {
     await this.chain;
     if (this.failure) throw this.failure.error;
+    if (this.analysed !== declared) throw new Error(`Only ${this.analysed} of ${declared} declared resources were analysed; the gate cannot give a verdict.`);
     return this.found;
   }
 }
