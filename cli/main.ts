@@ -8,6 +8,7 @@ import { registerPolicyConfig } from "./commands/policy-config";
 import { registerReview } from "./commands/review";
 import { registerRehearse } from "./commands/rehearse";
 import { registerVerify } from "./commands/verify";
+import { checkOutFile, endQuietlyOnClosedStdout } from "./out-file";
 
 /** Exit codes used by every command. */
 export const EXIT = { ok: 0, rejected: 1, badInput: 2 } as const;
@@ -27,12 +28,15 @@ export function buildProgram(): Command {
   registerReview(program);
   registerPolicyConfig(program);
   // further commands register here
+  // Every command with --out: refuse a path that cannot be written before any work starts.
+  program.hook("preAction", (_program, command) => checkOutFile(command.opts<{ out?: string }>().out));
   return program;
 }
 
 /** Runs the CLI and returns the exit code; only this function turns errors into codes. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  endQuietlyOnClosedStdout();
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;

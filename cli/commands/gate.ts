@@ -1,9 +1,8 @@
-import fs from "node:fs";
-import path from "node:path";
 import { Option, type Command } from "commander";
 import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../gate/report";
 import { isBlocking } from "../../gate/violations";
 import { familyGateCommand, type FamilyGateCommandOptions } from "../gate/family-command";
+import { writeOutFile } from "../out-file";
 import { ANALYZER_MODES, runGate, type AnalyzerMode, type GateTimings } from "../gate/run-gate";
 
 export interface GateCommandOptions {
@@ -34,8 +33,7 @@ export async function gateCommand(opts: GateCommandOptions): Promise<number> {
   });
   const report = formatReport(result, opts.format, { verbose: opts.verbose ?? false });
   if (opts.out) {
-    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    fs.writeFileSync(opts.out, report);
+    writeOutFile(opts.out, report);
     log(`report written to ${opts.out}`);
   } else {
     process.stdout.write(report.endsWith("\n") ? report : `${report}\n`);

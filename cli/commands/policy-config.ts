@@ -1,12 +1,11 @@
 // `oxmig policy-config`: the file users pass to the real engine with
 // `pulumi preview --policy-pack policies --policy-pack-config <file>`: the settings the gate sends.
-import fs from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import type { PolicyConfig } from "../../gate/types";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import { ALL_POLICIES } from "../../policies/all";
+import { writeOutFile } from "../out-file";
 import { packSettings, policyPackConfig } from "../gate/policy-config";
 
 export interface PolicyConfigOptions {
@@ -30,8 +29,7 @@ export function policyConfigCommand(opts: PolicyConfigOptions): number {
     process.stdout.write(json);
     return 0;
   }
-  fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-  fs.writeFileSync(opts.out, json);
+  writeOutFile(opts.out, json);
   process.stderr.write(`wrote ${opts.out}; use it with: pulumi preview --stack ${opts.stack} --policy-pack policies --policy-pack-config ${opts.out}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 // `oxmig rehearse`: the stack's bindings on two private Dovecots (source seeded from exchange.csv,
 // target configured like the OX backend), migrated wave by wave as the Jobs would, then verified.
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
@@ -17,6 +17,7 @@ import { buildReport, reportPassed, type RunReport } from "../../rehearsal/repor
 import { formatReport, type ReportFormat } from "../../rehearsal/report-format";
 import { mkdtempOwned } from "../../rehearsal/run-as";
 import { sampleBindings } from "../../rehearsal/sample";
+import { writeOutFile } from "../out-file";
 import { runStackRehearsal } from "../../rehearsal/stack-run";
 import { formatOption } from "../options";
 
@@ -110,7 +111,7 @@ function writeReport(report: RunReport, opts: RehearseOptions, stdout: ProgressS
     stdout.write(text);
     return;
   }
-  writeFileSync(opts.out, text);
+  writeOutFile(opts.out, text);
   stdout.write(`${reportPassed(report) ? "PASSED" : "FAILED"}: report written to ${opts.out}\n`);
 }
 

@@ -3,7 +3,6 @@
 // created, rotated or orphaned, and the gate's verdict. Only key names appear, never key material.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import { resolveBindings, type ResolveOptions } from "../../core/bindings";
 import type { Binding, Inventory } from "../../core/model";
@@ -14,6 +13,7 @@ import type { GateResult } from "../../gate/types";
 import { readInventoryAtRevision } from "../../io/git-inventory";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
+import { writeOutFile } from "../out-file";
 import { runGate } from "../gate/run-gate";
 
 export interface ReviewOptions {
@@ -74,8 +74,7 @@ export async function reviewCommand(opts: ReviewOptions): Promise<number> {
   const gate = opts.gate === false ? undefined : (await runGate(opts.stack, { root, onPhase: (p) => process.stderr.write(`review ${opts.stack}: gate: ${p}\n`) })).result;
   const markdown = reviewMarkdown({ stack: opts.stack, baseLabel: commit ? `${ref} (${commit})` : ref, base, head, inventory, ...(gate ? { gate } : {}) });
   if (opts.out) {
-    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    fs.writeFileSync(opts.out, markdown);
+    writeOutFile(opts.out, markdown);
   } else {
     process.stdout.write(markdown.endsWith("\n") ? markdown : `${markdown}\n`);
   }

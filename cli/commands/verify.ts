@@ -4,7 +4,6 @@
 // every address over LMTP, each mailbox read as its owner through the master user, exactly its own
 // canaries and none foreign, canaries removed again.
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { lifecycleOf } from "../../core/lifecycle";
 import type { Binding, Wave } from "../../core/model";
@@ -18,6 +17,7 @@ import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
 import { buildReport, reportPassed } from "../../rehearsal/report";
 import { formatReport, type ReportFormat } from "../../rehearsal/report-format";
 import { lookupUserdbHttp } from "../../rehearsal/doveadm-http";
+import { writeOutFile } from "../out-file";
 import type { DoveadmHttpEndpoint } from "../../rehearsal/dovecot-instance";
 import { verifyCanaries } from "../../rehearsal/verify";
 import { expectedFromBindings, type Finding } from "../../rehearsal/verify-types";
@@ -129,7 +129,7 @@ export async function verifyCommand(opts: VerifyCommandOptions): Promise<number>
   const report = buildReport({ title: `Verification of stack ${opts.stack}: ${bindings.length} mailboxes; ${parts.join("; ")}`, bindings, findings, timings: [{ phase: "verify", total: bindings.length, ms: performance.now() - started }] });
   const text = formatReport(report, opts.format ?? "text");
   if (opts.out) {
-    writeFileSync(opts.out, text);
+    writeOutFile(opts.out, text);
     stdout.write(`${reportPassed(report) ? "PASSED" : "FAILED"}: report written to ${opts.out}\n`);
   } else stdout.write(text);
   return reportPassed(report) ? 0 : 1;

@@ -1,9 +1,8 @@
 // `oxmig gate --stack-family <family>`: one combined report for every shard of the family.
-import fs from "node:fs";
-import path from "node:path";
 import { UsageError } from "../../core/errors";
 import { formatReport, type ReportFormat } from "../../gate/report";
 import { isBlocking } from "../../gate/violations";
+import { writeOutFile } from "../out-file";
 import { runFamilyGate, type FamilyGateRun } from "./family";
 import type { AnalyzerMode } from "./run-gate";
 import { familyProgress } from "./family-progress";
@@ -43,8 +42,7 @@ export async function familyGateCommand(opts: FamilyGateCommandOptions): Promise
   });
   const report = formatReport(run.result, opts.format, { verbose: opts.verbose ?? false });
   if (opts.out) {
-    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    fs.writeFileSync(opts.out, report);
+    writeOutFile(opts.out, report);
     log(`report written to ${opts.out}`);
   } else {
     process.stdout.write(report.endsWith("\n") ? report : `${report}\n`);
