@@ -4,6 +4,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { resolveBindings } from "../core/bindings";
+import { sourceEvidence } from "../core/source-ownership";
 import { generate } from "../core/generate";
 import type { Inventory } from "../core/model";
 import { parseDirectory } from "../core/directory";
@@ -28,7 +29,7 @@ async function once(target: string, perMailbox: number): Promise<{ mailboxes: nu
     const selection = target === "staging" ? stackSelection("staging") : undefined;
     const inventory = selection ? readInventory(selection.inventoryDir) : generatedInventory(Number(target));
     const bindings = resolveBindings(inventory, { ...selection?.resolve, mailRoot: join(root, "target", "vmail") });
-    const result = await runStackRehearsal({ bindings, root, messagesPerMailbox: perMailbox });
+    const result = await runStackRehearsal({ bindings, root, evidence: sourceEvidence(inventory.people, inventory.sources), messagesPerMailbox: perMailbox });
     const failed = result.pairs.filter((p) => !p.ok).length + result.findings.filter((f) => !f.ok).length;
     if (failed) console.log(`warning: ${failed} failures`);
     const perPhase = Object.fromEntries(result.timings.map((t) => [t.phase, t.ms / bindings.length])) as Record<Phase, number>;

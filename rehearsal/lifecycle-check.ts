@@ -1,7 +1,7 @@
 // The proof at the end of a lifecycle rehearsal, per person: every source fingerprint exactly once
 // (none lost, none duplicated), every message delivered to the target after cut-over still there,
 // nothing that belongs to someone else, every body readable with the owner's key.
-import type { ReadResult } from "./verify-content";
+import { foreignMailText, type ReadResult } from "./verify-content";
 import type { Finding } from "./verify-types";
 
 export const TARGET_ONLY_HEADER = "X-Oxmig-Target-Only";
@@ -32,36 +32,38 @@ export function lifecycleFinding(result: ReadResult, all: readonly ReadResult[],
   }
   const prints = new Map<string, number>();
   const tokens = new Set<string>();
-  const foreign: string[] = [];
+  const foreignSources: string[] = [];
+  const foreignTarget: string[] = [];
   const whose = (pred: (r: ReadResult) => boolean) => all.find((r) => r !== result && pred(r))?.mailbox;
   for (const message of content.messages) {
     const print = FINGERPRINT.exec(message.source!);
     const token = TARGET_ONLY.exec(message.source!)?.[1];
     if (print) {
       if (mailbox.sourceExchangeGuids.includes(print[1]!.toLowerCase())) prints.set(`${print[1]}/${print[2]}`, (prints.get(`${print[1]}/${print[2]}`) ?? 0) + 1);
-      else foreign.push(describe(`source ${print[1]}`, whose((r) => r.mailbox.sourceExchangeGuids.includes(print[1]!.toLowerCase()))));
+      else foreignSources.push(print[1]!.toLowerCase());
     } else if (token !== undefined) {
       if (expect.targetOnly.get(mailbox.mailboxId)?.includes(token)) tokens.add(token);
-      else foreign.push(describe("target mail", whose((r) => expect.targetOnly.get(r.mailbox.mailboxId)?.includes(token) ?? false)));
+      else foreignTarget.push(describe("target mail", whose((r) => expect.targetOnly.get(r.mailbox.mailboxId)?.includes(token) ?? false)));
     }
   }
+  const foreign = [...(foreignSources.length ? [foreignMailText(mailbox, foreignSources)] : []), ...new Set(foreignTarget)];
   const wanted = mailbox.sourceExchangeGuids.flatMap((guid) => Array.from({ length: expect.perSource }, (_, i) => `${guid}/${i + 1}`));
   const lost = wanted.filter((p) => !prints.has(p));
   const duplicated = [...prints.values()].reduce((n, count) => n + Math.max(0, count - 1), 0);
   const targetLost = (expect.targetOnly.get(mailbox.mailboxId) ?? []).filter((t) => !tokens.has(t));
-  const counts = { lost: lost.length, duplicated, targetOnlyLost: targetLost.length, foreign: foreign.length };
+  const counts = { lost: lost.length, duplicated, targetOnlyLost: targetLost.length, foreign: foreignSources.length + foreignTarget.length };
   const problems = [
     ...(lost.length ? [`${lost.length} source message(s) lost, e.g. ${lost[0]}`] : []),
     ...(duplicated ? [`${duplicated} source message(s) duplicated`] : []),
     ...(targetLost.length ? [`${targetLost.length} message(s) delivered to the target after cut-over lost`] : []),
-    ...(foreign.length ? [`foreign mail: ${[...new Set(foreign)].join(", ")}`] : []),
+    ...(foreign.length ? [`holds foreign mail: ${foreign.join("; ")}`] : []),
   ];
-  const detail = problems.length ? problems.join("; ") : `${wanted.length} source messages once each, ${tokens.size} target-only kept, nothing foreign`;
+  const detail = problems.length ? `mailbox of ${mailbox.reader}: ${problems.join("; ")}` : `${wanted.length} source messages once each, ${tokens.size} target-only kept, nothing foreign`;
   return { finding: { ...base, ok: problems.length === 0, detail }, counts };
 }
 
-function describe(what: string, owner: { mailboxId: string; login: string } | undefined): string {
-  return owner ? `${what} of ${owner.mailboxId} (login ${owner.login})` : `${what} of nobody verified`;
+function describe(what: string, owner: { reader: string; login: string } | undefined): string {
+  return owner ? `${what} of ${owner.reader} (login ${owner.login})` : `${what} of nobody verified`;
 }
 
 export function sumCounts(counts: readonly LifecycleCounts[]): LifecycleCounts {

@@ -22,7 +22,7 @@ import { mkdirOwned } from "./run-as";
 import type { PhaseProgress, PhaseTiming, StackRunInput, StackRunResult } from "./stack-run";
 import { verifyCanaries } from "./verify";
 import { verifyUserdbAnswers } from "./verify-userdb";
-import { expectedFromBindings, type Finding } from "./verify-types";
+import { expectedFromBindings, expectedFromEvidence, type Finding } from "./verify-types";
 
 /** Mail delivered to each target after cut-over (must survive every later run). */
 export const TARGET_MAIL_PER_MAILBOX = 2;
@@ -60,7 +60,7 @@ export async function runLifecycleRehearsal(input: StackRunInput): Promise<Lifec
   const timings: PhaseTiming[] = [];
   const step = stepper(progress, timings);
   const rehearsal = await step("provision", bindings.length, () =>
-    startRehearsal({ bindings, root: input.root, runSecret, userdbLines: inputs.userdbLines, doveadmHttp: true, ...(input.onStarted ? { onStarted: input.onStarted } : {}) }),
+    startRehearsal({ bindings, root: input.root, runSecret, evidence: input.evidence, userdbLines: inputs.userdbLines, doveadmHttp: true, ...(input.onStarted ? { onStarted: input.onStarted } : {}) }),
   );
   try {
     return await lifecycle({ ...input, rehearsal, inputs, runSecret, mistake, step, timings, progress });
@@ -96,7 +96,7 @@ async function lifecycle(c: Context): Promise<LifecycleRunResult> {
   await migrateStep("copy 2 (backup -R)", "copying");
   await migrateStep("final copy (backup -R)", "copying");
   if (!lifecycleOf({ name: "rehearsal", phase: "cut-over" }).canaries) throw new Error("canaries are not allowed at cut-over");
-  const expected = expectedFromBindings(bindings);
+  const expected = expectedFromEvidence(bindings, c.evidence);
   findings.push(...(await step("canaries (cut-over)", n, () => verifyCanaries(endpointsOf(rehearsal.target), expected, { routes: c.inputs.routes, onMailbox: () => c.progress.tick() }), (f) => ({ ...failedMailboxes(f), messages: onTarget() }))));
   const targetOnly = await step("mail to target", n, () => deliverTargetMail(c), (t) => ({ failed: t.refused, messages: onTarget() }));
   await seed("late source mail", 1, c.messagesPerMailbox + 2);

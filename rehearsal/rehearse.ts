@@ -15,7 +15,8 @@ import { migrate, type MigrateOptions, type PairResult } from "./migrate";
 import { mkdirOwned } from "./run-as";
 import { renderSourceUserdb, seedSource, type SourceUser } from "./seed";
 import { verifyTarget, type VerifyOptions } from "./verify";
-import { expectedFromBindings, type Finding } from "./verify-types";
+import { expectedFromEvidence, type Finding } from "./verify-types";
+import type { SourceEvidence } from "../core/source-ownership";
 
 export interface Rehearsal {
   readonly source: DovecotInstance;
@@ -33,6 +34,8 @@ export interface RehearsalInput {
   readonly bindings: readonly Binding[];
   readonly root: string;
   readonly runSecret: Buffer;
+  /** Whose Exchange mailbox is whose by the exports: what verification judges each target's mail against. */
+  readonly evidence: SourceEvidence;
   /** The target userdb lines; default: one per binding, key password from rehearsalKeyPassword. */
   readonly userdbLines?: readonly UserdbLine[];
   /** Told about each Dovecot as soon as it runs, so a caller can stop it on SIGINT. */
@@ -79,7 +82,7 @@ export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> 
     source, target,
     seed: (perMailbox, users, first) => seedSource(endpointsOf(source).lmtp, users ?? sourceUsersFor(bindings), perMailbox, 4, first),
     migrate: (pairings, options) => migrate(source, target, pairings ?? pairingsFor(bindings), options),
-    verify: (options) => verifyTarget(target, expectedFromBindings(bindings), { keyPasswords: keyPasswordsFor(bindings, input.runSecret), ...options }),
+    verify: (options) => verifyTarget(target, expectedFromEvidence(bindings, input.evidence), { keyPasswords: keyPasswordsFor(bindings, input.runSecret), ...options }),
     stop: async () => {
       await Promise.all([source.stop(), target.stop()]);
     },

@@ -1,6 +1,7 @@
 // One whole rehearsal of a stack's bindings, phase by phase: provision (both Dovecots, the target
 // userdb from the rendered inputs), seed, migrate wave by wave as the Jobs would, verify.
 import type { Binding } from "../core/model";
+import type { SourceEvidence } from "../core/source-ownership";
 import type { DovecotInstance } from "./dovecot-instance";
 import { applyFaults, type Fault } from "./faults";
 import { renderRunInputs } from "./inputs";
@@ -35,6 +36,8 @@ export interface StackRunInput {
   /** Resolved with mailRoot `<root>/target/vmail`. */
   readonly bindings: readonly Binding[];
   readonly root: string;
+  /** Whose Exchange mailbox is whose by the exports (core/source-ownership): the rehearsal judges by it, not by the plan. */
+  readonly evidence: SourceEvidence;
   readonly messagesPerMailbox: number;
   readonly faults?: readonly Fault[];
   readonly progress?: PhaseProgress;
@@ -66,7 +69,7 @@ export async function runStackRehearsal(input: StackRunInput): Promise<StackRunR
     }
   };
   const rehearsal: Rehearsal = await phase("provision", bindings.length, () =>
-    startRehearsal({ bindings, root: input.root, runSecret, userdbLines: inputs.userdbLines, ...(input.onStarted ? { onStarted: input.onStarted } : {}) }),
+    startRehearsal({ bindings, root: input.root, runSecret, evidence: input.evidence, userdbLines: inputs.userdbLines, ...(input.onStarted ? { onStarted: input.onStarted } : {}) }),
   );
   try {
     await phase("seed", bindings.length, async () => {

@@ -60,24 +60,32 @@ export function canaryFinding(result: ReadResult, all: readonly ReadResult[], se
   };
 }
 
-/** Every seeded fingerprint of this mailbox's sources is present, and none of another source. */
-export function fingerprintFinding(result: ReadResult, all: readonly ReadResult[], seededPerMailbox: number): Finding {
+/** "holds 3 message(s) of Jan Schmidt <…> (…)" per foreign source, most first: whose mail, how much. */
+export function foreignMailText(mailbox: ExpectedMailbox, foreignGuids: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const guid of foreignGuids) counts.set(guid, (counts.get(guid) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([guid, n]) => `${n} message(s) of ${mailbox.sourceOwners.get(guid) ?? `unknown source ${guid}`}`)
+    .join("; ");
+}
+
+/** Every seeded fingerprint of this mailbox's rightful sources is present, and none of another source. */
+export function fingerprintFinding(result: ReadResult, seededPerMailbox: number): Finding {
   const { mailbox, content } = result;
   const base = { mailboxId: mailbox.mailboxId, login: mailbox.login, check: "fingerprint" as const };
   if (content.readError || content.messages.some((m) => m.source === undefined)) {
-    return { ...base, ok: false, detail: "fingerprints not checked: bodies not readable" };
+    return { ...base, ok: false, detail: `fingerprints of ${mailbox.reader} not checked: bodies not readable` };
   }
-  const found = new Set(content.messages.flatMap((m) => [...(m.source ?? "").matchAll(FINGERPRINT)].map((x) => x[1]!.toLowerCase())));
+  const prints = content.messages.flatMap((m) => [...(m.source ?? "").matchAll(FINGERPRINT)].map((x) => x[1]!.toLowerCase()));
+  const found = new Set(prints);
   const mine = new Set(mailbox.sourceExchangeGuids);
   const missing = [...mine].flatMap((guid) => Array.from({ length: seededPerMailbox }, (_, i) => `${guid}/${i + 1}`)).filter((f) => !found.has(f));
-  const foreignGuids = new Set([...found].map((f) => f.split("/")[0]!).filter((guid) => !mine.has(guid)));
-  const owners = [...foreignGuids].map((guid) => {
-    const owner = all.find((r) => r.mailbox.sourceExchangeGuids.includes(guid))?.mailbox;
-    return owner ? `source ${guid} of ${owner.mailboxId} (login ${owner.login})` : `unknown source ${guid}`;
-  });
+  const foreign = prints.map((f) => f.split("/")[0]!).filter((guid) => !mine.has(guid));
   const problems = [
-    ...(missing.length ? [`${missing.length} own fingerprint(s) missing, e.g. ${missing[0]}`] : []),
-    ...(owners.length ? [`foreign mail from ${owners.join(", ")}`] : []),
+    ...(missing.length ? [`${missing.length} message(s) of its own source missing, e.g. ${missing[0]}`] : []),
+    ...(foreign.length ? [`holds foreign mail: ${foreignMailText(mailbox, foreign)}`] : []),
   ];
-  return { ...base, ok: problems.length === 0, detail: problems.length ? problems.join("; ") : `${found.size} fingerprints, all own` };
+  const detail = problems.length ? `mailbox of ${mailbox.reader}: ${problems.join("; ")}` : `${found.size} fingerprints, all own`;
+  return { ...base, ok: problems.length === 0, detail };
 }

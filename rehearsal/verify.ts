@@ -41,7 +41,7 @@ export async function verifyCanaries(endpoints: MailEndpoints, expected: readonl
   const findings: Finding[] = [];
   for (const result of results) {
     findings.push(bodyReadableFinding(result), canaryFinding(result, results, sent));
-    if (options.seededPerMailbox !== undefined) findings.push(fingerprintFinding(result, results, options.seededPerMailbox));
+    if (options.seededPerMailbox !== undefined) findings.push(fingerprintFinding(result, options.seededPerMailbox));
   }
   findings.push(...results.flatMap(removalFinding));
   return findings;

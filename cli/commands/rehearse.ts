@@ -4,6 +4,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
+import { sourceEvidence } from "../../core/source-ownership";
 import { UsageError } from "../../core/errors";
 import type { Binding, Inventory } from "../../core/model";
 import { readInventory } from "../../io/inventory";
@@ -61,7 +62,7 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
     const all = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}), mailRoot: join(root, "target", "vmail") });
     if (all.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
     const bindings = chooseBindings(all, faults, opts.sample);
-    const run = { bindings, root, faults, messagesPerMailbox: opts.messages ?? 3, progress: phaseProgress(stderr), onStarted: (d: DovecotInstance) => started.push(d) };
+    const run = { bindings, root, evidence: sourceEvidence(inventory.people, inventory.sources), faults, messagesPerMailbox: opts.messages ?? 3, progress: phaseProgress(stderr), onStarted: (d: DovecotInstance) => started.push(d) };
     const result = opts.lifecycle ? await runLifecycleRehearsal(run) : await runStackRehearsal(run);
     const notes = "counts" in result ? lifecycleNotes(result as LifecycleRunResult, bindings.length) : [];
     const report = buildReport({ title: title(opts, bindings, all, faults), bindings, ...result, notes });

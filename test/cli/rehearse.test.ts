@@ -1,6 +1,7 @@
 // `oxmig rehearse` in-process on a small generated inventory (needs Dovecot 2.3 installed): a clean
 // run passes, each injected fault fails and names both people, nothing is left running or on disk.
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rehearseCommand } from "../../cli/commands/rehearse";
@@ -27,6 +28,7 @@ async function rehearse(inject: string[] = [], lifecycle = false) {
   return { code, out: stdout.text(), err: stderr.text() };
 }
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const personal = () => fixture.bindings.filter((b) => b.kind === "personal") as [Binding, Binding, ...Binding[]];
 const shared = () => fixture.bindings.find((b) => b.kind === "shared")!;
 
@@ -55,6 +57,26 @@ describe("oxmig rehearse", () => {
 });
 
 describe.concurrent("oxmig rehearse on real Dovecots", () => {
+  it("a plan that swaps two owners fails by the exports' evidence, naming whose mail each holds (the gate's mistake reaching the rehearsal)", { timeout: 90_000 }, async () => {
+    const swapped = makeStackFixture();
+    try {
+      const plan = join(swapped.cwd, "inv", "plan.yaml");
+      const text = readFileSync(plan, "utf8");
+      const [a, b] = personal().map((p) => p.owner!.uid) as [string, string];
+      writeFileSync(plan, text.replace(`owner: ${a}\n`, "owner: @A@\n").replace(`owner: ${b}\n`, `owner: ${a}\n`).replace("owner: @A@\n", `owner: ${b}\n`));
+      const [stdout, stderr] = [capture(), capture()];
+      const code = await rehearseCommand({ stack: STACK, cwd: swapped.cwd, messages: 2, inject: [], stdout, stderr, lifecycle: false });
+      const out = stdout.text();
+      expect(code).toBe(1);
+      const [ownerA, ownerB] = personal().map((p) => p.owner!) as [NonNullable<Binding["owner"]>, NonNullable<Binding["owner"]>];
+      expect(out).toMatch(new RegExp(`mailbox of ${escape(ownerA.displayName)} <[^>]+> \\(${ownerA.uid},[^\n]*holds foreign mail: 2 message\\(s\\) of ${escape(ownerB.displayName)}`));
+      expect(out).toMatch(new RegExp(`mailbox of ${escape(ownerB.displayName)} <[^>]+> \\(${ownerB.uid},[^\n]*holds foreign mail: 2 message\\(s\\) of ${escape(ownerA.displayName)}`));
+    } finally {
+      rmSync(swapped.cwd, { recursive: true, force: true });
+    }
+  });
+
+
   it("passes a clean rehearsal of a wave with personal, shared, room and equipment mailboxes", { timeout: 90_000 }, async () => {
     const { code, out, err } = await rehearse();
     expect(out).toContain("PASSED: 6 mailboxes");

@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { toAddress } from "../../core/address";
 import { homeFor, keyNameFor } from "../../core/ids";
-import type { Binding } from "../../core/model";
+import type { Binding, Person, SourceMailbox } from "../../core/model";
+import { sourceEvidence, type SourceEvidence } from "../../core/source-ownership";
 
 /** `count` personal mailboxes (user01, user02, …), each with a primary address and one alias. */
 export function tinyBindings(count: number, mailRoot: string): Binding[] {
@@ -21,4 +22,22 @@ export function tinyBindings(count: number, mailRoot: string): Binding[] {
       source: { address: toAddress(`${uid}@exchange.corp.example`), exchangeGuid: randomUUID(), ownerGuid: randomUUID(), login: `${uid}@ad.corp.example`, type: "UserMailbox" },
     };
   });
+}
+
+/**
+ * The exports the bindings would have been resolved from, as the directory and Exchange would say:
+ * each owner an AD account whose objectGUID owns its binding's source. Build it before a test
+ * crosses anything, so the evidence stays the truth the rehearsal is judged by.
+ */
+export function tinyEvidence(bindings: readonly Binding[]): SourceEvidence {
+  const people: Person[] = bindings.flatMap((b, i) =>
+    b.owner
+      ? [{ dn: b.owner.dn, immutableId: b.owner.immutableId, idSource: "entryUUID" as const, objectGuid: b.source.ownerGuid, uid: b.owner.uid, displayName: b.owner.displayName, mail: b.primaryAddress, aliases: [], ou: b.owner.ou, disabled: false, line: i + 1 }]
+      : [],
+  );
+  const sources: SourceMailbox[] = bindings.map((b, i) => ({
+    line: i + 2, displayName: b.displayName, alias: b.dovecotLogin, samAccountName: b.dovecotLogin, userPrincipalName: b.source.login,
+    primarySmtp: b.source.address, addresses: [b.source.address], exchangeGuid: b.source.exchangeGuid, type: b.source.type, ownerGuid: b.source.ownerGuid,
+  }));
+  return sourceEvidence(people, sources);
 }

@@ -7,7 +7,7 @@ import type { DovecotInstance } from "../../rehearsal/dovecot-instance";
 import { parseFault } from "../../rehearsal/faults";
 import { runLifecycleRehearsal, TARGET_MAIL_PER_MAILBOX } from "../../rehearsal/lifecycle-run";
 import { mkdtempOwned } from "../../rehearsal/run-as";
-import { tinyBindings } from "./fixture-bindings";
+import { tinyBindings, tinyEvidence } from "./fixture-bindings";
 import { ourDovecotProcesses } from "./stack-fixture";
 
 const MAILBOXES = 3;
@@ -24,7 +24,7 @@ async function lifecycle(inject?: string) {
   roots.push(root);
   const started: DovecotInstance[] = [];
   const bindings = tinyBindings(MAILBOXES, join(root, "target", "vmail"));
-  const result = await runLifecycleRehearsal({ bindings, root, messagesPerMailbox: SEEDED, faults: inject ? [parseFault(inject)] : [], onStarted: (d) => started.push(d) });
+  const result = await runLifecycleRehearsal({ bindings, root, evidence: tinyEvidence(bindings), messagesPerMailbox: SEEDED, faults: inject ? [parseFault(inject)] : [], onStarted: (d) => started.push(d) });
   await Promise.all(started.map((d) => d.stop()));
   const step = (name: string) => result.timings.find((t) => t.phase.startsWith(name))!;
   return { ...result, step };

@@ -12,7 +12,7 @@ import { pairingsFor, startRehearsal, userdbLinesFor, type Rehearsal, type Rehea
 import { mkdtempOwned } from "../../rehearsal/run-as";
 import type { Finding } from "../../rehearsal/verify-types";
 import { renderUserdb } from "../../core/userdb";
-import { tinyBindings } from "./fixture-bindings";
+import { tinyBindings, tinyEvidence } from "./fixture-bindings";
 
 const PER_MAILBOX = 2;
 let running: { rehearsal: Rehearsal; root: string } | undefined;
@@ -21,7 +21,7 @@ async function setUp(count: number, tweak: (input: RehearsalInput) => RehearsalI
   const root = mkdtempOwned("oxmig-rehearsal-test-");
   const bindings = tinyBindings(count, join(root, "target", "vmail"));
   const runSecret = newRunSecret();
-  const rehearsal = await startRehearsal(tweak({ bindings, root, runSecret }));
+  const rehearsal = await startRehearsal(tweak({ bindings, root, runSecret, evidence: tinyEvidence(bindings) }));
   running = { rehearsal, root };
   await rehearsal.seed(PER_MAILBOX);
   return { rehearsal, bindings, runSecret };
@@ -77,6 +77,24 @@ describe("rehearsal on real Dovecots", () => {
     const findings = await rehearsal.verify({ seededPerMailbox: PER_MAILBOX });
     const [user01, user02, user03] = bindings as [Binding, Binding, Binding];
     for (const b of [user01, user02]) expect(failed(findings, b).map((f) => f.check)).toContain("body-readable");
+    expect(failed(findings, user03)).toEqual([]);
+  });
+
+  it("judges by the exports, not the plan: a plan giving two people each other's source fails, naming whose mail and how much", async () => {
+    const root = mkdtempOwned("oxmig-rehearsal-test-");
+    const truth = tinyBindings(3, join(root, "target", "vmail"));
+    const evidence = tinyEvidence(truth);
+    // The plan's mistake: owners user01 and user02 keep their targets but get each other's Exchange source.
+    const plan = truth.map((b, i) => (i < 2 ? { ...b, source: truth[1 - i]!.source } : b));
+    const rehearsal = await startRehearsal({ bindings: plan, root, runSecret: newRunSecret(), evidence });
+    running = { rehearsal, root };
+    await rehearsal.seed(PER_MAILBOX);
+    expect((await rehearsal.migrate()).every((p) => p.ok)).toBe(true);
+    const findings = (await rehearsal.verify({ seededPerMailbox: PER_MAILBOX })).filter((f) => f.check === "fingerprint");
+    const [user01, user02, user03] = plan as [Binding, Binding, Binding];
+    expect(failed(findings, user01)[0]?.detail).toContain(`mailbox of User 1 <user01@corp.example>`);
+    expect(failed(findings, user01)[0]?.detail).toContain(`holds foreign mail: ${PER_MAILBOX} message(s) of User 2 <user02@corp.example> (user02, corp`);
+    expect(failed(findings, user02)[0]?.detail).toContain(`${PER_MAILBOX} message(s) of User 1 <user01@corp.example>`);
     expect(failed(findings, user03)).toEqual([]);
   });
 
