@@ -13,7 +13,10 @@ export interface OxContextArgs {
   readonly connection: pulumi.Input<OxConnection>;
   /** OX context name. */
   readonly name: pulumi.Input<string>;
-  /** Fixed OX context id; default: the server assigns one. */
+  /**
+   * The plan's OX context id, sent on create (OX requires one). Leave it out only where OX's
+   * autocontextid plugin assigns ids; with the plugin, a given id is overwritten and create fails.
+   */
   readonly contextId?: pulumi.Input<number>;
   readonly maxQuotaMb: pulumi.Input<number>;
   readonly loginMappings: pulumi.Input<pulumi.Input<string>[]>;

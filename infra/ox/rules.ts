@@ -27,7 +27,7 @@ export interface OxContextFields {
   readonly loginMappings: readonly string[];
 }
 
-const sameMail = (a: string, b: string): boolean => normaliseAddress(a) === normaliseAddress(b);
+export const sameMail = (a: string, b: string): boolean => normaliseAddress(a) === normaliseAddress(b);
 const inAliases = (address: string, aliases: readonly string[]): boolean => aliases.some((a) => sameMail(a, address));
 
 /** Rules on one user object alone: address consistency and name form. */

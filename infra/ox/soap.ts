@@ -7,13 +7,16 @@
 //   Context, User, SOAPStringMapMap fields: http://dataobjects.soap.admin.openexchange.com/xsd
 //   Credentials (login, password): http://dataobjects.rmi.admin.openexchange.com/xsd
 //   responses: <opResponse><return>…</return></opResponse>; all elements qualified.
-// Not confirmed against a running OX: the SOAPAction value (CXF ignores it), the fault detail layout
-// (we read only faultstring and the detail's first element name), and OX's exact fault texts.
+// From OX's source (see ../shared/reference/ox-provisioning.md, "The SOAP wire contract"): `change`
+// and `delete` are void, parameter style BARE, so their answer is an empty <soap:Body/>; unset fields
+// come back xsi:nil="true"; a user attribute is deleted only by an entry without <value>; the context
+// service may fault without <detail>. Not confirmed against a running OX: OX's exact fault texts.
 
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 
 export const NS = {
   envelope: "http://schemas.xmlsoap.org/soap/envelope/",
+  instance: "http://www.w3.org/2001/XMLSchema-instance",
   service: "http://soap.admin.openexchange.com",
   dataobjects: "http://dataobjects.soap.admin.openexchange.com/xsd",
   credentials: "http://dataobjects.rmi.admin.openexchange.com/xsd",
@@ -37,8 +40,11 @@ export interface OxUserData {
   smtpServer?: string;
   sur_name?: string;
   timezone?: string;
-  /** "namespace/name" → value; OX nests it as a map of maps (SOAPStringMapMap). */
-  userAttributes?: Record<string, string>;
+  /**
+   * "namespace/name" → value; OX nests it as a map of maps (SOAPStringMapMap). `null` goes out as an
+   * entry without <value>: the only way to delete an attribute (OX stores "" as "").
+   */
+  userAttributes?: Record<string, string | null>;
 }
 
 export interface OxContextData {
@@ -74,39 +80,49 @@ type XmlNode = Record<string, unknown>;
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@_", suppressBooleanAttributes: false });
 const parser = new XMLParser({
   removeNSPrefix: true,
-  ignoreAttributes: true,
+  // Attributes are read only to see xsi:nil (prefix removed: "@_nil").
+  ignoreAttributes: false,
+  attributeNamePrefix: "@_",
+  parseAttributeValue: false,
   parseTagValue: false,
   htmlEntities: true,
   isArray: (name) => REPEATED.has(name),
 });
 
-function attributesToXml(attributes: Record<string, string>): XmlNode {
+const NIL = { "@_xsi:nil": "true" };
+
+function attributesToXml(attributes: Record<string, string | null>): XmlNode {
   const byNamespace = new Map<string, XmlNode[]>();
   for (const [key, value] of Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const slash = key.indexOf("/");
     const [ns, name] = slash > 0 ? [key.slice(0, slash), key.slice(slash + 1)] : ["", key];
-    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), { "xsd:key": name, "xsd:value": value }]);
+    const entry = value === null ? { "xsd:key": name } : { "xsd:key": name, "xsd:value": value };
+    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), entry]);
   }
   return {
     "xsd:entries": [...byNamespace].map(([ns, entries]) => ({ "xsd:key": ns, "xsd:value": { "xsd:entries": entries } })),
   };
 }
 
-function objectToXml(value: object, order: readonly string[]): XmlNode {
+/** `nilUnset`: unset single-valued fields go out as xsi:nil, as OX answers (JAXB nillable=true). */
+function objectToXml(value: object, order: readonly string[], nilUnset = false): XmlNode {
   const node: XmlNode = {};
   const fields = value as Record<string, unknown>;
   for (const field of order) {
     const v = fields[field];
-    if (v === undefined) continue;
-    if (field === "userAttributes") node[`xsd:${field}`] = attributesToXml(v as Record<string, string>);
+    if (v === undefined) {
+      if (nilUnset && !REPEATED.has(field)) node[`xsd:${field}`] = NIL;
+      continue;
+    }
+    if (field === "userAttributes") node[`xsd:${field}`] = attributesToXml(v as Record<string, string | null>);
     else node[`xsd:${field}`] = Array.isArray(v) ? v.map(String) : String(v);
   }
   return node;
 }
 
-function partToXml(part: SoapPart): XmlNode {
+function partToXml(part: SoapPart, nilUnset = false): XmlNode {
   if (part.kind === "credentials") return { "xsd1:login": part.value.login, "xsd1:password": part.value.password };
-  return objectToXml(part.value, part.kind === "user" ? USER_ORDER : CONTEXT_ORDER);
+  return objectToXml(part.value, part.kind === "user" ? USER_ORDER : CONTEXT_ORDER, nilUnset);
 }
 
 function envelope(body: XmlNode): string {
@@ -116,6 +132,7 @@ function envelope(body: XmlNode): string {
       "@_xmlns:soap": NS.service,
       "@_xmlns:xsd": NS.dataobjects,
       "@_xmlns:xsd1": NS.credentials,
+      "@_xmlns:xsi": NS.instance,
       "soapenv:Body": body,
     },
   };
@@ -129,21 +146,28 @@ export function buildRequest(operation: string, parts: readonly SoapPart[]): str
   return envelope({ [`soap:${operation}`]: wrapper });
 }
 
-/** A response envelope; `result` undefined for void operations. */
+/** A response envelope with a `return` (unset fields as xsi:nil); `result` undefined: a void answer. */
 export function buildResponse(operation: string, result?: SoapPart | boolean): string {
-  let inner: XmlNode = {};
-  if (typeof result === "boolean") inner = { "soap:return": String(result) };
-  else if (result) inner = { "soap:return": partToXml(result) };
-  return envelope({ [`soap:${operation}Response`]: inner });
+  if (result === undefined) return buildVoidResponse();
+  const inner = typeof result === "boolean" ? String(result) : partToXml(result, true);
+  return envelope({ [`soap:${operation}Response`]: { "soap:return": inner } });
 }
 
-/** A SOAP 1.1 fault naming the OX exception class in its detail, as CXF renders OX's exceptions. */
-export function buildFault(message: string, exception: string): string {
+/** OX's answer to the void, BARE operations (`change`, `delete`): an empty Body, no response element. */
+export function buildVoidResponse(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${NS.envelope}"><soapenv:Body/></soapenv:Envelope>`;
+}
+
+/**
+ * A SOAP 1.1 fault as CXF renders OX's exceptions: the exception class as the detail's element;
+ * `exception` undefined: no <detail> at all (OX's context service throws without a fault bean).
+ */
+export function buildFault(message: string, exception?: string): string {
   return envelope({
     "soapenv:Fault": {
       faultcode: "soapenv:Server",
       faultstring: message,
-      detail: { [`soap:${exception}`]: "" },
+      ...(exception && { detail: { [`soap:${exception}`]: "" } }),
     },
   });
 }
@@ -160,33 +184,50 @@ export class OxSoapFault extends Error {
   }
 }
 
-/** The Body's single child: operation (or `<op>Response`) name and its content; throws OxSoapFault for faults. */
-export function parseEnvelope(xml: string): { readonly operation: string; readonly content: XmlNode } {
+/**
+ * The Body's single child: operation (or `<op>Response`) name and its content; throws OxSoapFault for
+ * faults. An empty Body (OX's void answer) has no operation.
+ */
+export function parseEnvelope(xml: string): { readonly operation: string | undefined; readonly content: XmlNode } {
   const doc = parser.parse(xml) as XmlNode;
-  const body = (doc.Envelope as XmlNode | undefined)?.Body as XmlNode | undefined;
-  if (!body || typeof body !== "object") throw new Error("not a SOAP envelope (no Envelope/Body)");
-  const [operation, content] = Object.entries(body)[0] ?? [];
-  if (!operation) throw new Error("SOAP Body is empty");
+  const envelopeNode = doc.Envelope as XmlNode | undefined;
+  if (!envelopeNode || typeof envelopeNode !== "object" || !("Body" in envelopeNode)) throw new Error("not a SOAP envelope (no Envelope/Body)");
+  const body = envelopeNode.Body;
+  const children = body && typeof body === "object" ? Object.entries(body as XmlNode).filter(([k]) => !k.startsWith("@_")) : [];
+  if (children.length === 0) {
+    if (typeof body === "string" && body.trim() !== "") throw new Error("SOAP Body holds text, not an element");
+    return { operation: undefined, content: {} };
+  }
+  const [operation, content] = children[0]!;
   if (operation === "Fault") {
     const fault = content as XmlNode;
     const detail = fault.detail as XmlNode | undefined;
-    const exception = detail && typeof detail === "object" ? Object.keys(detail)[0] : undefined;
-    throw new OxSoapFault(String(fault.faultstring ?? "SOAP fault without faultstring"), exception);
+    const exception = detail && typeof detail === "object" ? Object.keys(detail).find((k) => !k.startsWith("@_")) : undefined;
+    throw new OxSoapFault(leaf(fault.faultstring) ?? "SOAP fault without faultstring", exception);
   }
   return { operation, content: content && typeof content === "object" ? (content as XmlNode) : {} };
 }
 
-function text(node: XmlNode, field: string): string | undefined {
-  const v = node[field];
-  return v === undefined ? undefined : String(v);
+/** An element's text; undefined when absent or xsi:nil="true" (OX's unset fields). */
+function leaf(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "object") return String(v);
+  const node = v as XmlNode;
+  if (node["@_nil"] === "true" || node["@_nil"] === "1") return undefined;
+  return node["#text"] === undefined ? "" : String(node["#text"]);
 }
 
-function attributesFromXml(node: unknown): Record<string, string> {
-  const result: Record<string, string> = {};
+function text(node: XmlNode, field: string): string | undefined {
+  return leaf(node[field]);
+}
+
+function attributesFromXml(node: unknown): Record<string, string | null> {
+  const result: Record<string, string | null> = {};
   for (const outer of ((node as XmlNode | undefined)?.entries as XmlNode[] | undefined) ?? []) {
     const ns = text(outer, "key") ?? "";
     for (const inner of ((outer.value as XmlNode | undefined)?.entries as XmlNode[] | undefined) ?? []) {
-      result[ns ? `${ns}/${text(inner, "key")}` : String(text(inner, "key"))] = text(inner, "value") ?? "";
+      // No <value> (or a nil one): the attribute is to be deleted.
+      result[ns ? `${ns}/${text(inner, "key")}` : String(text(inner, "key"))] = text(inner, "value") ?? null;
     }
   }
   return result;
@@ -197,11 +238,20 @@ function objectFromXml(node: unknown, order: readonly string[]): Record<string, 
   if (!node || typeof node !== "object") return result;
   const fields = node as XmlNode;
   for (const field of order) {
-    const v = fields[field];
+    const raw = fields[field];
+    if (raw === undefined) continue;
+    if (field === "userAttributes") {
+      if (leaf(raw) !== undefined) result[field] = attributesFromXml(raw);
+      continue;
+    }
+    if (REPEATED.has(field)) {
+      const items = (raw as unknown[]).map(leaf).filter((item): item is string => item !== undefined);
+      if (items.length) result[field] = items;
+      continue;
+    }
+    const v = leaf(raw);
     if (v === undefined) continue;
-    if (field === "userAttributes") result[field] = attributesFromXml(v);
-    else if (REPEATED.has(field)) result[field] = (v as unknown[]).map(String);
-    else if (NUMBERS.has(field)) result[field] = Number(v);
+    if (NUMBERS.has(field)) result[field] = Number(v);
     else if (field === "mailenabled") result[field] = String(v) === "true";
     else result[field] = String(v);
   }

@@ -1,12 +1,20 @@
 // The OX user provider's implementation (loaded by the serialised provider in user-provider.ts).
-// Never adopts an existing account by name: create is only ever OXUserService.create.
+// Never adopts an existing account by name: a create that finds the user already there (say, OX
+// committed it after our timeout) adopts it only when its immutable mailbox id matches.
+// OX's contract (../shared/reference/ox-provisioning.md, "The SOAP wire contract"): user calls
+// authenticate as the context admin (as master admin only with MASTER_ACCOUNT_OVERRIDE); a missing
+// context answers "authentication failed"; aliases come back in any order; an attribute is deleted
+// only by sending it without a value; on create primaryEmail/email1/aliases are compared case-sensitively.
 
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { authPart, callOx, type OxConnection } from "./soap-client";
+import { USER_ATTRIBUTES } from "../../core/contract";
+import { contextExists } from "./context-ops";
+import { sameMail } from "./rules";
+import { callOx, OxTransportError, userAuthPart, type OxConnection } from "./soap-client";
 import { OxSoapFault, userFromXml, type OxUserData, type SoapPart } from "./soap";
 import { checkUser, type OxUserInputs, type OxUserOutputs } from "./user-check";
-import { sameValue } from "./values";
+import { sameSet, sameValue } from "./values";
 
 export { checkUser };
 
@@ -18,16 +26,54 @@ export const USER_UPDATE_KEYS = [
   "userAttributes", "language", "timezone", "connection",
 ] as const;
 
-const contextPart = (inputs: Pick<OxUserInputs, "contextId" | "contextName">): SoapPart => ({
+type UserTarget = Pick<OxUserInputs, "connection" | "contextId" | "contextName">;
+
+/** The context is gone from OX (user calls cannot tell: they answer "authentication failed"). */
+class ContextGoneError extends Error {
+  constructor(target: UserTarget) {
+    super(`OX context ${target.contextId} ("${target.contextName}") does not exist`);
+    this.name = "ContextGoneError";
+  }
+}
+
+const contextPart = (target: UserTarget): SoapPart => ({
   element: "ctx",
   kind: "context",
-  value: { id: inputs.contextId, name: inputs.contextName },
+  value: { id: target.contextId, name: target.contextName },
 });
+
+/** One OXUserService call; a refused login is told apart: context gone, or credentials OX does not take for user calls. */
+async function userCall(target: UserTarget, operation: string, part: SoapPart): Promise<unknown> {
+  try {
+    return await callOx(target.connection, "OXUserService", operation, [contextPart(target), part, userAuthPart(target.connection)]);
+  } catch (err) {
+    if (!(err instanceof OxSoapFault) || err.exception !== "InvalidCredentialsException") throw err;
+    if (!(await contextExists(target.connection, target.contextId))) throw new ContextGoneError(target);
+    const as = target.connection.contextAdminUser
+      ? `the context admin "${target.connection.contextAdminUser}"`
+      : "the master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true (or set connection.contextAdminUser/contextAdminPassword)";
+    throw new OxSoapFault(`${err.faultString} (user calls in context ${target.contextId} authenticate as ${as})`, err.exception);
+  }
+}
+
+/**
+ * The declared aliases, with primaryEmail and defaultSenderAddress spelled exactly as sent: OX checks
+ * membership case-sensitively on create and adds them itself otherwise, which would leave a second
+ * spelling behind. (check refuses aliases that lack them.)
+ */
+function aliasesOnWire(inputs: OxUserInputs): string[] {
+  const exact = [inputs.primaryEmail, inputs.defaultSenderAddress];
+  const result: string[] = [];
+  for (const alias of inputs.aliases.map((a) => exact.find((e) => sameMail(e, a)) ?? a)) {
+    if (!result.some((r) => sameMail(r, alias))) result.push(alias);
+  }
+  return result;
+}
 
 /** The mutable OX fields (everything but name, primary address and password). */
 function mutableWire(inputs: OxUserInputs): OxUserData {
   return {
-    aliases: [...inputs.aliases],
+    aliases: aliasesOnWire(inputs),
     defaultSenderAddress: inputs.defaultSenderAddress,
     display_name: inputs.displayName,
     given_name: inputs.givenName,
@@ -42,29 +88,85 @@ function mutableWire(inputs: OxUserInputs): OxUserData {
   };
 }
 
+/** Attributes to send: the declared ones, and every one we held before but no longer declare without a value (OX deletes only those). */
+function attributeChanges(before: Readonly<Record<string, string>>, news: Readonly<Record<string, string>>): Record<string, string | null> {
+  const changes: Record<string, string | null> = { ...news };
+  for (const key of Object.keys(before)) if (!(key in news)) changes[key] = null;
+  return changes;
+}
+
 export function diffUser(_id: string, olds: OxUserOutputs, news: OxUserInputs): pulumi.dynamic.DiffResult {
-  const changed = (key: keyof OxUserInputs) => !sameValue(olds[key], news[key]);
+  const changed = (key: keyof OxUserInputs) => {
+    // OX holds aliases in a hash set and compares addresses case-insensitively outside create.
+    if (key === "aliases") return !sameSet(olds.aliases, news.aliases, true);
+    // email1 goes out spelled as primaryEmail (OX requires them equal, case-sensitively on create).
+    if (key === "email1") return typeof olds.email1 !== "string" || !sameMail(olds.email1, news.email1);
+    return !sameValue(olds[key], news[key]);
+  };
   const replaces = USER_REPLACE_KEYS.filter(changed);
   const updates = USER_UPDATE_KEYS.filter(changed);
   return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
 }
 
+const mayAlreadyExist = (err: unknown): boolean =>
+  (err instanceof OxTransportError && err.reason === "timeout") ||
+  (err instanceof OxSoapFault && (err.exception === "UserExistsException" || /already exists/i.test(err.faultString)));
+
 export async function createUser(inputs: OxUserInputs): Promise<pulumi.dynamic.CreateResult> {
   // OX requires a password on create; logins go through SSO, so a random one that nobody keeps.
   const usrdata: OxUserData = {
     ...mutableWire(inputs),
-    email1: inputs.email1,
+    email1: inputs.primaryEmail,
     name: inputs.name,
     password: randomBytes(24).toString("base64url"),
     primaryEmail: inputs.primaryEmail,
   };
-  const created = userFromXml(
-    await callOx(inputs.connection, "OXUserService", "create", [contextPart(inputs), { element: "usrdata", kind: "user", value: usrdata }, authPart(inputs.connection)]),
-  );
+  let created: OxUserData;
+  try {
+    created = userFromXml(await userCall(inputs, "create", { element: "usrdata", kind: "user", value: usrdata }));
+  } catch (err) {
+    if (!mayAlreadyExist(err)) throw err;
+    return adoptAfterFailedCreate(inputs, err as Error);
+  }
   if (!Number.isInteger(created.id)) throw new Error(`OX OXUserService.create: answer for "${inputs.name}" carries no user id`);
   const outs: OxUserOutputs = { ...inputs, userId: created.id! };
   return { id: `${inputs.contextId}/${created.id}`, outs };
 }
+
+/**
+ * After a create that timed out or found the name taken: the user OX holds under this name is ours
+ * only if it carries this mailbox's immutable id. Then it is brought to the declared state;
+ * otherwise the create fails, naming both ids. Never adopted by name alone.
+ */
+async function adoptAfterFailedCreate(inputs: OxUserInputs, cause: Error): Promise<pulumi.dynamic.CreateResult> {
+  let existing: OxUserData;
+  try {
+    existing = userFromXml(await userCall(inputs, "getData", { element: "user", kind: "user", value: { name: inputs.name } }));
+  } catch (err) {
+    if (err instanceof OxSoapFault && err.exception === "NoSuchUserException") throw cause;
+    throw err;
+  }
+  const key = USER_ATTRIBUTES.mailboxId;
+  const ours = inputs.userAttributes[key];
+  const theirs = existing.userAttributes?.[key] ?? undefined;
+  const where = `OX OXUserService.create: user "${inputs.name}" already exists in context ${inputs.contextId}`;
+  if (!ours || theirs !== ours) {
+    const held = theirs ? `${key} "${theirs}"` : `no ${key}`;
+    throw new Error(`${where} with ${held}, this mailbox's is ${ours ? `"${ours}"` : "not declared"}: not adopted (never by name). First error: ${cause.message}`);
+  }
+  if (!Number.isInteger(existing.id)) throw new Error(`${where}: its answer carries no user id`);
+  if (existing.primaryEmail !== undefined && !sameMail(existing.primaryEmail, inputs.primaryEmail)) {
+    throw new Error(`${where} with ${key} "${ours}" but primary address "${existing.primaryEmail}", declared "${inputs.primaryEmail}": not adopted`);
+  }
+  const held = ownAttributes(attributesOf(existing), inputs.userAttributes);
+  const usrdata: OxUserData = { ...mutableWire(inputs), id: existing.id!, userAttributes: attributeChanges(held, inputs.userAttributes) };
+  await userCall(inputs, "change", { element: "usrdata", kind: "user", value: usrdata });
+  const outs: OxUserOutputs = { ...inputs, userId: existing.id! };
+  return { id: `${inputs.contextId}/${existing.id}`, outs };
+}
+
+const attributesOf = (user: OxUserData): Record<string, string> =>
+  Object.fromEntries(Object.entries(user.userAttributes ?? {}).filter((entry): entry is [string, string] => entry[1] !== null));
 
 /** Keeps only attributes in namespaces we manage; OX may hold others (e.g. config/…). */
 function ownAttributes(all: Record<string, string>, known: Readonly<Record<string, string>>): Record<string, string> {
@@ -72,16 +174,17 @@ function ownAttributes(all: Record<string, string>, known: Readonly<Record<strin
   return Object.fromEntries(Object.entries(all).filter(([k]) => namespaces.has(k.slice(0, k.indexOf("/")))));
 }
 
+const isGone = (err: unknown): boolean => err instanceof ContextGoneError || (err instanceof OxSoapFault && err.exception === "NoSuchUserException");
+
 export async function readUser(id: string, props: OxUserOutputs): Promise<pulumi.dynamic.ReadResult> {
   let user: OxUserData;
   try {
-    user = userFromXml(
-      await callOx(props.connection, "OXUserService", "getData", [contextPart(props), { element: "user", kind: "user", value: { id: props.userId } }, authPart(props.connection)]),
-    );
+    user = userFromXml(await userCall(props, "getData", { element: "user", kind: "user", value: { id: props.userId } }));
   } catch (err) {
-    if (err instanceof OxSoapFault && err.exception === "NoSuchUserException") return { id: "", props: {} };
+    if (isGone(err)) return { id: "", props: {} };
     throw err;
   }
+  const aliases = user.aliases ?? [];
   const outs: OxUserOutputs = {
     ...props,
     name: user.name ?? props.name,
@@ -89,13 +192,14 @@ export async function readUser(id: string, props: OxUserOutputs): Promise<pulumi
     givenName: user.given_name ?? props.givenName,
     surName: user.sur_name ?? props.surName,
     primaryEmail: user.primaryEmail ?? props.primaryEmail,
-    email1: user.email1 ?? props.email1,
+    email1: user.email1 !== undefined && !sameMail(user.email1, props.email1) ? user.email1 : props.email1,
     defaultSenderAddress: user.defaultSenderAddress ?? props.defaultSenderAddress,
-    aliases: user.aliases ?? [],
+    // Hash-set order: the declared list when it is the same set.
+    aliases: sameSet(aliases, props.aliases, true) ? [...props.aliases] : [...aliases].sort(),
     imapLogin: user.imapLogin ?? props.imapLogin,
     imapServer: user.imapServer ?? props.imapServer,
     smtpServer: user.smtpServer ?? props.smtpServer,
-    userAttributes: ownAttributes(user.userAttributes ?? {}, props.userAttributes),
+    userAttributes: ownAttributes(attributesOf(user), props.userAttributes),
     language: user.language ?? props.language,
     timezone: user.timezone ?? props.timezone,
   };
@@ -103,31 +207,23 @@ export async function readUser(id: string, props: OxUserOutputs): Promise<pulumi
 }
 
 export async function updateUser(_id: string, olds: OxUserOutputs, news: OxUserInputs): Promise<pulumi.dynamic.UpdateResult> {
-  const usrdata = mutableWire(news);
-  // OX keeps attributes that are not sent; an empty value removes one.
-  for (const key of Object.keys(olds.userAttributes)) {
-    if (!(key in news.userAttributes)) usrdata.userAttributes![key] = "";
-  }
-  await callOx(news.connection, "OXUserService", "change", [
-    contextPart(news),
-    { element: "usrdata", kind: "user", value: { ...usrdata, id: olds.userId } },
-    authPart(news.connection),
-  ]);
+  const usrdata: OxUserData = { ...mutableWire(news), id: olds.userId, userAttributes: attributeChanges(olds.userAttributes, news.userAttributes) };
+  await userCall(news, "change", { element: "usrdata", kind: "user", value: usrdata });
   const outs: OxUserOutputs = { ...news, userId: olds.userId };
   return { outs };
 }
 
 export async function deleteUser(_id: string, props: OxUserOutputs): Promise<void> {
   try {
-    await callOx(props.connection, "OXUserService", "delete", [contextPart(props), { element: "user", kind: "user", value: { id: props.userId } }, authPart(props.connection)]);
+    await userCall(props, "delete", { element: "user", kind: "user", value: { id: props.userId } });
   } catch (err) {
-    if (err instanceof OxSoapFault && err.exception === "NoSuchUserException") return;
+    if (isGone(err)) return;
     throw err;
   }
 }
 
 /** Whether a user with this name exists in the context (OX resolves by name when no id is given). */
 export async function userExists(connection: OxConnection, context: Pick<OxUserInputs, "contextId" | "contextName">, name: string): Promise<boolean> {
-  const answer = await callOx(connection, "OXUserService", "exists", [contextPart(context), { element: "user", kind: "user", value: { name } }, authPart(connection)]);
+  const answer = await userCall({ connection, ...context }, "exists", { element: "user", kind: "user", value: { name } });
   return String(answer) === "true";
 }

@@ -1,15 +1,21 @@
-// The context provider's methods called directly against the local OX stand-in.
+// The context provider's methods called directly against the contract-faithful OX stand-in.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { oxContextProvider as provider } from "../../../infra/ox/context-provider";
 import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";
-import { connectionTo, contextInputs } from "./ox-fixtures";
+import { CONTEXT_ADMIN, connectionTo, contextInputs, FAST_CALLS, HANG_MS, SHORT_TIMEOUT, stubCallPolicy } from "./ox-fixtures";
 
 let server: OxTestServer;
+let autoServer: OxTestServer;
 beforeAll(async () => {
+  stubCallPolicy(FAST_CALLS);
   server = await startOxTestServer();
+  autoServer = await startOxTestServer({ autoContextId: true });
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([server.close(), autoServer.close()]);
+});
 
 async function checked(raw: Record<string, unknown>) {
   const { inputs, failures } = await provider.check!({}, raw);
@@ -17,35 +23,76 @@ async function checked(raw: Record<string, unknown>) {
   return inputs;
 }
 
-describe("OX context provider", () => {
-  it("creates a context with a server-assigned id and its admin at the first mail domain", async () => {
-    const inputs = await checked(contextInputs(server, "ctx-assigned"));
-    const { id, outs } = await provider.create(inputs);
-    const stored = server.contexts.get(outs.contextId)!;
-    expect(id).toBe(String(outs.contextId));
-    expect(stored).toMatchObject({ name: "ctx-assigned", maxQuota: 10240, loginMappings: ["ctx-assigned.example"] });
-    expect(stored.users.get(2)).toMatchObject({ name: "oxadmin", primaryEmail: "oxadmin@ctx-assigned.example" });
-  });
-
-  it("creates a context with the fixed id it was given", async () => {
-    const { outs } = await provider.create(await checked({ ...contextInputs(server, "ctx-fixed"), contextId: 4711 }));
+describe("OX context provider: create", () => {
+  it("creates the context with the plan's id and its admin as the connection's context admin", async () => {
+    const { id, outs } = await provider.create(await checked(contextInputs(server, "ctx-fixed", 4711)));
+    expect(id).toBe("4711");
     expect(outs.contextId).toBe(4711);
-    expect(server.contexts.get(4711)?.name).toBe("ctx-fixed");
+    const stored = server.contexts.get(4711)!;
+    expect(stored).toMatchObject({ name: "ctx-fixed", maxQuota: 10240 });
+    // OX adds the context's name and id to the login mappings.
+    expect([...stored.loginMappings].sort()).toEqual(["4711", "ctx-fixed", "ctx-fixed.example"]);
+    expect(stored.admin).toEqual(CONTEXT_ADMIN);
+    expect(stored.users.get(2)).toMatchObject({ name: "oxadmin", primaryEmail: "oxadmin@ctx-fixed.example" });
   });
 
-  it("server refuses a second context with the same name or a login mapping already taken", async () => {
+  it("OX without autocontextid refuses a context without id", async () => {
+    await expect(provider.create(await checked(contextInputs(server, "ctx-noid", null)))).rejects.toThrow(/Mandatory fields in context not set: id/);
+  });
+
+  it("with autocontextid and no plan id, OX's id is taken", async () => {
+    const { outs } = await provider.create(await checked(contextInputs(autoServer, "ctx-assigned", null)));
+    expect(autoServer.contexts.get(outs.contextId)?.name).toBe("ctx-assigned");
+  });
+
+  it("with autocontextid overwriting the plan's id, create fails naming both ids instead of recording OX's", async () => {
+    await provider.create(await checked(contextInputs(autoServer, "ctx-first", null)));
+    const error = await provider.create(await checked(contextInputs(autoServer, "ctx-planned", 9000))).then(() => undefined, (err: Error) => err);
+    const assigned = [...autoServer.contexts.values()].find((c) => c.name === "ctx-planned")!.id;
+    expect(assigned).not.toBe(9000);
+    expect(error?.message).toContain(`OX created context "ctx-planned" with id ${assigned}, but the plan says 9000`);
+    expect(error?.message).toMatch(/autocontextid/);
+  });
+
+  it("OX refuses a second context with the same name or a login mapping already taken (faults without detail)", async () => {
     await provider.create(await checked(contextInputs(server, "ctx-taken")));
-    await expect(provider.create(await checked(contextInputs(server, "ctx-taken")))).rejects.toThrow(/ContextExistsException: .*context "ctx-taken" already exists/);
+    await expect(provider.create(await checked(contextInputs(server, "ctx-taken")))).rejects.toThrow(/Context ctx-taken already exists/);
     const stealing = { ...contextInputs(server, "ctx-thief"), loginMappings: ["ctx-taken.example"] };
-    await expect(provider.create(await checked(stealing))).rejects.toThrow(/login mapping "ctx-taken.example" is already used/);
+    await expect(provider.create(await checked(stealing))).rejects.toThrow(/A mapping with login info ctx-taken.example already exists/);
   });
 
-  it("server refuses a wrong master password", async () => {
+  it("OX refuses a wrong master password", async () => {
     const raw = { ...contextInputs(server, "ctx-pw"), connection: connectionTo(server, "not-it") };
-    await expect(provider.create(await checked(raw))).rejects.toThrow(/InvalidCredentialsException/);
+    const error = await provider.create(await checked(raw)).then(() => undefined, (err: Error) => err);
+    expect(error?.message).toMatch(/OXContextService.create: Authentication failed/);
+    expect(error?.message).not.toContain("not-it");
+  });
+});
+
+describe("OX context provider: create after a timeout", () => {
+  beforeAll(() => stubCallPolicy(SHORT_TIMEOUT));
+  afterAll(() => stubCallPolicy({ OXMIG_OX_TIMEOUT_MS: FAST_CALLS.OXMIG_OX_TIMEOUT_MS }));
+
+  it("OX committed the first try: the context under the plan's id with the plan's name is adopted", async () => {
+    const inputs = await checked(contextInputs(server, "ctx-slow", 6100));
+    server.script.push({ kind: "hang", ms: HANG_MS, commit: true });
+    const { id, outs } = await provider.create(inputs);
+    expect(id).toBe("6100");
+    expect([...server.contexts.values()].filter((c) => c.name === "ctx-slow")).toHaveLength(1);
+    const { props } = await provider.read!(id, outs);
+    expect(await provider.diff!(id, props as never, inputs)).toMatchObject({ changes: false });
   });
 
-  it("check names maxQuotaMb when it is not a positive number", async () => {
+  it("the plan's id is held by another context: not adopted, both names given", async () => {
+    await provider.create(await checked(contextInputs(server, "ctx-holder", 6200)));
+    const error = await provider.create(await checked(contextInputs(server, "ctx-newcomer", 6200))).then(() => undefined, (err: Error) => err);
+    expect(error?.message).toContain('context id 6200 is held by context "ctx-holder" in OX, the plan\'s is "ctx-newcomer": not adopted');
+    expect(server.contexts.get(6200)?.name).toBe("ctx-holder");
+  });
+});
+
+describe("OX context provider: check", () => {
+  it("names maxQuotaMb when it is not a positive number", async () => {
     const { failures } = await provider.check!({}, { ...contextInputs(server, "ctx-bad"), maxQuotaMb: -1 });
     expect(failures!.map((f) => f.property)).toEqual(["maxQuotaMb"]);
   });
@@ -57,18 +104,46 @@ describe("OX context provider", () => {
     expect(server.contexts.get(outs.contextId)!.users.get(2)?.primaryEmail).toBe("oxadmin@ctx-plain.invalid");
   });
 
-  it("name change → replace, quota change → update; update and read go through OX; delete removes it", async () => {
+  it("names a plain-http endpoint that is not loopback, and half a context admin", async () => {
+    const connection = { ...connectionTo(server), endpoint: "http://ox.example", contextAdminPassword: undefined };
+    const { failures } = await provider.check!({}, { ...contextInputs(server, "ctx-http"), connection });
+    expect(failures!.map((f) => f.property)).toEqual(["connection.endpoint", "connection.contextAdminUser"]);
+    expect(failures![0]!.reason).toMatch(/plain http on ox.example.*use https/);
+  });
+});
+
+describe("OX context provider: diff, read, update, delete", () => {
+  it("read-back right after create shows no diff (OX-added mappings, hash order ignored)", async () => {
+    const inputs = await checked({ ...contextInputs(server, "ctx-read"), loginMappings: ["a.ctx-read.example", "b.ctx-read.example", "c.ctx-read.example"] });
+    const { id, outs } = await provider.create(inputs);
+    const { props } = await provider.read!(id, outs);
+    expect(props.loginMappings).toEqual(inputs.loginMappings);
+    expect(await provider.diff!(id, props as never, inputs)).toMatchObject({ changes: false, replaces: [] });
+    // Even a state holding OX's raw list (name and id added, another order) is no diff.
+    const raw = { ...outs, loginMappings: [...server.contexts.get(outs.contextId)!.loginMappings].reverse() };
+    expect(await provider.diff!(id, raw, inputs)).toMatchObject({ changes: false });
+  });
+
+  it("name change → replace, quota change → update; update (void answer) and read go through OX; delete removes it", async () => {
     const inputs = await checked(contextInputs(server, "ctx-life"));
     const { id, outs } = await provider.create(inputs);
     expect(await provider.diff!(id, outs, { ...inputs, name: "ctx-life2" })).toMatchObject({ changes: true, replaces: ["name"] });
-    expect(await provider.diff!(id, outs, inputs)).toMatchObject({ changes: false, replaces: [] });
+    expect(await provider.diff!(id, outs, { ...inputs, contextId: 1 })).toMatchObject({ changes: true, replaces: ["contextId"] });
     const news = { ...inputs, maxQuotaMb: 20480, loginMappings: ["ctx-life.example", "life.example"] };
     expect(await provider.diff!(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
     const { outs: updated } = await provider.update!(id, outs, news);
     const { props } = await provider.read!(id, updated);
     expect(props).toMatchObject({ contextId: outs.contextId, maxQuotaMb: 20480, loginMappings: ["ctx-life.example", "life.example"] });
+    expect(await provider.diff!(id, props as never, news)).toMatchObject({ changes: false });
     await provider.delete!(id, props);
     expect(server.contexts.has(outs.contextId)).toBe(false);
     expect(await provider.read!(id, props)).toEqual({ id: "", props: {} });
+  });
+
+  it("a context removed in OX behind our back reads as gone and deletes without error", async () => {
+    const { id, outs } = await provider.create(await checked(contextInputs(server, "ctx-vanish")));
+    server.contexts.delete(outs.contextId);
+    expect(await provider.read!(id, outs)).toEqual({ id: "", props: {} });
+    await expect(provider.delete!(id, outs)).resolves.toBeUndefined();
   });
 });

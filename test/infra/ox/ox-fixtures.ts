@@ -1,17 +1,43 @@
 // Valid provider inputs for the OX tests; each test changes the one thing it is about.
 
+import { vi } from "vitest";
 import { USER_ATTRIBUTES } from "../../../core/contract";
 import type { OxConnection } from "../../../infra/ox/soap-client";
 import type { OxTestServer } from "../../support/ox-test-server";
+
+/** The context admin the provider gives the contexts it creates, and authenticates user calls as. */
+export const CONTEXT_ADMIN = { login: "oxadmin", password: "ctx-admin-Sëcret&<2" } as const;
 
 export const connectionTo = (server: OxTestServer, password = server.master.password): OxConnection => ({
   endpoint: server.url,
   adminUser: server.master.login,
   adminPassword: password,
+  contextAdminUser: CONTEXT_ADMIN.login,
+  contextAdminPassword: CONTEXT_ADMIN.password,
 });
 
-export function contextInputs(server: OxTestServer, name = "schule-nord"): Record<string, unknown> {
-  return { connection: connectionTo(server), name, maxQuotaMb: 10240, loginMappings: [`${name}.example`] };
+/** Master admin only: user calls then need MASTER_ACCOUNT_OVERRIDE on the server. */
+export function masterOnly(connection: OxConnection): OxConnection {
+  const { contextAdminUser: _u, contextAdminPassword: _p, ...rest } = connection;
+  return rest;
+}
+
+let nextContextId = 100;
+
+/** A context with the plan's id (OX needs one on create unless autocontextid assigns it); null: none. */
+export function contextInputs(server: OxTestServer, name = "schule-nord", contextId: number | null = nextContextId++): Record<string, unknown> {
+  return { connection: connectionTo(server), name, ...(contextId !== null && { contextId }), maxQuotaMb: 10240, loginMappings: [`${name}.example`] };
+}
+
+/** Test-speed call policy for the providers, which read it from the environment (timeout generous: a loaded machine). */
+export const FAST_CALLS = { OXMIG_OX_ATTEMPTS: "3", OXMIG_OX_RETRY_DELAY_MS: "5", OXMIG_OX_TIMEOUT_MS: "5000" } as const;
+/** For tests that provoke timeouts: short enough to be quick, long enough not to fire by accident; hangs last longer. */
+export const SHORT_TIMEOUT = { OXMIG_OX_TIMEOUT_MS: "1000" } as const;
+export const HANG_MS = 4_000;
+
+/** Sets the providers' call policy for this test file (undo with vi.unstubAllEnvs()). */
+export function stubCallPolicy(...envs: Record<string, string>[]): void {
+  for (const [name, value] of Object.entries(Object.assign({}, ...envs) as Record<string, string>)) vi.stubEnv(name, value);
 }
 
 /** A personal mailbox user for `local`@schule-nord.example in the given context. */

@@ -1,6 +1,6 @@
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { buildFault, buildRequest, NS, OxSoapFault, parseEnvelope, userFromXml } from "../../../infra/ox/soap";
+import { buildFault, buildRequest, buildResponse, buildVoidResponse, NS, OxSoapFault, parseEnvelope, userFromXml } from "../../../infra/ox/soap";
 
 const auth = { element: "auth", kind: "credentials", value: { login: "oxadminmaster", password: "p&ss<wörd>" } } as const;
 const ctx = { element: "ctx", kind: "context", value: { id: 17, name: "schule-nord" } } as const;
@@ -96,5 +96,51 @@ describe("SOAP response reading", () => {
 
   it("rejects an answer that is not a SOAP envelope", () => {
     expect(() => parseEnvelope("<html><body>502 Bad Gateway</body></html>")).toThrow(/not a SOAP envelope/);
+  });
+});
+
+describe("OX's contract on the wire", () => {
+  const cxf = (inner: string) =>
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Body>' +
+    inner + "</soap:Body></soap:Envelope>";
+
+  it("an empty Body (void change/delete, BARE) is an answer without operation, in both spellings", () => {
+    expect(parseEnvelope(cxf(""))).toEqual({ operation: undefined, content: {} });
+    expect(parseEnvelope('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body/></soap:Envelope>').operation).toBeUndefined();
+    expect(parseEnvelope(buildVoidResponse()).operation).toBeUndefined();
+  });
+
+  it("reads xsi:nil fields as absent, not as empty strings", () => {
+    const xml = cxf(
+      '<ns2:getDataResponse xmlns:ns2="http://soap.admin.openexchange.com" xmlns:ns3="http://dataobjects.soap.admin.openexchange.com/xsd"><ns2:return>' +
+        '<ns3:defaultSenderAddress xsi:nil="true"/><ns3:display_name>A</ns3:display_name><ns3:id>3</ns3:id><ns3:imapLogin xsi:nil="true"></ns3:imapLogin>' +
+        '<ns3:language xsi:type="xs:string">de_DE</ns3:language><ns3:userAttributes xsi:nil="true"/></ns2:return></ns2:getDataResponse>',
+    );
+    expect(userFromXml(parseEnvelope(xml).content.return)).toEqual({ display_name: "A", id: 3, language: "de_DE" });
+  });
+
+  it("the test server's answers carry nil for every unset field", () => {
+    const xml = buildResponse("getData", { element: "return", kind: "user", value: { id: 3, name: "x" } });
+    expect(xml).toContain('<xsd:display_name xsi:nil="true"></xsd:display_name>');
+    expect(userFromXml(parseEnvelope(xml).content.return)).toEqual({ id: 3, name: "x" });
+  });
+
+  it("an attribute to delete goes out without <value>; an empty one with an empty <value>", () => {
+    const xml = buildRequest("change", [ctx, { element: "usrdata", kind: "user", value: { id: 3, userAttributes: { "oxmig/kind": null, "oxmig/note": "" } } }, auth]);
+    expect(xml).toContain("<xsd:entries><xsd:key>kind</xsd:key></xsd:entries><xsd:entries><xsd:key>note</xsd:key><xsd:value></xsd:value></xsd:entries>");
+    expect(userFromXml(parseEnvelope(xml).content.usrdata).userAttributes).toEqual({ "oxmig/kind": null, "oxmig/note": "" });
+  });
+
+  it("a context-service fault without <detail> still carries its faultstring", () => {
+    const xml = buildFault("Context 42 does not exist; exceptionId -1-2");
+    expect(xml).not.toContain("detail");
+    try {
+      parseEnvelope(xml);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(OxSoapFault);
+      expect((err as OxSoapFault).exception).toBeUndefined();
+      expect((err as OxSoapFault).faultString).toBe("Context 42 does not exist; exceptionId -1-2");
+    }
   });
 });

@@ -1,10 +1,11 @@
-// The user provider's methods called directly, envelopes going over HTTP to the local OX stand-in.
+// The user provider's methods called directly, envelopes going over HTTP to the contract-faithful
+// OX stand-in (void change/delete, xsi:nil, hash-order aliases, context-admin credentials).
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { oxContextProvider } from "../../../infra/ox/context-provider";
 import { oxUserProvider } from "../../../infra/ox/user-provider";
 import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";
-import { connectionTo, contextInputs, userInputs } from "./ox-fixtures";
+import { CONTEXT_ADMIN, connectionTo, contextInputs, FAST_CALLS, masterOnly, stubCallPolicy, userInputs } from "./ox-fixtures";
 
 let server: OxTestServer;
 let contextId: number;
@@ -20,11 +21,15 @@ async function createChecked(raw: Record<string, unknown>) {
 const findUser = (name: string) => [...server.contexts.get(contextId)!.users.values()].find((u) => u.name === name);
 
 beforeAll(async () => {
+  stubCallPolicy(FAST_CALLS);
   server = await startOxTestServer();
   const { inputs } = await oxContextProvider.check!({}, contextInputs(server));
   contextId = (await oxContextProvider.create(inputs)).outs.contextId;
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await server.close();
+});
 
 describe("OX user provider: create", () => {
   it("creates the user with every binding field as sent", async () => {
@@ -36,20 +41,28 @@ describe("OX user provider: create", () => {
     expect(server.requests.at(-1)).toMatchObject({ service: "OXUserService", operation: "create" });
   });
 
-  it("server refuses primaryEmail ≠ email1", async () => {
-    const raw = { ...userInputs(server, contextId, "mismatch", "Mis Match"), email1: "mismatch@alt.schule-nord.example" };
-    await expect(provider.create(raw)).rejects.toThrow(/InvalidDataException.*email1 .* must equal primaryEmail/);
+  it("check refuses primaryEmail ≠ email1 and a defaultSenderAddress outside the aliases before any call", async () => {
+    const mismatch = { ...userInputs(server, contextId, "mismatch", "Mis Match"), email1: "mismatch@alt.schule-nord.example" };
+    expect((await provider.check!({}, mismatch)).failures!.map((f) => f.reason)).toContain('email1 "mismatch@alt.schule-nord.example" must equal primaryEmail "mismatch@schule-nord.example"');
+    const sender = { ...userInputs(server, contextId, "sender", "Send Er"), defaultSenderAddress: "someone@else.example" };
+    expect((await provider.check!({}, sender)).failures!.map((f) => f.reason)).toContain('defaultSenderAddress "someone@else.example" must be one of the aliases');
   });
 
-  it("server refuses a defaultSenderAddress outside the aliases", async () => {
-    const raw = { ...userInputs(server, contextId, "sender", "Send Er"), defaultSenderAddress: "someone@else.example" };
-    await expect(provider.create(raw)).rejects.toThrow(/defaultSenderAddress "someone@else.example" must be one of the aliases/);
+  it("sends primaryEmail, email1 and the aliases spelled identically (OX compares them case-sensitively on create)", async () => {
+    const raw = userInputs(server, contextId, "case.mix", "Case Mix");
+    const { inputs } = await provider.check!({}, { ...raw, email1: "Case.Mix@schule-nord.example", aliases: ["CASE.MIX@schule-nord.example", "case.mix@alt.schule-nord.example"] });
+    const { id, outs } = await provider.create(inputs);
+    const stored = findUser("case.mix")!;
+    expect(stored.email1).toBe("case.mix@schule-nord.example");
+    expect([...stored.aliases!].sort()).toEqual(["case.mix@alt.schule-nord.example", "case.mix@schule-nord.example"]);
+    const { props } = await provider.read!(id, outs);
+    expect(await provider.diff!(id, props as never, inputs)).toMatchObject({ changes: false });
   });
 
   it("server refuses a second user with the same name (never adopts the existing account)", async () => {
     await createChecked(userInputs(server, contextId, "dup.name", "Dup Name One"));
     const second = { ...userInputs(server, contextId, "dup.name", "Dup Name Two"), primaryEmail: "other@schule-nord.example", email1: "other@schule-nord.example", defaultSenderAddress: "other@schule-nord.example", aliases: ["other@schule-nord.example"] };
-    await expect(provider.create(second)).rejects.toThrow(/a user named "dup.name" already exists/);
+    await expect(provider.create(second)).rejects.toThrow(/user "dup.name" already exists in context \d+ with oxmig\/mailbox-id .*not adopted/);
     expect(findUser("dup.name")!.display_name).toBe("Dup Name One");
   });
 
@@ -64,10 +77,10 @@ describe("OX user provider: create", () => {
     await expect(provider.create(raw)).rejects.toThrow(/primary address "prim.one@schule-nord.example" already exists/);
   });
 
-  it("server refuses a wrong admin password, and the error does not echo it", async () => {
-    const raw = { ...userInputs(server, contextId, "wrong.pw", "Wrong Pw"), connection: connectionTo(server, "guessed-Pa55") };
+  it("server refuses a wrong context-admin password, and the error does not echo it", async () => {
+    const raw = { ...userInputs(server, contextId, "wrong.pw", "Wrong Pw"), connection: { ...connectionTo(server), contextAdminPassword: "guessed-Pa55" } };
     const error = await provider.create(raw).then(() => undefined, (err: Error) => err);
-    expect(error?.message).toMatch(/InvalidCredentialsException: .*Authentication failed/);
+    expect(error?.message).toMatch(/InvalidCredentialsException: .*Authentication failed.*authenticate as the context admin "oxadmin"/);
     expect(error?.message).not.toContain("guessed-Pa55");
     expect(findUser("wrong.pw")).toBeUndefined();
   });
@@ -96,18 +109,68 @@ describe("OX user provider: diff, update, read, delete", () => {
     expect(await provider.diff!(id, outs, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
-  it("update changes aliases and attributes in OX, read reports them back, delete removes the user", async () => {
+  it("read-back right after create shows no diff (aliases in hash order, unset fields nil)", async () => {
+    const { inputs } = await provider.check!({}, userInputs(server, contextId, "read.back", "Read Back"));
+    const { id, outs } = await provider.create(inputs);
+    const { props } = await provider.read!(id, outs);
+    expect(props).toEqual(outs);
+    expect(await provider.diff!(id, props as never, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    const answer = server.requests.length;
+    await provider.read!(id, outs);
+    expect(server.requests.length).toBe(answer + 1);
+    // Reordered or re-cased aliases are the same set.
+    const reordered = { ...inputs, aliases: [...inputs.aliases].reverse().map((a) => a.toUpperCase()) };
+    expect(await provider.diff!(id, props as never, reordered)).toMatchObject({ changes: false });
+  });
+
+  it("update (void answer) changes aliases in OX, read reports them back, delete (void answer) removes the user", async () => {
     const { inputs } = await provider.check!({}, userInputs(server, contextId, "upd.me", "Upd Me"));
     const { id, outs } = await provider.create(inputs);
-    const news = { ...inputs, aliases: [...inputs.aliases, "um@schule-nord.example"], userAttributes: { "oxmig/kind": "shared" } };
+    const news = { ...inputs, aliases: [...inputs.aliases, "um@schule-nord.example"] };
     const updated = await provider.update!(id, outs, news);
     expect(updated.outs.userId).toBe(outs.userId);
+    expect(server.requests.at(-1)).toMatchObject({ operation: "change" });
     const read = await provider.read!(id, updated.outs);
     expect(read.props.aliases).toEqual(news.aliases);
-    expect(read.props.userAttributes).toEqual({ "oxmig/kind": "shared" });
+    expect(await provider.diff!(id, read.props as never, news)).toMatchObject({ changes: false });
     await provider.delete!(id, read.props);
     expect(findUser("upd.me")).toBeUndefined();
     expect(await provider.read!(id, read.props)).toEqual({ id: "", props: {} });
+  });
+
+  it("an attribute no longer declared is deleted in OX (sent without value, never as \"\"); no diff afterwards", async () => {
+    const { inputs } = await provider.check!({}, userInputs(server, contextId, "attr.drop", "Attr Drop"));
+    const { id, outs } = await provider.create(inputs);
+    const kept = { "oxmig/mailbox-id": (inputs.userAttributes as Record<string, string>)["oxmig/mailbox-id"]! };
+    const news = { ...inputs, userAttributes: kept };
+    const { outs: updated } = await provider.update!(id, outs, news);
+    const change = server.requests.at(-1)!.body;
+    expect(change).toMatch(/<xsd:entries><xsd:key>kind<\/xsd:key><\/xsd:entries>/);
+    expect(findUser("attr.drop")!.userAttributes).toEqual(kept);
+    const { props } = await provider.read!(id, updated);
+    expect(props.userAttributes).toEqual(kept);
+    expect(await provider.diff!(id, props as never, news)).toMatchObject({ changes: false });
+  });
+
+  it("an attribute set to \"\" is stored as \"\" and reads back without diff", async () => {
+    const { inputs } = await provider.check!({}, userInputs(server, contextId, "attr.empty", "Attr Empty"));
+    const { id, outs } = await provider.create(inputs);
+    const news = { ...inputs, userAttributes: { ...(inputs.userAttributes as Record<string, string>), "oxmig/kind": "" } };
+    const { outs: updated } = await provider.update!(id, outs, news);
+    expect(findUser("attr.empty")!.userAttributes!["oxmig/kind"]).toBe("");
+    const { props } = await provider.read!(id, updated);
+    expect(await provider.diff!(id, props as never, news)).toMatchObject({ changes: false });
+  });
+
+  it("a user whose context vanished from OX reads as gone and deletes without error", async () => {
+    const { inputs: ctxInputs } = await oxContextProvider.check!({}, contextInputs(server, "ctx-vanishing"));
+    const vanishing = (await oxContextProvider.create(ctxInputs)).outs.contextId;
+    const { inputs } = await provider.check!({}, { ...userInputs(server, vanishing, "gone.soon", "Gone Soon"), contextName: "ctx-vanishing" });
+    const { id, outs } = await provider.create(inputs);
+    server.contexts.delete(vanishing);
+    expect(await provider.read!(id, outs)).toEqual({ id: "", props: {} });
+    await expect(provider.delete!(id, outs)).resolves.toBeUndefined();
+    await expect(provider.update!(id, outs, { ...inputs, displayName: "Gone Later" })).rejects.toThrow(/OX context \d+ \("ctx-vanishing"\) does not exist/);
   });
 
   it("server refuses an update that moves the defaultSenderAddress outside the aliases", async () => {
@@ -125,6 +188,30 @@ describe("OX user provider: secrets", () => {
     const { connection: _c, ...rest } = outs;
     const { props } = await provider.read!(id, outs);
     const { connection: _r, ...readRest } = props;
-    for (const text of [JSON.stringify(rest), JSON.stringify(readRest)]) expect(text).not.toContain(server.master.password);
+    for (const text of [JSON.stringify(rest), JSON.stringify(readRest)]) {
+      expect(text).not.toContain(server.master.password);
+      expect(text).not.toContain(CONTEXT_ADMIN.password);
+    }
+  });
+});
+
+describe("OX user provider: credentials for user calls", () => {
+  it("as master admin, OX refuses user calls unless MASTER_ACCOUNT_OVERRIDE is set; the error says so", async () => {
+    const raw = { ...userInputs(server, contextId, "as.master", "As Master"), connection: masterOnly(connectionTo(server)) };
+    await expect(provider.create(raw)).rejects.toThrow(/Authentication failed.*master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true/);
+    expect(findUser("as.master")).toBeUndefined();
+  });
+
+  it("with MASTER_ACCOUNT_OVERRIDE on the server, the master admin provisions users", async () => {
+    const override = await startOxTestServer({ masterAccountOverride: true });
+    try {
+      const ctx = (await oxContextProvider.check!({}, { ...contextInputs(override), connection: masterOnly(connectionTo(override)) })).inputs;
+      const { outs: context } = await oxContextProvider.create(ctx);
+      const raw = { ...userInputs(override, context.contextId, "as.master", "As Master"), connection: masterOnly(connectionTo(override)) };
+      const { outs } = await createChecked(raw);
+      expect(override.contexts.get(context.contextId)!.users.get(outs.userId)?.name).toBe("as.master");
+    } finally {
+      await override.close();
+    }
   });
 });
