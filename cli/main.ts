@@ -29,7 +29,10 @@ export function buildProgram(): Command {
   registerPolicyConfig(program);
   // further commands register here
   // Every command with --out: refuse a path that cannot be written before any work starts.
-  program.hook("preAction", (_program, command) => checkOutFile(command.opts<{ out?: string }>().out));
+  // (generate's --out is a folder of its own kind.)
+  program.hook("preAction", (_program, command) => {
+    if (command.name() !== "generate") checkOutFile(command.opts<{ out?: string }>().out);
+  });
   return program;
 }
 
