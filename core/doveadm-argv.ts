@@ -13,6 +13,12 @@ export interface DoveadmInvocation {
   readonly flags: ReadonlySet<string>;
   /** Options with values, last one wins (doveadm keeps the last too). */
   readonly options: ReadonlyMap<string, string>;
+  /** Every value of each subcommand option, in argv order (to see repeats). */
+  readonly optionValues: ReadonlyMap<string, readonly string[]>;
+  /** Global options before the subcommand (-c, -o, -f, -i), every value in argv order. */
+  readonly globalOptions: ReadonlyMap<string, readonly string[]>;
+  /** Global `-o key=value` settings, last one wins per key (checked on Dovecot: the last imapc_user is used). */
+  readonly settings: ReadonlyMap<string, string>;
   readonly positional: readonly string[];
   readonly problem?: string;
 }
@@ -20,6 +26,7 @@ export interface DoveadmInvocation {
 interface Parsed {
   flags: Set<string>;
   options: Map<string, string>;
+  all: Map<string, string[]>;
   rest: string[];
   problem?: string;
 }
@@ -28,6 +35,7 @@ interface Parsed {
 function getopt(args: readonly string[], withValue: ReadonlySet<string>, stopAtPositional: boolean): Parsed {
   const flags = new Set<string>();
   const options = new Map<string, string>();
+  const all = new Map<string, string[]>();
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -51,27 +59,46 @@ function getopt(args: readonly string[], withValue: ReadonlySet<string>, stopAtP
       }
       const inline = arg.slice(j + 1);
       const value = inline !== "" ? inline : args[++i];
-      if (value === undefined) return { flags, options, rest, problem: `option -${letter} lacks its value` };
+      if (value === undefined) return { flags, options, all, rest, problem: `option -${letter} lacks its value` };
       options.set(letter, value);
+      all.set(letter, [...(all.get(letter) ?? []), value]);
       break;
     }
   }
-  return { flags, options, rest };
+  return { flags, options, all, rest };
 }
+
+/** `-o key=value` pairs, last one wins per key; doveadm refuses a value without "=". */
+function settingsOf(values: readonly string[]): { settings: Map<string, string>; problem?: string } {
+  const settings = new Map<string, string>();
+  for (const value of values) {
+    const eq = value.indexOf("=");
+    if (eq < 0) return { settings, problem: `option -o ${JSON.stringify(value)} lacks "="` };
+    settings.set(value.slice(0, eq), value.slice(eq + 1));
+  }
+  return { settings };
+}
+
+const NOTHING = { flags: new Set<string>(), options: new Map<string, string>(), optionValues: new Map(), globalOptions: new Map(), settings: new Map(), positional: [] };
 
 /** Parses `doveadm …`; anything that is not doveadm comes back with a problem. */
 export function parseDoveadm(argv: readonly string[]): DoveadmInvocation {
   const [program, ...args] = argv;
   if (program === undefined || program.split("/").pop() !== "doveadm") {
-    return { flags: new Set(), options: new Map(), positional: [], problem: `runs ${program ?? "nothing"}, not doveadm` };
+    return { ...NOTHING, problem: `runs ${program ?? "nothing"}, not doveadm` };
   }
   const global = getopt(args, GLOBAL_WITH_VALUE, true);
   const [verb, ...verbArgs] = global.rest;
+  const { settings, problem: settingsProblem } = settingsOf(global.all.get("o") ?? []);
   if (global.problem || verb === undefined) {
-    return { flags: new Set(), options: new Map(), positional: [], problem: global.problem ?? "no doveadm subcommand" };
+    return { ...NOTHING, problem: global.problem ?? "no doveadm subcommand" };
   }
   const local = getopt(verbArgs, DSYNC_WITH_VALUE, false);
-  return { verb, flags: local.flags, options: local.options, positional: local.rest, ...(local.problem ? { problem: local.problem } : {}) };
+  const problem = settingsProblem ?? local.problem;
+  return {
+    verb, flags: local.flags, options: local.options, optionValues: local.all, globalOptions: global.all, settings, positional: local.rest,
+    ...(problem ? { problem } : {}),
+  };
 }
 
 /** Is this a dsync run (the only doveadm subcommands that move mail between source and target)? */
