@@ -1,17 +1,20 @@
 // The binding lock: who owns which mailbox, as last approved by a reviewer.
 // CrossGuard cannot see a stack's previous state, so a re-binding becomes visible as a lock diff.
+// Version 2 adds the history the lifecycle rules need: the phase each mailbox has reached (by
+// mailbox id, not wave name), the OX context ids, and the entries of mailboxes that left the plan.
 import { dump, load } from "js-yaml";
 import { z } from "zod";
 import { InputError } from "./errors";
 import type { Binding, MailboxKind, WavePhase } from "./model";
 
-export const LOCK_VERSION = 1;
+export const LOCK_VERSION = 2;
 
 export interface LockEntry {
   readonly mailbox: string;
   readonly kind: MailboxKind;
   readonly wave: string;
   readonly context: string;
+  /** `uid` as the directory spells it (display); compare with normaliseUid. */
   readonly owner?: { readonly id: string; readonly uid: string };
   readonly source: { readonly address: string; readonly exchangeGuid: string };
   readonly login: string;
@@ -22,16 +25,38 @@ export interface LockEntry {
   readonly addresses: readonly string[];
   /** The shard stack that declares this mailbox, in a family lock shared by a family's shards. */
   readonly shard?: string;
+  /** The lifecycle phase this mailbox has reached (always set in a parsed lock; `oxmig lock` carries it forward). */
+  readonly phase?: WavePhase;
+  /** The reviewed reason of the last rollback or skipped step (plan phaseRollback / phaseSkip). */
+  readonly phaseReason?: string;
+  /** Reviewed reasons for an identity change past cut-over (plan rebind / rekey), and the mailbox ids it replaced. */
+  readonly rebind?: string;
+  readonly rekey?: string;
+  readonly replaces?: readonly string[];
 }
 
 export interface BindingLock {
   readonly lockVersion: number;
   readonly stack: string;
+  /** OX context name → its id as the plan fixed it (absent: the plan fixes none). */
+  readonly contexts?: Readonly<Record<string, { readonly id?: number }>>;
   readonly waves: Readonly<Record<string, { readonly phase: WavePhase }>>;
   readonly mailboxes: readonly LockEntry[];
+  /** Mailboxes that left the plan, as last locked: their phase and identity stay on record. */
+  readonly retired?: readonly LockEntry[];
 }
 
-const entrySchema = z.strictObject({
+/** Fields that record lifecycle history, not the binding: the binding diff ignores them. */
+export const HISTORY_FIELDS = ["phase", "phaseReason", "rebind", "rekey", "replaces"] as const;
+
+/** One spelling for comparing uids (AD uids carry capitals, the program lowercases logins). */
+export function normaliseUid(uid: string): string {
+  return uid.toLowerCase();
+}
+
+const phaseSchema = z.enum(["copying", "cut-over", "done"]);
+
+const entryFields = {
   mailbox: z.string().min(1),
   kind: z.enum(["personal", "shared", "room", "equipment"]),
   wave: z.string().min(1),
@@ -43,13 +68,34 @@ const entrySchema = z.strictObject({
   key: z.strictObject({ name: z.string().min(1), keeper: z.string().min(1) }),
   addresses: z.array(z.string().min(1)),
   shard: z.string().min(1).optional(),
+};
+
+const entrySchema = z.strictObject({
+  ...entryFields,
+  phase: phaseSchema,
+  phaseReason: z.string().min(1).optional(),
+  rebind: z.string().min(1).optional(),
+  rekey: z.string().min(1).optional(),
+  replaces: z.array(z.string().min(1)).optional(),
 });
+
+const wavesSchema = z.record(z.string(), z.strictObject({ phase: phaseSchema }));
 
 const lockSchema = z.strictObject({
   lockVersion: z.literal(LOCK_VERSION),
   stack: z.string().min(1),
-  waves: z.record(z.string(), z.strictObject({ phase: z.enum(["copying", "cut-over", "done"]) })),
+  contexts: z.record(z.string(), z.strictObject({ id: z.number().int().positive().optional() })),
+  waves: wavesSchema,
   mailboxes: z.array(entrySchema),
+  retired: z.array(entrySchema).default([]),
+});
+
+/** Version 1 (no history): read transparently, each mailbox at its locked wave's phase. */
+const lockV1Schema = z.strictObject({
+  lockVersion: z.literal(1),
+  stack: z.string().min(1),
+  waves: wavesSchema,
+  mailboxes: z.array(z.strictObject(entryFields)),
 });
 
 /** The lock entry a binding implies. */
@@ -69,10 +115,32 @@ export function lockEntryFor(binding: Binding): LockEntry {
   };
 }
 
-export function buildLock(stack: string, bindings: readonly Binding[], phases: Readonly<Record<string, WavePhase>>): BindingLock {
-  const mailboxes = bindings.map(lockEntryFor).sort((a, b) => compare(a.context, b.context) || compare(a.login, b.login));
+/**
+ * The lock a plan declares now, before history: each mailbox at its wave's declared phase.
+ * `oxmig lock` passes it through core/lock-history.ts, which checks and carries the history forward.
+ */
+export function buildLock(
+  stack: string,
+  bindings: readonly Binding[],
+  phases: Readonly<Record<string, WavePhase>>,
+  contextIds: Readonly<Record<string, number | undefined>> = {},
+): BindingLock {
+  const mailboxes = bindings
+    .map((b) => ({ ...lockEntryFor(b), phase: phases[b.wave] ?? "copying" }))
+    .sort(byContextThenLogin);
   const waves = Object.fromEntries(Object.keys(phases).sort().map((w) => [w, { phase: phases[w]! }]));
-  return { lockVersion: LOCK_VERSION, stack, waves, mailboxes };
+  const used = new Set(bindings.map((b) => b.context));
+  const contexts = Object.fromEntries(
+    Object.keys(contextIds)
+      .filter((c) => used.has(c))
+      .sort()
+      .map((c) => [c, contextIds[c] !== undefined ? { id: contextIds[c] } : {}]),
+  );
+  return { lockVersion: LOCK_VERSION, stack, contexts, waves, mailboxes, retired: [] };
+}
+
+export function byContextThenLogin(a: LockEntry, b: LockEntry): number {
+  return compare(a.context, b.context) || compare(a.login, b.login) || compare(a.mailbox, b.mailbox);
 }
 
 export function renderLock(lock: BindingLock): string {
@@ -84,7 +152,30 @@ export function renderLock(lock: BindingLock): string {
     "# Do not edit by hand. A change here changes who receives whose mail: review it like code.",
     "",
   ].join("\n");
-  return header + dump(lock, { lineWidth: -1, noRefs: true, sortKeys: false, flowLevel: 3 });
+  return header + dump(lock.lockVersion === LOCK_VERSION ? canonical(lock) : lock, { lineWidth: -1, noRefs: true, sortKeys: false, flowLevel: 3 });
+}
+
+const ENTRY_ORDER = ["mailbox", "kind", "wave", "context", "owner", "source", "login", "home", "key", "addresses", "shard"] as const;
+
+function pick(e: LockEntry, keys: readonly (keyof LockEntry)[]): Partial<LockEntry> {
+  return Object.fromEntries(keys.filter((k) => e[k] !== undefined).map((k) => [k, e[k]]));
+}
+
+/** Keys in a fixed order, every entry with its phase: what parseLock reads back unchanged. */
+function canonical(lock: BindingLock): BindingLock {
+  const withPhase = (e: LockEntry): LockEntry => {
+    const ordered: Record<string, unknown> = {};
+    for (const k of ENTRY_ORDER) if (e[k] !== undefined) ordered[k] = e[k];
+    return { ...(ordered as unknown as LockEntry), phase: entryPhase(e), ...pick(e, HISTORY_FIELDS.slice(1)) };
+  };
+  return {
+    lockVersion: lock.lockVersion,
+    stack: lock.stack,
+    contexts: lock.contexts ?? {},
+    waves: lock.waves,
+    mailboxes: lock.mailboxes.map(withPhase),
+    retired: (lock.retired ?? []).map(withPhase),
+  };
 }
 
 export function parseLock(text: string, file: string): BindingLock {
@@ -95,12 +186,37 @@ export function parseLock(text: string, file: string): BindingLock {
     const mark = (err as { mark?: { line: number } }).mark;
     throw new InputError(file, mark ? `line ${mark.line + 1}` : undefined, (err as { reason?: string }).reason ?? String(err));
   }
-  const parsed = lockSchema.safeParse(doc);
+  const version = (doc as { lockVersion?: unknown } | null)?.lockVersion;
+  if (version === 1) return fromV1(check(lockV1Schema, doc, file));
+  return check(lockSchema, doc, file);
+}
+
+function check<T>(schema: z.ZodType<T>, doc: unknown, file: string): T {
+  const parsed = schema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InputError(file, issue.path.join(".") || undefined, `${issue.message} (regenerate with \`npx oxmig lock\`)`);
   }
   return parsed.data;
+}
+
+/** A version-1 lock approved each wave's phase: each mailbox has reached its wave's phase. Context ids were not recorded. */
+function fromV1(v1: z.infer<typeof lockV1Schema>): BindingLock {
+  const mailboxes = v1.mailboxes.map((e) => ({ ...e, phase: v1.waves[e.wave]?.phase ?? ("copying" as const) }));
+  return { lockVersion: LOCK_VERSION, stack: v1.stack, contexts: {}, waves: v1.waves, mailboxes, retired: [] };
+}
+
+/** The phase a lock entry records (entries built in memory without history count as copying). */
+export function entryPhase(entry: LockEntry): WavePhase {
+  return entry.phase ?? "copying";
+}
+
+/** The binding part of an entry, in comparable form: history fields dropped, uid normalised. */
+function bindingPart(entry: LockEntry): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...entry };
+  for (const f of HISTORY_FIELDS) delete copy[f];
+  if (entry.owner) copy.owner = { id: entry.owner.id, uid: normaliseUid(entry.owner.uid) };
+  return copy;
 }
 
 export interface LockChange {
@@ -121,8 +237,9 @@ export function diffLock(locked: readonly LockEntry[], declared: readonly LockEn
       changes.push({ mailbox: id, change: "added", fields: [] });
       continue;
     }
-    const fields = (Object.keys({ ...was, ...now }) as (keyof LockEntry)[])
-      .map((field) => ({ field, locked: JSON.stringify(was[field] ?? null), declared: JSON.stringify(now[field] ?? null) }))
+    const [a, b] = [bindingPart(was), bindingPart(now)];
+    const fields = Object.keys({ ...a, ...b })
+      .map((field) => ({ field, locked: JSON.stringify(a[field] ?? null), declared: JSON.stringify(b[field] ?? null) }))
       .filter((f) => f.locked !== f.declared);
     if (fields.length) changes.push({ mailbox: id, change: "changed", fields });
   }

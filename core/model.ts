@@ -67,6 +67,10 @@ export interface PlanMailbox {
   readonly aliases: readonly string[];
   /** Why this mailbox may live in a context other than its owner's organisation. */
   readonly contextException?: string;
+  /** Reviewed reason why a mailbox past cut-over may change its Exchange source (plan `rebind`). */
+  readonly rebind?: string;
+  /** Reviewed reason why a mailbox past cut-over may get a new home and key (plan `rekey`). */
+  readonly rekey?: string;
   /** 1-based line of this entry in plan.yaml. */
   readonly line: number;
 }
@@ -80,6 +84,8 @@ export interface Wave {
   readonly canaries?: boolean;
   /** Why the phase deliberately moves backwards against the lock (plan `phaseRollback`). */
   readonly phaseRollback?: string;
+  /** Why the phase deliberately skips a step against the lock (plan `phaseSkip`). */
+  readonly phaseSkip?: string;
   readonly mailboxes: readonly PlanMailbox[];
   readonly line: number;
 }

@@ -37,6 +37,8 @@ const mailboxSchema = strict({
   equipment: access.optional(),
   aliases: z.array(address).optional(),
   contextException: z.string().trim().min(1, { error: "contextException must give a reason" }).optional(),
+  rebind: z.string().trim().min(1, { error: "rebind must give a reason" }).optional(),
+  rekey: z.string().trim().min(1, { error: "rekey must give a reason" }).optional(),
 }).superRefine((mailbox, ctx) => {
   const declared = kindsOf(mailbox);
   if (declared.length !== 1) {
@@ -54,6 +56,7 @@ const waveSchema = strict({
   phase: z.enum(["copying", "cut-over", "done"]).default("copying"),
   canaries: z.boolean().optional(),
   phaseRollback: z.string().trim().min(1, { error: "phaseRollback must give a reason" }).optional(),
+  phaseSkip: z.string().trim().min(1, { error: "phaseSkip must give a reason" }).optional(),
   mailboxes: z.array(mailboxSchema).min(1, { error: "a wave needs at least one mailbox" }),
 });
 
@@ -137,6 +140,7 @@ function toWave(raw: RawPlan["waves"][number], w: number, lines: Map<string, num
     phase: raw.phase,
     ...(raw.canaries !== undefined ? { canaries: raw.canaries } : {}),
     ...(raw.phaseRollback !== undefined ? { phaseRollback: raw.phaseRollback } : {}),
+    ...(raw.phaseSkip !== undefined ? { phaseSkip: raw.phaseSkip } : {}),
     mailboxes,
     line: lineOf(lines, ["waves", w]),
   };
@@ -152,6 +156,8 @@ function toMailbox(raw: RawMailbox, path: YamlPath, lines: Map<string, number>):
     delegates,
     aliases: raw.aliases ?? [],
     ...(raw.contextException !== undefined ? { contextException: raw.contextException } : {}),
+    ...(raw.rebind !== undefined ? { rebind: raw.rebind } : {}),
+    ...(raw.rekey !== undefined ? { rekey: raw.rekey } : {}),
     line: lineOf(lines, path),
   };
 }

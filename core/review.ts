@@ -1,6 +1,24 @@
 // The reviewer's view of a change: which mailboxes appear, disappear or change hands, with evidence.
+import { phaseRank } from "./lifecycle";
 import { lockEntryFor, type LockEntry } from "./lock";
-import type { Binding, Inventory, Person, SourceMailbox } from "./model";
+import { stepNeeds } from "./lock-history";
+import type { Binding, Inventory, Person, SourceMailbox, WavePhase } from "./model";
+
+/** Wave name → declared phase, at the base and in the working tree. */
+export interface ReviewPhases {
+  readonly base: Readonly<Record<string, WavePhase>>;
+  readonly head: Readonly<Record<string, WavePhase>>;
+}
+
+/** A mailbox whose lifecycle phase changes (judged per mailbox, whatever its wave is called). */
+export interface PhaseChange {
+  readonly mailbox: string;
+  readonly address: string;
+  readonly before?: { readonly wave: string; readonly phase: WavePhase };
+  readonly after: { readonly wave: string; readonly phase: WavePhase };
+  /** Set when the step needs a reviewed reason: the plan field that gives it. */
+  readonly needs?: "phaseRollback" | "phaseSkip";
+}
 
 export interface Rebinding {
   readonly mailbox: string;
@@ -21,9 +39,31 @@ export interface Review {
   readonly keysRotated: readonly string[];
   /** Keys whose mailbox left the plan. */
   readonly keysOrphaned: readonly string[];
+  /** Per-mailbox phase changes (only when phases were given). */
+  readonly phaseChanges: readonly PhaseChange[];
 }
 
-export function computeReview(base: readonly Binding[], head: readonly Binding[], inventory: Inventory): Review {
+function phaseChanges(base: readonly Binding[], head: readonly Binding[], phases: ReviewPhases): PhaseChange[] {
+  const before = new Map(base.map((b) => [b.mailboxId, b]));
+  const changes: PhaseChange[] = [];
+  for (const b of head) {
+    const was = before.get(b.mailboxId);
+    const from = was ? phases.base[was.wave] : undefined;
+    const to = phases.head[b.wave];
+    if (!to || from === to || (!was && to === "copying")) continue;
+    const needs = stepNeeds(from, to);
+    changes.push({
+      mailbox: b.mailboxId,
+      address: b.primaryAddress.normalised,
+      ...(was && from ? { before: { wave: was.wave, phase: from } } : {}),
+      after: { wave: b.wave, phase: to },
+      ...(needs ? { needs } : {}),
+    });
+  }
+  return changes.sort((a, b) => phaseRank(a.after.phase) - phaseRank(b.after.phase) || (a.address < b.address ? -1 : 1));
+}
+
+export function computeReview(base: readonly Binding[], head: readonly Binding[], inventory: Inventory, phases?: ReviewPhases): Review {
   const before = new Map(base.map((b) => [b.mailboxId, lockEntryFor(b)]));
   const after = new Map(head.map((b) => [b.mailboxId, lockEntryFor(b)]));
   const people = new Map(inventory.people.map((p) => [p.immutableId, p]));
@@ -48,6 +88,7 @@ export function computeReview(base: readonly Binding[], head: readonly Binding[]
     keysCreated: added.map((e) => e.key.name),
     keysRotated,
     keysOrphaned: removed.map((e) => e.key.name),
+    phaseChanges: phases ? phaseChanges(base, head, phases) : [],
   };
 }
 
@@ -98,6 +139,16 @@ export function renderReviewMarkdown(stack: string, review: Review, verdict?: st
     lines.push("### ⚠ Keys", "", "Mail encrypted with a rotated or dropped key can never be read again.", "");
     for (const k of review.keysRotated) lines.push(`- rotated: \`${k}\``);
     for (const k of review.keysOrphaned) lines.push(`- mailbox left the plan, key must be kept: \`${k}\``);
+    lines.push("");
+  }
+  if (review.phaseChanges.length) {
+    lines.push("### Phase changes (per mailbox)", "");
+    for (const c of review.phaseChanges.slice(0, 500)) {
+      const from = c.before ? `${c.before.phase} (wave ${c.before.wave})` : "never copied";
+      const warn = c.needs ? ` ⚠ needs \`${c.needs}\`${c.needs === "phaseRollback" ? ": the next backup -R expunges mail delivered to the target" : ": a step is skipped"}` : "";
+      lines.push(`- ${c.address}: ${from} → ${c.after.phase} (wave ${c.after.wave})${warn}`);
+    }
+    if (review.phaseChanges.length > 500) lines.push(`- … and ${review.phaseChanges.length - 500} more`);
     lines.push("");
   }
   const list = (title: string, entries: readonly LockEntry[]) => {

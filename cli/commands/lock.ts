@@ -2,10 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
-import { InputError } from "../../core/errors";
+import { InputError, InputErrors } from "../../core/errors";
 import { phaseRank } from "../../core/lifecycle";
-import type { Wave } from "../../core/model";
-import { type BindingLock, buildLock, diffLock, parseLock, renderLock, type LockChange } from "../../core/lock";
+import type { Binding, Plan, Wave } from "../../core/model";
+import { type BindingLock, buildLock, diffLock, entryPhase, parseLock, renderLock, type LockChange } from "../../core/lock";
+import { advanceLock, mergeHistory, type MailboxDeclaration } from "../../core/lock-history";
+import { committedLock } from "../../io/git-lock";
 import { displayPath, readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import { mergeShardLock } from "../gate/family-lock";
@@ -40,6 +42,47 @@ function refuseSilentRollback(waves: readonly Wave[], previous: BindingLock | un
   }
 }
 
+/** What the plan says about each declared mailbox: its wave's reviewed reasons and its own. */
+export function declarationsOf(plan: Plan, bindings: readonly Binding[]): Map<string, MailboxDeclaration> {
+  const waves = new Map(plan.waves.map((w) => [w.name, w]));
+  const declarations = new Map<string, MailboxDeclaration>();
+  for (const b of bindings) {
+    const wave = waves.get(b.wave);
+    const mailbox = wave?.mailboxes.find((m) => m.line === b.planLine);
+    declarations.set(b.mailboxId, {
+      wave: b.wave,
+      line: b.planLine,
+      ...(wave?.phaseRollback !== undefined ? { phaseRollback: wave.phaseRollback } : {}),
+      ...(wave?.phaseSkip !== undefined ? { phaseSkip: wave.phaseSkip } : {}),
+      ...(mailbox?.rebind !== undefined ? { rebind: mailbox.rebind } : {}),
+      ...(mailbox?.rekey !== undefined ? { rekey: mailbox.rekey } : {}),
+    });
+  }
+  return declarations;
+}
+
+/**
+ * The history to carry forward: the working-tree lock merged with the one git last recorded. A lock
+ * that git has but the working tree lost is never silently replaced by a fresh one.
+ */
+function previousHistory(file: string, shown: string, check: boolean): { current?: BindingLock; history?: BindingLock } {
+  const current = fs.existsSync(file) ? parseLock(fs.readFileSync(file, "utf8"), shown) : undefined;
+  if (!current && check) return {}; // --check reports the missing lock itself
+  const committed = committedLock(file);
+  if (!current && committed) {
+    throw new InputError(shown, undefined, `the lock is missing, but git has it at ${committed.ref}; a fresh lock would forget which mailboxes already receive mail (a later backup -R expunges them). Restore it with \`git checkout ${committed.ref} -- ${committed.path}\`, then rerun \`npx oxmig lock\``);
+  }
+  const history = mergeHistory(current, committed ? parseLock(committed.text, `${committed.ref}:${committed.path}`) : undefined);
+  return { ...(current ? { current } : {}), ...(history ? { history } : {}) };
+}
+
+function phaseSteps(previous: BindingLock | undefined, lock: BindingLock): string[] {
+  const was = new Map((previous?.mailboxes ?? []).map((e) => [e.mailbox, entryPhase(e)]));
+  return lock.mailboxes
+    .filter((e) => was.get(e.mailbox) !== entryPhase(e))
+    .map((e) => `  phase ${e.addresses[0] ?? e.mailbox}: ${was.get(e.mailbox) ?? "(new)"} → ${entryPhase(e)}${e.phaseReason && was.has(e.mailbox) ? ` (${e.phaseReason})` : ""}`);
+}
+
 /** Writes (or with `check`, compares) the stack's lock; returns the exit code. Input errors propagate as exit 2. */
 export function lockCommand(opts: LockCommandOptions): number {
   const selection = stackSelection(opts.stack, opts.root);
@@ -47,29 +90,36 @@ export function lockCommand(opts: LockCommandOptions): number {
   const inventory = readInventory(inventoryDir);
   const bindings = resolveBindings(inventory, selection.resolve);
   const phases = Object.fromEntries(inventory.plan.waves.filter((w) => bindings.some((b) => b.wave === w.name)).map((w) => [w.name, w.phase]));
+  const contextIds = Object.fromEntries(inventory.plan.contexts.map((c) => [c.name, c.id]));
   const file = lockPath(inventoryDir);
   const shown = displayPath(file);
-  const previous = fs.existsSync(file) ? parseLock(fs.readFileSync(file, "utf8"), shown) : undefined;
-  refuseSilentRollback(inventory.plan.waves, previous, inventory.files.plan);
+  const { current: previous, history } = previousHistory(file, shown, opts.check === true);
+  if (opts.check && !previous) {
+    process.stderr.write(`${shown} does not exist; run \`npx oxmig lock --stack ${opts.stack}\`\n`);
+    return 1;
+  }
+  refuseSilentRollback(inventory.plan.waves, history, inventory.files.plan);
   // A shard of a stack family shares the inventory's lock: only its own entries are replaced.
-  const lock = mergeShardLock(selection, buildLock(opts.stack, bindings, phases), previous);
+  const merged = mergeShardLock(selection, buildLock(opts.stack, bindings, phases, contextIds), history);
+  const { lock, refusals } = advanceLock(merged, history, declarationsOf(inventory.plan, bindings));
+  if (refusals.length) {
+    throw new InputErrors(refusals.map((r) => new InputError(inventory.files.plan, r.line !== undefined ? `line ${r.line}` : undefined, r.problem)));
+  }
   const changes = diffLock(previous?.mailboxes ?? [], lock.mailboxes);
-  const listed = changes.map(describe).join("\n");
-  if (opts.check) {
-    if (!previous) {
-      process.stderr.write(`${shown} does not exist; run \`npx oxmig lock --stack ${opts.stack}\`\n`);
-      return 1;
-    }
+  const steps = phaseSteps(previous, lock);
+  const listed = [...changes.map(describe), ...steps].join("\n");
+  if (opts.check && previous) {
     const phaseDrift = JSON.stringify(previous.waves) !== JSON.stringify(lock.waves);
-    if (changes.length || phaseDrift) {
-      process.stderr.write(`${shown} is out of date (${changes.length} mailbox changes${phaseDrift ? ", wave phases changed" : ""}):\n${listed}\nrun \`npx oxmig lock --stack ${opts.stack}\` and have the change reviewed\n`);
+    const historyDrift = renderLock(previous) !== renderLock(lock);
+    if (changes.length || phaseDrift || historyDrift) {
+      process.stderr.write(`${shown} is out of date (${changes.length} mailbox changes${phaseDrift ? ", wave phases changed" : ""}${historyDrift && !changes.length && !phaseDrift ? ", lifecycle history or format changed" : ""}):\n${listed}\nrun \`npx oxmig lock --stack ${opts.stack}\` and have the change reviewed\n`);
       return 1;
     }
     process.stdout.write(`${shown} is up to date (${lock.mailboxes.length} mailboxes)\n`);
     return 0;
   }
   fs.writeFileSync(file, renderLock(lock));
-  process.stdout.write(`wrote ${shown}: ${lock.mailboxes.length} mailboxes, ${changes.length} changes\n${listed}${changes.length ? "\n" : ""}`);
+  process.stdout.write(`wrote ${shown}: ${lock.mailboxes.length} mailboxes, ${changes.length} changes, ${steps.length} phase steps\n${listed}${listed ? "\n" : ""}`);
   return 0;
 }
 

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import type { Command } from "commander";
 import { resolveBindings, type ResolveOptions } from "../../core/bindings";
 import type { Binding, Inventory } from "../../core/model";
-import { computeReview, renderReviewMarkdown } from "../../core/review";
+import { computeReview, renderReviewMarkdown, type ReviewPhases } from "../../core/review";
 import { mandatoryTable } from "../../gate/report/markdown";
 import { verdict } from "../../gate/report/text";
 import type { GateResult } from "../../gate/types";
@@ -34,12 +34,14 @@ export interface ReviewInputs {
   readonly base: readonly Binding[] | undefined;
   readonly head: readonly Binding[];
   readonly inventory: Inventory;
+  /** Wave phases at the base and now, for the per-mailbox phase changes. */
+  readonly phases?: ReviewPhases;
   readonly gate?: GateResult;
 }
 
 /** The comment text; pure, so it is tested without git or the gate. */
 export function reviewMarkdown(inputs: ReviewInputs): string {
-  const review = computeReview(inputs.base ?? [], inputs.head, inputs.inventory);
+  const review = computeReview(inputs.base ?? [], inputs.head, inputs.inventory, inputs.phases);
   const gateLines = inputs.gate ? [`**Policy gate:** ${verdict(inputs.gate)}`, ...(mandatoryTable(inputs.gate).length ? ["", ...mandatoryTable(inputs.gate)] : [])] : [];
   const baseLine = inputs.base ? `Compared with \`${inputs.baseLabel}\`.` : `The inventory of this stack does not exist at \`${inputs.baseLabel}\`: every mailbox is new.`;
   return renderReviewMarkdown(inputs.stack, review, [baseLine, "", ...gateLines].join("\n").trimEnd());
@@ -58,9 +60,11 @@ export function defaultBase(cwd: string): string {
   return git(["rev-parse", "--verify", "--quiet", "origin/main^{commit}"], cwd) ? "origin/main" : "HEAD";
 }
 
-function baseBindings(ref: string, inventoryDir: string, resolve: ResolveOptions, cwd: string): Binding[] | undefined {
+const phasesOf = (inventory: Inventory | undefined) => Object.fromEntries((inventory?.plan.waves ?? []).map((w) => [w.name, w.phase]));
+
+function baseBindings(ref: string, inventoryDir: string, resolve: ResolveOptions, cwd: string): { bindings?: Binding[]; phases: ReturnType<typeof phasesOf> } {
   const inventory = readInventoryAtRevision(ref, inventoryDir, cwd);
-  return inventory ? resolveBindings(inventory, resolve) : undefined;
+  return { ...(inventory ? { bindings: resolveBindings(inventory, resolve) } : {}), phases: phasesOf(inventory) };
 }
 
 export async function reviewCommand(opts: ReviewOptions): Promise<number> {
@@ -69,10 +73,11 @@ export async function reviewCommand(opts: ReviewOptions): Promise<number> {
   const ref = opts.base ?? defaultBase(root);
   const inventory = readInventory(selection.inventoryDir);
   const head = resolveBindings(inventory, selection.resolve);
-  const base = baseBindings(ref, selection.inventoryDir, selection.resolve, root);
+  const { bindings: base, phases: basePhases } = baseBindings(ref, selection.inventoryDir, selection.resolve, root);
+  const phases = { base: basePhases, head: phasesOf(inventory) };
   const commit = git(["rev-parse", "--short", `${ref}^{commit}`], root);
   const gate = opts.gate === false ? undefined : (await runGate(opts.stack, { root, onPhase: (p) => process.stderr.write(`review ${opts.stack}: gate: ${p}\n`) })).result;
-  const markdown = reviewMarkdown({ stack: opts.stack, baseLabel: commit ? `${ref} (${commit})` : ref, base, head, inventory, ...(gate ? { gate } : {}) });
+  const markdown = reviewMarkdown({ stack: opts.stack, baseLabel: commit ? `${ref} (${commit})` : ref, base, head, inventory, phases, ...(gate ? { gate } : {}) });
   if (opts.out) {
     writeOutFile(opts.out, markdown);
   } else {

@@ -2,23 +2,33 @@
 // would leave behind. For the benchmark and tests; reviewers lock shard by shard.
 import fs from "node:fs";
 import { resolveBindings } from "../../core/bindings";
-import { buildLock, renderLock, type BindingLock } from "../../core/lock";
+import { InputError, InputErrors } from "../../core/errors";
+import { buildLock, parseLock, renderLock, type BindingLock } from "../../core/lock";
+import { advanceLock } from "../../core/lock-history";
+import type { Binding } from "../../core/model";
 import { readInventory } from "../../io/inventory";
-import { lockPath } from "../commands/lock";
+import { declarationsOf, lockPath } from "../commands/lock";
 import { readFamily } from "./family-config";
 import { mergeShardLock } from "./family-lock";
 
 export function writeFamilyLock(name: string, root: string = process.cwd()): { file: string; lock: BindingLock } {
   const family = readFamily(name, root);
   const inventory = readInventory(family.inventoryDir);
-  let merged: BindingLock | undefined;
+  const file = lockPath(family.inventoryDir);
+  // The history on record carries forward, as shard-by-shard `oxmig lock` would carry it.
+  const previous = fs.existsSync(file) ? parseLock(fs.readFileSync(file, "utf8"), file) : undefined;
+  const contextIds = Object.fromEntries(inventory.plan.contexts.map((c) => [c.name, c.id]));
+  let merged: BindingLock | undefined = previous;
+  const all: Binding[] = [];
   for (const selection of family.shards) {
     const bindings = resolveBindings(inventory, selection.resolve);
+    all.push(...bindings);
     const waves = new Set(bindings.map((b) => b.wave));
     const phases = Object.fromEntries(inventory.plan.waves.filter((w) => waves.has(w.name)).map((w) => [w.name, w.phase]));
-    merged = mergeShardLock(selection, buildLock(selection.stack, bindings, phases), merged);
+    merged = mergeShardLock(selection, buildLock(selection.stack, bindings, phases, contextIds), merged);
   }
-  const file = lockPath(family.inventoryDir);
-  fs.writeFileSync(file, renderLock(merged!));
-  return { file, lock: merged! };
+  const { lock, refusals } = advanceLock(merged!, previous, declarationsOf(inventory.plan, all));
+  if (refusals.length) throw new InputErrors(refusals.map((r) => new InputError(inventory.files.plan, r.line !== undefined ? `line ${r.line}` : undefined, r.problem)));
+  fs.writeFileSync(file, renderLock(lock));
+  return { file, lock };
 }

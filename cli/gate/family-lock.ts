@@ -26,10 +26,13 @@ export function mergeShardLock(selection: StackSelection, fresh: BindingLock, pr
     ...Object.fromEntries(Object.entries(previous?.waves ?? {}).filter(([w]) => keptWaves.has(w))),
     ...fresh.waves,
   };
+  const contexts = { ...(previous?.contexts ?? {}), ...(fresh.contexts ?? {}) };
   return {
     lockVersion: fresh.lockVersion,
     stack: family,
+    contexts: Object.fromEntries(Object.keys(contexts).sort().map((c) => [c, contexts[c]!])),
     waves: Object.fromEntries(Object.keys(waves).sort().map((w) => [w, waves[w]!])),
     mailboxes: [...kept, ...fresh.mailboxes.map((e) => ({ ...e, shard }))].sort(byContextThenLogin),
+    retired: previous?.retired ?? [],
   };
 }

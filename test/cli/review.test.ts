@@ -37,6 +37,20 @@ const GATE: GateResult = {
   ],
 };
 
+describe("review comment: phase changes per mailbox", () => {
+  it("lists each mailbox whose phase changes, flagging a move back and a skipped step, whatever its wave is called", () => {
+    const inventory = readInventory(STAGING);
+    const bindings = resolveBindings(inventory);
+    const moved = bindings.map((b) => (b.owner?.uid === "jschmidt" ? { ...b, wave: "w09-renamed" } : b));
+    const phases = { base: { "w01-fa-luebeck": "cut-over", "w01-lkn": "copying" } as const, head: { "w01-fa-luebeck": "cut-over", "w09-renamed": "copying", "w01-lkn": "done" } as const };
+    const md = reviewMarkdown({ stack: "staging", baseLabel: "HEAD", base: bindings, head: moved, inventory, phases });
+    expect(md).toContain("### Phase changes (per mailbox)");
+    expect(md).toContain("- jan.schmidt@fa-luebeck.example: cut-over (wave w01-fa-luebeck) → copying (wave w09-renamed) ⚠ needs `phaseRollback`");
+    expect(md).toMatch(/@lkn\.example: copying \(wave w01-lkn\) → done \(wave w01-lkn\) ⚠ needs `phaseSkip`: a step is skipped/);
+    expect(md).not.toContain("maria.mueller@fa-luebeck.example: cut-over");
+  });
+});
+
 describe("review comment", () => {
   const base = resolveBindings(readInventory(STAGING));
   const dir = copyStaging("oxmig-review-");

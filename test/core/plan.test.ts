@@ -66,7 +66,7 @@ describe("parsePlan rejects", () => {
   const one = "      - source: a@fa-luebeck.example\n        owner: a\n";
   const cases: [string, string, string, RegExp][] = [
     ["a duplicate key", plan("      - source: a@fa-luebeck.example\n        owner: a\n        owner: b\n"), "line 7", /duplicated mapping key/],
-    ["an unknown key, listing the allowed keys", plan(one + "        ownr: b\n"), "line 7", /waves\[0\]\.mailboxes\[0\]\.ownr: unknown key "ownr" \(allowed keys: source, owner, shared, room, equipment, aliases, contextException\)/],
+    ["an unknown key, listing the allowed keys", plan(one + "        ownr: b\n"), "line 7", /waves\[0\]\.mailboxes\[0\]\.ownr: unknown key "ownr" \(allowed keys: source, owner, shared, room, equipment, aliases, contextException, rebind, rekey\)/],
     ["an unknown top-level key", "waves: []\nwavez: 1\n", "line 2", /^wavez: unknown key "wavez" \(allowed keys: contexts, waves\)/],
     ["a mailbox with two kinds", plan(one + "        shared: { delegates: [a] }\n"), "line 5", /waves\[0\]\.mailboxes\[0\]: a mailbox needs exactly one of owner, shared, room, equipment; found owner, shared/],
     ["a mailbox without a kind", plan("      - source: a@fa-luebeck.example\n"), "line 5", /exactly one of .*found none/],

@@ -66,15 +66,18 @@ describe("the program's wave lifecycle", () => {
 describe("the gate on a phase moved back against the lock", () => {
   it("rejects a wave locked at cut-over whose plan says copying again (backup -R after cut-over)", async () => {
     const dir = writeInventory(6, ["fa-luebeck"]);
-    const [wave] = setPhases(dir, () => "cut-over");
     const out = process.stdout.write;
     process.stdout.write = () => true;
     try {
+      // Copied first, then cut over: the lock records each step (a first lock at cut-over is refused).
+      setPhases(dir, () => "copying");
+      expect(lockCommand({ stack: "staging", inventory: dir })).toBe(0);
+      setPhases(dir, () => "cut-over");
       expect(lockCommand({ stack: "staging", inventory: dir })).toBe(0);
     } finally {
       process.stdout.write = out;
     }
-    setPhases(dir, () => "copying");
+    const [wave] = setPhases(dir, () => "copying");
     const { result } = await runGate("staging", { inventoryDir: dir });
     const texts = result.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy}: ${v.message}`);
     expect(texts).toContainEqual(expect.stringMatching(new RegExp(`^phase-moves-forward: .*wave ${wave} .*from cut-over .* to copying`)));
