@@ -1,6 +1,7 @@
 import { toAddress } from "./address";
 import { InputError } from "./errors";
 import { DEFAULT_MAIL_ROOT, homeFor, keyNameFor } from "./ids";
+import { LOGIN_GRAMMAR, loginProblem } from "./login";
 import type { Address, Binding, Inventory, MailboxKind, Person, PlanMailbox, SourceMailbox, Wave } from "./model";
 
 export interface ResolveOptions {
@@ -39,11 +40,13 @@ export function resolveBindings(inventory: Inventory, options: ResolveOptions = 
       const source = lookup.source(entry.source, fail);
       for (const uid of entry.delegates) lookup.person(uid, `delegate "${uid}"`, fail);
       const extra = entry.aliases.map((raw) => parseAlias(raw, fail));
-      bindings.push(
-        entry.kind === "personal"
-          ? personalBinding(wave, entry, source, lookup.person(entry.owner ?? "", `owner "${entry.owner}"`, fail), extra, mailRoot)
-          : functionalBinding(wave, entry, source, extra, mailRoot),
-      );
+      const owner = entry.kind === "personal" ? lookup.person(entry.owner ?? "", `owner "${entry.owner}"`, fail) : undefined;
+      const binding = owner ? personalBinding(wave, entry, source, owner, extra, mailRoot) : functionalBinding(wave, entry, source, extra, mailRoot);
+      const origin = owner
+        ? `the directory uid "${owner.uid}" (${inventory.files.directory} line ${owner.line})`
+        : `the Exchange Alias "${source.alias}" (${inventory.files.exchange} line ${source.line})`;
+      requireLiteralLogins(binding, origin, fail);
+      bindings.push(binding);
     }
   }
   return bindings;
@@ -96,6 +99,14 @@ function common(wave: Wave, entry: PlanMailbox, source: SourceMailbox, mailboxId
     },
     ...(entry.contextException ? { contextException: entry.contextException } : {}),
   };
+}
+
+/** Refuses a login that Dovecot, doveadm or OX would read as more than itself (core/login.ts). */
+function requireLiteralLogins(binding: Binding, origin: string, fail: (problem: string) => never): void {
+  for (const login of new Set([binding.dovecotLogin, binding.imapLogin, binding.oxName])) {
+    const problem = loginProblem(login);
+    if (problem) fail(`login "${login}" from ${origin} is not a literal login: ${problem} (logins: ${LOGIN_GRAMMAR})`);
+  }
 }
 
 function parseAlias(raw: string, fail: (problem: string) => never): Address {

@@ -20,6 +20,8 @@ export const USER_ATTRIBUTES = {
   kind: "oxmig/kind",
   sourceGuid: "oxmig/source-exchange-guid",
   keyName: "oxmig/key-name",
+  /** The plan's reviewed reason (`contextException`) for a context other than the owner's organisation. */
+  contextException: "oxmig/context-exception",
 } as const;
 
 /** Kubernetes labels and annotations on the Dovecot userdb Secret and the pairing ConfigMap. */
@@ -34,6 +36,8 @@ export const K8S = {
   userdbDataKey: "passwd",
   /** Key in the pairing ConfigMap's data holding the JSON pairing table. */
   pairingsDataKey: "pairings.json",
+  /** Key in the `acl-<context>` ConfigMap's data: the `doveadm acl set` script granting delegates (core/acl-grants.ts). */
+  aclScriptKey: "apply-acl.sh",
 } as const;
 
 /** `keepers` of a key resource: only the immutable id, so renames never rotate a key. */

@@ -1,5 +1,6 @@
 // Dovecot passwd-file userdb: `user:password:uid:gid:gecos:home:shell:extra fields`.
 // The same rendering feeds the Kubernetes Secret (infra) and the rehearsal's real Dovecot.
+// core/passwd-file.ts reads it back as Dovecot does; anything else in a line is a problem there.
 
 export interface UserdbLine {
   readonly login: string;

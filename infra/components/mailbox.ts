@@ -22,7 +22,7 @@ export interface MailboxArgs {
   readonly protect: boolean;
 }
 
-/** OX `userAttributes` carrying the binding's identity; `owner-id` only for personal mailboxes. */
+/** OX `userAttributes` carrying the binding's identity; `owner-id` only for personal mailboxes, `context-exception` only when planned. */
 export function userAttributesFor(binding: Binding): Record<string, string> {
   return {
     [USER_ATTRIBUTES.mailboxId]: binding.mailboxId,
@@ -30,6 +30,8 @@ export function userAttributesFor(binding: Binding): Record<string, string> {
     [USER_ATTRIBUTES.kind]: binding.kind,
     [USER_ATTRIBUTES.sourceGuid]: binding.source.exchangeGuid,
     [USER_ATTRIBUTES.keyName]: binding.keyName,
+    // The plan's reason for a context outside the owner's organisation, for context-matches-organisation.
+    ...(binding.contextException ? { [USER_ATTRIBUTES.contextException]: binding.contextException } : {}),
   };
 }
 

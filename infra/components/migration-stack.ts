@@ -7,6 +7,7 @@ import { pairingsByWave } from "../../core/pairings";
 import type { StackConfig } from "../config";
 import type { OxConnection } from "../ox/resources";
 import { ContextStack } from "./context-stack";
+import { declareDelegation } from "./delegation";
 import { Wave } from "./wave";
 
 export interface StackSelection {
@@ -55,7 +56,7 @@ export function declareMigrationStack(config: StackConfig, plan: Plan, bindings:
   const counts: Record<string, number> = {};
   for (const context of selection.contexts) {
     const own = bindings.filter((b) => b.context === context.name);
-    new ContextStack(`ctx-${context.name}`, {
+    const contextStack = new ContextStack(`ctx-${context.name}`, {
       context,
       bindings: own,
       connection,
@@ -66,6 +67,7 @@ export function declareMigrationStack(config: StackConfig, plan: Plan, bindings:
       protect: config.protect,
       ...provider,
     });
+    declareDelegation({ context: context.name, bindings: own, namespace: config.namespace, ...provider }, contextStack);
     counts[context.name] = own.length;
   }
   const pairings = pairingsByWave(bindings);
