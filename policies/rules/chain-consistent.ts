@@ -3,28 +3,33 @@ import type { Pairing, UserdbIndexEntry } from "../../core/contract";
 import { homeFor, keyNameFor } from "../../core/ids";
 import { configSchema, type PolicyContext } from "../config";
 import { expectedMailboxId, loginOf, ownerOf, sourceOf, unknownAmong } from "../support/identity";
-import { parsePasswd, type PasswdLine } from "../support/passwd";
+import { readPasswdFile, type PasswdEntry } from "../../core/passwd-file";
 import { mailboxLabel, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";
 import { stackValidation } from "../support/rule";
 import { groupBy, type StackView } from "../support/stack";
 
+type PasswdOfContext = { readonly entries: Map<string, PasswdEntry> } | { readonly problem: string };
+
 interface Indexes {
   /** context → login → index lines */
   readonly index: Map<string, Map<string, UserdbIndexEntry[]>>;
-  /** context → login → passwd lines (only contexts whose passwd is known) */
-  readonly passwd: Map<string, Map<string, PasswdLine[]>>;
+  /** context → the passwd-file as Dovecot reads it, or why it cannot be read; absent while unknown at preview */
+  readonly passwd: Map<string, PasswdOfContext>;
   readonly pairings: Map<string, (Pairing & { table: string })[]>;
 }
 
 function buildIndexes(stack: StackView, report: ReportViolation): Indexes {
   const index = new Map<string, Map<string, UserdbIndexEntry[]>>();
-  const passwd = new Map<string, Map<string, PasswdLine[]>>();
+  const passwd = new Map<string, PasswdOfContext>();
   for (const db of stack.userdbs) {
     if (db.unknown.length) report(plainMessage(`userdb ${db.resourceName}: ${unknownText("", db.unknown).trim()}`), db.urn);
     else if (db.indexProblem) report(plainMessage(`userdb ${db.resourceName}: ${db.indexProblem}`), db.urn);
     index.set(db.context, groupBy(db.index ?? [], (e) => e.login));
-    if (db.passwd !== undefined) passwd.set(db.context, groupBy(parsePasswd(db.passwd), (l) => l.login));
+    // Unknown at preview (new keys make the whole file unknown): the known index is the structure
+    // checked now; the file itself is read wherever its values are known (docs/gate-evidence.md).
+    if (db.passwd !== undefined) passwd.set(db.context, { entries: readPasswdFile(db.passwd) });
+    else if (db.passwdProblem !== undefined) passwd.set(db.context, { problem: db.passwdProblem });
   }
   for (const t of stack.pairings) {
     if (t.unknown.length) report(plainMessage(`pairing table ${t.resourceName}: ${unknownText("", t.unknown).trim()}`), t.urn);
@@ -58,17 +63,22 @@ function checkUser(ctx: PolicyContext, stack: StackView, ix: Indexes, user: OxUs
   if (!key) fail(`key resource ${keyNameFor(id)} does not exist`);
   else if (key.unknown.length) fail(unknownText(`key ${key.resourceName}`, key.unknown));
   else expect(`keepers.mailboxId of ${key.resourceName}`, key.keeper, id);
-  checkPasswd(ix.passwd.get(user.contextName ?? "")?.get(login), home, key?.result, login, fail);
+  checkPasswd(ix.passwd.get(user.contextName ?? ""), user.contextName ?? "", home, key?.result, login, fail);
   checkPairing(ctx, user, ix.pairings.get(id) ?? [], login, fail);
 }
 
-function checkPasswd(lines: PasswdLine[] | undefined, home: string, keyResult: string | undefined, login: string, fail: (text: string) => void): void {
-  if (lines === undefined) return; // passwd unknown (preview) or this context has no line: the index check covers it
-  for (const line of lines) {
-    if (line.home !== home) fail(`userdb passwd line ${line.line} gives "${login}" home "${line.home}", expected "${home}"`);
-    // Compare only: the password is the key's secret result.
-    if (keyResult !== undefined && line.keyPassword !== keyResult) fail(`userdb passwd line ${line.line} gives "${login}" a key password that is not the result of its own key`);
-  }
+/** The login's line as Dovecot resolves it: effective home and key, and nothing Dovecot reads otherwise. */
+function checkPasswd(passwd: PasswdOfContext | undefined, context: string, home: string, keyResult: string | undefined, login: string, fail: (text: string) => void): void {
+  if (passwd === undefined) return;
+  if ("problem" in passwd) return fail(`userdb-${context} passwd-file cannot be read: ${passwd.problem}`);
+  const entry = passwd.entries.get(login);
+  if (!entry) return fail(`userdb-${context} passwd-file has no line for "${login}"`);
+  const at = `userdb passwd line ${entry.line}`;
+  for (const problem of entry.problems) fail(`${at} for "${login}": ${problem}`);
+  if (entry.home !== home) fail(`${at} gives "${login}" home "${entry.home ?? ""}", expected "${home}"`);
+  // Compare only: the password is the key's secret result.
+  if (entry.keyPassword === undefined) fail(`${at} gives "${login}" no key password`);
+  else if (keyResult !== undefined && entry.keyPassword !== keyResult) fail(`${at} gives "${login}" a key password that is not the result of its own key`);
 }
 
 function checkPairing(ctx: PolicyContext, user: OxUserView, pairings: readonly (Pairing & { table: string })[], login: string, fail: (text: string) => void): void {
@@ -99,8 +109,8 @@ function checkOrphanLines(stack: StackView, report: ReportViolation): void {
       if (!logins.has(`${db.context}/${e.login}`)) report(mailboxMessage(e.mailboxId, undefined, `userdb ${db.resourceName} has a line for "${e.login}" that no OX user of context ${db.context} logs in with`), db.urn);
     }
     const indexed = new Set((db.index ?? []).map((e) => e.login));
-    for (const line of db.passwd !== undefined ? parsePasswd(db.passwd) : []) {
-      if (!indexed.has(line.login)) report(plainMessage(`userdb ${db.resourceName} passwd line ${line.line} for "${line.login}" is missing from the userdb index`), db.urn);
+    for (const entry of db.passwd !== undefined ? readPasswdFile(db.passwd).values() : []) {
+      if (!indexed.has(entry.login)) report(plainMessage(`userdb ${db.resourceName} passwd line ${entry.line} for "${entry.login}" is missing from the userdb index`), db.urn);
     }
   }
 }

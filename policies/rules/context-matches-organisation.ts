@@ -1,15 +1,26 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../core/contract";
-import { configSchema, type PackConfig } from "../config";
+import { configSchema, type PackConfig, type PolicyContext } from "../config";
 import { describePerson, ownerOf, unknownAmong } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";
-import { CONTEXT_EXCEPTION, oxUserView } from "../support/resources";
+import { CONTEXT_EXCEPTION, oxUserView, type OxUserView } from "../support/resources";
 import { resourceValidation } from "../support/rule";
 
 /** Contexts serving an organisation: those mapped to it in the config, else the one named like it. */
 function contextsServing(config: PackConfig, ou: string): string[] {
   const mapped = Object.entries(config.contextOrganisations).filter(([, org]) => org === ou).map(([context]) => context);
   return mapped.length > 0 ? mapped : [ou];
+}
+
+/**
+ * A context exception counts only as a reviewed decision: with a lock, the reviewer must have approved
+ * this mailbox in this very context. (The lock does not record the reason yet; when it does, compare it too.)
+ */
+function unreviewedException(ctx: PolicyContext, user: OxUserView): string | undefined {
+  if (!ctx.lock) return undefined;
+  const entry = ctx.lock.lock.mailboxes.find((e) => e.mailbox === user.mailboxId);
+  if (entry?.context === user.contextName) return undefined;
+  return `userAttributes["${CONTEXT_EXCEPTION}"] "${user.contextException}" places the mailbox in context "${user.contextName}", but the lock ${ctx.lock.file} does not approve it there (${entry ? `locked context "${entry.context}"` : "not in the lock"}); run \`oxmig lock\` and review the exception`;
 }
 
 export const contextMatchesOrganisation: ResourceValidationPolicy = {
@@ -21,7 +32,12 @@ export const contextMatchesOrganisation: ResourceValidationPolicy = {
     const user = oxUserView(resource);
     const unknown = unknownAmong(user.unknown, ["userAttributes", "contextName"]);
     if (unknown.length > 0) return report(userMessage(user, unknownText("OX user", unknown)));
-    if (user.kind !== "personal" || user.contextException?.trim()) return;
+    if (user.kind !== "personal") return;
+    if (user.contextException?.trim()) {
+      const unreviewed = unreviewedException(ctx, user);
+      if (unreviewed) report(userMessage(user, unreviewed));
+      return;
+    }
     const owner = ownerOf(ctx, user);
     if (!owner) return report(userMessage(user, `context cannot be checked: owner id ${user.ownerId ?? "(none)"} is not in ${ctx.directory.file}`));
     const expected = contextsServing(ctx.config, owner.ou);

@@ -4,11 +4,13 @@
 import type { ReportViolation } from "@pulumi/policy";
 import { K8S, TYPES } from "../../core/contract";
 import { isPhase, LIFECYCLE_DATA_KEY, phaseRank, type Lifecycle } from "../../core/lifecycle";
+import { normaliseUid, type LockEntry } from "../../core/lock";
+import { historyById } from "../../core/lock-history";
 import type { WavePhase } from "../../core/model";
 import { readMigrationScript, type ScriptReading } from "../../core/script-reader";
 import type { PolicyContext } from "../config";
-import { plainMessage } from "./report";
-import { isPairingTable, type ResourceLike } from "./resources";
+import { mailboxMessage, plainMessage } from "./report";
+import { isPairingTable, pairingView, type ResourceLike } from "./resources";
 import { at, isUnknown, rawProps, unknownPaths } from "./unknowns";
 
 export interface ClaimMount {
@@ -25,6 +27,12 @@ export interface JobView {
 
 export interface WaveLifecycleView {
   readonly wave: string;
+  /** The OX context the wave's label names. */
+  readonly context?: string;
+  /** Mailbox ids of the wave's pairing table (pairings.json); empty when it cannot be read. */
+  readonly mailboxIds: readonly string[];
+  /** Why pairings.json cannot be read (unknown at preview, missing, malformed). */
+  readonly pairingsProblem?: string;
   readonly urn: string;
   readonly resourceName: string;
   /** The lower of the annotated and declared phase (what could still run). */
@@ -82,6 +90,10 @@ const waveOfJob = (r: ResourceLike): string => str(at(rawProps(r.props), "metada
 function waveView(r: ResourceLike, jobsByWave: ReadonlyMap<string, JobView[]>): WaveLifecycleView {
   const props = rawProps(r.props);
   const wave = str(at(props, "metadata", "labels", K8S.labelWave)) ?? r.name.replace(/^pairings-/, "");
+  const context = str(at(props, "metadata", "labels", K8S.labelContext));
+  const pairings = pairingView(r);
+  const mailboxIds = (pairings.pairings ?? []).map((p) => p.mailboxId);
+  const pairingsProblem = pairings.problem ?? (pairings.unknown.length ? `${pairings.unknown.join(", ")} unknown at preview` : undefined);
   const jobs = jobsByWave.get(wave) ?? [];
   const problems: string[] = [];
   const unknown = [...unknownPaths(at(props, "data"), "data"), ...unknownPaths(at(props, "metadata", "annotations"), "metadata.annotations")];
@@ -100,7 +112,7 @@ function waveView(r: ResourceLike, jobsByWave: ReadonlyMap<string, JobView[]>): 
   let script: ScriptReading | undefined;
   if (typeof scriptRaw !== "string" || isUnknown(scriptRaw)) problems.push('data["migrate.sh"] is missing');
   else if (phase) script = readMigrationScript(scriptRaw, wave, phase);
-  return { wave, urn: r.urn, resourceName: r.name, ...(phase ? { phase } : {}), ...(lifecycle ? { lifecycle } : {}), ...(script ? { script } : {}), jobs, problems };
+  return { wave, ...(context !== undefined ? { context } : {}), mailboxIds, ...(pairingsProblem ? { pairingsProblem } : {}), urn: r.urn, resourceName: r.name, ...(phase ? { phase } : {}), ...(lifecycle ? { lifecycle } : {}), ...(script ? { script } : {}), jobs, problems };
 }
 
 export function lifecycleStack(resources: readonly ResourceLike[]): LifecycleStack {
@@ -129,4 +141,33 @@ export function checkable(rule: string, view: WaveLifecycleView, report: ReportV
 /** The wave's locked phase, when a lock is configured and names the wave. */
 export function lockedPhase(ctx: PolicyContext, wave: string): WavePhase | undefined {
   return ctx.lock?.lock.waves[wave]?.phase;
+}
+
+/** Every mailbox the lock has on record (active and retired), by mailbox id; empty without a lock. */
+export function lockHistory(ctx: PolicyContext): ReadonlyMap<string, LockEntry> {
+  const lock = ctx.lock?.lock;
+  if (!lock) return new Map();
+  let hit = histories.get(lock);
+  if (!hit) histories.set(lock, (hit = historyById(lock)));
+  return hit;
+}
+const histories = new WeakMap<object, Map<string, LockEntry>>();
+
+/** The lock's entry for a Dovecot login in a context (logins compared in one spelling). */
+export function lockedByLogin(ctx: PolicyContext, context: string | undefined, login: string | undefined): LockEntry | undefined {
+  const lock = ctx.lock?.lock;
+  if (!lock || context === undefined || login === undefined) return undefined;
+  let index = loginIndexes.get(lock);
+  if (!index) {
+    index = new Map();
+    for (const e of lockHistory(ctx).values()) index.set(`${e.context}/${normaliseUid(e.login)}`, e);
+    loginIndexes.set(lock, index);
+  }
+  return index.get(`${context}/${normaliseUid(login)}`);
+}
+const loginIndexes = new WeakMap<object, Map<string, LockEntry>>();
+
+/** "mailbox <address> (owner <uid>): rule …" for a mailbox the lock records. */
+export function lockedMailboxMessage(rule: string, entry: LockEntry, text: string): string {
+  return mailboxMessage(entry.addresses[0] ?? entry.mailbox, entry.owner?.uid ?? entry.login, `(rule ${rule}) ${text}`);
 }

@@ -29,6 +29,8 @@ export interface OxUserView extends Base {
   readonly keyName?: string;
   readonly contextException?: string;
   readonly contextName?: string;
+  /** OX context id the user is created in, when known (a number). */
+  readonly contextId?: number;
   readonly oxName?: string;
   readonly imapLogin?: string;
   readonly primaryEmail?: string;
@@ -38,6 +40,8 @@ export interface OxUserView extends Base {
 
 export interface KeyView extends Base {
   readonly keeper?: string;
+  /** Every keeper name the key declares (a change of any of them replaces the key). */
+  readonly keeperNames: readonly string[];
   /** The key's `result` output, when known (stack validation after keys exist). Secret: never print. */
   readonly result?: string;
   /** Only when the engine passes it (the analyzer protocol of @pulumi/policy 1.21 does not). */
@@ -49,8 +53,17 @@ export interface UserdbView extends Base {
   readonly index?: readonly UserdbIndexEntry[];
   /** Why the index annotation could not be read (missing, not JSON, wrong shape). */
   readonly indexProblem?: string;
-  /** The passwd-file when known. Secret: compare, never print. */
+  /**
+   * The passwd-file as Kubernetes writes it when known: `stringData` is merged over `data` (base64)
+   * key by key on write, so `stringData.passwd` wins. Secret: compare, never print.
+   */
   readonly passwd?: string;
+  /** Where the passwd came from. */
+  readonly passwdFrom?: "stringData" | "data";
+  /** The path whose value is unknown at preview (then `passwd` is unset). */
+  readonly passwdUnknown?: string;
+  /** Why the passwd cannot be read: missing from both, not a string, not valid base64. */
+  readonly passwdProblem?: string;
 }
 
 export interface PairingView extends Base {
@@ -126,11 +139,12 @@ function buildOxUserView(r: ResourceLike, props: Record<string, unknown>): OxUse
   set("oxName", props.name);
   set("imapLogin", props.imapLogin);
   set("primaryEmail", props.primaryEmail);
+  if (typeof props.contextId === "number") view.contextId = props.contextId;
   return view;
 }
 
 /** userAttribute carrying the plan's reason for a context other than the owner's organisation. */
-export const CONTEXT_EXCEPTION = "oxmig/context-exception";
+export const CONTEXT_EXCEPTION = USER_ATTRIBUTES.contextException;
 
 export function keyView(r: ResourceLike): KeyView {
   return cachedView("key", r, (props) => buildKeyView(r, props));
@@ -138,11 +152,13 @@ export function keyView(r: ResourceLike): KeyView {
 
 function buildKeyView(r: ResourceLike, props: Record<string, unknown>): KeyView {
   const keeper = at(props, "keepers", "mailboxId");
+  const keepers = at(props, "keepers");
   const retain = (r.opts as { retainOnDelete?: unknown }).retainOnDelete;
   const result = str(props.result);
   return {
     ...base(r, unknownPaths(at(props, "keepers"), "keepers")),
     ...(str(keeper) !== undefined ? { keeper: str(keeper) } : {}),
+    keeperNames: keepers && typeof keepers === "object" ? Object.keys(keepers) : [],
     ...(result !== undefined ? { result } : {}),
     ...(typeof retain === "boolean" ? { retainOnDelete: retain } : {}),
   };
@@ -175,14 +191,35 @@ function buildUserdbView(r: ResourceLike, props: Record<string, unknown>): Userd
   const indexPath = `metadata.annotations["${K8S.annotationUserdbIndex}"]`;
   const parsed = isUnknown(indexRaw) ? {} : parseJsonArray<UserdbIndexEntry>(indexRaw, indexPath);
   const problem = parsed.problem ?? checkShape(parsed.value, INDEX_FIELDS, indexPath);
-  const passwd = str(at(props, "stringData", K8S.userdbDataKey));
+  const passwd = readUserdbPasswd(props);
   const context = str(at(props, "metadata", "labels", K8S.labelContext)) ?? r.name.replace(/^userdb-/, "");
   return {
     ...base(r, isUnknown(indexRaw) ? [indexPath] : []),
     context,
     ...(problem ? { indexProblem: problem } : parsed.value ? { index: parsed.value } : {}),
-    ...(passwd !== undefined ? { passwd } : {}),
+    ...passwd,
   };
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The passwd key of a Secret as the kubelet will write the file: stringData over data. */
+function readUserdbPasswd(props: Record<string, unknown>): Pick<UserdbView, "passwd" | "passwdFrom" | "passwdUnknown" | "passwdProblem"> {
+  const key = K8S.userdbDataKey;
+  for (const field of ["stringData", "data"] as const) {
+    const bag = props[field];
+    if (isUnknown(bag)) return { passwdUnknown: field };
+    const value = at(bag, key);
+    if (value === undefined) continue;
+    const path = `${field}["${key}"]`;
+    if (isUnknown(value)) return { passwdUnknown: path };
+    if (typeof value !== "string") return { passwdProblem: `${path} is not a string` };
+    if (field === "stringData") return { passwd: value, passwdFrom: field };
+    // Kubernetes decodes `data` strictly (Go's base64.StdEncoding); Buffer.from would accept junk.
+    if (!BASE64.test(value)) return { passwdProblem: `${path} is not valid base64` };
+    return { passwd: Buffer.from(value, "base64").toString("utf8"), passwdFrom: field };
+  }
+  return { passwdProblem: `the Secret holds no passwd-file (neither stringData nor data has "${key}")` };
 }
 
 export function pairingView(r: ResourceLike): PairingView {
@@ -206,4 +243,39 @@ export function isPairingTable(r: ResourceLike): boolean {
 
 export function isUserdb(r: ResourceLike): boolean {
   return r.type === TYPES.secret && (r.name.startsWith("userdb-") || at(rawProps(r.props), "metadata", "annotations", K8S.annotationUserdbIndex) !== undefined);
+}
+
+/** The `acl-<context>` ConfigMap: the `doveadm acl set` script that grants delegates (core/acl-grants.ts). */
+export interface AclView extends Base {
+  readonly context?: string;
+  /** The script as doveadm will be handed it; undefined when unknown or missing (see problem). */
+  readonly script?: string;
+  /** Why the script cannot be read as the only content of the ConfigMap. */
+  readonly problem?: string;
+}
+
+export function isAclGrants(r: ResourceLike): boolean {
+  return r.type === TYPES.configMap && (r.name.startsWith("acl-") || at(rawProps(r.props), "data", K8S.aclScriptKey) !== undefined);
+}
+
+export function aclView(r: ResourceLike): AclView {
+  const props = rawProps(r.props);
+  const scriptPath = `data["${K8S.aclScriptKey}"]`;
+  const raw = at(props, "data", K8S.aclScriptKey);
+  const unknown = [...unknownPaths(at(props, "data"), "data"), ...unknownPaths(at(props, "binaryData"), "binaryData"), ...unknownPaths(at(props, "metadata", "labels"), "metadata.labels")];
+  const context = str(at(props, "metadata", "labels", K8S.labelContext));
+  // Anything besides the script (binaryData, other keys) would be mounted next to it: not what was checked.
+  const data = at(props, "data");
+  const extraKeys = data && typeof data === "object" ? Object.keys(data).filter((k) => k !== K8S.aclScriptKey) : [];
+  const problem =
+    at(props, "binaryData") !== undefined ? "binaryData is set (the grants must be the readable script only)"
+    : extraKeys.length > 0 ? `data holds keys besides ${K8S.aclScriptKey}: ${extraKeys.join(", ")}`
+    : raw === undefined ? `${scriptPath} is missing`
+    : typeof raw !== "string" ? `${scriptPath} is not a string`
+    : undefined;
+  return {
+    ...base(r, unknown),
+    ...(context !== undefined ? { context } : {}),
+    ...(problem ? { problem } : typeof raw === "string" && !isUnknown(raw) ? { script: raw } : {}),
+  };
 }

@@ -153,7 +153,7 @@ describe("incidents through the gate", () => {
       const after = JSON.parse(fs.readFileSync(report, "utf8")) as { violations: GateViolation[] };
       const blocking = after.violations.filter(isBlocking);
       expect(blocking.filter((v) => v.policy === LOCK_RULE)).toEqual([]);
-      const identityRules = new Set(["source-belongs-to-owner", "context-matches-organisation", "addresses-belong-to-owner", "one-mailbox-per-person", "unique-addresses", "source-migrates-once", "unique-logins", "chain-consistent"]);
+      const identityRules = new Set(["source-belongs-to-owner", "context-matches-organisation", "addresses-belong-to-owner", "one-mailbox-per-person", "unique-addresses", "source-migrates-once", "unique-logins", "chain-consistent", "migration-moves-own-mail", "userdb-passwd-matches-index", "delegation-within-organisation"]);
       expect(blocking.filter((v) => !identityRules.has(v.policy))).toEqual([]);
       for (const uid of rebound) expect(blocking.some((v) => v.identity === uid), uid).toBe(true);
     } finally {

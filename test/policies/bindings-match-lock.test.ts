@@ -2,11 +2,20 @@ import { describe, it } from "vitest";
 import { bindingsMatchLock } from "../../policies/rules/bindings-match-lock";
 import { buildResources, FIXTURE_MAILBOXES, IDS } from "../fixtures/policies/plan";
 import { attrs, config, expectNone, expectViolation, lockEntries, oxUser, run, USER_ATTRIBUTES, writeLock } from "./helpers";
+import { phasedEntries, writeHistoryLock } from "./lock-history-fixtures";
 
 describe("bindings-match-lock", () => {
   const lock = writeLock(lockEntries());
   it("accepts a plan equal to its lock", async () => {
     expectNone(await run(bindingsMatchLock, buildResources(), config({ lock })));
+  });
+  it("accepts AD-style uids the lock spells with capitals (the program lower-cases logins)", async () => {
+    const capitals = writeLock(lockEntries().map((e) => (e.owner ? { ...e, owner: { ...e.owner, uid: e.owner.uid.replace(/^./, (c) => c.toUpperCase()) } } : e)));
+    expectNone(await run(bindingsMatchLock, buildResources(), config({ lock: capitals })));
+  });
+  it("accepts a version-2 lock with history fields (phase, retired entries, context ids)", async () => {
+    const v2 = writeHistoryLock({ mailboxes: phasedEntries({ w01: "cut-over" }), contexts: { luebeck: { id: 101 } } });
+    expectNone(await run(bindingsMatchLock, buildResources(), config({ lock: v2 })));
   });
   it("rebinding without a lock change", async () => {
     const plan = buildResources();

@@ -39,6 +39,75 @@ describe("chain-consistent", () => {
     expectViolation(violations, `gives "mmueller" a key password that is not the result of its own key`);
     if (violations.some((v) => v.message.includes(keyResultFor(IDS.jan)))) throw new Error("a key password leaked into a message");
   });
+  describe("the passwd-file as Dovecot reads it", () => {
+    const passwdOf = (plan: ReturnType<typeof buildResources>, context: string) => record(plan, `userdb-${context}`).props.stringData;
+    const edit = (plan: ReturnType<typeof buildResources>, context: string, change: (text: string) => string) => {
+      const data = passwdOf(plan, context);
+      data[K8S.userdbDataKey] = change(data[K8S.userdbDataKey]);
+    };
+    const JAN_HOME = "/var/vmail/3f/3f25c0de-2222-4a22-8222-000000000002";
+    const noSecret = (violations: { message: string }[]) => {
+      if (violations.some((v) => v.message.includes(keyResultFor(IDS.jan)) || v.message.includes(keyResultFor(IDS.maria)))) throw new Error("a key password leaked into a message");
+    };
+    it("rejects a userdb_home extra field pointing at someone else's home", async () => {
+      const plan = buildResources();
+      edit(plan, "luebeck", (t) => t.replace(/^(mmueller:.*)$/m, `$1 userdb_home=${JAN_HOME}`));
+      expectViolation(await run(chainConsistent, plan), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `gives "mmueller" home "${JAN_HOME}", expected`);
+    });
+    it("rejects a key password field repeated with another person's key (the last one wins)", async () => {
+      const plan = buildResources();
+      edit(plan, "luebeck", (t) => t.replace(/^(mmueller:.*)$/m, `$1 userdb_mail_crypt_private_password=${keyResultFor(IDS.jan)}`));
+      const violations = await run(chainConsistent, plan);
+      expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example", `gives "mmueller" a key password that is not the result of its own key`);
+      expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example", "userdb field mail_crypt_private_password is set 2 times");
+      noSecret(violations);
+    });
+    it("rejects a second line for a login, even when the first one is right", async () => {
+      const plan = buildResources();
+      edit(plan, "luebeck", (t) => `${t}mmueller:::::${JAN_HOME}::userdb_mail_crypt_private_password=${keyResultFor(IDS.jan)}\n`);
+      const violations = await run(chainConsistent, plan);
+      expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example", "Dovecot uses only the first");
+      noSecret(violations);
+    });
+    it("rejects a mail location override", async () => {
+      const plan = buildResources();
+      edit(plan, "luebeck", (t) => t.replace(/^(mmueller:.*)$/m, `$1 userdb_mail=maildir:${JAN_HOME}/Maildir`));
+      expectViolation(await run(chainConsistent, plan), "mailbox maria.mueller@fa-luebeck.example", "mail location is overridden");
+    });
+    it("reads a passwd-file in data (base64) and rejects a crossed line there", async () => {
+      const plan = buildResources();
+      const secret = record(plan, "userdb-luebeck").props;
+      const crossed = (secret.stringData[K8S.userdbDataKey] as string).replace(keyResultFor(IDS.maria), keyResultFor(IDS.jan));
+      delete secret.stringData;
+      secret.data = { [K8S.userdbDataKey]: Buffer.from(crossed).toString("base64") };
+      const violations = await run(chainConsistent, plan);
+      expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example", `gives "mmueller" a key password that is not the result of its own key`);
+      noSecret(violations);
+    });
+    it("rejects a userdb without a readable passwd-file, naming its mailboxes", async () => {
+      const plan = buildResources();
+      delete record(plan, "userdb-kiel").props.stringData;
+      expectViolation(await run(chainConsistent, plan), "mailbox petra.koch@fa-kiel.example", "userdb-kiel passwd-file cannot be read: the Secret holds no passwd-file");
+    });
+    it("rejects a passwd line without a key password", async () => {
+      const plan = buildResources();
+      edit(plan, "kiel", (t) => t.replace(/^(pkoch:(?:[^:]*:){6}).*$/m, "$1"));
+      expectViolation(await run(chainConsistent, plan), "mailbox petra.koch@fa-kiel.example", `gives "pkoch" no key password`);
+    });
+    it("rejects a mailbox whose login has no passwd line", async () => {
+      const plan = buildResources();
+      edit(plan, "kiel", (t) => t.replace(/^pkoch:.*\n/m, ""));
+      expectViolation(await run(chainConsistent, plan), "mailbox petra.koch@fa-kiel.example", `userdb-kiel passwd-file has no line for "pkoch"`);
+    });
+    it("accepts a passwd-file in data, and a passwd unknown at preview whose index is known", async () => {
+      const plan = buildResources();
+      const secret = record(plan, "userdb-kiel").props;
+      secret.data = { [K8S.userdbDataKey]: Buffer.from(secret.stringData[K8S.userdbDataKey]).toString("base64") };
+      delete secret.stringData;
+      expectNone(await run(chainConsistent, plan));
+      expectNone(await run(chainConsistent, buildResources(undefined, { withSecrets: false })));
+    });
+  });
   it("rejects a key used by no mailbox and a mailbox whose key is missing", async () => {
     const plan = buildResources();
     attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.keyName] = `key-${IDS.petra}`;

@@ -1,7 +1,8 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { noBackupAfterCutOver } from "../../policies/rules/no-backup-after-cut-over";
 import { config, expectNone, expectViolation, run } from "./helpers";
-import { editLifecycle, editScript, waveResources, writePhaseLock } from "./lifecycle-fixtures";
+import { editLifecycle, editScript, PAIRINGS, waveResources, writePhaseLock } from "./lifecycle-fixtures";
+import { phasedEntries, writeHistoryLock } from "./lock-history-fixtures";
 
 describe("no-backup-after-cut-over", () => {
   it("accepts backup -R while copying, sync at cut-over and nothing when done", async () => {
@@ -24,6 +25,23 @@ describe("no-backup-after-cut-over", () => {
   it("a wave declared copying whose lock records cut-over (phase moved back)", async () => {
     const lock = writePhaseLock({ w01: "cut-over" });
     expectViolation(await run(noBackupAfterCutOver, waveResources("w01", { phase: "copying" }), config({ lock })), "wave w01", "records phase cut-over", "runs doveadm backup");
+  });
+  it("a cut-over mailbox in a renamed wave set back to copying: judged by the mailbox's own locked phase", async () => {
+    const lock = writeHistoryLock({ mailboxes: phasedEntries({ w01: "cut-over" }) });
+    expectViolation(await run(noBackupAfterCutOver, waveResources("w01-again", { phase: "copying" }), config({ lock })), "maria.mueller@fa-luebeck.example", "migrate.sh of wave w01-again runs doveadm backup", "records phase cut-over for mailbox");
+  });
+  it("accepts backup for mailboxes whose lock records copying, whatever their wave was called", async () => {
+    const lock = writeHistoryLock({ mailboxes: phasedEntries({}) });
+    expectNone(await run(noBackupAfterCutOver, waveResources("w01-again", { phase: "copying" }), config({ lock })));
+  });
+  it("judged by the login doveadm writes to as well: a pair line relabelled with another mailbox id still names the cut-over mailbox", async () => {
+    const lock = writeHistoryLock({ mailboxes: phasedEntries({ w01: "cut-over" }) });
+    const records = waveResources("w05", { phase: "copying" });
+    editScript(records, new RegExp(PAIRINGS[0]!.mailboxId, "g"), "00000000-0000-4000-8000-000000000000");
+    const violations = await run(noBackupAfterCutOver, records, config({ lock }));
+    expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `records phase cut-over for mailbox ${PAIRINGS[0]!.mailboxId} (locked in wave w01)`);
+    expect(violations.filter((v) => v.message.includes("maria.mueller"))).toHaveLength(1);
+    expect(violations).toHaveLength(2);
   });
   it("lifecycle.json declaring backup-reverse at cut-over", async () => {
     const records = waveResources("w02", { phase: "cut-over" });

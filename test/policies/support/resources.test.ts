@@ -64,14 +64,17 @@ describe("oxUserView", () => {
 describe("keyView", () => {
   it("a key's keeper, result or retainOnDelete misread", () => {
     const key = resource(TYPES.key, "key-1", { keepers: { mailboxId: "m1" }, result: "secret" }, { protect: true, retainOnDelete: false });
-    expect(keyView(key)).toEqual({ urn: "urn:key-1", resourceName: "key-1", protect: true, unknown: [], keeper: "m1", result: "secret", retainOnDelete: false });
-    expect(keyView(resource(TYPES.key, "key-2", {}, { protect: false, retainOnDelete: "no" }))).toEqual({ urn: "urn:key-2", resourceName: "key-2", protect: false, unknown: [] });
+    expect(keyView(key)).toEqual({ urn: "urn:key-1", resourceName: "key-1", protect: true, unknown: [], keeper: "m1", keeperNames: ["mailboxId"], result: "secret", retainOnDelete: false });
+    expect(keyView(resource(TYPES.key, "key-2", {}, { protect: false, retainOnDelete: "no" }))).toEqual({ urn: "urn:key-2", resourceName: "key-2", protect: false, unknown: [], keeperNames: [] });
   });
   it("an unknown keeper taken as known", () => {
     const view = keyView(resource(TYPES.key, "key-1", { keepers: { mailboxId: UNKNOWN_STRING }, result: UNKNOWN_STRING }));
     expect(view.unknown).toEqual(["keepers.mailboxId"]);
     expect(view).not.toHaveProperty("keeper");
     expect(view).not.toHaveProperty("result");
+  });
+  it("an extra keeper hidden behind the mailbox id", () => {
+    expect(keyView(resource(TYPES.key, "key-3", { keepers: { mailboxId: "m1", address: "a@b" } })).keeperNames).toEqual(["mailboxId", "address"]);
   });
 });
 
@@ -82,7 +85,23 @@ describe("userdbView", () => {
 
   it("a userdb index misread", () => {
     const db = userdbView(userdb(JSON.stringify([entry]), { stringData: { [K8S.userdbDataKey]: "mmueller:::::/h::" } }));
-    expect(db).toEqual({ urn: "urn:userdb-luebeck", resourceName: "userdb-luebeck", protect: false, unknown: [], context: "luebeck", index: [entry], passwd: "mmueller:::::/h::" });
+    expect(db).toEqual({ urn: "urn:userdb-luebeck", resourceName: "userdb-luebeck", protect: false, unknown: [], context: "luebeck", index: [entry], passwd: "mmueller:::::/h::", passwdFrom: "stringData" });
+  });
+  it("a passwd-file in data read as base64, stringData merged over data as Kubernetes does", () => {
+    const data = { [K8S.userdbDataKey]: Buffer.from("b:::::/d::").toString("base64") };
+    expect(userdbView(userdb("[]", { data })).passwd).toBe("b:::::/d::");
+    expect(userdbView(userdb("[]", { data })).passwdFrom).toBe("data");
+    const both = userdbView(userdb("[]", { data, stringData: { [K8S.userdbDataKey]: "s:::::/s::" } }));
+    expect([both.passwd, both.passwdFrom]).toEqual(["s:::::/s::", "stringData"]);
+    expect(userdbView(userdb("[]", { data, stringData: { other: "x" } })).passwd).toBe("b:::::/d::");
+  });
+  it("a passwd-file that is unknown, missing or not base64 taken as readable", () => {
+    expect(userdbView(userdb("[]", { stringData: { [K8S.userdbDataKey]: UNKNOWN_STRING } })).passwdUnknown).toBe(`stringData["${K8S.userdbDataKey}"]`);
+    expect(userdbView(userdb("[]", { stringData: UNKNOWN_STRING })).passwdUnknown).toBe("stringData");
+    expect(userdbView(userdb("[]", { data: { [K8S.userdbDataKey]: UNKNOWN_STRING } })).passwdUnknown).toBe(`data["${K8S.userdbDataKey}"]`);
+    expect(userdbView(userdb("[]", {})).passwdProblem).toMatch(/holds no passwd-file/);
+    expect(userdbView(userdb("[]", { data: { [K8S.userdbDataKey]: "not base64!" } })).passwdProblem).toBe(`data["${K8S.userdbDataKey}"] is not valid base64`);
+    expect(userdbView(userdb("[]", { stringData: { [K8S.userdbDataKey]: 42 } })).passwdProblem).toBe(`stringData["${K8S.userdbDataKey}"] is not a string`);
   });
   it("the context taken from the name although a label names it", () => {
     const r = resource(TYPES.secret, "userdb-x", { metadata: { labels: { [K8S.labelContext]: "kiel" } } });

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { K8S, type Pairing } from "../../core/contract";
+import { LIFECYCLE_DATA_KEY, lifecycleOf } from "../../core/lifecycle";
+import { renderMigrationScript } from "../../core/migration-script";
+import { loginsAreLiteral } from "../../policies/rules/logins-are-literal";
+import { buildResources, IDS, type ResourceRecord } from "../fixtures/policies/plan";
+import { editJson, expectNone, expectViolation, oxUser, record, run, UNKNOWN_STRING } from "./helpers";
+
+/** The fixture with each wave's real rendered migrate.sh and lifecycle.json (the fixture's script is a stub). */
+function planWithScripts(edit: (pairings: Pairing[]) => void = () => undefined, options: { withSecrets?: boolean } = {}): ResourceRecord[] {
+  const plan = buildResources(undefined, options);
+  for (const wave of ["w01", "w02"]) {
+    const data = record(plan, `pairings-${wave}`).props.data as Record<string, string>;
+    const pairings = JSON.parse(data[K8S.pairingsDataKey]!) as Pairing[];
+    edit(pairings);
+    data["migrate.sh"] = renderMigrationScript({ wave, phase: "copying", pairings });
+    data[LIFECYCLE_DATA_KEY] = JSON.stringify(lifecycleOf({ name: wave, phase: "copying" }));
+  }
+  return plan;
+}
+
+const data = (plan: ResourceRecord[], wave: string) => record(plan, `pairings-${wave}`).props.data as Record<string, string>;
+
+describe("logins-are-literal", () => {
+  it("accepts the correct plan, at preview and with secrets", async () => {
+    expectNone(await run(loginsAreLiteral, planWithScripts()));
+    expectNone(await run(loginsAreLiteral, planWithScripts(undefined, { withSecrets: false })));
+  });
+
+  it("a shared mailbox whose OX name and imapLogin end in a wildcard", async () => {
+    const plan = planWithScripts();
+    Object.assign(oxUser(plan, IDS.poststelle).props, { name: "shared-poststelle*", imapLogin: "shared-poststelle*" });
+    const violations = await run(loginsAreLiteral, plan);
+    expectViolation(violations, "mailbox poststelle@fa-luebeck.example", 'OX name "shared-poststelle*" is not a literal login', "doveadm user-mask wildcard");
+    expectViolation(violations, 'OX imapLogin "shared-poststelle*"');
+  });
+
+  it("a migrate.sh pair line whose doveadm -u is a user mask, next to a correct pairings.json", async () => {
+    const plan = planWithScripts((pairings) => {
+      pairings.forEach((p, i) => (pairings[i] = p.mailboxId === IDS.jan ? { ...p, targetLogin: "j*" } : p));
+    });
+    const violations = await run(loginsAreLiteral, plan);
+    expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example (owner j*)", 'migrate.sh doveadm backup -u "j*" is not a literal login');
+    expect(violations).toHaveLength(1);
+  });
+
+  it("a pairings.json target login that is a user mask", async () => {
+    const plan = planWithScripts();
+    editJson<Pairing>(data(plan, "w02"), K8S.pairingsDataKey, (table) => (table[1] = { ...table[1]!, targetLogin: "room-raum?01" }));
+    expectViolation(await run(loginsAreLiteral, plan), "mailbox raum-101@fa-kiel.example (owner room-raum?01)", 'pairings-w02 targetLogin "room-raum?01"');
+  });
+
+  it("a script that selects all users with -A instead of one -u", async () => {
+    const plan = planWithScripts();
+    const script = data(plan, "w01");
+    script["migrate.sh"] = script["migrate.sh"]!.replace(/'-u' 'jschmidt'/, "'-A'");
+    expectViolation(await run(loginsAreLiteral, plan), `migrate.sh runs doveadm backup for mailbox ${IDS.jan} without exactly one literal -u login`);
+  });
+
+  it.each([
+    ["reads its users from a file (-F)", "'-u' 'jschmidt'", "'-F' '/tmp/users'"],
+    ["names no -u at all", "'-u' 'jschmidt' ", ""],
+  ])("a pair line that %s", async (_what, from, to) => {
+    const plan = planWithScripts();
+    const script = data(plan, "w01");
+    script["migrate.sh"] = script["migrate.sh"]!.replace(from, to);
+    expectViolation(await run(loginsAreLiteral, plan), `for mailbox ${IDS.jan} without exactly one literal -u login`);
+  });
+
+  it("a line that is no rendered pair line fails closed (it could run any -u)", async () => {
+    const plan = planWithScripts();
+    const script = data(plan, "w02");
+    script["migrate.sh"] = script["migrate.sh"]!.replace("set -u\n", "set -u\ndoveadm backup -R -u 'j*' imapc:\n");
+    expectViolation(await run(loginsAreLiteral, plan), "wave w02 (rule logins-are-literal): migrate.sh cannot be read as rendered");
+  });
+
+  it("an unknown or missing migrate.sh fails closed", async () => {
+    const plan = planWithScripts();
+    data(plan, "w01")["migrate.sh"] = UNKNOWN_STRING;
+    delete data(plan, "w02")["migrate.sh"];
+    const violations = await run(loginsAreLiteral, plan);
+    expectViolation(violations, "wave w01 (rule logins-are-literal): migrate.sh cannot be read");
+    expectViolation(violations, "wave w02 (rule logins-are-literal): migrate.sh cannot be read");
+  });
+
+  it("a userdb index line and a passwd-file line with a pattern login", async () => {
+    const plan = planWithScripts();
+    const db = record(plan, "userdb-kiel").props;
+    editJson<{ login: string }>(db.metadata.annotations, K8S.annotationUserdbIndex, (index) => (index[0]!.login = "pkoch?"));
+    db.stringData[K8S.userdbDataKey] = (db.stringData[K8S.userdbDataKey] as string).replace(/^pkoch:/m, "pk*:");
+    const violations = await run(loginsAreLiteral, plan);
+    expectViolation(violations, "mailbox petra.koch@fa-kiel.example", 'userdb userdb-kiel index login "pkoch?"');
+    expectViolation(violations, 'userdb userdb-kiel passwd-file line 1 user "pk*" is not a literal login');
+    for (const v of violations) if (/k[0-9a-f]{32}/.test(v.message)) throw new Error("a key password reached a message");
+  });
+
+  it("an unknown OX login or userdb index fails closed", async () => {
+    const plan = planWithScripts(undefined, { withSecrets: false });
+    oxUser(plan, IDS.jan).props.imapLogin = UNKNOWN_STRING;
+    record(plan, "userdb-kiel").props.metadata.annotations[K8S.annotationUserdbIndex] = UNKNOWN_STRING;
+    const violations = await run(loginsAreLiteral, plan);
+    expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example", "imapLogin is unknown at preview");
+    expectViolation(violations, "userdb userdb-kiel: logins cannot be checked");
+  });
+
+  it("a missing OX name cannot be checked", async () => {
+    const plan = planWithScripts();
+    delete oxUser(plan, IDS.maria).props.name;
+    expectViolation(await run(loginsAreLiteral, plan), "OX name is missing");
+  });
+});
