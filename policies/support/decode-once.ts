@@ -12,19 +12,22 @@ type Decode = (struct: object, proxySecrets?: boolean) => Record<string, unknown
 
 // The SDK module (internal, untyped): server.js calls it through its exports object, so replacing it
 // there works. A loader that hands out a copy of the module (esbuild/tsx) leaves it as it is.
-const sdk = deserializeModule as unknown as { deserializeProperties: Decode & { __decodedOnce?: true } };
+const sdk = deserializeModule as unknown as { deserializeProperties: Decode & { __decodedOnce?: WeakSet<object> } };
 
-const decoded = new WeakMap<object, Record<string, unknown>>();
-const fromRequests = new WeakSet<object>();
-
-/** Whether `props` came out of an analyzer request (decoded once, shared by every policy). */
+/**
+ * Whether `props` came out of an analyzer request (decoded once, shared by every policy). The marks
+ * live on the installed decoder itself: a second copy of this module (a test runner that reloads
+ * modules) finds the decoder already installed and must read the same marks, not an empty set.
+ */
 export function isDecodedRequest(props: object): boolean {
-  return fromRequests.has(props);
+  return sdk.deserializeProperties.__decodedOnce?.has(props) === true;
 }
 
 function installDecodeOnce(): void {
   const original = sdk.deserializeProperties;
   if (original.__decodedOnce) return;
+  const decoded = new WeakMap<object, Record<string, unknown>>();
+  const fromRequests = new WeakSet<object>();
   const once: Decode = (struct, proxySecrets) => {
     // Secret-preserving proxies (remediations) are per call; only the plain decoding is shared.
     if (proxySecrets || struct === null || typeof struct !== "object") return original(struct, proxySecrets);
@@ -37,7 +40,7 @@ function installDecodeOnce(): void {
     return props;
   };
   try {
-    sdk.deserializeProperties = Object.assign(once, { __decodedOnce: true as const });
+    sdk.deserializeProperties = Object.assign(once, { __decodedOnce: fromRequests });
   } catch {
     // A read-only module object: the SDK keeps decoding per policy (slower, same results).
   }
