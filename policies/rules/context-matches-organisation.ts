@@ -1,16 +1,10 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../core/contract";
-import { configSchema, type PackConfig, type PolicyContext } from "../config";
-import { describePerson, ownerOf, unknownAmong } from "../support/identity";
+import { configSchema, type PolicyContext } from "../config";
+import { contextsServing, describePerson, ownerOf, unknownAmong } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";
 import { CONTEXT_EXCEPTION, oxUserView, type OxUserView } from "../support/resources";
 import { resourceValidation } from "../support/rule";
-
-/** Contexts serving an organisation: those mapped to it in the config, else the one named like it. */
-function contextsServing(config: PackConfig, ou: string): string[] {
-  const mapped = Object.entries(config.contextOrganisations).filter(([, org]) => org === ou).map(([context]) => context);
-  return mapped.length > 0 ? mapped : [ou];
-}
 
 /**
  * A context exception counts only as a reviewed decision: with a lock, the reviewer must have approved

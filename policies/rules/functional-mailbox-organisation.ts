@@ -1,8 +1,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../core/contract";
 import { configSchema } from "../config";
-import { contextsServing, functionalOrganisation } from "../support/functional-organisation";
-import { describeSource, sourceOf, unknownAmong } from "../support/identity";
+import { functionalOrganisation } from "../support/functional-organisation";
+import { contextsServing, describeSource, sourceOf, unknownAmong } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";
 import { CONTEXT_EXCEPTION, oxUserView } from "../support/resources";
 import { resourceValidation } from "../support/rule";

@@ -47,3 +47,9 @@ export function expectedMailboxId(ctx: PolicyContext, user: OxUserView): string 
 export function unknownAmong(unknown: readonly string[], prefixes: readonly string[]): string[] {
   return unknown.filter((path) => prefixes.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`)));
 }
+
+/** Contexts serving an organisation: those mapped to it in the pack config, else the one named like it. */
+export function contextsServing(config: PolicyContext["config"], ou: string): string[] {
+  const mapped = Object.entries(config.contextOrganisations).filter(([, org]) => org === ou).map(([context]) => context);
+  return mapped.length > 0 ? mapped : [ou];
+}

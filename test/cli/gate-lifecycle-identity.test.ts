@@ -7,7 +7,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silenced } from "../support/capture-output";
 import { resolveBindings } from "../../core/bindings";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../cli/gate/run-gate";
@@ -25,18 +26,7 @@ afterAll(() => {
   for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function quiet<T>(run: () => T): T {
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    return run();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
-const relock = (dir: string) => quiet(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT }));
+const relock = (dir: string) => silenced(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT }));
 
 /** plan.yaml / directory.ldif / exchange.csv of a copy, edited as text. */
 class Inputs {

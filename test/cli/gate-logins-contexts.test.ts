@@ -4,7 +4,8 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silenced, silencedAsync } from "../support/capture-output";
 import { resolveBindings } from "../../core/bindings";
 import { TYPES } from "../../core/contract";
 import { gateCommand } from "../../cli/commands/gate";
@@ -29,22 +30,11 @@ function staging(): string {
 
 const oxmig = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "bin/oxmig.cjs"), ...args], { cwd, encoding: "utf8" });
 
-function quietly<T>(run: () => T): T {
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    return run();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
 /** `oxmig lock` over the edited inventory (the re-approval a careless engineer would do), then the gate. */
 async function relockAndGate(dir: string): Promise<{ exit: number; blocking: GateViolation[] }> {
-  expect(quietly(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT }))).toBe(0);
+  expect(silenced(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT }))).toBe(0);
   const report = path.join(dir, "gate.json");
-  const exit = await quietly(() => gateCommand({ stack: "staging", format: "json", root: ROOT, inventory: dir, out: report, quiet: true }));
+  const exit = await silencedAsync(() => gateCommand({ stack: "staging", format: "json", root: ROOT, inventory: dir, out: report, quiet: true }));
   const { violations } = JSON.parse(fs.readFileSync(report, "utf8")) as { violations: GateViolation[] };
   return { exit, blocking: violations.filter(isBlocking) };
 }

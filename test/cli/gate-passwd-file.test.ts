@@ -3,7 +3,8 @@
 // keeper and a foreign display name, through the real program under mocks and the real pack.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silenced } from "../support/capture-output";
 import { K8S, TYPES } from "../../core/contract";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../cli/gate/run-gate";
@@ -112,14 +113,7 @@ describe("a name change after marriage, relocked, passes", () => {
     dir = copyStaging("oxmig-marriage-");
     const ldif = path.join(dir, "directory.ldif");
     fs.writeFileSync(ldif, fs.readFileSync(ldif, "utf8").replace("displayName: Jan Schmidt", "displayName: Jan Schmidt-Petersen"));
-    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    try {
-      expect(lockCommand({ stack: "staging", inventory: dir, root: ROOT })).toBe(0);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
+    expect(silenced(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT }))).toBe(0);
     const run = await runGate("staging", { root: ROOT, inventoryDir: dir });
     expect(run.result.violations.filter(isBlocking)).toEqual([]);
   }, 180_000);

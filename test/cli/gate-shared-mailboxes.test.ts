@@ -3,7 +3,8 @@
 // lock rule cannot be what rejects them; the declared ACL is edited the way only infra/ could.
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silenced } from "../support/capture-output";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../cli/gate/run-gate";
 import { K8S } from "../../core/contract";
@@ -40,14 +41,7 @@ function addGrant(resources: DeclaredResource[], context: string, line: string):
 }
 
 function relock(dir: string): void {
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    expect(lockCommand({ stack: "staging", inventory: dir, root: ROOT })).toBe(0);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  expect(silenced(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT }))).toBe(0);
 }
 
 const blocking = (vs: readonly GateViolation[], policy: string, mailbox: string, identity: string) =>

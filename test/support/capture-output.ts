@@ -21,3 +21,27 @@ export function captureOutput(): CapturedOutput {
   });
   return out;
 }
+
+/** Runs `run` with stdout and stderr swallowed: a command's own report is not the test's output. */
+export function silenced<T>(run: () => T): T {
+  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  try {
+    return run();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+/** silenced() for a command that finishes later: output stays swallowed until it has. */
+export async function silencedAsync<T>(run: () => Promise<T>): Promise<T> {
+  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  try {
+    return await run();
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
