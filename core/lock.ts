@@ -25,6 +25,8 @@ export interface LockEntry {
   readonly addresses: readonly string[];
   /** The shard stack that declares this mailbox, in a family lock shared by a family's shards. */
   readonly shard?: string;
+  /** The plan's reviewed reason for a context outside the owner's organisation (plan contextException). */
+  readonly contextException?: string;
   /** The lifecycle phase this mailbox has reached (always set in a parsed lock; `oxmig lock` carries it forward). */
   readonly phase?: WavePhase;
   /** The reviewed reason of the last rollback or skipped step (plan phaseRollback / phaseSkip). */
@@ -68,6 +70,7 @@ const entryFields = {
   key: z.strictObject({ name: z.string().min(1), keeper: z.string().min(1) }),
   addresses: z.array(z.string().min(1)),
   shard: z.string().min(1).optional(),
+  contextException: z.string().min(1).optional(),
 };
 
 const entrySchema = z.strictObject({
@@ -112,6 +115,7 @@ export function lockEntryFor(binding: Binding): LockEntry {
     home: binding.home,
     key: { name: binding.keyName, keeper: binding.mailboxId },
     addresses: [...(primary ? [primary] : []), ...rest.sort()],
+    ...(binding.contextException?.trim() ? { contextException: binding.contextException } : {}),
   };
 }
 
@@ -155,7 +159,7 @@ export function renderLock(lock: BindingLock): string {
   return header + dump(lock.lockVersion === LOCK_VERSION ? canonical(lock) : lock, { lineWidth: -1, noRefs: true, sortKeys: false, flowLevel: 3 });
 }
 
-const ENTRY_ORDER = ["mailbox", "kind", "wave", "context", "owner", "source", "login", "home", "key", "addresses", "shard"] as const;
+const ENTRY_ORDER = ["mailbox", "kind", "wave", "context", "contextException", "owner", "source", "login", "home", "key", "addresses", "shard"] as const;
 
 function pick(e: LockEntry, keys: readonly (keyof LockEntry)[]): Partial<LockEntry> {
   return Object.fromEntries(keys.filter((k) => e[k] !== undefined).map((k) => [k, e[k]]));

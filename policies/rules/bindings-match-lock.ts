@@ -30,6 +30,7 @@ function declaredEntry(ctx: PolicyContext, stack: StackView, user: OxUserView, w
     home: homes.get(`${user.contextName}/${user.imapLogin}`) ?? "",
     key: { name: user.keyName ?? "", keeper: key?.keeper ?? "" },
     addresses: [...(primary ? [primary] : []), ...rest.sort()],
+    ...(user.contextException?.trim() ? { contextException: user.contextException } : {}),
   };
 }
 

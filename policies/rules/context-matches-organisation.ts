@@ -8,13 +8,20 @@ import { resourceValidation } from "../support/rule";
 
 /**
  * A context exception counts only as a reviewed decision: with a lock, the reviewer must have approved
- * this mailbox in this very context. (The lock does not record the reason yet; when it does, compare it too.)
+ * this mailbox in this very context for this very reason (the lock records the plan's reason).
  */
 function unreviewedException(ctx: PolicyContext, user: OxUserView): string | undefined {
   if (!ctx.lock) return undefined;
   const entry = ctx.lock.lock.mailboxes.find((e) => e.mailbox === user.mailboxId);
-  if (entry?.context === user.contextName) return undefined;
-  return `userAttributes["${CONTEXT_EXCEPTION}"] "${user.contextException}" places the mailbox in context "${user.contextName}", but the lock ${ctx.lock.file} does not approve it there (${entry ? `locked context "${entry.context}"` : "not in the lock"}); run \`oxmig lock\` and review the exception`;
+  if (entry && entry.context === user.contextName && entry.contextException === user.contextException) return undefined;
+  const locked = !entry
+    ? "not in the lock"
+    : entry.context !== user.contextName
+      ? `locked context "${entry.context}"`
+      : entry.contextException === undefined
+        ? "the lock records no exception for it"
+        : `the lock records the reason "${entry.contextException}"`;
+  return `userAttributes["${CONTEXT_EXCEPTION}"] "${user.contextException}" places the mailbox in context "${user.contextName}", but the lock ${ctx.lock.file} does not approve it there (${locked}); run \`oxmig lock\` and review the exception`;
 }
 
 export const contextMatchesOrganisation: ResourceValidationPolicy = {

@@ -20,9 +20,9 @@ function petraInLuebeck(reason?: string) {
   return plan;
 }
 
-/** The approved lock, with Petra in `context`. */
-function lockWithPetraIn(context: string): string {
-  const entries = lockEntries().map((e) => (e.mailbox === IDS.petra ? { ...e, context } : e));
+/** The approved lock, with Petra in `context` for the reviewed `reason` (none: no exception locked). */
+function lockWithPetraIn(context: string, reason: string | null = REASON): string {
+  const entries = lockEntries().map((e) => (e.mailbox === IDS.petra ? { ...e, context, ...(reason ? { contextException: reason } : {}) } : e));
   return writeLock(entries);
 }
 
@@ -53,6 +53,11 @@ describe("context-matches-organisation with a contextException", () => {
   it("rejects an exception the lock does not approve in that context (the attribute alone is no review)", async () => {
     const violations = await run(contextMatchesOrganisation, petraInLuebeck(REASON), config({ lock: lockWithPetraIn("kiel") }));
     expectViolation(violations, "mailbox petra.koch@fa-kiel.example", `"${REASON}" places the mailbox in context "luebeck"`, 'does not approve it there (locked context "kiel")');
+  });
+
+  it("rejects an exception whose reason the reviewer never saw: the lock has the context but no reason, or another reason", async () => {
+    expectViolation(await run(contextMatchesOrganisation, petraInLuebeck(REASON), config({ lock: lockWithPetraIn("luebeck", null) })), "the lock records no exception for it");
+    expectViolation(await run(contextMatchesOrganisation, petraInLuebeck(REASON), config({ lock: lockWithPetraIn("luebeck", "temporary, ask HR") })), 'the lock records the reason "temporary, ask HR"');
   });
 
   it("rejects an exception for a mailbox the lock does not hold", async () => {
