@@ -5,10 +5,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { configSchema, displayFile, loadPolicyContext, PolicyConfigError } from "../../policies/config";
 import { IDS } from "../fixtures/policies/plan";
 import { config, FIXTURES, lockEntries, writeLock } from "./helpers";
+import { policyTempDir } from "./temp-dirs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const copyFixtures = (): string => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-config-"));
+  const dir = policyTempDir("oxmig-config-");
   for (const f of ["directory.ldif", "exchange.csv"]) fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, f));
   return dir;
 };

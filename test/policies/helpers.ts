@@ -1,7 +1,6 @@
 // Builds CrossGuard validation args from plain resource records and runs one policy over them,
 // the way pulumi-policy-aws's test util does, with props behind the SDK's unknown-checking proxy.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { expect } from "vitest";
@@ -9,6 +8,7 @@ import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
 import { homeFor, keyNameFor } from "../../core/ids";
 import { renderLock, type LockEntry } from "../../core/lock";
 import { FIXTURE_MAILBOXES, type MailboxSpec, type ResourceRecord } from "../fixtures/policies/plan";
+import { policyTempDir } from "./temp-dirs";
 
 // The SDK's own proxy (internal, so untyped): reading an unknown through it throws, as in the engine.
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy: <T>(props: T) => T };
@@ -144,7 +144,7 @@ export function lockEntries(mailboxes: readonly MailboxSpec[] = FIXTURE_MAILBOXE
 const SOURCE_ADDRESSES: Record<string, string> = Object.fromEntries(FIXTURE_MAILBOXES.map((m) => [m.sourceGuid, m.primary]));
 
 export function writeLock(entries: readonly LockEntry[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-lock-"));
+  const dir = policyTempDir("oxmig-lock-");
   const file = path.join(dir, "bindings.lock.yaml");
   fs.writeFileSync(file, renderLock({ lockVersion: 1, stack: "staging", waves: { w01: { phase: "copying" }, w02: { phase: "copying" } }, mailboxes: entries }));
   return file;

@@ -1,11 +1,11 @@
 // 5,000 mailboxes in one shard: every policy must accept a large clean shard (speed is measured by `npm run bench`, not here).
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildResources, type MailboxSpec } from "../fixtures/policies/plan";
 import { MANDATORY } from "./mandatory";
 import { config, run } from "./helpers";
+import { policyTempDir } from "./temp-dirs";
 
 const COUNT = 5000;
 const id = (i: number, prefix: string) => `${prefix}${String(i).padStart(7, "0")}-0000-4000-8000-000000000000`;
@@ -28,7 +28,7 @@ function writeExports(dir: string): MailboxSpec[] {
 
 describe("pack performance", () => {
   it(`evaluates all policies over ${COUNT} mailboxes without a violation, `, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-perf-"));
+    const dir = policyTempDir("oxmig-perf-");
     const specs = writeExports(dir);
     const resources = buildResources(specs);
     const cfg = config({ directory: path.join(dir, "directory.ldif"), exchange: path.join(dir, "exchange.csv") });

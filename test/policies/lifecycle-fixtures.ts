@@ -1,7 +1,6 @@
 // Wave resources as the program declares them (infra/components/wave.ts) for the lifecycle rules:
 // the pairing ConfigMap with the real rendered data, the state PersistentVolumeClaim and the Job.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { K8S, TYPES, type Pairing } from "../../core/contract";
 import { stateClaimName } from "../../core/lifecycle";
@@ -11,6 +10,7 @@ import { waveConfigData } from "../../infra/components/wave";
 import { renderLock } from "../../core/lock";
 import type { ResourceRecord } from "../fixtures/policies/plan";
 import { lockEntries } from "./helpers";
+import { policyTempDir } from "./temp-dirs";
 
 export const PAIRINGS: readonly Pairing[] = [
   { mailboxId: "0b9a6c1e-1111-4a11-8111-000000000001", sourceLogin: "mmueller@corp.example", sourceExchangeGuid: "e0000000-0000-4000-8000-000000000001", targetLogin: "mmueller" },
@@ -66,7 +66,7 @@ export function editLifecycle(records: readonly ResourceRecord[], edit: (l: Reco
 
 /** A lock file recording the given wave phases (mailbox entries as the fixture plan's). */
 export function writePhaseLock(waves: Record<string, WavePhase>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-phase-lock-"));
+  const dir = policyTempDir("oxmig-phase-lock-");
   const file = path.join(dir, "bindings.lock.yaml");
   const phases = Object.fromEntries(Object.entries(waves).map(([w, phase]) => [w, { phase }]));
   fs.writeFileSync(file, renderLock({ lockVersion: 1, stack: "staging", waves: phases, mailboxes: lockEntries() }));

@@ -1,10 +1,10 @@
 // Version-2 locks for the fixture plan: each mailbox with the phase it reached, context ids, retired entries.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { renderLock, type BindingLock, type LockEntry } from "../../core/lock";
 import type { WavePhase } from "../../core/model";
 import { lockEntries } from "./helpers";
+import { policyTempDir } from "./temp-dirs";
 
 /** The fixture plan's entries, the mailboxes of `waves` at the given phase, the others copying. */
 export function phasedEntries(waves: Record<string, WavePhase>): LockEntry[] {
@@ -12,7 +12,7 @@ export function phasedEntries(waves: Record<string, WavePhase>): LockEntry[] {
 }
 
 export function writeHistoryLock(lock: Partial<BindingLock> & { mailboxes: readonly LockEntry[] }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-history-lock-"));
+  const dir = policyTempDir("oxmig-history-lock-");
   const file = path.join(dir, "bindings.lock.yaml");
   fs.writeFileSync(file, renderLock({ lockVersion: 2, stack: "staging", contexts: {}, waves: {}, retired: [], ...lock }));
   return file;
