@@ -100,7 +100,8 @@ export function identityChanges(declared: DeclaredIdentity, sameId: LockEntry | 
     if (changed.length) changes.push({ locked: sameId, changed, sameBy: ["mailbox id"], needs: needsFor(changed) });
     return changes;
   }
-  if (sameId) return changes;
+  // A mailbox still copying (or new) may take over a migrated mailbox that left the plan: its source,
+  // addresses or owner now point here while the mail already delivered stays at the old home.
   for (const locked of others) {
     if (locked.mailbox === declared.mailbox || !isMigrated(entryPhase(locked))) continue;
     const sameBy = [

@@ -1,7 +1,9 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { TYPES } from "../../core/contract";
 import { phaseStepsOneAtATime } from "../../policies/rules/phase-steps-one-at-a-time";
-import { config, expectNone, expectViolation, run } from "./helpers";
-import { dataOf, PAIRINGS, waveResources } from "./lifecycle-fixtures";
+import { buildResources } from "../fixtures/policies/plan";
+import { config, expectNone, expectViolation, oxUser, run } from "./helpers";
+import { dataOf, editScript, PAIRINGS, waveResources } from "./lifecycle-fixtures";
 import { phasedEntries, writeHistoryLock } from "./lock-history-fixtures";
 
 const lockOf = (phases: Record<string, "copying" | "cut-over" | "done">, drop?: string) =>
@@ -29,5 +31,53 @@ describe("phase-steps-one-at-a-time", () => {
   });
   it("does nothing without a lock", async () => {
     expectNone(await run(phaseStepsOneAtATime, waveResources("w01", { phase: "done" })));
+  });
+});
+
+describe("phase-steps-one-at-a-time branches", () => {
+  const messages = async (records: Parameters<typeof run>[1], cfg: unknown) => (await run(phaseStepsOneAtATime, records, cfg)).map((v) => v.message);
+  const JAN = PAIRINGS[1]!.mailboxId;
+  const neverCopied = (lock: unknown, wave: string, phase: string) =>
+    `in wave ${wave}: the mailbox was never copied (no recorded phase) but its wave is at ${phase} (lock ${lock}); phases move one step at a time: copy first, or declare phaseSkip: "<reason>" on the wave and have the relocked change reviewed`;
+
+  it("registered under a name or description that does not say what it checks", () => {
+    expect(phaseStepsOneAtATime.name).toBe("phase-steps-one-at-a-time");
+    expect(phaseStepsOneAtATime.enforcementLevel).toBe("mandatory");
+    expect(phaseStepsOneAtATime.description).toMatch(/at most one step past the phase the binding lock records/);
+  });
+
+  it("a never-copied mailbox is named by its declared address and OX user name, not its login", async () => {
+    const users = buildResources().filter((r) => r.type === TYPES.oxUser);
+    oxUser(users, JAN).props.name = "jan-ox";
+    const cfg = lockOf({}, JAN);
+    expect(await messages([...waveResources("w01", { phase: "cut-over" }), ...users], cfg)).toEqual([
+      `mailbox jan.schmidt@fa-luebeck.example (owner jan-ox): (rule phase-steps-one-at-a-time) mailbox ${JAN} ${neverCopied(cfg.lock, "w01", "cut-over")}`,
+    ]);
+  });
+
+  it("a never-copied mailbox without an OX user is named by its id", async () => {
+    const cfg = lockOf({}, JAN);
+    expect(await messages(waveResources("w01", { phase: "cut-over" }), cfg)).toEqual([
+      `mailbox ${JAN}: (rule phase-steps-one-at-a-time) mailbox ${JAN} ${neverCopied(cfg.lock, "w01", "cut-over")}`,
+    ]);
+  });
+
+  it("an unreadable wave is rejected once, not also checked step by step", async () => {
+    const records = waveResources("w01", { phase: "cut-over" });
+    delete dataOf(records)["lifecycle.json"];
+    expect(await messages(records, lockOf({}, JAN))).toEqual(['wave w01 (rule phase-steps-one-at-a-time): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing']);
+  });
+
+  it("a hand-edited script is not this rule's concern; the skipped step still is", async () => {
+    const records = waveResources("w01", { phase: "cut-over" });
+    editScript(records, "set -u", "set -u\necho edited");
+    const cfg = lockOf({}, JAN);
+    expect(await messages(records, cfg)).toEqual([`mailbox ${JAN}: (rule phase-steps-one-at-a-time) mailbox ${JAN} ${neverCopied(cfg.lock, "w01", "cut-over")}`]);
+  });
+
+  it("a copying wave with an unreadable pairing table moves no mailbox forward, so it is left to the other rules", async () => {
+    const records = waveResources("w01", { phase: "copying" });
+    dataOf(records)["pairings.json"] = "{not json";
+    expect(await messages(records, lockOf({}, JAN))).toEqual([]);
   });
 });
