@@ -25,6 +25,7 @@ function declarations(resources: readonly ResourceLike[]): Map<string, ContextDe
   for (const r of resources) {
     if (r.type === TYPES.oxUser) {
       const user = oxUserView(r);
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, a user kept under an undefined context or login is never looked up (contexts and logins looked up are strings)
       if (user.contextName === undefined || user.imapLogin === undefined) continue;
       const byLogin = of(user.contextName).byLogin;
       const same = byLogin.get(user.imapLogin);
@@ -47,6 +48,7 @@ function userWithLogin(decl: ContextDeclarations | undefined, login: string): Ox
 
 /** Does the context's userdb open `login` at the home of this very mailbox? */
 function userdbProblem(decl: ContextDeclarations | undefined, context: string, login: string, mailboxId: string | undefined): string | undefined {
+  // Stryker disable next-line OptionalChaining,ArrayDeclaration: equivalent, only called after userWithLogin found a user in decl, so decl is defined
   const dbs = decl?.userdbs ?? [];
   if (dbs.length !== 1) return dbs.length === 0 ? `userdb-${context} is not declared` : `${dbs.length} userdbs are declared for context ${context}`;
   const db = dbs[0]!;
@@ -98,6 +100,7 @@ function checkAcl(ctx: PolicyContext, acl: AclView, decls: Map<string, ContextDe
   if (acl.unknown.length > 0) return report(plainMessage(`delegation ${name}: ${unknownText("ConfigMap", acl.unknown)}`), acl.urn);
   if (acl.problem) return report(plainMessage(`delegation ${name} cannot be read: ${acl.problem}`), acl.urn);
   if (!acl.context) return report(plainMessage(`delegation ${name} has no ${K8S.labelContext} label: which Dovecot it applies to is unknown`), acl.urn);
+  // Stryker disable next-line StringLiteral: equivalent, script is missing only with a problem or an unknown value, both reported above
   const reading = readAclScript(acl.script ?? "");
   for (const problem of reading.problems) report(plainMessage(`delegation ${name} ${K8S.aclScriptKey}: ${problem} (only the rendered grant lines are accepted)`), acl.urn);
   const say = (mailbox: string, who: string | undefined, text: string) => report(mailboxMessage(mailbox, who, text), acl.urn);
@@ -111,6 +114,7 @@ export const delegationWithinOrganisation: StackValidationPolicy = {
   configSchema,
   validateStack: resourcesValidation((ctx, resources, report) => {
     const acls = resources.filter(isAclGrants);
+    // Stryker disable next-line ConditionalExpression: equivalent, a shortcut: without ACLs the loop below reports nothing
     if (acls.length === 0) return;
     const decls = declarations(resources);
     for (const r of acls) checkAcl(ctx, aclView(r), decls, report);

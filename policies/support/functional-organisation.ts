@@ -13,6 +13,7 @@ const domainCache = new WeakMap<DirectoryIndex, Map<string, Set<string>>>();
 /** Mail domain → every `ou` whose people carry an address (mail or mailAlternateAddress) in it. */
 function organisationsByDomain(directory: DirectoryIndex): Map<string, Set<string>> {
   const hit = domainCache.get(directory);
+  // Stryker disable next-line ConditionalExpression: equivalent, a cache: recomputing gives the same map
   if (hit) return hit;
   const map = new Map<string, Set<string>>();
   for (const [address, people] of directory.byAddress) {

@@ -1,9 +1,12 @@
-import { describe, it } from "vitest";
-import { renderAclScript, type AclGrantSpec } from "../../core/acl-grants";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DELEGATE_RIGHTS, renderAclScript, type AclGrantSpec } from "../../core/acl-grants";
 import { K8S, TYPES } from "../../core/contract";
 import { delegationWithinOrganisation } from "../../policies/rules/delegation-within-organisation";
 import { buildResources, FIXTURE_MAILBOXES, IDS, type MailboxSpec, type ResourceRecord } from "../fixtures/policies/plan";
-import { attrs, editJson, expectNone, expectViolation, oxUser as oxUserRecord, record, run, UNKNOWN_STRING, USER_ATTRIBUTES } from "./helpers";
+import { attrs, config, editJson, expectNone, expectViolation, FIXTURES, oxUser as oxUserRecord, record, run, UNKNOWN_STRING, USER_ATTRIBUTES, type Violation } from "./helpers";
+import { policyTempDir } from "./temp-dirs";
 
 const GRANTS: AclGrantSpec[] = [
   { mailboxLogin: "shared-poststelle", delegateLogins: ["mmueller", "jschmidt"] },
@@ -177,4 +180,132 @@ describe("delegation-within-organisation", () => {
     const resources = withAcls().filter((r) => r.name !== "userdb-luebeck");
     expectViolation(await run(delegationWithinOrganisation, resources), "userdb-luebeck is not declared");
   });
+
+  it("names the rule, says what it checks and is mandatory", () => {
+    expect(delegationWithinOrganisation.name).toBe("delegation-within-organisation");
+    expect(delegationWithinOrganisation.description).toMatch(/^Checks whether every doveadm ACL grant/);
+    expect(delegationWithinOrganisation.enforcementLevel).toBe("mandatory");
+  });
+
+  it("accepts a grant on an equipment mailbox", async () => {
+    const resources = withAcls();
+    attrs(oxUserRecord(resources, IDS.poststelle))[USER_ATTRIBUTES.kind] = "equipment";
+    expectNone(await run(delegationWithinOrganisation, resources));
+  });
+
+  it("rejects a grant in a context that declares no mailbox and no userdb at all", async () => {
+    const resources = [...withAcls(), acl("hamburg", `${grantLine("user=mmueller")}\n`)];
+    expect(messages(await run(delegationWithinOrganisation, resources))).toContain(
+      `mailbox shared-poststelle (owner mmueller): acl-hamburg apply-acl.sh line 1: grants on login shared-poststelle, which is not a shared, room or equipment mailbox of context hamburg: no OX user of the context has this login`,
+    );
+  });
+
+  it("names the mask login itself when a grant's mailbox is a doveadm mask", async () => {
+    const violations = await run(delegationWithinOrganisation, withLine(grantLine("user=mmueller", "*-poststelle")));
+    expectViolation(violations, "mailbox *-poststelle", "grants on login *-poststelle", "(doveadm reads * and ? as a mask)");
+  });
+
+  it("rejects a delegate login that is a doveadm mask", async () => {
+    const violations = await run(delegationWithinOrganisation, withLine(grantLine("user=*mueller")));
+    expectViolation(violations, "delegate login *mueller is not the personal mailbox of one person declared in context luebeck (it is not a plain login); directory: no directory uid *mueller");
+  });
+
+  it("says which line of which ConfigMap grants on a personal mailbox, and of what kind it is", async () => {
+    const violations = await run(delegationWithinOrganisation, withLine(grantLine("user=jschmidt", "mmueller")));
+    expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example (owner jschmidt): acl-luebeck apply-acl.sh line ", ": grants access to personal mailbox maria.mueller@fa-luebeck.example; only shared, room and equipment mailboxes have delegates");
+  });
+
+  it("rejects a grant on a mailbox whose kind is not declared", async () => {
+    const resources = withAcls();
+    delete attrs(oxUserRecord(resources, IDS.poststelle))[USER_ATTRIBUTES.kind];
+    expectViolation(await run(delegationWithinOrganisation, resources), "grants access to an unknown kind of mailbox poststelle@fa-luebeck.example;");
+  });
+
+  it("lists the only rights a delegate may have when it rejects admin", async () => {
+    const violations = await run(delegationWithinOrganisation, withLine(grantLine("user=mmueller", "shared-poststelle", "lookup read admin")));
+    expectViolation(violations, `grants rights admin; a delegate may only have ${DELEGATE_RIGHTS.join(" ")} (admin would let them grant others past this check, delete would let them remove the mailbox)`);
+  });
+
+  it("names the source ExchangeGuid that is not in the export, or says there is none", async () => {
+    const unknownSource = withAcls();
+    attrs(oxUserRecord(unknownSource, IDS.poststelle))[USER_ATTRIBUTES.sourceGuid] = "e0000000-0000-4000-8000-0000000000ff";
+    expectViolation(await run(delegationWithinOrganisation, unknownSource), "source ExchangeGuid e0000000-0000-4000-8000-0000000000ff is not in");
+    const noSource = withAcls();
+    delete attrs(oxUserRecord(noSource, IDS.poststelle))[USER_ATTRIBUTES.sourceGuid];
+    expectViolation(await run(delegationWithinOrganisation, noSource), "organisation of poststelle@fa-luebeck.example cannot be established: source ExchangeGuid (none) is not in");
+  });
+
+  it("fails closed when the mailbox's Exchange addresses lie in two organisations' domains", async () => {
+    const dir = policyTempDir("oxmig-delegation-");
+    const exchange = path.join(dir, "exchange.csv");
+    const csv = fs.readFileSync(path.join(FIXTURES, "exchange.csv"), "utf8");
+    fs.writeFileSync(exchange, csv.replace("smtp:info@fa-luebeck.example", "smtp:info@fa-kiel.example"));
+    const violations = await run(delegationWithinOrganisation, withAcls(), config({ exchange }));
+    expectViolation(violations, "(owner mmueller)", "organisation of poststelle@fa-luebeck.example cannot be established, so its delegates cannot be checked: its Exchange addresses lie in domains of different organisations");
+  });
+
+  it("says why a delegate login has no OX user, and who the directory knows by it", async () => {
+    expectViolation(await run(delegationWithinOrganisation, withLine(grantLine("user=ghost"))), "delegate login ghost is not the personal mailbox of one person declared in context luebeck (no OX user of the context has this login); directory: no directory uid ghost");
+    const pkoch = await run(delegationWithinOrganisation, withLine(grantLine("user=pkoch")));
+    expect(messages(pkoch).find((m) => m.includes("user=pkoch") || m.includes("delegate login pkoch"))).toMatch(/; directory: directory uid pkoch \(id [^)]+, ou kiel, [^)]+\)$/);
+    const tweber = await run(delegationWithinOrganisation, withLine(grantLine("user=tweber")));
+    expect(messages(tweber).find((m) => m.includes("delegate login tweber"))).toMatch(/; directory: directory uid tweber \(id [^)]+, ou luebeck, [^)]+\), disabled$/);
+  });
+
+  it("says the mailbox id the userdb should open", async () => {
+    const resources = withAcls();
+    const annotations = record(resources, "userdb-luebeck").props.metadata.annotations as Record<string, string>;
+    editJson<{ login: string; mailboxId: string }>(annotations, K8S.annotationUserdbIndex, (index) => {
+      index.find((e) => e.login === "shared-poststelle")!.mailboxId = IDS.maria;
+    });
+    expectViolation(await run(delegationWithinOrganisation, resources), `userdb-luebeck opens login shared-poststelle as mailbox ${IDS.maria}, not ${IDS.poststelle}`);
+  });
+
+  it("fails closed when the userdb has no line for the mailbox's login", async () => {
+    const resources = withAcls();
+    const annotations = record(resources, "userdb-luebeck").props.metadata.annotations as Record<string, string>;
+    editJson<{ login: string }>(annotations, K8S.annotationUserdbIndex, (index) => {
+      index.splice(index.findIndex((e) => e.login === "shared-poststelle"), 1);
+    });
+    expectViolation(await run(delegationWithinOrganisation, resources), "the mailbox the ACL is written into cannot be confirmed: userdb-luebeck has 0 lines for login shared-poststelle");
+  });
+
+  it("names the userdb whose index is unknown or unreadable, and why", async () => {
+    const unknown = withAcls();
+    record(unknown, "userdb-luebeck").props.metadata.annotations[K8S.annotationUserdbIndex] = UNKNOWN_STRING;
+    expectViolation(await run(delegationWithinOrganisation, unknown), "cannot be confirmed: userdb-luebeck metadata.annotations");
+    const broken = withAcls();
+    record(broken, "userdb-luebeck").props.metadata.annotations[K8S.annotationUserdbIndex] = "not json";
+    expectViolation(await run(delegationWithinOrganisation, broken), "userdb-luebeck index cannot be read: metadata.annotations");
+    const missing = withAcls();
+    delete record(missing, "userdb-luebeck").props.metadata.annotations;
+    expectViolation(await run(delegationWithinOrganisation, missing), `userdb-luebeck index cannot be read: metadata.annotations["${K8S.annotationUserdbIndex}"] is missing`);
+  });
+
+  it("names the ConfigMap whose script is unknown at preview", async () => {
+    const unknown = withAcls();
+    record(unknown, "acl-luebeck").props.data[K8S.aclScriptKey] = UNKNOWN_STRING;
+    expectViolation(await run(delegationWithinOrganisation, unknown), `delegation acl-luebeck: ConfigMap data.${K8S.aclScriptKey} is unknown at preview`);
+  });
+
+  it("lists every forbidden right a grant gives", async () => {
+    expectViolation(await run(delegationWithinOrganisation, withLine(grantLine("user=mmueller", "shared-poststelle", "lookup admin delete"))), "grants rights admin, delete; a delegate may only have");
+  });
+
+  it("lists every directory person with a homonym delegate login that has no mailbox in the context", async () => {
+    const resources = withAcls([...GRANTS.filter((g) => g.mailboxLogin !== "room-raum101"), { mailboxLogin: "room-raum101", delegateLogins: ["pkoch", "jschmidt"] }]);
+    const violations = await run(delegationWithinOrganisation, resources);
+    expect(messages(violations).find((m) => m.includes("delegate login jschmidt"))).toMatch(/; directory: directory uid jschmidt \(id [^)]+, ou luebeck, [^)]+\); directory uid jschmidt \(id [^)]+, ou kiel, [^)]+\)$/);
+  });
+
+  it("says (none) when the mailbox or the delegate's mailbox declares no id", async () => {
+    const noMailboxId = withAcls();
+    delete attrs(oxUserRecord(noMailboxId, IDS.poststelle))[USER_ATTRIBUTES.mailboxId];
+    expectViolation(await run(delegationWithinOrganisation, noMailboxId), `userdb-luebeck opens login shared-poststelle as mailbox ${IDS.poststelle}, not (none)`);
+    const noOwner = withAcls();
+    delete attrs(oxUserRecord(noOwner, IDS.jan))[USER_ATTRIBUTES.ownerId];
+    expectViolation(await run(delegationWithinOrganisation, noOwner), "delegate login jschmidt: owner id (none) is not in");
+  });
 });
+
+const messages = (violations: readonly Violation[]): string[] => violations.map((v) => v.message);

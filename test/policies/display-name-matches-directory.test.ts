@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { displayNameMatchesDirectory } from "../../policies/rules/display-name-matches-directory";
 import { buildResources, IDS } from "../fixtures/policies/plan";
-import { config, expectNone, expectViolation, FIXTURES, oxUser, run, UNKNOWN_STRING } from "./helpers";
+import { attrs, config, expectNone, expectViolation, FIXTURES, oxUser, run, UNKNOWN_STRING, USER_ATTRIBUTES } from "./helpers";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-display-name-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -46,5 +46,31 @@ describe("display-name-matches-directory", () => {
     const plan = buildResources(undefined, { withSecrets: false });
     oxUser(plan, IDS.jan).props.displayName = UNKNOWN_STRING;
     expectViolation(await run(displayNameMatchesDirectory, plan), "mailbox jan.schmidt@fa-luebeck.example", "OX user displayName is unknown at preview");
+  });
+  it("names the rule, says what it checks and is mandatory", () => {
+    expect(displayNameMatchesDirectory.name).toBe("display-name-matches-directory");
+    expect(displayNameMatchesDirectory.description).toMatch(/^Checks whether each OX user's display name is the directory displayName of its owner/);
+    expect(displayNameMatchesDirectory.enforcementLevel).toBe("mandatory");
+  });
+  it("rejects a name run together: whitespace is collapsed, not removed", async () => {
+    const plan = buildResources();
+    oxUser(plan, IDS.maria).props.displayName = "MariaMüller";
+    expectViolation(await run(displayNameMatchesDirectory, plan), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `display name "MariaMüller" differs`);
+  });
+  it("names a shared mailbox after its Exchange source even when it carries an owner id", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.ownerId] = IDS.maria;
+    expectNone(await run(displayNameMatchesDirectory, plan));
+  });
+  it("does not fall back to the Exchange name of a personal mailbox whose owner is missing", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.maria))[USER_ATTRIBUTES.ownerId] = "00000000-0000-4000-8000-00000000dead";
+    oxUser(plan, IDS.maria).props.displayName = "Somebody Else";
+    expectNone(await run(displayNameMatchesDirectory, plan));
+  });
+  it("fails closed on user attributes unknown at preview", async () => {
+    const plan = buildResources(undefined, { withSecrets: false });
+    attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.ownerId] = UNKNOWN_STRING;
+    expectViolation(await run(displayNameMatchesDirectory, plan), "mailbox jan.schmidt@fa-luebeck.example", "OX user userAttributes", "is unknown at preview");
   });
 });

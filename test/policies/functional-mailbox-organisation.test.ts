@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { functionalMailboxOrganisation } from "../../policies/rules/functional-mailbox-organisation";
 import { buildResources, IDS } from "../fixtures/policies/plan";
 import { attrs, config, expectNone, expectViolation, FIXTURES, oxUser, run, UNKNOWN_STRING, USER_ATTRIBUTES } from "./helpers";
@@ -82,5 +82,66 @@ describe("functional-mailbox-organisation", () => {
     const plan = buildResources();
     oxUser(plan, IDS.poststelle).props.contextName = UNKNOWN_STRING;
     expectViolation(await run(functionalMailboxOrganisation, plan), "contextName is unknown at preview");
+  });
+
+  it("names the rule, says what it checks and is mandatory", () => {
+    expect(functionalMailboxOrganisation.name).toBe("functional-mailbox-organisation");
+    expect(functionalMailboxOrganisation.description).toMatch(/^Checks whether each shared, room and equipment OX user/);
+    expect(functionalMailboxOrganisation.enforcementLevel).toBe("mandatory");
+  });
+
+  it("rejects an equipment mailbox moved into another organisation's context", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.kind] = "equipment";
+    oxUser(plan, IDS.raum).props.contextName = "luebeck";
+    expectViolation(await run(functionalMailboxOrganisation, plan), "mailbox raum-101@fa-kiel.example", `context "luebeck" does not serve organisation kiel of equipment mailbox`);
+  });
+
+  it("does not take a blank contextException as a reason", async () => {
+    const plan = buildResources();
+    oxUser(plan, IDS.poststelle).props.contextName = "kiel";
+    attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.contextException] = "   ";
+    expectViolation(await run(functionalMailboxOrganisation, plan), "mailbox poststelle@fa-luebeck.example", `context "kiel" does not serve organisation luebeck`);
+  });
+
+  it("names every context serving the organisation and how to declare an exception", async () => {
+    const plan = buildResources();
+    oxUser(plan, IDS.poststelle).props.contextName = "kiel";
+    const violations = await run(functionalMailboxOrganisation, plan, config({ contextOrganisations: { hl: "luebeck", luebeck: "luebeck" } }));
+    expectViolation(violations, `; it belongs in context hl or luebeck (declare userAttributes["${USER_ATTRIBUTES.contextException}"] with a reason if intended)`);
+  });
+
+  it("names the source ExchangeGuid that is not in the export, or says there is none", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.sourceGuid] = "e0000000-0000-4000-8000-0000000000ff";
+    expectViolation(await run(functionalMailboxOrganisation, plan), "mailbox poststelle@fa-luebeck.example", "organisation cannot be checked: source ExchangeGuid e0000000-0000-4000-8000-0000000000ff is not in");
+    const none = buildResources();
+    delete attrs(oxUser(none, IDS.poststelle))[USER_ATTRIBUTES.sourceGuid];
+    expectViolation(await run(functionalMailboxOrganisation, none), "mailbox poststelle@fa-luebeck.example", "organisation cannot be checked: source ExchangeGuid (none) is not in");
+  });
+
+  it("fails closed on user attributes unknown at preview, naming the OX user's field", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.kind] = UNKNOWN_STRING;
+    const violations = await run(functionalMailboxOrganisation, plan);
+    expectViolation(violations, "mailbox poststelle@fa-luebeck.example", "OX user userAttributes", "is unknown at preview");
+    const context = buildResources();
+    oxUser(context, IDS.poststelle).props.contextName = UNKNOWN_STRING;
+    expectViolation(await run(functionalMailboxOrganisation, context), "OX user contextName is unknown at preview");
+  });
+
+  it("lists each Exchange address with the organisation its domain belongs to when they disagree", async () => {
+    const exchange = exchangeWith("two-domains-listed", (row) => row.replace("smtp:info@fa-luebeck.example", "smtp:info@fa-kiel.example"));
+    expectViolation(await run(functionalMailboxOrganisation, buildResources(), config({ exchange })), "its Exchange addresses lie in domains of different organisations (poststelle@fa-luebeck.example → ou luebeck, info@fa-kiel.example → ou kiel)");
+  });
+
+  it("accepts a mailbox whose AD account and address domain agree, and cites the AD account when it is moved", async () => {
+    const text = fs.readFileSync(path.join(FIXTURES, "exchange.csv"), "utf8");
+    const exchange = path.join(temp, "room-ad.csv");
+    fs.writeFileSync(exchange, text.replace(/^("Raum 101".*)"a0000000-0000-4000-8000-00000000000b"$/m, `$1"${PETRA_AD}"`));
+    expectNone(await run(functionalMailboxOrganisation, buildResources(), config({ exchange })));
+    const plan = buildResources();
+    oxUser(plan, IDS.raum).props.contextName = "luebeck";
+    expectViolation(await run(functionalMailboxOrganisation, plan, config({ exchange })), "mailbox raum-101@fa-kiel.example", `does not serve organisation kiel`, `its AD account (Guid ${PETRA_AD}) is directory uid pkoch in ou kiel`);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { keyKeepersExact } from "../../policies/rules/key-keepers-exact";
 import { buildResources, IDS } from "../fixtures/policies/plan";
 import { expectNone, expectViolation, record, run, UNKNOWN_STRING } from "./helpers";
@@ -31,5 +31,15 @@ describe("key-keepers-exact", () => {
     const plan = buildResources(undefined, { withSecrets: false });
     record(plan, `key-${IDS.petra}`).props.keepers = UNKNOWN_STRING;
     expectViolation(await run(keyKeepersExact, plan), "mailbox petra.koch@fa-kiel.example", `key key-${IDS.petra} keepers is unknown at preview`);
+  });
+  it("names the rule, says what it checks and is mandatory", () => {
+    expect(keyKeepersExact.name).toBe("key-keepers-exact");
+    expect(keyKeepersExact.description).toMatch(/^Checks whether each mailbox key's keepers are exactly its immutable mailbox id/);
+    expect(keyKeepersExact.enforcementLevel).toBe("mandatory");
+  });
+  it("lists every extra keeper and why it orphans the mail", async () => {
+    const plan = buildResources();
+    Object.assign(record(plan, `key-${IDS.maria}`).props.keepers, { address: "maria.mueller@fa-luebeck.example", login: "mmueller" });
+    expectViolation(await run(keyKeepersExact, plan), `key key-${IDS.maria} has keepers address, login besides mailboxId; a change of any of them would replace the key and orphan the mail encrypted with it`);
   });
 });
