@@ -1,9 +1,10 @@
 // Helpers for the program tests: a generated inventory on disk, and one run of the real
 // program (infra/index.ts) under Pulumi's mock runtime in a child process (the runtime is a
 // process-wide singleton, so every run gets its own process — gate/program-process).
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll } from "vitest";
 import { generate } from "../../core/generate";
 import { runProgram } from "../../gate/program-process";
 import type { DeclaredResource, PropertyPath } from "../../gate/types";
@@ -13,9 +14,15 @@ export const PROJECT = "oxmig";
 /** Synthetic admin password: the tests assert it never shows up outside secret values. */
 export const ADMIN_PASSWORD = "admin-pw-7c1e9f";
 
-/** Writes a small generated inventory (two contexts, people plus shared/room/equipment mailboxes). */
+const inventories: string[] = [];
+afterAll(() => {
+  for (const dir of inventories.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a small generated inventory (two contexts, people plus shared/room/equipment mailboxes), removed after the test file. */
 export function writeInventory(people = 8, organisations = ["fa-luebeck", "im"]): string {
   const dir = mkdtempSync(join(tmpdir(), "oxmig-infra-"));
+  inventories.push(dir);
   const inv = generate({ people, seed: 7, organisations });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "directory.ldif"), inv.directoryLdif);
