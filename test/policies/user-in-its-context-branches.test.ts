@@ -5,19 +5,8 @@ import { TYPES } from "../../core/contract";
 import { userInItsContext } from "../../policies/rules/user-in-its-context";
 import { buildResources, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 import { config, expectNone, expectViolation, oxUser, record, run, stackArgs, UNKNOWN_STRING, type Violation } from "./helpers";
+import { planWithIds, urnOf } from "./context-id-fixtures";
 
-const IDS_OF: Record<string, number> = { luebeck: 101, kiel: 102 };
-
-function planWithIds(): ResourceRecord[] {
-  const plan = buildResources();
-  for (const r of plan) {
-    if (r.type === TYPES.oxContext) r.props.contextId = IDS_OF[r.props.name as string];
-    if (r.type === TYPES.oxUser) r.props.contextId = IDS_OF[r.props.contextName as string];
-  }
-  return plan;
-}
-
-const urnOf = (r: ResourceRecord) => `urn:pulumi:test::oxmig::${r.type}::${r.name}`;
 const ownContext = (plan: ResourceRecord[]) => (u: ResourceRecord) => [{ urn: urnOf(record(plan, `ox-context-${u.props.contextName}`)) }];
 
 /** Runs the rule with each user's `propertyDependencies` as given (undefined: the engine sent none). */

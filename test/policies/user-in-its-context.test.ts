@@ -3,20 +3,8 @@ import { TYPES } from "../../core/contract";
 import { userInItsContext } from "../../policies/rules/user-in-its-context";
 import { buildResources, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 import { expectNone, expectViolation, oxUser, record, run, stackArgs, config, type Violation } from "./helpers";
+import { planWithIds, urnOf } from "./context-id-fixtures";
 
-const IDS_OF: Record<string, number> = { luebeck: 101, kiel: 102 };
-
-/** The fixture with fixed context ids, as plan.yaml `contexts:` gives them, on each context and its users. */
-function planWithIds(): ResourceRecord[] {
-  const plan = buildResources();
-  for (const r of plan) {
-    if (r.type === TYPES.oxContext) r.props.contextId = IDS_OF[r.props.name as string];
-    if (r.type === TYPES.oxUser) r.props.contextId = IDS_OF[r.props.contextName as string];
-  }
-  return plan;
-}
-
-const urnOf = (r: ResourceRecord) => `urn:pulumi:test::oxmig::${r.type}::${r.name}`;
 
 /** Runs the rule with `contextId` property dependencies on each user, as the engine reports them at preview. */
 async function runWithDependencies(plan: ResourceRecord[], dependsOn: (user: ResourceRecord) => ResourceRecord | undefined): Promise<Violation[]> {
