@@ -21,7 +21,8 @@ export interface SourceEvidence {
   sourcesOf(person: Person): readonly SourceMailbox[];
 }
 
-function upnLocalPart(upn: string): string {
+/** The login part of a UPN, lower-cased: what the weak evidence compares with a directory uid. */
+export function upnLocalPart(upn: string): string {
   const at = upn.lastIndexOf("@");
   return (at >= 0 ? upn.slice(0, at) : upn).toLowerCase();
 }

@@ -1,6 +1,7 @@
 // How a personal mailbox's Exchange source is tied to its owner: by AD objectGUID (strong) or,
 // when the directory carries no objectGUID, by primary address plus UPN local part (weak).
 import type { Person, SourceMailbox } from "../../core/model";
+import { upnLocalPart } from "../../core/source-ownership";
 import type { PolicyContext } from "../config";
 import { describePerson, describeSource } from "./identity";
 
@@ -8,11 +9,6 @@ export type SourceMatch =
   | { readonly strength: "strong" }
   | { readonly strength: "weak"; readonly evidence: string }
   | { readonly strength: "none"; readonly problem: string };
-
-function upnLocalPart(upn: string): string {
-  const at = upn.lastIndexOf("@");
-  return (at >= 0 ? upn.slice(0, at) : upn).toLowerCase();
-}
 
 export function matchSource(ctx: PolicyContext, owner: Person, source: SourceMailbox): SourceMatch {
   const adAccount = ctx.directory.byObjectGuid.get(source.ownerGuid);
