@@ -1,28 +1,10 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../core/contract";
-import { configSchema, type PolicyContext } from "../config";
-import { contextsServing, describePerson, ownerOf, unknownAmong } from "../support/identity";
+import { configSchema } from "../config";
+import { contextsServing, describePerson, ownerOf, unknownAmong, unreviewedException } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";
-import { CONTEXT_EXCEPTION, oxUserView, type OxUserView } from "../support/resources";
+import { CONTEXT_EXCEPTION, oxUserView } from "../support/resources";
 import { resourceValidation } from "../support/rule";
-
-/**
- * A context exception counts only as a reviewed decision: with a lock, the reviewer must have approved
- * this mailbox in this very context for this very reason (the lock records the plan's reason).
- */
-function unreviewedException(ctx: PolicyContext, user: OxUserView): string | undefined {
-  if (!ctx.lock) return undefined;
-  const entry = ctx.lock.lock.mailboxes.find((e) => e.mailbox === user.mailboxId);
-  if (entry && entry.context === user.contextName && entry.contextException === user.contextException) return undefined;
-  const locked = !entry
-    ? "not in the lock"
-    : entry.context !== user.contextName
-      ? `locked context "${entry.context}"`
-      : entry.contextException === undefined
-        ? "the lock records no exception for it"
-        : `the lock records the reason "${entry.contextException}"`;
-  return `userAttributes["${CONTEXT_EXCEPTION}"] "${user.contextException}" places the mailbox in context "${user.contextName}", but the lock ${ctx.lock.file} does not approve it there (${locked}); run \`oxmig lock\` and review the exception`;
-}
 
 export const contextMatchesOrganisation: ResourceValidationPolicy = {
   name: "context-matches-organisation",

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../core/contract";
 import { configSchema } from "../config";
 import { functionalOrganisation } from "../support/functional-organisation";
-import { contextsServing, describeSource, sourceOf, unknownAmong } from "../support/identity";
+import { contextsServing, describeSource, sourceOf, unknownAmong, unreviewedException } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";
 import { CONTEXT_EXCEPTION, oxUserView } from "../support/resources";
 import { resourceValidation } from "../support/rule";
@@ -19,7 +19,13 @@ export const functionalMailboxOrganisation: ResourceValidationPolicy = {
     const unknown = unknownAmong(user.unknown, ["userAttributes", "contextName"]);
     if (unknown.length > 0) return report(userMessage(user, unknownText("OX user", unknown)));
     // Stryker disable next-line StringLiteral: equivalent, a missing kind is not functional whatever string stands in for it
-    if (!FUNCTIONAL.has(user.kind ?? "") || user.contextException?.trim()) return;
+    if (!FUNCTIONAL.has(user.kind ?? "")) return;
+    // The same review as for personal mailboxes: the reason counts only as the lock approved it.
+    if (user.contextException?.trim()) {
+      const unreviewed = unreviewedException(ctx, user);
+      if (unreviewed) report(userMessage(user, unreviewed));
+      return;
+    }
     const source = sourceOf(ctx, user);
     if (!source) return report(userMessage(user, `organisation cannot be checked: source ExchangeGuid ${user.sourceGuid ?? "(none)"} is not in ${ctx.exchange.file}`));
     const found = functionalOrganisation(ctx, source);

@@ -2,7 +2,7 @@
 import type { PolicyContext } from "../config";
 import type { MailboxKind, Person, RecipientType, SourceMailbox } from "../../core/model";
 import { lineRef } from "./report";
-import type { OxUserView } from "./resources";
+import { CONTEXT_EXCEPTION, type OxUserView } from "./resources";
 
 export const KINDS: readonly MailboxKind[] = ["personal", "shared", "room", "equipment"];
 
@@ -52,4 +52,22 @@ export function unknownAmong(unknown: readonly string[], prefixes: readonly stri
 export function contextsServing(config: PolicyContext["config"], ou: string): string[] {
   const mapped = Object.entries(config.contextOrganisations).filter(([, org]) => org === ou).map(([context]) => context);
   return mapped.length > 0 ? mapped : [ou];
+}
+
+/**
+ * A context exception counts only as a reviewed decision: with a lock, the reviewer must have approved
+ * this mailbox in this very context for this very reason (the lock records the plan's reason).
+ */
+export function unreviewedException(ctx: PolicyContext, user: OxUserView): string | undefined {
+  if (!ctx.lock) return undefined;
+  const entry = ctx.lock.lock.mailboxes.find((e) => e.mailbox === user.mailboxId);
+  if (entry && entry.context === user.contextName && entry.contextException === user.contextException) return undefined;
+  const locked = !entry
+    ? "not in the lock"
+    : entry.context !== user.contextName
+      ? `locked context "${entry.context}"`
+      : entry.contextException === undefined
+        ? "the lock records no exception for it"
+        : `the lock records the reason "${entry.contextException}"`;
+  return `userAttributes["${CONTEXT_EXCEPTION}"] "${user.contextException}" places the mailbox in context "${user.contextName}", but the lock ${ctx.lock.file} does not approve it there (${locked}); run \`oxmig lock\` and review the exception`;
 }
