@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { functionalMailboxOrganisation } from "../../policies/rules/functional-mailbox-organisation";
 import { buildResources, IDS } from "../fixtures/policies/plan";
-import { attrs, config, expectNone, expectViolation, FIXTURES, oxUser, run, UNKNOWN_STRING, USER_ATTRIBUTES } from "./helpers";
+import { attrs, config, expectNone, expectViolation, FIXTURES, lockEntries, oxUser, run, UNKNOWN_STRING, USER_ATTRIBUTES, writeLock } from "./helpers";
 
 const PETRA_AD = "5a5a0000-4444-4a44-8444-000000000004";
 const POSTSTELLE_ROW = /^"Poststelle Lübeck".*$/m;
@@ -95,6 +95,15 @@ describe("functional-mailbox-organisation", () => {
     attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.kind] = "equipment";
     oxUser(plan, IDS.raum).props.contextName = "luebeck";
     expectViolation(await run(functionalMailboxOrganisation, plan), "mailbox raum-101@fa-kiel.example", `context "luebeck" does not serve organisation kiel of equipment mailbox`);
+  });
+
+  it("takes an exception only as the lock approved it: the attribute alone is no review", async () => {
+    const plan = buildResources();
+    oxUser(plan, IDS.poststelle).props.contextName = "kiel";
+    attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.contextException] = "shared with Kiel until 2027";
+    expectViolation(await run(functionalMailboxOrganisation, plan, config({ lock: writeLock(lockEntries()) })), "poststelle@fa-luebeck.example", 'does not approve it there (locked context "luebeck")');
+    const approved = lockEntries().map((e) => (e.mailbox === IDS.poststelle ? { ...e, context: "kiel", contextException: "shared with Kiel until 2027" } : e));
+    expectNone(await run(functionalMailboxOrganisation, plan, config({ lock: writeLock(approved) })));
   });
 
   it("does not take a blank contextException as a reason", async () => {
