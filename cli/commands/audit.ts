@@ -1,0 +1,108 @@
+// `oxmig audit`: which deployed target mailboxes hold someone else's mail, judged by the exports.
+// Read-only. Targets through their doveadm HTTP API (verifyDoveadmUrl, as `verify` uses), sources over
+// IMAP as the migration Job's imapc reaches them (master user with the owner's login as authzid).
+// `oxmig clean` (cli/commands/clean.ts) removes exactly what this finds.
+import type { Command } from "commander";
+import { resolveBindings } from "../../core/bindings";
+import { foundForeign, incomplete } from "../../core/audit";
+import { InputError, UsageError } from "../../core/errors";
+import { sourceEvidence } from "../../core/source-ownership";
+import { readInventory } from "../../io/inventory";
+import type { StackConfig } from "../../io/stack-config";
+import { stackSelection } from "../../io/stack-selection";
+import { formatAudit, type AuditFormat } from "../../audit/report";
+import { runAudit, type AuditRun } from "../../audit/run-audit";
+import type { SourceImap } from "../../audit/source-mail";
+import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
+import { writeOutFile } from "../out-file";
+import { formatOption } from "../options";
+import { requireKnownWaves } from "./rehearse";
+import { doveadmFromConfig } from "./verify";
+
+export const SOURCE_PASSWORD_VARIABLE = "OXMIG_SOURCE_IMAP_PASSWORD";
+const TLS_MODES = ["implicit", "starttls", "none"] as const;
+
+export interface AuditCommandOptions {
+  readonly stack: string;
+  readonly wave?: readonly string[];
+  readonly format?: AuditFormat;
+  readonly out?: string;
+  readonly parallel?: number;
+  /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the working directory). */
+  readonly cwd?: string;
+  /** Where the secrets are read (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly stdout?: ProgressStream;
+  readonly stderr?: ProgressStream;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The source IMAP the migration Job reads, from the stack config; its password from the environment. */
+export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): SourceImap {
+  const { values } = config;
+  const host = values.sourceImapHost;
+  const masterUser = values.sourceImapMasterUser;
+  if (!host || !masterUser) {
+    throw new UsageError(`${config.file} lacks ${[!host && "sourceImapHost", !masterUser && "sourceImapMasterUser"].filter(Boolean).join(" and ")}, needed to read the source mailboxes. Set with:\n  pulumi config set sourceImapMasterUser <the imapc_master_user of the migration's Secret> --stack ${config.stack}`);
+  }
+  const tls = (values.sourceImapTls ?? "implicit") as (typeof TLS_MODES)[number];
+  if (!TLS_MODES.includes(tls)) throw new InputError(config.file, "config sourceImapTls", `expected one of ${TLS_MODES.join(", ")}, found "${values.sourceImapTls}"`);
+  if (tls === "none" && !isLoopback(host)) throw new InputError(config.file, "config sourceImapTls", `plain IMAP is allowed only on loopback; ${host} needs implicit or starttls (the master password would cross the network in clear)`);
+  const port = Number(values.sourceImapPort ?? (tls === "implicit" ? 993 : 143));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(config.file, "config sourceImapPort", `expected a port number from 1 to 65535, found "${values.sourceImapPort}"`);
+  const masterPassword = env[SOURCE_PASSWORD_VARIABLE];
+  if (!masterPassword) {
+    throw new UsageError(`${SOURCE_PASSWORD_VARIABLE} is not set. It is the imapc master password of the migration's Secret; export it with:\n  export ${SOURCE_PASSWORD_VARIABLE}=<imapc_password>`);
+  }
+  return { host, port, tls, masterUser, masterPassword };
+}
+
+/** Reads the stack, refuses bad configuration before any connection, runs the audit. */
+export async function auditStack(opts: AuditCommandOptions): Promise<{ run: AuditRun; title: string }> {
+  const env = opts.env ?? process.env;
+  const selection = stackSelection(opts.stack, opts.cwd);
+  const inventory = readInventory(selection.inventoryDir);
+  requireKnownWaves(inventory, opts.wave);
+  const stackBindings = resolveBindings(inventory, selection.resolve);
+  const bindings = opts.wave ? stackBindings.filter((b) => opts.wave!.includes(b.wave)) : stackBindings;
+  if (bindings.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
+  const target = doveadmFromConfig(selection.config, env);
+  const source = sourceImapFromConfig(selection.config, env);
+  if (opts.parallel !== undefined && (!Number.isInteger(opts.parallel) || opts.parallel < 1 || opts.parallel > 64)) throw new UsageError(`--parallel must be a whole number from 1 to 64, found ${opts.parallel}`);
+  const run = await runAudit({
+    bindings, declaredLogins: new Set(stackBindings.map((b) => b.dovecotLogin)), evidence: sourceEvidence(inventory.people, inventory.sources),
+    target, source, parallelism: opts.parallel ?? 4, progress: phaseProgress(opts.stderr ?? process.stderr),
+  });
+  const scope = opts.wave ? `wave(s) ${opts.wave.join(", ")}` : "all waves";
+  return { run, title: `Audit of stack ${opts.stack}, ${scope}: ${bindings.length} planned mailbox(es) and ${run.undeclared.length} undeclared login(s) on ${target.url}; sources on ${source.host}:${source.port}` };
+}
+
+/** 0: no foreign mail and everything read; 1: foreign mail found, or the audit is incomplete. */
+export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
+  const stdout = opts.stdout ?? process.stdout;
+  const { run, title } = await auditStack(opts);
+  const text = formatAudit({ title, result: run }, opts.format ?? "text");
+  const failed = foundForeign(run) || incomplete(run);
+  if (opts.out) {
+    writeOutFile(opts.out, text);
+    stdout.write(`${failed ? "FAILED" : "PASSED"}: audit written to ${opts.out}\n`);
+  } else stdout.write(text);
+  return failed ? 1 : 0;
+}
+
+export function registerAudit(program: Command): void {
+  program
+    .command("audit")
+    .description(`read-only: which deployed target mailboxes hold someone else's mail, by the exports (verifyDoveadmUrl, $OXMIG_VERIFY_DOVEADM_KEY; sourceImapHost/Port/Tls/MasterUser, $${SOURCE_PASSWORD_VARIABLE})`)
+    .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
+    .option("--wave <name...>", "only these waves (default: the stack's selection)")
+    .addOption(formatOption(["text", "json", "markdown"]))
+    .option("--out <file>", "write the report to this file instead of stdout")
+    .option("--parallel <n>", "parallel IMAP sessions and doveadm requests (default 4)", (v) => Number(v))
+    .action(async (opts: AuditCommandOptions) => {
+      process.exitCode = await auditCommand(opts);
+    });
+}

@@ -1,0 +1,122 @@
+// `oxmig audit` and `oxmig clean` against a "deployed" pair of Dovecots: a rehearsal started by the
+// test, migrated with two people's mailboxes crossed on purpose (as if the gate had been bypassed).
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditCommand, SOURCE_PASSWORD_VARIABLE } from "../../cli/commands/audit";
+import { cleanCommand } from "../../cli/commands/clean";
+import { resolveBindings } from "../../core/bindings";
+import type { Binding } from "../../core/model";
+import { sourceEvidence } from "../../core/source-ownership";
+import { readInventory } from "../../io/inventory";
+import { newRunSecret } from "../../rehearsal/keys";
+import { pairingsFor, startRehearsal, type Rehearsal } from "../../rehearsal/rehearse";
+import { mkdtempOwned } from "../../rehearsal/run-as";
+import { capture, makeStackFixture, STACK, WAVE, writeStackConfig, type StackFixture } from "../rehearsal/stack-fixture";
+
+let fixture: StackFixture;
+let root: string;
+let rehearsal: Rehearsal;
+let crossed: [Binding, Binding];
+let config: Record<string, string | number>;
+
+const env = () => ({ OXMIG_VERIFY_DOVEADM_KEY: rehearsal.target.doveadmHttp!.apiKey, [SOURCE_PASSWORD_VARIABLE]: rehearsal.source.masterUser.password });
+
+async function run(command: typeof auditCommand | typeof cleanCommand, extra: Record<string, unknown> = {}) {
+  const stdout = capture();
+  const code = await command({ stack: STACK, cwd: fixture.cwd, env: env(), stdout, stderr: capture(), ...extra });
+  return { code, out: stdout.text() };
+}
+
+beforeAll(async () => {
+  fixture = makeStackFixture();
+  root = mkdtempOwned("oxmig-audit-cmd-test-");
+  const vmail = join(root, "target", "vmail");
+  const inventory = readInventory(join(fixture.cwd, "inv"));
+  const bindings = resolveBindings(inventory, { waves: [WAVE], mailRoot: vmail });
+  crossed = bindings.filter((b) => b.kind === "personal").slice(0, 2) as [Binding, Binding];
+  rehearsal = await startRehearsal({ bindings, root, runSecret: newRunSecret(), evidence: sourceEvidence(inventory.people, inventory.sources), doveadmHttp: true });
+  await rehearsal.seed(2);
+  const pairings = pairingsFor(bindings).map((p) => {
+    const other = p.mailboxId === crossed[0].mailboxId ? crossed[1] : p.mailboxId === crossed[1].mailboxId ? crossed[0] : undefined;
+    return other ? { ...p, sourceLogin: other.source.login, sourceExchangeGuid: other.source.exchangeGuid } : p;
+  });
+  expect((await rehearsal.migrate(pairings)).every((r) => r.ok)).toBe(true);
+  config = {
+    mailRoot: vmail, verifyDoveadmUrl: rehearsal.target.doveadmHttp!.url,
+    sourceImapHost: "127.0.0.1", sourceImapPort: rehearsal.source.imapPort, sourceImapTls: "none", sourceImapMasterUser: rehearsal.source.masterUser.login,
+  };
+  writeStackConfig(fixture.cwd, config);
+}, 60_000);
+
+afterAll(async () => {
+  await rehearsal?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
+  if (fixture) rmSync(fixture.cwd, { recursive: true, force: true });
+});
+
+describe("oxmig audit", () => {
+  it("exits 1 and names both people whose mail was crossed, with counts, and no password or content", async () => {
+    const { code, out } = await run(auditCommand, { wave: [WAVE] });
+    expect(code).toBe(1);
+    const [a, b] = crossed;
+    expect(out).toMatch(new RegExp(`FOREIGN +${a.displayName}.*\\n +holds 2 message\\(s\\) of ${b.displayName}`));
+    expect(out).toMatch(new RegExp(`FOREIGN +${b.displayName}.*\\n +holds 2 message\\(s\\) of ${a.displayName}`));
+    expect(out).toContain("FOREIGN MAIL FOUND: 2 of");
+    expect(out).not.toContain(rehearsal.source.masterUser.password);
+    expect(out).not.toContain("Seeded message");
+  });
+
+  it("writes JSON and Markdown with the same verdicts", async () => {
+    const json = JSON.parse((await run(auditCommand, { format: "json" })).out) as { foreignFound: boolean; verdicts: { status: string; foreign?: { count: number }[] }[] };
+    expect(json.foreignFound).toBe(true);
+    expect(json.verdicts.filter((v) => v.status === "foreign").map((v) => v.foreign![0]!.count)).toEqual([2, 2]);
+    const markdown = (await run(auditCommand, { format: "markdown" })).out;
+    expect(markdown).toContain("| status | mailbox of | holds mail of | messages | dates |");
+    expect(markdown.match(/^\| foreign \|/gm)).toHaveLength(2);
+  });
+
+  it("refuses plain IMAP to a source that is not on loopback, before connecting (exit 2)", async () => {
+    writeStackConfig(fixture.cwd, { ...config, sourceImapHost: "imap.exchange.example" });
+    try {
+      await expect(run(auditCommand)).rejects.toThrow(/Pulumi\.rehearsal-test\.yaml.*sourceImapTls.*only on loopback/s);
+    } finally {
+      writeStackConfig(fixture.cwd, config);
+    }
+  });
+
+  it("refuses with a clear message when the source password is not in the environment", async () => {
+    const stdout = capture();
+    await expect(auditCommand({ stack: STACK, cwd: fixture.cwd, env: { OXMIG_VERIFY_DOVEADM_KEY: "x" }, stdout, stderr: capture() })).rejects.toThrow(/OXMIG_SOURCE_IMAP_PASSWORD is not set/);
+  });
+});
+
+describe("oxmig clean", () => {
+  it("dry run lists the foreign messages by Message-ID, removes nothing, exits 1", async () => {
+    const { code, out } = await run(cleanCommand, { wave: [WAVE] });
+    expect(code).toBe(1);
+    expect(out).toContain("Would remove 4 message(s):");
+    expect(out).toMatch(/- INBOX <[^>]+@rehearsal\.oxmig\.example> guid /);
+    expect(out).toContain("Dry run: nothing removed.");
+    expect(existsSync(join(fixture.cwd, `oxmig-clean-${STACK}.jsonl`))).toBe(false);
+    expect((await run(auditCommand)).code).toBe(1);
+  });
+
+  it("--apply removes exactly the foreign messages, logs them, and a rerun finds nothing left", async () => {
+    const first = await run(cleanCommand, { wave: [WAVE], apply: true });
+    expect(first.out).toContain("removed 4 of 4 foreign message(s)");
+    expect(first.code).toBe(0);
+    const log = readFileSync(join(fixture.cwd, `oxmig-clean-${STACK}.jsonl`), "utf8");
+    expect(log.trim().split("\n").filter((l) => l.includes('"removed"'))).toHaveLength(4);
+    const audit = await run(auditCommand);
+    expect(audit.out).toContain("CLEAN: 0 of");
+    expect(audit.code).toBe(0);
+    const again = await run(cleanCommand, { wave: [WAVE], apply: true });
+    expect(again.out).toContain("removed 0 of 0");
+    expect(again.code).toBe(0);
+  });
+
+  it("needs --wave", async () => {
+    await expect(run(cleanCommand)).rejects.toThrow(/clean needs --wave/);
+  });
+});
