@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { InputError, InputErrors, UsageError } from "../core/errors";
+import { registerAudit } from "./commands/audit";
 import { registerBindings } from "./commands/bindings";
+import { registerClean } from "./commands/clean";
 import { registerGenerate } from "./commands/generate";
 import { registerGate } from "./commands/gate";
 import { registerLock } from "./commands/lock";
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerReview(program);
   registerPolicyConfig(program);
+  registerAudit(program);
+  registerClean(program);
   // further commands register here
   // Every command with --out: refuse a path that cannot be written before any work starts.
   // (generate's --out is a folder of its own kind.)
