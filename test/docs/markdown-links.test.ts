@@ -21,7 +21,7 @@ function markdownFiles(dir: string): string[] {
 /** Link targets as a Markdown renderer sees them (inline, reference-style, images). */
 function linkTargets(markdown: string): string[] {
   const targets: string[] = [];
-  const visit = (tokens: ReturnType<MarkdownIt["parse"]>) => {
+  const visit = (tokens: ReturnType<InstanceType<typeof MarkdownIt>["parse"]>) => {
     for (const token of tokens) {
       if (token.type === "link_open") targets.push(token.attrGet("href") ?? "");
       if (token.type === "image") targets.push(token.attrGet("src") ?? "");
