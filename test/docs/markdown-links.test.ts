@@ -23,8 +23,8 @@ function linkTargets(markdown: string): string[] {
   const targets: string[] = [];
   const visit = (tokens: ReturnType<InstanceType<typeof MarkdownIt>["parse"]>) => {
     for (const token of tokens) {
-      if (token.type === "link_open") targets.push(token.attrGet("href") ?? "");
-      if (token.type === "image") targets.push(token.attrGet("src") ?? "");
+      if (token.type === "link_open") targets.push(String(token.attrGet("href") ?? ""));
+      if (token.type === "image") targets.push(String(token.attrGet("src") ?? ""));
       if (token.children) visit(token.children);
     }
   };
