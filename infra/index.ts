@@ -2,15 +2,15 @@
 // Entry for the Pulumi CLI (Pulumi.yaml `main: infra/index.ts`, TypeScript loaded by tsx through
 // `nodeargs`, because the SDK's vendored ts-node 7 cannot compile this TypeScript 6 / nodenext
 // project) and for the gate, which requires this module after installing its mocks.
-import path from "node:path";
 import { resolveBindings } from "../core/bindings";
 import { readInventory } from "../io/inventory";
 import { readStackConfig } from "./config";
 import { declareMigrationStack } from "./components/migration-stack";
+import { fromProjectRoot } from "./project-root";
 
 const config = readStackConfig();
 // Bad input throws InputError here; the gate maps it to exit 2.
-const inventory = readInventory(path.resolve(config.inventory));
+const inventory = readInventory(fromProjectRoot(config.inventory));
 const bindings = resolveBindings(inventory, {
   mailRoot: config.mailRoot,
   ...(config.waves ? { waves: config.waves } : {}),
