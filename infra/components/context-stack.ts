@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { K8S, TYPES, type UserdbIndexEntry } from "../../core/contract";
 import type { Binding, ContextSpec } from "../../core/model";
 import { renderUserdb } from "../../core/userdb";
-import { OxContext, type OxConnection } from "../ox/resources";
+import { OxContext } from "../ox/resources";
 import { declareMailbox } from "./mailbox";
 
 export interface ContextStackArgs {
@@ -12,8 +12,6 @@ export interface ContextStackArgs {
   readonly context: ContextSpec;
   /** Bindings of this context's selected waves. */
   readonly bindings: readonly Binding[];
-  /** OX SOAP connection (the admin password inside is a secret). */
-  readonly connection: pulumi.Input<OxConnection>;
   /** Context quota in MB. */
   readonly quotaMb: number;
   readonly imapServer: string;
@@ -47,7 +45,6 @@ export class ContextStack extends pulumi.ComponentResource {
     const oxContext = new OxContext(
       `ox-context-${context.name}`,
       {
-        connection: args.connection,
         name: context.name,
         ...(context.id !== undefined ? { contextId: context.id } : {}),
         maxQuotaMb: args.quotaMb,
@@ -59,7 +56,7 @@ export class ContextStack extends pulumi.ComponentResource {
     // dependency walk per user (≈ 3 s of 17 for 5,000 mailboxes); dependsOn keeps the creation order.
     const contextId = context.id ?? oxContext.contextId;
     const keyPasswords = bindings.map((binding) =>
-      declareMailbox({ binding, connection: args.connection, contextId, oxContext, imapServer: args.imapServer, smtpServer: args.smtpServer, protect }, this),
+      declareMailbox({ binding, contextId, oxContext, imapServer: args.imapServer, smtpServer: args.smtpServer, protect }, this),
     );
     this.createUserdb(context.name, bindings, keyPasswords, args);
     this.mailboxCount = bindings.length;

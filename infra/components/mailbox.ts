@@ -3,13 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { USER_ATTRIBUTES, type KeyKeepers } from "../../core/contract";
 import type { Binding } from "../../core/model";
-import { OxUser, type OxConnection } from "../ox/resources";
+import { OxUser } from "../ox/resources";
 
 export interface MailboxArgs {
   /** The resolved binding; every binding-critical value comes from here, never from provider outputs. */
   readonly binding: Binding;
-  /** OX SOAP connection (the admin password inside is a secret). */
-  readonly connection: pulumi.Input<OxConnection>;
   /** Numeric id of the OX context: the plan's fixed id, else the context resource's output (not binding-critical). */
   readonly contextId: pulumi.Input<number>;
   /** The OX context resource: the user is created after it, whichever way its id arrives. */
@@ -53,7 +51,6 @@ export function declareMailbox(args: MailboxArgs, parent: pulumi.Resource): pulu
   new OxUser(
     `oxuser-${binding.mailboxId}`,
     {
-      connection: args.connection,
       contextName: binding.context,
       contextId: args.contextId,
       name: binding.oxName,

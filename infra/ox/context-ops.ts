@@ -2,17 +2,21 @@
 // OX's contract (../shared/reference/ox-provisioning.md, "The SOAP wire contract"): create needs an
 // id unless the autocontextid plugin assigns (and overwrites) it; create adds the context's name and
 // id to its login mappings and change re-adds the name; mappings come back in any order; change and
-// delete answer an empty Body; context faults may carry no <detail>.
+// delete answer an empty Body; context faults may carry no <detail>. The connection is read at each
+// operation (connection.ts), never taken from inputs or state.
 
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { contextFieldProblems, type RuleFailure } from "./rules";
+import { configureConnection, connectionFailures, currentConnection, withoutConnection } from "./connection";
 import { authPart, callOx, OxTransportError, type OxConnection } from "./soap-client";
 import { contextFromXml, OxSoapFault, type OxUserData, type SoapPart } from "./soap";
-import { connectionProblems, isUnknown, missingStrings, sameSet, sameValue, UNKNOWN } from "./values";
+import { isUnknown, missingStrings, sameSet, sameValue, UNKNOWN } from "./values";
+
+/** The provider's `configure` (Pulumi's provider host calls it with the stack config). */
+export const configureContext = configureConnection;
 
 export interface OxContextInputs {
-  readonly connection: OxConnection;
   readonly name: string;
   /** The plan's OX context id, sent on create; absent: OX must assign one (autocontextid plugin). */
   readonly contextId?: number;
@@ -27,7 +31,7 @@ export interface OxContextOutputs extends Omit<OxContextInputs, "contextId"> {
 }
 
 export const CONTEXT_REPLACE_KEYS = ["name", "contextId"] as const;
-export const CONTEXT_UPDATE_KEYS = ["maxQuotaMb", "loginMappings", "connection"] as const;
+export const CONTEXT_UPDATE_KEYS = ["maxQuotaMb", "loginMappings"] as const;
 /** Login name of the context admin when the connection names none (OX's conventional name). */
 export const CONTEXT_ADMIN_NAME = "oxadmin";
 
@@ -44,8 +48,8 @@ function defaultAdminEmail(news: Record<string, unknown>): unknown {
 }
 
 export function checkContext(_olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
-  const inputs: Record<string, unknown> = { ...news, adminEmail: defaultAdminEmail(news) };
-  const failures: RuleFailure[] = [...connectionProblems(inputs.connection), ...missingStrings(inputs, ["name"])];
+  const inputs: Record<string, unknown> = { ...withoutConnection(news), adminEmail: defaultAdminEmail(news) };
+  const failures: RuleFailure[] = [...connectionFailures(), ...missingStrings(inputs, ["name"])];
   failures.push(...missingStrings(inputs, ["adminEmail"]));
   if (!isUnknown(inputs.loginMappings) && !Array.isArray(inputs.loginMappings)) {
     failures.push({ property: "loginMappings", reason: "loginMappings must be a list of strings" });
@@ -90,11 +94,13 @@ const contextPart = (value: { id?: number; name?: string; maxQuota?: number; log
   value,
 });
 
-export async function createContext(inputs: OxContextInputs): Promise<pulumi.dynamic.CreateResult> {
+export async function createContext(news: OxContextInputs): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = withoutConnection(news);
+  const connection = currentConnection();
   // OX creates the context admin with the context. User calls then authenticate as that admin when
   // the connection names one; without, they go as master admin (OX needs MASTER_ACCOUNT_OVERRIDE=true)
   // and this random password is kept nowhere.
-  const { contextAdminUser, contextAdminPassword } = inputs.connection;
+  const { contextAdminUser, contextAdminPassword } = connection;
   const admin: OxUserData = {
     display_name: `Context administrator ${inputs.name}`,
     email1: inputs.adminEmail,
@@ -107,10 +113,10 @@ export async function createContext(inputs: OxContextInputs): Promise<pulumi.dyn
   const ctx = { id: inputs.contextId, name: inputs.name, maxQuota: inputs.maxQuotaMb, loginMappings: [...inputs.loginMappings] };
   let answer: unknown;
   try {
-    answer = await callOx(inputs.connection, "OXContextService", "create", [contextPart(ctx), { element: "admin_user", kind: "user", value: admin }, authPart(inputs.connection)]);
+    answer = await callOx(connection, "OXContextService", "create", [contextPart(ctx), { element: "admin_user", kind: "user", value: admin }, authPart(connection)]);
   } catch (err) {
     if (inputs.contextId === undefined || !mayAlreadyExist(err)) throw err;
-    return adoptAfterFailedCreate(inputs, inputs.contextId, err as Error);
+    return adoptAfterFailedCreate(connection, inputs, inputs.contextId, err as Error);
   }
   const created = contextFromXml(answer);
   if (!Number.isInteger(created.id)) throw new Error(`OX OXContextService.create: answer for "${inputs.name}" carries no context id`);
@@ -134,10 +140,10 @@ const mayAlreadyExist = (err: unknown): boolean =>
  * timeout): the context under the plan's id is ours only if it has the plan's name. Then it is
  * brought to the declared quota and mappings; otherwise the create fails naming both.
  */
-async function adoptAfterFailedCreate(inputs: OxContextInputs, contextId: number, cause: Error): Promise<pulumi.dynamic.CreateResult> {
+async function adoptAfterFailedCreate(connection: OxConnection, inputs: OxContextInputs, contextId: number, cause: Error): Promise<pulumi.dynamic.CreateResult> {
   let found;
   try {
-    found = contextFromXml(await callOx(inputs.connection, "OXContextService", "getData", [contextPart({ id: contextId }), authPart(inputs.connection)]));
+    found = contextFromXml(await callOx(connection, "OXContextService", "getData", [contextPart({ id: contextId }), authPart(connection)]));
   } catch (err) {
     if (isContextGone(err)) throw cause;
     throw err;
@@ -146,13 +152,15 @@ async function adoptAfterFailedCreate(inputs: OxContextInputs, contextId: number
     throw new Error(`OX OXContextService.create: context id ${contextId} is held by context "${found.name}" in OX, the plan's is "${inputs.name}": not adopted. First error: ${cause.message}`);
   }
   const ctx = { id: contextId, maxQuota: inputs.maxQuotaMb, loginMappings: [...inputs.loginMappings] };
-  await callOx(inputs.connection, "OXContextService", "change", [contextPart(ctx), authPart(inputs.connection)]);
+  await callOx(connection, "OXContextService", "change", [contextPart(ctx), authPart(connection)]);
   return { id: String(contextId), outs: { ...inputs, contextId } satisfies OxContextOutputs };
 }
 
-export async function readContext(id: string, props: OxContextOutputs): Promise<pulumi.dynamic.ReadResult> {
+export async function readContext(id: string, state: OxContextOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const props = withoutConnection(state);
+  const connection = currentConnection();
   try {
-    const ctx = contextFromXml(await callOx(props.connection, "OXContextService", "getData", [contextPart({ id: props.contextId }), authPart(props.connection)]));
+    const ctx = contextFromXml(await callOx(connection, "OXContextService", "getData", [contextPart({ id: props.contextId }), authPart(connection)]));
     const outs: OxContextOutputs = {
       ...props,
       name: ctx.name ?? props.name,
@@ -173,16 +181,18 @@ export async function contextExists(connection: OxConnection, contextId: number)
 }
 
 export async function updateContext(_id: string, olds: OxContextOutputs, news: OxContextInputs): Promise<pulumi.dynamic.UpdateResult> {
+  const connection = currentConnection();
   const ctx = { id: olds.contextId, maxQuota: news.maxQuotaMb, loginMappings: [...news.loginMappings] };
-  await callOx(news.connection, "OXContextService", "change", [contextPart(ctx), authPart(news.connection)]);
-  const outs: OxContextOutputs = { ...news, contextId: olds.contextId };
+  await callOx(connection, "OXContextService", "change", [contextPart(ctx), authPart(connection)]);
+  const outs: OxContextOutputs = { ...withoutConnection(news), contextId: olds.contextId };
   return { outs };
 }
 
 /** Deletes the context and everything in it: the program should mark contexts `protect`. */
 export async function deleteContext(_id: string, props: OxContextOutputs): Promise<void> {
+  const connection = currentConnection();
   try {
-    await callOx(props.connection, "OXContextService", "delete", [contextPart({ id: props.contextId }), authPart(props.connection)]);
+    await callOx(connection, "OXContextService", "delete", [contextPart({ id: props.contextId }), authPart(connection)]);
   } catch (err) {
     if (isContextGone(err)) return;
     throw err;

@@ -1,5 +1,5 @@
 // The OX context dynamic provider; its operations live in context-ops.ts (see lazy-provider.ts for why).
-import * as path from "node:path";
 import { lazyProvider } from "./lazy-provider";
 
-export const oxContextProvider = lazyProvider(path.join(__dirname, "context-ops"), "Context");
+/** Relative to the project root: the serialised provider carries no path of this checkout. */
+export const oxContextProvider = lazyProvider("infra/ox/context-ops", "Context");

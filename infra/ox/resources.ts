@@ -1,16 +1,14 @@
 // The OX resources the Pulumi program declares. Types come out as TYPES.oxContext / TYPES.oxUser
 // ("pulumi-nodejs:dynamic/ox:Context" / ":User"), which the policy pack matches on.
+// No connection among the inputs: the providers read endpoint and credentials from the stack config
+// (or the environment) when they run (connection.ts), so no state holds the admin password and a
+// rotated password changes no resource.
 
 import * as pulumi from "@pulumi/pulumi";
 import { oxContextProvider } from "./context-provider";
 import { oxUserProvider } from "./user-provider";
 
-import type { OxConnection } from "./soap-client";
-
-export type { OxConnection };
-
 export interface OxContextArgs {
-  readonly connection: pulumi.Input<OxConnection>;
   /** OX context name. */
   readonly name: pulumi.Input<string>;
   /**
@@ -25,7 +23,6 @@ export interface OxContextArgs {
 }
 
 export interface OxUserArgs {
-  readonly connection: pulumi.Input<OxConnection>;
   readonly contextName: pulumi.Input<string>;
   readonly contextId: pulumi.Input<number>;
   /** OX login (`name`); a change forces replacement. */
@@ -51,11 +48,6 @@ export interface OxUserArgs {
   readonly timezone?: pulumi.Input<string>;
 }
 
-/** The stored connection stays a secret even where a mock or provider would drop the marking. */
-function withSecretConnection(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
-}
-
 export class OxContext extends pulumi.dynamic.Resource {
   declare public readonly contextId: pulumi.Output<number>;
   declare public readonly name: pulumi.Output<string>;
@@ -63,7 +55,7 @@ export class OxContext extends pulumi.dynamic.Resource {
   declare public readonly loginMappings: pulumi.Output<string[]>;
 
   constructor(name: string, args: OxContextArgs, opts?: pulumi.CustomResourceOptions) {
-    super(oxContextProvider, name, { ...args, contextId: args.contextId }, withSecretConnection(opts), "ox", "Context");
+    super(oxContextProvider, name, { ...args, contextId: args.contextId }, opts, "ox", "Context");
   }
 }
 
@@ -78,6 +70,6 @@ export class OxUser extends pulumi.dynamic.Resource {
   declare public readonly userAttributes: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: OxUserArgs, opts?: pulumi.CustomResourceOptions) {
-    super(oxUserProvider, name, { ...args, userId: undefined }, withSecretConnection(opts), "ox", "User");
+    super(oxUserProvider, name, { ...args, userId: undefined }, opts, "ox", "User");
   }
 }

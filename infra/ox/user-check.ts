@@ -1,13 +1,12 @@
 // `check` of the OX user provider: fills defaults and fails early on what OX would refuse.
 
 import type * as pulumi from "@pulumi/pulumi";
+import { connectionFailures, withoutConnection } from "./connection";
 import { splitAttributeKey, userFieldProblems, type RuleFailure } from "./rules";
-import type { OxConnection } from "./soap-client";
-import { connectionProblems, isUnknown, missingStrings } from "./values";
+import { isUnknown, missingStrings } from "./values";
 
-/** Inputs of an OX user as the provider sees them (engine-resolved, plain). */
+/** Inputs of an OX user as the provider sees them (engine-resolved, plain); the connection is no input (connection.ts). */
 export interface OxUserInputs {
-  readonly connection: OxConnection;
   readonly contextName: string;
   readonly contextId: number;
   readonly name: string;
@@ -49,7 +48,7 @@ export function withUserDefaults(news: Record<string, unknown>): Record<string, 
 }
 
 function shapeProblems(inputs: Record<string, unknown>): RuleFailure[] {
-  const failures = [...connectionProblems(inputs.connection), ...missingStrings(inputs, REQUIRED_STRINGS)];
+  const failures = [...connectionFailures(), ...missingStrings(inputs, REQUIRED_STRINGS)];
   const id = inputs.contextId;
   if (!isUnknown(id) && !(typeof id === "number" && Number.isInteger(id) && id > 0)) {
     failures.push({ property: "contextId", reason: `contextId must be a positive integer, got ${JSON.stringify(id)}` });
@@ -73,7 +72,7 @@ function shapeProblems(inputs: Record<string, unknown>): RuleFailure[] {
 
 /** The provider's check: normalised inputs plus every failure, each naming its property. */
 export function checkUser(_olds: Record<string, unknown>, news: Record<string, unknown>): pulumi.dynamic.CheckResult {
-  const inputs = withUserDefaults(news);
+  const inputs = withUserDefaults(withoutConnection(news));
   const failures = shapeProblems(inputs);
   const ruleFields = ["name", "displayName", "primaryEmail", "email1", "defaultSenderAddress", "aliases"];
   const ruleInputsKnown = ruleFields.every((f) => !isUnknown(inputs[f]));

@@ -5,28 +5,33 @@
 // authenticate as the context admin (as master admin only with MASTER_ACCOUNT_OVERRIDE); a missing
 // context answers "authentication failed"; aliases come back in any order; an attribute is deleted
 // only by sending it without a value; on create primaryEmail/email1/aliases are compared case-sensitively.
+// The connection is read at each operation (connection.ts), never taken from inputs or state.
 
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { USER_ATTRIBUTES } from "../../core/contract";
+import { configureConnection, currentConnection, OX_CONFIG_KEYS, withoutConnection } from "./connection";
 import { contextExists } from "./context-ops";
 import { sameMail } from "./rules";
-import { callOx, OxTransportError, userAuthPart, type OxConnection } from "./soap-client";
+import { callOx, OxTransportError, userAuthPart } from "./soap-client";
 import { OxSoapFault, userFromXml, type OxUserData, type SoapPart } from "./soap";
 import { checkUser, type OxUserInputs, type OxUserOutputs } from "./user-check";
 import { sameSet, sameValue } from "./values";
 
 export { checkUser };
 
+/** The provider's `configure` (Pulumi's provider host calls it with the stack config). */
+export const configureUser = configureConnection;
+
 /** Changing these makes a new OX user: OX refuses renames and primary-address changes by default. */
 export const USER_REPLACE_KEYS = ["contextName", "contextId", "name", "primaryEmail", "email1"] as const;
-/** Changing these is an OXUserService.change (connection only updates the stored state). */
+/** Changing these is an OXUserService.change. */
 export const USER_UPDATE_KEYS = [
   "displayName", "givenName", "surName", "defaultSenderAddress", "aliases", "imapLogin", "imapServer", "smtpServer",
-  "userAttributes", "language", "timezone", "connection",
+  "userAttributes", "language", "timezone",
 ] as const;
 
-type UserTarget = Pick<OxUserInputs, "connection" | "contextId" | "contextName">;
+type UserTarget = Pick<OxUserInputs, "contextId" | "contextName">;
 
 /** The context is gone from OX (user calls cannot tell: they answer "authentication failed"). */
 class ContextGoneError extends Error {
@@ -44,14 +49,15 @@ const contextPart = (target: UserTarget): SoapPart => ({
 
 /** One OXUserService call; a refused login is told apart: context gone, or credentials OX does not take for user calls. */
 async function userCall(target: UserTarget, operation: string, part: SoapPart): Promise<unknown> {
+  const connection = currentConnection();
   try {
-    return await callOx(target.connection, "OXUserService", operation, [contextPart(target), part, userAuthPart(target.connection)]);
+    return await callOx(connection, "OXUserService", operation, [contextPart(target), part, userAuthPart(connection)]);
   } catch (err) {
     if (!(err instanceof OxSoapFault) || err.exception !== "InvalidCredentialsException") throw err;
-    if (!(await contextExists(target.connection, target.contextId))) throw new ContextGoneError(target);
-    const as = target.connection.contextAdminUser
-      ? `the context admin "${target.connection.contextAdminUser}"`
-      : "the master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true (or set connection.contextAdminUser/contextAdminPassword)";
+    if (!(await contextExists(connection, target.contextId))) throw new ContextGoneError(target);
+    const as = connection.contextAdminUser
+      ? `the context admin "${connection.contextAdminUser}"`
+      : `the master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true (or set ${OX_CONFIG_KEYS.contextAdminUser}/${OX_CONFIG_KEYS.contextAdminPassword})`;
     throw new OxSoapFault(`${err.faultString} (user calls in context ${target.contextId} authenticate as ${as})`, err.exception);
   }
 }
@@ -112,7 +118,8 @@ const mayAlreadyExist = (err: unknown): boolean =>
   (err instanceof OxTransportError && err.reason === "timeout") ||
   (err instanceof OxSoapFault && (err.exception === "UserExistsException" || /already exists/i.test(err.faultString)));
 
-export async function createUser(inputs: OxUserInputs): Promise<pulumi.dynamic.CreateResult> {
+export async function createUser(news: OxUserInputs): Promise<pulumi.dynamic.CreateResult> {
+  const inputs = withoutConnection(news);
   // OX requires a password on create; logins go through SSO, so a random one that nobody keeps.
   const usrdata: OxUserData = {
     ...mutableWire(inputs),
@@ -176,7 +183,8 @@ function ownAttributes(all: Record<string, string>, known: Readonly<Record<strin
 
 const isGone = (err: unknown): boolean => err instanceof ContextGoneError || (err instanceof OxSoapFault && err.exception === "NoSuchUserException");
 
-export async function readUser(id: string, props: OxUserOutputs): Promise<pulumi.dynamic.ReadResult> {
+export async function readUser(id: string, state: OxUserOutputs): Promise<pulumi.dynamic.ReadResult> {
+  const props = withoutConnection(state);
   let user: OxUserData;
   try {
     user = userFromXml(await userCall(props, "getData", { element: "user", kind: "user", value: { id: props.userId } }));
@@ -209,7 +217,7 @@ export async function readUser(id: string, props: OxUserOutputs): Promise<pulumi
 export async function updateUser(_id: string, olds: OxUserOutputs, news: OxUserInputs): Promise<pulumi.dynamic.UpdateResult> {
   const usrdata: OxUserData = { ...mutableWire(news), id: olds.userId, userAttributes: attributeChanges(olds.userAttributes, news.userAttributes) };
   await userCall(news, "change", { element: "usrdata", kind: "user", value: usrdata });
-  const outs: OxUserOutputs = { ...news, userId: olds.userId };
+  const outs: OxUserOutputs = { ...withoutConnection(news), userId: olds.userId };
   return { outs };
 }
 
@@ -223,7 +231,7 @@ export async function deleteUser(_id: string, props: OxUserOutputs): Promise<voi
 }
 
 /** Whether a user with this name exists in the context (OX resolves by name when no id is given). */
-export async function userExists(connection: OxConnection, context: Pick<OxUserInputs, "contextId" | "contextName">, name: string): Promise<boolean> {
-  const answer = await userCall({ connection, ...context }, "exists", { element: "user", kind: "user", value: { name } });
+export async function userExists(context: UserTarget, name: string): Promise<boolean> {
+  const answer = await userCall(context, "exists", { element: "user", kind: "user", value: { name } });
   return String(answer) === "true";
 }

@@ -1,5 +1,5 @@
 // The OX user dynamic provider; its operations live in user-ops.ts (see lazy-provider.ts for why).
-import * as path from "node:path";
 import { lazyProvider } from "./lazy-provider";
 
-export const oxUserProvider = lazyProvider(path.join(__dirname, "user-ops"), "User");
+/** Relative to the project root: the serialised provider carries no path of this checkout. */
+export const oxUserProvider = lazyProvider("infra/ox/user-ops", "User");

@@ -1,6 +1,5 @@
 // Small helpers for provider inputs as the Pulumi engine hands them over (plain JSON, maybe unknown).
 
-import { endpointProblem, type OxConnection } from "./soap-client";
 import type { RuleFailure } from "./rules";
 
 /** The engine's placeholder for values not known yet (during preview). */
@@ -29,23 +28,6 @@ export function missingStrings(inputs: Record<string, unknown>, properties: read
   return properties
     .filter((p) => !isUnknown(inputs[p]) && (typeof inputs[p] !== "string" || (inputs[p] as string).trim() === ""))
     .map((property) => ({ property, reason: `${property} is required and must be a non-empty string` }));
-}
-
-/** Failures for a connection input that lacks a field or names an unsafe endpoint (passwords are never echoed). */
-export function connectionProblems(connection: unknown): RuleFailure[] {
-  if (isUnknown(connection)) return [];
-  const c = (connection ?? {}) as Partial<Record<keyof OxConnection, unknown>>;
-  const failures: RuleFailure[] = (["endpoint", "adminUser", "adminPassword"] as const)
-    .filter((field) => typeof c[field] !== "string" || c[field] === "")
-    .map((field) => ({ property: `connection.${field}`, reason: `connection.${field} is required` }));
-  const endpoint = typeof c.endpoint === "string" && c.endpoint !== "" && !isUnknown(c.endpoint) ? endpointProblem(c.endpoint) : undefined;
-  if (endpoint) failures.push({ property: "connection.endpoint", reason: `connection.endpoint ${endpoint}` });
-  const contextAdmin = (["contextAdminUser", "contextAdminPassword"] as const).filter((f) => c[f] !== undefined);
-  const badValue = contextAdmin.some((f) => !isUnknown(c[f]) && (typeof c[f] !== "string" || c[f] === ""));
-  if (contextAdmin.length === 1 || badValue) {
-    failures.push({ property: "connection.contextAdminUser", reason: "connection.contextAdminUser and connection.contextAdminPassword go together, both non-empty" });
-  }
-  return failures;
 }
 
 /** Same members, order ignored; `foldCase` for what OX compares case-insensitively (mail addresses). */

@@ -2,6 +2,7 @@
 
 import { vi } from "vitest";
 import { USER_ATTRIBUTES } from "../../../core/contract";
+import { OX_ENV } from "../../../infra/ox/connection";
 import type { OxConnection } from "../../../infra/ox/soap-client";
 import type { OxTestServer } from "../../support/ox-test-server";
 
@@ -22,11 +23,33 @@ export function masterOnly(connection: OxConnection): OxConnection {
   return rest;
 }
 
+/**
+ * Points the providers at `connection` through the OXMIG_OX_* variables (in-process nothing calls
+ * `configure`, so the environment is their source; undo with vi.unstubAllEnvs()).
+ */
+export function useConnection(connection: OxConnection): void {
+  vi.stubEnv(OX_ENV.endpoint, connection.endpoint);
+  vi.stubEnv(OX_ENV.adminUser, connection.adminUser);
+  vi.stubEnv(OX_ENV.adminPassword, connection.adminPassword);
+  vi.stubEnv(OX_ENV.contextAdminUser, connection.contextAdminUser);
+  vi.stubEnv(OX_ENV.contextAdminPassword, connection.contextAdminPassword);
+}
+
+/** Runs `action` with the providers pointed at `connection`, then back at `previous`. */
+export async function withConnection<T>(connection: OxConnection, previous: OxConnection, action: () => Promise<T>): Promise<T> {
+  useConnection(connection);
+  try {
+    return await action();
+  } finally {
+    useConnection(previous);
+  }
+}
+
 let nextContextId = 100;
 
 /** A context with the plan's id (OX needs one on create unless autocontextid assigns it); null: none. */
-export function contextInputs(server: OxTestServer, name = "schule-nord", contextId: number | null = nextContextId++): Record<string, unknown> {
-  return { connection: connectionTo(server), name, ...(contextId !== null && { contextId }), maxQuotaMb: 10240, loginMappings: [`${name}.example`] };
+export function contextInputs(name = "schule-nord", contextId: number | null = nextContextId++): Record<string, unknown> {
+  return { name, ...(contextId !== null && { contextId }), maxQuotaMb: 10240, loginMappings: [`${name}.example`] };
 }
 
 /** Test-speed call policy for the providers, which read it from the environment (timeout generous: a loaded machine). */
@@ -41,10 +64,9 @@ export function stubCallPolicy(...envs: Record<string, string>[]): void {
 }
 
 /** A personal mailbox user for `local`@schule-nord.example in the given context. */
-export function userInputs(server: OxTestServer, contextId: number, local = "anna.beispiel", displayName = "Anna Beispiel"): Record<string, unknown> {
+export function userInputs(contextId: number, local = "anna.beispiel", displayName = "Anna Beispiel"): Record<string, unknown> {
   const primary = `${local}@schule-nord.example`;
   return {
-    connection: connectionTo(server),
     contextName: "schule-nord",
     contextId,
     name: local,

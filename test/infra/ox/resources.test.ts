@@ -5,9 +5,9 @@ import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TYPES } from "../../../core/contract";
-import { OxContext, OxUser, type OxConnection, type OxContextArgs, type OxUserArgs } from "../../../infra/ox/resources";
+import { OxContext, OxUser, type OxContextArgs, type OxUserArgs } from "../../../infra/ox/resources";
 import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";
-import { contextInputs, userInputs } from "./ox-fixtures";
+import { CONTEXT_ADMIN, connectionTo, contextInputs, useConnection, userInputs } from "./ox-fixtures";
 
 interface Registered {
   readonly type: string;
@@ -28,6 +28,7 @@ const settled = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => out
 
 beforeAll(async () => {
   server = await startOxTestServer();
+  useConnection(connectionTo(server));
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
@@ -46,11 +47,9 @@ afterAll(() => server.close());
 describe("OxUser / OxContext under the mock runtime", () => {
   it("register with the contract's types and the inputs the policy pack reads", async () => {
     // Resources are only constructed here, after setMocks, so the static import is safe.
-    const raw = userInputs(server, 1, "mock.user", "Mock User");
-    // As the program passes it: the connection as one Output, its password a secret.
-    const connection = pulumi.output({ ...(raw.connection as OxConnection), adminPassword: pulumi.secret(server.master.password) });
-    const context = new OxContext("ctx", { ...(contextInputs(server) as unknown as OxContextArgs), connection });
-    const user = new OxUser("mock-user", { ...(raw as unknown as OxUserArgs), connection, contextId: context.contextId });
+    const raw = userInputs(1, "mock.user", "Mock User");
+    const context = new OxContext("ctx", contextInputs() as unknown as OxContextArgs);
+    const user = new OxUser("mock-user", { ...(raw as unknown as OxUserArgs), contextId: context.contextId });
     await settled(user.urn);
     await settled(context.urn);
     const userReg = registered.find((r) => r.name === "mock-user")!;
@@ -63,19 +62,24 @@ describe("OxUser / OxContext under the mock runtime", () => {
     expect(await settled(user.userId)).toBe(7);
   });
 
-  it("keeps the admin password out of the serialised provider and leaves it secret", async () => {
+  it("registers no connection: no password in any input, nor in the serialised provider", async () => {
+    for (const reg of registered) {
+      expect(reg.inputs, reg.name).not.toHaveProperty("connection");
+      const text = JSON.stringify(reg.inputs);
+      // Booleans, so a failure does not print the password.
+      expect(text.includes(server.master.password), reg.name).toBe(false);
+      expect(text.includes(CONTEXT_ADMIN.password), reg.name).toBe(false);
+    }
     const userReg = registered.find((r) => r.name === "mock-user")!;
     expect(typeof userReg.inputs.__provider).toBe("string");
-    expect(userReg.inputs.__provider).not.toContain(server.master.password);
     expect(userReg.inputs.__provider).not.toContain("__vite_ssr");
-    expect(JSON.stringify(userReg.inputs.connection)).toContain("4dabf18193072939515e22adb298388d");
   });
 
   it("the serialised providers, loaded as Pulumi's provider host does, provision against OX", async () => {
     const contextProvider = loadSerialisedProvider(registered.find((r) => r.name === "ctx")!.inputs.__provider as string);
     const userProvider = loadSerialisedProvider(registered.find((r) => r.name === "mock-user")!.inputs.__provider as string);
-    const ctx = await contextProvider.create((await contextProvider.check!({}, contextInputs(server))).inputs);
-    const { inputs } = await userProvider.check!({}, userInputs(server, ctx.outs.contextId, "serialised.user", "Serialised User"));
+    const ctx = await contextProvider.create((await contextProvider.check!({}, contextInputs())).inputs);
+    const { inputs } = await userProvider.check!({}, userInputs(ctx.outs.contextId, "serialised.user", "Serialised User"));
     const { outs } = await userProvider.create(inputs);
     expect(server.contexts.get(ctx.outs.contextId)!.users.get(outs.userId)?.name).toBe("serialised.user");
   });

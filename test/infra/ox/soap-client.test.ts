@@ -9,7 +9,7 @@ import { buildVoidResponse, type SoapPart } from "../../../infra/ox/soap";
 import { authPart, callOx, callPolicy, endpointProblem, type CallPolicy, type OxConnection } from "../../../infra/ox/soap-client";
 import { oxUserProvider } from "../../../infra/ox/user-provider";
 import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";
-import { CONTEXT_ADMIN, connectionTo, FAST_CALLS, HANG_MS, stubCallPolicy, userInputs } from "./ox-fixtures";
+import { CONTEXT_ADMIN, connectionTo, FAST_CALLS, HANG_MS, stubCallPolicy, useConnection, userInputs } from "./ox-fixtures";
 
 const FAST: CallPolicy = { attempts: 3, baseDelayMs: 5, timeoutMs: 1_000 };
 let server: OxTestServer;
@@ -19,6 +19,7 @@ beforeAll(async () => {
   stubCallPolicy(FAST_CALLS);
   server = await startOxTestServer();
   connection = connectionTo(server);
+  useConnection(connection);
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -38,7 +39,7 @@ function leaks(text: string, secret: string): boolean {
 describe("secrets stay out of errors", () => {
   it("a server that echoes the request into the faultstring: neither password reaches the error", async () => {
     server.script.push({ kind: "echo-fault" });
-    const error = await failure(oxUserProvider.create(userInputs(server, 1, "echo.me", "Echo Me")));
+    const error = await failure(oxUserProvider.create(userInputs(1, "echo.me", "Echo Me")));
     expect(error.message).toMatch(/^RemoteException: OX OXUserService.create: Unparseable request: <\?xml/);
     expect(leaks(error.message, server.master.password)).toBe(false);
     expect(leaks(error.message, CONTEXT_ADMIN.password)).toBe(false);

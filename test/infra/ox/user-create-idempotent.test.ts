@@ -6,7 +6,7 @@ import { USER_ATTRIBUTES } from "../../../core/contract";
 import { oxContextProvider } from "../../../infra/ox/context-provider";
 import { oxUserProvider as provider } from "../../../infra/ox/user-provider";
 import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";
-import { contextInputs, FAST_CALLS, HANG_MS, SHORT_TIMEOUT, stubCallPolicy, userInputs } from "./ox-fixtures";
+import { connectionTo, contextInputs, FAST_CALLS, HANG_MS, SHORT_TIMEOUT, stubCallPolicy, useConnection, userInputs } from "./ox-fixtures";
 
 let server: OxTestServer;
 let contextId: number;
@@ -23,7 +23,8 @@ async function checked(raw: Record<string, unknown>) {
 beforeAll(async () => {
   stubCallPolicy(FAST_CALLS, SHORT_TIMEOUT);
   server = await startOxTestServer();
-  contextId = (await oxContextProvider.create((await oxContextProvider.check!({}, contextInputs(server))).inputs)).outs.contextId;
+  useConnection(connectionTo(server));
+  contextId = (await oxContextProvider.create((await oxContextProvider.check!({}, contextInputs())).inputs)).outs.contextId;
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -32,7 +33,7 @@ afterAll(async () => {
 
 describe("OX user create after a timeout", () => {
   it("OX committed the first try: the retry finds the user, its mailbox id matches, it is adopted", async () => {
-    const inputs = await checked(userInputs(server, contextId, "slow.commit", "Slow Commit"));
+    const inputs = await checked(userInputs(contextId, "slow.commit", "Slow Commit"));
     const before = creates();
     server.script.push({ kind: "hang", ms: HANG_MS, commit: true });
     const { id, outs } = await provider.create(inputs);
@@ -46,8 +47,8 @@ describe("OX user create after a timeout", () => {
   });
 
   it("the user under that name carries another mailbox id: not adopted, both ids named", async () => {
-    await provider.create(await checked(userInputs(server, contextId, "taken.name", "Taken Name")));
-    const other = userInputs(server, contextId, "taken.name", "Someone Else");
+    await provider.create(await checked(userInputs(contextId, "taken.name", "Taken Name")));
+    const other = userInputs(contextId, "taken.name", "Someone Else");
     const otherId = "99999999-0000-4000-8000-000000000000";
     const raw = {
       ...other,
@@ -64,14 +65,14 @@ describe("OX user create after a timeout", () => {
   });
 
   it("a mailbox without a declared mailbox id is never adopted", async () => {
-    await provider.create(await checked(userInputs(server, contextId, "no.id", "No Id")));
-    const raw = userInputs(server, contextId, "no.id", "No Id Again");
+    await provider.create(await checked(userInputs(contextId, "no.id", "No Id")));
+    const raw = userInputs(contextId, "no.id", "No Id Again");
     const { [USER_ATTRIBUTES.mailboxId]: _dropped, ...attributes } = raw.userAttributes as Record<string, string>;
     await expect(provider.create(await checked({ ...raw, userAttributes: attributes }))).rejects.toThrow(/this mailbox's is not declared: not adopted/);
   });
 
   it("every try timed out and OX holds no such user: the timeout is the error", async () => {
-    const inputs = await checked(userInputs(server, contextId, "never.there", "Never There"));
+    const inputs = await checked(userInputs(contextId, "never.there", "Never There"));
     server.script.push(...Array.from({ length: 3 }, () => ({ kind: "hang", ms: HANG_MS, commit: false }) as const));
     await expect(provider.create(inputs)).rejects.toThrow(/OXUserService.create: no answer from .* in time \(gave up after 3 attempts\)/);
     expect(usersNamed("never.there")).toHaveLength(0);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { oxContextProvider } from "../../../infra/ox/context-provider";
 import { oxUserProvider } from "../../../infra/ox/user-provider";
 import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";
-import { CONTEXT_ADMIN, connectionTo, contextInputs, FAST_CALLS, masterOnly, stubCallPolicy, userInputs } from "./ox-fixtures";
+import { connectionTo, contextInputs, FAST_CALLS, masterOnly, stubCallPolicy, useConnection, userInputs, withConnection } from "./ox-fixtures";
 
 let server: OxTestServer;
 let contextId: number;
@@ -23,7 +23,8 @@ const findUser = (name: string) => [...server.contexts.get(contextId)!.users.val
 beforeAll(async () => {
   stubCallPolicy(FAST_CALLS);
   server = await startOxTestServer();
-  const { inputs } = await oxContextProvider.check!({}, contextInputs(server));
+  useConnection(connectionTo(server));
+  const { inputs } = await oxContextProvider.check!({}, contextInputs());
   contextId = (await oxContextProvider.create(inputs)).outs.contextId;
 });
 afterAll(async () => {
@@ -33,23 +34,23 @@ afterAll(async () => {
 
 describe("OX user provider: create", () => {
   it("creates the user with every binding field as sent", async () => {
-    const { id, outs } = await createChecked(userInputs(server, contextId, "create.ok", "Create Ok"));
+    const { id, outs } = await createChecked(userInputs(contextId, "create.ok", "Create Ok"));
     expect(id).toBe(`${contextId}/${outs.userId}`);
     const stored = findUser("create.ok")!;
     expect(stored).toMatchObject({ imapLogin: "create.ok", primaryEmail: "create.ok@schule-nord.example", mailenabled: true, language: "de_DE", timezone: "Europe/Berlin" });
-    expect(stored.userAttributes).toEqual(userInputs(server, contextId).userAttributes);
+    expect(stored.userAttributes).toEqual(userInputs(contextId).userAttributes);
     expect(server.requests.at(-1)).toMatchObject({ service: "OXUserService", operation: "create" });
   });
 
   it("check refuses primaryEmail ≠ email1 and a defaultSenderAddress outside the aliases before any call", async () => {
-    const mismatch = { ...userInputs(server, contextId, "mismatch", "Mis Match"), email1: "mismatch@alt.schule-nord.example" };
+    const mismatch = { ...userInputs(contextId, "mismatch", "Mis Match"), email1: "mismatch@alt.schule-nord.example" };
     expect((await provider.check!({}, mismatch)).failures!.map((f) => f.reason)).toContain('email1 "mismatch@alt.schule-nord.example" must equal primaryEmail "mismatch@schule-nord.example"');
-    const sender = { ...userInputs(server, contextId, "sender", "Send Er"), defaultSenderAddress: "someone@else.example" };
+    const sender = { ...userInputs(contextId, "sender", "Send Er"), defaultSenderAddress: "someone@else.example" };
     expect((await provider.check!({}, sender)).failures!.map((f) => f.reason)).toContain('defaultSenderAddress "someone@else.example" must be one of the aliases');
   });
 
   it("sends primaryEmail, email1 and the aliases spelled identically (OX compares them case-sensitively on create)", async () => {
-    const raw = userInputs(server, contextId, "case.mix", "Case Mix");
+    const raw = userInputs(contextId, "case.mix", "Case Mix");
     const { inputs } = await provider.check!({}, { ...raw, email1: "Case.Mix@schule-nord.example", aliases: ["CASE.MIX@schule-nord.example", "case.mix@alt.schule-nord.example"] });
     const { id, outs } = await provider.create(inputs);
     const stored = findUser("case.mix")!;
@@ -60,26 +61,27 @@ describe("OX user provider: create", () => {
   });
 
   it("server refuses a second user with the same name (never adopts the existing account)", async () => {
-    await createChecked(userInputs(server, contextId, "dup.name", "Dup Name One"));
-    const second = { ...userInputs(server, contextId, "dup.name", "Dup Name Two"), primaryEmail: "other@schule-nord.example", email1: "other@schule-nord.example", defaultSenderAddress: "other@schule-nord.example", aliases: ["other@schule-nord.example"] };
+    await createChecked(userInputs(contextId, "dup.name", "Dup Name One"));
+    const second = { ...userInputs(contextId, "dup.name", "Dup Name Two"), primaryEmail: "other@schule-nord.example", email1: "other@schule-nord.example", defaultSenderAddress: "other@schule-nord.example", aliases: ["other@schule-nord.example"] };
     await expect(provider.create(second)).rejects.toThrow(/user "dup.name" already exists in context \d+ with oxmig\/mailbox-id .*not adopted/);
     expect(findUser("dup.name")!.display_name).toBe("Dup Name One");
   });
 
   it("server refuses a duplicate display name", async () => {
-    await createChecked(userInputs(server, contextId, "disp.one", "Same Display"));
-    await expect(provider.create(userInputs(server, contextId, "disp.two", "Same Display"))).rejects.toThrow(/display name "Same Display" is already used/);
+    await createChecked(userInputs(contextId, "disp.one", "Same Display"));
+    await expect(provider.create(userInputs(contextId, "disp.two", "Same Display"))).rejects.toThrow(/display name "Same Display" is already used/);
   });
 
   it("server refuses a primary address that already exists", async () => {
-    await createChecked(userInputs(server, contextId, "prim.one", "Prim One"));
-    const raw = { ...userInputs(server, contextId, "prim.two", "Prim Two"), primaryEmail: "prim.one@schule-nord.example", email1: "prim.one@schule-nord.example", defaultSenderAddress: "prim.one@schule-nord.example", aliases: ["prim.one@schule-nord.example"] };
+    await createChecked(userInputs(contextId, "prim.one", "Prim One"));
+    const raw = { ...userInputs(contextId, "prim.two", "Prim Two"), primaryEmail: "prim.one@schule-nord.example", email1: "prim.one@schule-nord.example", defaultSenderAddress: "prim.one@schule-nord.example", aliases: ["prim.one@schule-nord.example"] };
     await expect(provider.create(raw)).rejects.toThrow(/primary address "prim.one@schule-nord.example" already exists/);
   });
 
   it("server refuses a wrong context-admin password, and the error does not echo it", async () => {
-    const raw = { ...userInputs(server, contextId, "wrong.pw", "Wrong Pw"), connection: { ...connectionTo(server), contextAdminPassword: "guessed-Pa55" } };
-    const error = await provider.create(raw).then(() => undefined, (err: Error) => err);
+    const raw = userInputs(contextId, "wrong.pw", "Wrong Pw");
+    const wrong = { ...connectionTo(server), contextAdminPassword: "guessed-Pa55" };
+    const error = await withConnection(wrong, connectionTo(server), () => provider.create(raw).then(() => undefined, (err: Error) => err));
     expect(error?.message).toMatch(/InvalidCredentialsException: .*Authentication failed.*authenticate as the context admin "oxadmin"/);
     expect(error?.message).not.toContain("guessed-Pa55");
     expect(findUser("wrong.pw")).toBeUndefined();
@@ -88,20 +90,20 @@ describe("OX user provider: create", () => {
 
 describe("OX user provider: check", () => {
   it("names the property of each failure", async () => {
-    const raw = { ...userInputs(server, contextId), email1: "x@schule-nord.example", name: "Anna", contextId: 0, userAttributes: { flat: "1" } };
+    const raw = { ...userInputs(contextId), email1: "x@schule-nord.example", name: "Anna", contextId: 0, userAttributes: { flat: "1" } };
     const { failures } = await provider.check!({}, raw);
     expect(failures!.map((f) => f.property).sort()).toEqual(["contextId", "email1", "email1", "name", "userAttributes"]);
   });
 
   it("skips rules on values unknown during preview", async () => {
-    const raw = { ...userInputs(server, contextId), primaryEmail: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
+    const raw = { ...userInputs(contextId), primaryEmail: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
     expect((await provider.check!({}, raw)).failures).toEqual([]);
   });
 });
 
 describe("OX user provider: diff, update, read, delete", () => {
   it("name change → replace; alias change → update; no change → no changes", async () => {
-    const { inputs } = await provider.check!({}, userInputs(server, contextId, "diff.me", "Diff Me"));
+    const { inputs } = await provider.check!({}, userInputs(contextId, "diff.me", "Diff Me"));
     const { id, outs } = await provider.create(inputs);
     expect(await provider.diff!(id, outs, { ...inputs, name: "diff.me2" })).toEqual({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
     expect(await provider.diff!(id, outs, { ...inputs, aliases: [...inputs.aliases, "dm@schule-nord.example"] })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
@@ -110,7 +112,7 @@ describe("OX user provider: diff, update, read, delete", () => {
   });
 
   it("read-back right after create shows no diff (aliases in hash order, unset fields nil)", async () => {
-    const { inputs } = await provider.check!({}, userInputs(server, contextId, "read.back", "Read Back"));
+    const { inputs } = await provider.check!({}, userInputs(contextId, "read.back", "Read Back"));
     const { id, outs } = await provider.create(inputs);
     const { props } = await provider.read!(id, outs);
     expect(props).toEqual(outs);
@@ -124,7 +126,7 @@ describe("OX user provider: diff, update, read, delete", () => {
   });
 
   it("update (void answer) changes aliases in OX, read reports them back, delete (void answer) removes the user", async () => {
-    const { inputs } = await provider.check!({}, userInputs(server, contextId, "upd.me", "Upd Me"));
+    const { inputs } = await provider.check!({}, userInputs(contextId, "upd.me", "Upd Me"));
     const { id, outs } = await provider.create(inputs);
     const news = { ...inputs, aliases: [...inputs.aliases, "um@schule-nord.example"] };
     const updated = await provider.update!(id, outs, news);
@@ -139,7 +141,7 @@ describe("OX user provider: diff, update, read, delete", () => {
   });
 
   it("an attribute no longer declared is deleted in OX (sent without value, never as \"\"); no diff afterwards", async () => {
-    const { inputs } = await provider.check!({}, userInputs(server, contextId, "attr.drop", "Attr Drop"));
+    const { inputs } = await provider.check!({}, userInputs(contextId, "attr.drop", "Attr Drop"));
     const { id, outs } = await provider.create(inputs);
     const kept = { "oxmig/mailbox-id": (inputs.userAttributes as Record<string, string>)["oxmig/mailbox-id"]! };
     const news = { ...inputs, userAttributes: kept };
@@ -153,7 +155,7 @@ describe("OX user provider: diff, update, read, delete", () => {
   });
 
   it("an attribute set to \"\" is stored as \"\" and reads back without diff", async () => {
-    const { inputs } = await provider.check!({}, userInputs(server, contextId, "attr.empty", "Attr Empty"));
+    const { inputs } = await provider.check!({}, userInputs(contextId, "attr.empty", "Attr Empty"));
     const { id, outs } = await provider.create(inputs);
     const news = { ...inputs, userAttributes: { ...(inputs.userAttributes as Record<string, string>), "oxmig/kind": "" } };
     const { outs: updated } = await provider.update!(id, outs, news);
@@ -163,9 +165,9 @@ describe("OX user provider: diff, update, read, delete", () => {
   });
 
   it("a user whose context vanished from OX reads as gone and deletes without error", async () => {
-    const { inputs: ctxInputs } = await oxContextProvider.check!({}, contextInputs(server, "ctx-vanishing"));
+    const { inputs: ctxInputs } = await oxContextProvider.check!({}, contextInputs("ctx-vanishing"));
     const vanishing = (await oxContextProvider.create(ctxInputs)).outs.contextId;
-    const { inputs } = await provider.check!({}, { ...userInputs(server, vanishing, "gone.soon", "Gone Soon"), contextName: "ctx-vanishing" });
+    const { inputs } = await provider.check!({}, { ...userInputs(vanishing, "gone.soon", "Gone Soon"), contextName: "ctx-vanishing" });
     const { id, outs } = await provider.create(inputs);
     server.contexts.delete(vanishing);
     expect(await provider.read!(id, outs)).toEqual({ id: "", props: {} });
@@ -174,41 +176,28 @@ describe("OX user provider: diff, update, read, delete", () => {
   });
 
   it("server refuses an update that moves the defaultSenderAddress outside the aliases", async () => {
-    const { inputs } = await provider.check!({}, userInputs(server, contextId, "upd.bad", "Upd Bad"));
+    const { inputs } = await provider.check!({}, userInputs(contextId, "upd.bad", "Upd Bad"));
     const { id, outs } = await provider.create(inputs);
     await expect(provider.update!(id, outs, { ...inputs, aliases: ["upd.bad@schule-nord.example"], defaultSenderAddress: "upd.bad@alt.schule-nord.example" })).rejects.toThrow(/must be one of the aliases/);
   });
 });
 
-describe("OX user provider: secrets", () => {
-  it("outputs keep the connection exactly as it came and carry the password nowhere else", async () => {
-    const raw = userInputs(server, contextId, "secret.check", "Secret Check");
-    const { id, outs } = await createChecked(raw);
-    expect(outs.connection).toEqual(raw.connection);
-    const { connection: _c, ...rest } = outs;
-    const { props } = await provider.read!(id, outs);
-    const { connection: _r, ...readRest } = props;
-    for (const text of [JSON.stringify(rest), JSON.stringify(readRest)]) {
-      expect(text).not.toContain(server.master.password);
-      expect(text).not.toContain(CONTEXT_ADMIN.password);
-    }
-  });
-});
-
 describe("OX user provider: credentials for user calls", () => {
   it("as master admin, OX refuses user calls unless MASTER_ACCOUNT_OVERRIDE is set; the error says so", async () => {
-    const raw = { ...userInputs(server, contextId, "as.master", "As Master"), connection: masterOnly(connectionTo(server)) };
-    await expect(provider.create(raw)).rejects.toThrow(/Authentication failed.*master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true/);
+    const raw = userInputs(contextId, "as.master", "As Master");
+    const create = withConnection(masterOnly(connectionTo(server)), connectionTo(server), () => provider.create(raw));
+    await expect(create).rejects.toThrow(/Authentication failed.*master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true \(or set oxmig:oxContextAdminUser\/oxmig:oxContextAdminPassword\)/);
     expect(findUser("as.master")).toBeUndefined();
   });
 
   it("with MASTER_ACCOUNT_OVERRIDE on the server, the master admin provisions users", async () => {
     const override = await startOxTestServer({ masterAccountOverride: true });
     try {
-      const ctx = (await oxContextProvider.check!({}, { ...contextInputs(override), connection: masterOnly(connectionTo(override)) })).inputs;
-      const { outs: context } = await oxContextProvider.create(ctx);
-      const raw = { ...userInputs(override, context.contextId, "as.master", "As Master"), connection: masterOnly(connectionTo(override)) };
-      const { outs } = await createChecked(raw);
+      const { context, outs } = await withConnection(masterOnly(connectionTo(override)), connectionTo(server), async () => {
+        const ctx = (await oxContextProvider.check!({}, contextInputs())).inputs;
+        const { outs: context } = await oxContextProvider.create(ctx);
+        return { context, outs: (await createChecked(userInputs(context.contextId, "as.master", "As Master"))).outs };
+      });
       expect(override.contexts.get(context.contextId)!.users.get(outs.userId)?.name).toBe("as.master");
     } finally {
       await override.close();
