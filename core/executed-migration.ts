@@ -3,11 +3,14 @@
 // the way doveadm reads its argv (last `-o imapc_user=` and last `-u` win). The rules judge these,
 // not pairings.json. Anything but the rendered form (`/bin/sh /etc/oxmig/migrate.sh`, key migrate.sh
 // of the wave's ConfigMap) is a problem; inline doveadm commands are still read, to name their targets.
+// Which userdb `-u` resolves through (the Job's Dovecot sidecar) and where homes land: core/migration-auth.ts.
 import { K8S } from "./contract";
 import { isDsync, parseDoveadm } from "./doveadm-argv";
 import { PHASE_ORDER } from "./lifecycle";
+import { appendAll } from "./append";
 import { MIGRATION_PATHS, renderDoveadmConf, renderMigrationScript } from "./migration-script";
-import { readPodFile, type DeclaredConfigMap, type PodView, type Unknown } from "./pod-files";
+import { hookProblems, homeStorage, isAuthSidecarArgv, readMigrationAuth, type HomeStorage, type PodContainer } from "./migration-auth";
+import { readPodFile, type DeclaredConfigMap, type PodSecretRef, type PodView, type Unknown } from "./pod-files";
 import { shellWords } from "./script-reader";
 
 export interface ExecutedRun {
@@ -30,6 +33,10 @@ export interface ExecutedMigration {
   readonly runs: readonly ExecutedRun[];
   /** Why the Job is not exactly the rendered form or cannot be read completely (fail closed). */
   readonly problems: readonly string[];
+  /** The Secret key the Job's Dovecot reads as its userdb: `-u` resolves every login through it. */
+  readonly userdb?: PodSecretRef;
+  /** Where a home lands in a container (the mail storage PVC, mounted whole), or why it cannot be told. */
+  readonly storageAt: (container: string, home: string) => { storage?: HomeStorage; problem?: string };
 }
 
 export interface JobInput {
@@ -169,9 +176,9 @@ function readArgv(argv: readonly string[], view: PodView, wave: string, containe
         continue;
       }
       const inner = readArgv(words[0] === "exec" ? words.slice(1) : words, view, wave, container, depth + 1);
-      out.runs.push(...inner.runs);
-      out.problems.push(...inner.problems);
-      out.scripts.push(...inner.scripts);
+      appendAll(out.runs, inner.runs);
+      appendAll(out.problems, inner.problems);
+      appendAll(out.scripts, inner.scripts);
     }
     return out;
   }
@@ -210,7 +217,7 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
   const wave = str(obj(metadata.labels)?.[K8S.labelWave]) ?? job.name.replace(/^migrate-/, "");
   const namespace = str(metadata.namespace);
   const pod = obj(obj(obj(props.spec)?.template)?.spec) ?? {};
-  const base = { job: job.name, wave };
+  const base = { job: job.name, wave, storageAt: () => ({ problem: "the Job's pod spec cannot be read" }) };
   const containers = [...(Array.isArray(pod.initContainers) ? pod.initContainers : []), ...(Array.isArray(pod.containers) ? pod.containers : [])].map(obj);
   if (containers.length === 0 || containers.some((c) => c === undefined)) return { ...base, runs: [], problems: ["the Job's pod spec has no readable containers"] };
   const readable = containers.map((c) => ({ command: c!.command, args: c!.args, volumeMounts: c!.volumeMounts }));
@@ -219,9 +226,15 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
   const problems: string[] = [];
   if (waveMaps.length !== 1) problems.push(`${waveMaps.length} pairing ConfigMaps are labelled for wave ${wave}, expected one`);
   const runs: ExecutedRun[] = [];
-  for (const container of containers as Obj[]) {
+  const initCount = Array.isArray(pod.initContainers) ? pod.initContainers.length : 0;
+  const seen: PodContainer[] = [];
+  const sidecars: PodContainer[] = [];
+  const doveadmContainers: PodContainer[] = [];
+  for (const [index, container] of (containers as Obj[]).entries()) {
     const name = str(container.name) ?? "(unnamed)";
     const view: PodView = { container, volumes: Array.isArray(pod.volumes) ? pod.volumes : [], ...(namespace !== undefined ? { namespace } : {}), configMaps, isUnknown };
+    const met: PodContainer = { name, container, view, init: index < initCount };
+    seen.push(met);
     const command = strings(container.command);
     const args = container.args === undefined ? [] : strings(container.args);
     if (!command || !args) {
@@ -231,13 +244,19 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
     // Environment can change what runs (PATH, $(VAR) below); the rendered Job sets none.
     if (container.env !== undefined || container.envFrom !== undefined) problems.push(`container ${name} sets environment variables (env/envFrom), which the rendered Job never does`);
     const argv = [...command, ...args];
+    appendAll(problems, hookProblems(name, container, isAuthSidecarArgv(argv)));
     if (argv.some((a) => a.includes("$("))) {
       problems.push(`container ${name} uses $(…) in its command, which Kubernetes replaces with environment values`);
       continue;
     }
+    if (isAuthSidecarArgv(argv)) {
+      sidecars.push(met);
+      continue;
+    }
     const read = readArgv(argv, view, wave, name, 0);
-    runs.push(...read.runs);
-    problems.push(...read.problems);
+    appendAll(runs, read.runs);
+    appendAll(problems, read.problems);
+    if (read.runs.length) doveadmContainers.push(met);
     const rendered = argv.length === 2 && argv[0] === "/bin/sh" && argv[1] === MIGRATION_PATHS.script;
     const script = read.scripts[0];
     const own = waveMaps.length === 1 && script !== undefined && script.configMap === waveMaps[0] && script.key === "migrate.sh";
@@ -250,5 +269,11 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
       if (confProblem) problems.push(confProblem);
     }
   }
-  return { ...base, runs, problems };
+  const auth = readMigrationAuth(sidecars, doveadmContainers, waveMaps.length === 1 ? waveMaps[0] : undefined);
+  appendAll(problems, auth.problems);
+  const storageAt = (container: string, home: string) => {
+    const c = seen.find((m) => m.name === container);
+    return c ? homeStorage(c, home) : { problem: `the Job has no container ${container}` };
+  };
+  return { ...base, runs, problems, ...(auth.userdb ? { userdb: auth.userdb } : {}), storageAt };
 }

@@ -2,6 +2,8 @@
 // the deepest volumeMount containing the path (with its subPath), then the volume's configMap or
 // projected sources, whose `items` may map any key to any path. Anything else (an image file, a
 // Secret, an emptyDir, an unknown value) cannot be read from the stack, so it comes back as a problem.
+// The same layout also tells which Secret key lies at a path (the migration Job's userdb) and which
+// volume a path lands in (the mail storage), for core/migration-auth.ts.
 
 /** A ConfigMap of the stack as declared (metadata.name, namespace, data). */
 export interface DeclaredConfigMap {
@@ -89,8 +91,18 @@ function configMapNamed(view: PodView, name: unknown): { configMap?: DeclaredCon
   return found[0] ? { configMap: found[0] } : {};
 }
 
-/** The ConfigMap key the container sees at the absolute `path`, or why it cannot be told. */
-export function readPodFile(view: PodView, path: string): { file?: PodFile; problem?: string } {
+/** A volume mounted into a container: the deepest mount holding a path, and the path inside the volume. */
+export interface PodMount {
+  /** The mount point, normalised ("" for "/"). */
+  readonly mountPath: string;
+  readonly mount: Obj;
+  readonly volume: Obj;
+  /** The path inside the volume (subPath joined with what lies below the mount point). */
+  readonly rel: string;
+}
+
+/** Which volume the container sees at the absolute `path`, the way the kubelet lays out mounts. */
+export function mountAt(view: Pick<PodView, "container" | "volumes">, path: string): { found?: PodMount; problem?: string } {
   if (!path.startsWith("/") || `/${normalize(path) ?? ""}` !== path) return { problem: `${JSON.stringify(path)} is not a plain absolute path` };
   const mounts = list(view.container.volumeMounts).map(obj).filter((m) => m !== undefined);
   const containing = mounts
@@ -110,6 +122,14 @@ export function readPodFile(view: PodView, path: string): { file?: PodFile; prob
   if (rel === undefined) return { problem: `the mount at ${mount.at} has a subPath that climbs out of its volume` };
   const volume = list(view.volumes).map(obj).find((v) => v !== undefined && v.name === mount.m.name);
   if (!volume) return { problem: `the mount at ${mount.at} names volume "${String(mount.m.name)}", which the Pod does not declare` };
+  return { found: { mountPath: mount.at, mount: mount.m, volume, rel } };
+}
+
+/** The ConfigMap key the container sees at the absolute `path`, or why it cannot be told. */
+export function readPodFile(view: PodView, path: string): { file?: PodFile; problem?: string } {
+  const mounted = mountAt(view, path);
+  if (!mounted.found) return { problem: mounted.problem! };
+  const { volume, rel } = mounted.found;
   const { sources, problem } = sourcesOf(volume);
   if (!sources) return { problem: problem! };
   const found: { configMap: DeclaredConfigMap; key: string }[] = [];
@@ -129,6 +149,40 @@ export function readPodFile(view: PodView, path: string): { file?: PodFile; prob
   if (view.isUnknown(text)) return { problem: `data["${key}"] of ConfigMap ${configMap.name} is unknown at preview` };
   if (typeof text !== "string") return { problem: `ConfigMap ${configMap.name} has no text data["${key}"]${configMap.binaryKeys.includes(key) ? " (it is binaryData)" : ""}` };
   return { file: { configMap, key, text } };
+}
+
+/** A key of a Secret, as a container sees it at some path. */
+export interface PodSecretRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+/**
+ * The Secret key the container sees at the absolute `path`: a `secret` volume (every key at its own
+ * name unless `items` say otherwise) or a projected Secret source with `items`. A ConfigMap, another
+ * source or an unknown name at that path is a problem.
+ */
+export function readPodSecretRef(view: PodView, path: string): { secret?: PodSecretRef; problem?: string } {
+  const mounted = mountAt(view, path);
+  if (!mounted.found) return { problem: mounted.problem! };
+  const { volume, rel } = mounted.found;
+  const plain = obj(volume.secret);
+  const { sources, problem } = plain ? { sources: [{ kind: "secret", spec: { ...plain, name: plain.secretName } }] } : sourcesOf(volume);
+  if (!sources) return { problem: problem! };
+  const found: PodSecretRef[] = [];
+  for (const source of sources) {
+    const named = source.kind === "configMap" ? configMapNamed(view, source.spec.name) : {};
+    if (named.problem) return { problem: named.problem };
+    // A plain Secret volume without items puts each key at its own name.
+    const at = plain && source.spec.items === undefined ? { provides: true, key: rel } : keyAt(source, rel, named.configMap);
+    if (at.problem) return { problem: `volume "${String(volume.name)}": ${at.problem}` };
+    if (!at.provides) continue;
+    if (source.kind !== "secret") return { problem: `${path} comes from a ${source.kind}, not a Secret` };
+    if (view.isUnknown(source.spec.name) || str(source.spec.name) === undefined) return { problem: `the name of the Secret at ${path} is unknown at preview or missing` };
+    found.push({ name: str(source.spec.name)!, key: at.key! });
+  }
+  if (found.length !== 1) return { problem: found.length ? `${found.length} sources put a file at ${path}` : `nothing in volume "${String(volume.name)}" is at ${path}` };
+  return { secret: found[0]! };
 }
 
 /** A ConfigMap resource's props as the reader needs them (`fallbackName`: the resource name). */

@@ -2,7 +2,9 @@
 // The SDK does not apply Pulumi.yaml defaults under the mock runtime, so every default is
 // written here, next to its setting; Pulumi.yaml repeats them for the CLI (a test keeps both equal).
 import * as pulumi from "@pulumi/pulumi";
+import { InputError } from "../core/errors";
 import { DEFAULT_MAIL_ROOT } from "../core/ids";
+import { MIGRATION_DEFAULTS, readMigrationSettings, type MigrationSettings } from "./migration-settings";
 
 /** Project name in Pulumi.yaml; config keys are `oxmig:<key>`. */
 export const PROJECT = "oxmig";
@@ -17,6 +19,10 @@ export const DEFAULTS = {
   contexts: [] as string[],
   mailRoot: DEFAULT_MAIL_ROOT,
   oxAdminUser: "oxadminmaster",
+  /** Empty: user calls go as the master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true. */
+  oxContextAdminUser: "",
+  /** Empty: no context admin (set it with --secret, together with oxContextAdminUser). */
+  oxContextAdminPassword: "",
   namespace: "oxmig",
   protect: false,
   migrationImage: "dovecot/dovecot:2.3.21",
@@ -26,6 +32,8 @@ export const DEFAULTS = {
   contextQuotaMb: 1048576,
   /** Empty: apply to the cluster; otherwise render manifests into this directory. */
   renderYamlTo: "",
+  /** The migration Job's image digest, storage, account, resources, deadline and NetworkPolicy (infra/migration-settings.ts). */
+  ...MIGRATION_DEFAULTS,
 } as const;
 
 export interface StackConfig {
@@ -37,10 +45,9 @@ export interface StackConfig {
   /** Contexts this stack includes (undefined: all); prod shards select a few. */
   readonly contexts?: readonly string[];
   readonly mailRoot: string;
+  /** Informational: the OX providers read endpoint and credentials themselves (infra/ox/connection.ts). */
   readonly oxEndpoint: string;
   readonly oxAdminUser: string;
-  /** Secret output; never unwrap it in the program. */
-  readonly oxAdminPassword: pulumi.Output<string>;
   readonly imapServer: string;
   readonly smtpServer: string;
   /** Kubernetes namespace of the userdb Secrets, ConfigMaps and Jobs. */
@@ -50,9 +57,25 @@ export interface StackConfig {
   readonly migrationImage: string;
   readonly imapcSecretName: string;
   readonly sourceImapHost: string;
+  /** The migration Job's image reference, storage, account, resources, deadline and egress (checked). */
+  readonly migration: MigrationSettings;
   readonly contextQuotaMb: number;
   /** Render Kubernetes manifests into this directory instead of applying them. */
   readonly renderYamlTo?: string;
+}
+
+/**
+ * The OX credentials never reach a resource: the providers read them when they run. They are read
+ * here only so a stack without the admin password, or with half a context admin, fails before
+ * anything is declared.
+ */
+function checkOxCredentials(config: pulumi.Config, stack: string): void {
+  config.requireSecret("oxAdminPassword");
+  const user = config.get("oxContextAdminUser") ?? DEFAULTS.oxContextAdminUser;
+  const password = config.get("oxContextAdminPassword") ?? DEFAULTS.oxContextAdminPassword;
+  if ((user !== "") !== (password !== "")) {
+    throw new InputError(`Pulumi.${stack}.yaml`, "config oxContextAdminUser", "oxContextAdminUser and oxContextAdminPassword go together: set both or neither");
+  }
 }
 
 /** Reads the stack's config; `pulumi.Config` throws a RunError naming a missing required key. */
@@ -65,6 +88,7 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config(PROJEC
   const waves = list("waves");
   const contexts = list("contexts");
   const renderYamlTo = config.get("renderYamlTo") ?? DEFAULTS.renderYamlTo;
+  checkOxCredentials(config, stack);
   return {
     stack,
     inventory: (config.get("inventory") ?? DEFAULTS.inventory) || `inventory/${stack}`,
@@ -73,7 +97,6 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config(PROJEC
     mailRoot: config.get("mailRoot") ?? DEFAULTS.mailRoot,
     oxEndpoint: config.require("oxEndpoint"),
     oxAdminUser: config.get("oxAdminUser") ?? DEFAULTS.oxAdminUser,
-    oxAdminPassword: config.requireSecret("oxAdminPassword"),
     imapServer: config.require("imapServer"),
     smtpServer: config.require("smtpServer"),
     namespace: config.get("namespace") ?? DEFAULTS.namespace,
@@ -81,6 +104,7 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config(PROJEC
     migrationImage: config.get("migrationImage") ?? DEFAULTS.migrationImage,
     imapcSecretName: config.get("imapcSecretName") ?? DEFAULTS.imapcSecretName,
     sourceImapHost: config.require("sourceImapHost"),
+    migration: readMigrationSettings(config, stack, config.get("migrationImage") ?? DEFAULTS.migrationImage),
     contextQuotaMb: config.getNumber("contextQuotaMb", { min: 1 }) ?? DEFAULTS.contextQuotaMb,
     ...(renderYamlTo ? { renderYamlTo } : {}),
   };

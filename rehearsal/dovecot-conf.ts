@@ -1,4 +1,5 @@
 // Renders the dovecot.conf of one private, unprivileged rehearsal instance (Dovecot 2.3).
+import { MAIL_CRYPT_SETTINGS, TARGET_MAIL_SETTINGS } from "../core/dovecot-settings";
 import type { RunAccount } from "./run-as";
 
 export interface ConfInput {
@@ -38,9 +39,8 @@ export function renderDovecotConf(c: ConfInput): string {
     `mail_uid = ${user}`,
     `mail_gid = ${group}`,
     "first_valid_uid = 1",
-    "mail_location = maildir:~/Maildir",
+    ...TARGET_MAIL_SETTINGS,
     "auth_master_user_separator = *",
-    "namespace inbox {\n  inbox = yes\n  separator = /\n}",
     `passdb {\n  driver = passwd-file\n  args = ${c.masterPasswdPath}\n  master = yes\n}`,
     `passdb {\n  driver = passwd-file\n  args = ${c.noPasswdPath}\n}`,
     `userdb {\n  driver = passwd-file\n  args = ${c.userdbPath}\n}`,
@@ -55,13 +55,9 @@ export function renderDovecotConf(c: ConfInput): string {
   return `${lines.join("\n")}\n`;
 }
 
+// The same lines as the migration Job's Dovecot (core/dovecot-settings.ts).
 function mailCryptLines(): string[] {
-  return [
-    "mail_plugins = $mail_plugins mail_crypt",
-    "mail_attribute_dict = file:%h/dovecot-attributes",
-    // Any value turns require_encrypted_user_key on; it is set only here, on purpose.
-    "plugin {\n  mail_crypt_curve = prime256v1\n  mail_crypt_save_version = 2\n  mail_crypt_require_encrypted_user_key = yes\n}",
-  ];
+  return [...MAIL_CRYPT_SETTINGS];
 }
 
 function doveadmHttpLines(port: number, apiKey: string): string[] {

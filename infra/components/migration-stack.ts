@@ -1,13 +1,12 @@
 // The whole stack from resolved bindings: which contexts and waves this stack covers, and their components.
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../../core/errors";
 import type { Binding, ContextSpec, Plan, Wave as WaveSpec } from "../../core/model";
 import { pairingsByWave } from "../../core/pairings";
 import type { StackConfig } from "../config";
-import type { OxConnection } from "../ox/resources";
 import { ContextStack } from "./context-stack";
 import { declareDelegation } from "./delegation";
+import { declareMigrationNetwork } from "./migration-network";
 import { Wave } from "./wave";
 
 export interface StackSelection {
@@ -47,19 +46,13 @@ export function declareMigrationStack(config: StackConfig, plan: Plan, bindings:
   const selection = selectFromPlan(plan, config);
   const k8sProvider = k8sProviderFor(config);
   const provider = k8sProvider ? { k8sProvider } : {};
-  // One connection output for every OX resource; it stays secret because the password is.
-  const connection: pulumi.Output<OxConnection> = config.oxAdminPassword.apply((adminPassword) => ({
-    endpoint: config.oxEndpoint,
-    adminUser: config.oxAdminUser,
-    adminPassword,
-  }));
+  // The OX resources get no connection: their providers read it from the stack config (infra/ox/connection.ts).
   const counts: Record<string, number> = {};
   for (const context of selection.contexts) {
     const own = bindings.filter((b) => b.context === context.name);
     const contextStack = new ContextStack(`ctx-${context.name}`, {
       context,
       bindings: own,
-      connection,
       quotaMb: config.contextQuotaMb,
       imapServer: config.imapServer,
       smtpServer: config.smtpServer,
@@ -76,11 +69,16 @@ export function declareMigrationStack(config: StackConfig, plan: Plan, bindings:
       wave,
       pairings: pairings.get(wave.name) ?? [],
       namespace: config.namespace,
-      migrationImage: config.migrationImage,
       imapcSecretName: config.imapcSecretName,
       sourceImapHost: config.sourceImapHost,
+      mailRoot: config.mailRoot,
+      migration: config.migration,
       ...provider,
     });
+  }
+  // Egress of the migration pods: the source IMAP and DNS only (docs/program.md, "The migration Job").
+  if (selection.waves.length > 0) {
+    declareMigrationNetwork({ stack: config.stack, namespace: config.namespace, settings: config.migration }, k8sProvider ? { provider: k8sProvider } : {});
   }
   return counts;
 }

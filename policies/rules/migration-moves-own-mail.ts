@@ -1,7 +1,8 @@
 // The migration as executed (core/executed-migration.ts): what each Job's container really runs,
 // with doveadm's own argv semantics, judged against the exports — never against pairings.json, which
 // only says what the program meant. A crossed pair line, a second `-o imapc_user=`, an inline command
-// or a remapped script all put one person's mail into another person's mailbox.
+// or a remapped script all put one person's mail into another person's mailbox. So does a Job whose
+// Dovecot resolves `-u` through another context's userdb, or maps a home onto another's directory.
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../core/contract";
 import { readExecutedMigration, type ExecutedRun } from "../../core/executed-migration";
@@ -9,12 +10,13 @@ import type { MailboxKind, Person, SourceMailbox } from "../../core/model";
 import { declaredConfigMap } from "../../core/pod-files";
 import { configSchema, type PolicyContext } from "../config";
 import { describePerson, describeSource, expectedMailboxId, ownerOf, RECIPIENT_TYPE_OF, unknownAmong } from "../support/identity";
-import { mailboxLabel, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
+import { mailboxLabel, mailboxList, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
 import { oxUserView, type OxUserView } from "../support/resources";
 import { resourcesValidation } from "../support/rule";
 import { groupBy } from "../support/stack";
 import { matchSource } from "../support/source-match";
-import { isUnknown, rawProps } from "../support/unknowns";
+import { mountedUserdb, resolutionProblems } from "../support/executed-userdb";
+import { at, isUnknown, rawProps } from "../support/unknowns";
 
 const RULE = "migration-moves-own-mail";
 
@@ -86,7 +88,7 @@ function checkRun(ev: Evidence, job: string, urn: string, run: ExecutedRun, repo
   const users = ev.usersByLogin.get(run.targetLogin.toLowerCase()) ?? [];
   if (users.length !== 1) {
     const unknown = ev.unknownLogins ? ` (${ev.unknownLogins} OX users have a login unknown at preview)` : "";
-    loose(`copies into target login "${run.targetLogin}", which ${users.length ? `${users.length} declared mailboxes log in with: ${users.map(mailboxLabel).join(", ")}` : `no declared mailbox logs in with${unknown}`}; a run may only write into one declared mailbox`);
+    loose(`copies into target login "${run.targetLogin}", which ${users.length ? `${users.length} declared mailboxes log in with: ${mailboxList(users)}` : `no declared mailbox logs in with${unknown}`}; a run may only write into one declared mailbox`);
     for (const p of run.problems) loose(p);
     return undefined;
   }
@@ -113,7 +115,7 @@ function checkRun(ev: Evidence, job: string, urn: string, run: ExecutedRun, repo
 
 export const migrationMovesOwnMail: StackValidationPolicy = {
   name: RULE,
-  description: "Checks whether every doveadm run the migration Jobs really execute copies each target mailbox's own Exchange source into it, as the exports (not pairings.json) say.",
+  description: "Checks whether every doveadm run the migration Jobs really execute copies each target mailbox's own Exchange source into it, as the exports (not pairings.json) say, resolving each target through its own context's declared userdb.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: resourcesValidation((ctx, resources, report) => {
@@ -123,12 +125,18 @@ export const migrationMovesOwnMail: StackValidationPolicy = {
     for (const job of resources.filter((r) => r.type === TYPES.job)) {
       const executed = readExecutedMigration({ name: job.name, props: rawProps(job.props) }, configMaps, isUnknown);
       for (const p of executed.problems) report(plainMessage(`Job ${job.name} of wave ${executed.wave} (rule ${RULE}): the migration as executed cannot be checked, so the plan is rejected: ${p}`), job.urn);
+      // `-u` resolves through the userdb the Job's Dovecot mounts (support/executed-userdb.ts).
+      const namespace = at(rawProps(job.props), "metadata", "namespace");
+      const userdb = executed.userdb && mountedUserdb(resources, executed.userdb, typeof namespace === "string" ? namespace : undefined);
+      const storages = new Set<string>();
       for (const run of executed.runs) {
         const user = checkRun(ev, job.name, job.urn, run, report);
         if (!user) continue;
+        for (const p of resolutionProblems(executed, run, user, userdb, storages)) report(userMessage(user, `Job ${job.name} (${run.origin}) ${p}`, ownerOf(ctx, user)?.uid), job.urn);
         written.set(user, [...(written.get(user) ?? []), `Job ${job.name} (${run.origin})`]);
         if (executed.problems.length) report(userMessage(user, `Job ${job.name} (${run.origin}) writes into this mailbox, but the Job is not exactly the rendered migration (see its findings)`, ownerOf(ctx, user)?.uid), job.urn);
       }
+      if (storages.size > 1) report(plainMessage(`Job ${job.name} of wave ${executed.wave} (rule ${RULE}): its homes land in ${storages.size} different mounts (${[...storages].join(", ")}); one Job writes into one mail storage mounted whole`), job.urn);
     }
     for (const [user, runs] of written) {
       if (runs.length > 1) report(userMessage(user, `${runs.length} doveadm runs write into this mailbox (${runs.join("; ")}); each target gets at most one`, ownerOf(ctx, user)?.uid), user.urn);

@@ -1,29 +1,28 @@
 // The fixture plan (test/fixtures/policies/plan.ts) with each wave's ConfigMap rendered as the program
-// renders it (waveConfigData) and its Job in the form infra/components/wave.ts declares, for the
+// renders it (waveConfigData) and its Job as infra/components/migration-job.ts declares it, for the
 // reader and rule of the migration as executed. Helpers edit the script, the command and the items.
 import { K8S, TYPES, type Pairing } from "../../core/contract";
-import { stateClaimName } from "../../core/lifecycle";
-import { MIGRATION_PATHS } from "../../core/migration-script";
 import type { WavePhase } from "../../core/model";
+import { migrationJobSpec, userdbSecretName } from "../../infra/components/migration-job";
 import { waveConfigData } from "../../infra/components/wave";
+import { MIGRATION_DEFAULTS, migrationSettingsFrom } from "../../infra/migration-settings";
 import { buildResources, FIXTURE_MAILBOXES, type MailboxSpec, type ResourceRecord } from "../fixtures/policies/plan";
 
 export const pairingOfSpec = (m: MailboxSpec): Pairing => ({ mailboxId: m.id, sourceLogin: m.sourceUpn, sourceExchangeGuid: m.sourceGuid, targetLogin: m.login });
 
-/** The Job as infra/components/wave.ts declares it (projected ConfigMap + credentials Secret). */
+/** The migration settings of a stack with every default (image by tag, storage claim, owner 5000). */
+export const FIXTURE_MIGRATION = migrationSettingsFrom({ migrationImage: "dovecot/dovecot:2.3.21", ...MIGRATION_DEFAULTS }, "fixture");
+
+/** The Job as infra/components/wave.ts declares it (the very spec function; the fixtures carry no namespace). */
 export function renderedJob(wave: string, context: string): ResourceRecord {
   const labels = { [K8S.labelWave]: wave, [K8S.labelContext]: context };
-  const container = {
-    name: "migrate",
-    image: "dovecot/dovecot:2.3.21",
-    command: ["/bin/sh", MIGRATION_PATHS.script],
-    volumeMounts: [{ name: "oxmig", mountPath: MIGRATION_PATHS.dir, readOnly: true }, { name: "state", mountPath: MIGRATION_PATHS.stateDir }],
-  };
-  const volumes = [
-    { name: "oxmig", projected: { sources: [{ configMap: { name: `pairings-${wave}` } }, { secret: { name: "oxmig-imapc-credentials", items: [{ key: "imapc.conf", path: "secret/imapc.conf", mode: 0o400 }] } }] } },
-    { name: "state", persistentVolumeClaim: { claimName: stateClaimName(wave) } },
-  ];
-  return { type: TYPES.job, name: `migrate-${wave}`, protect: false, parent: `wave-${wave}`, props: { metadata: { name: `migrate-${wave}`, labels }, spec: { template: { spec: { restartPolicy: "Never", containers: [container], volumes } } } } };
+  const spec = migrationJobSpec({
+    wave, namespace: "fixture", labels, configMapName: `pairings-${wave}`, configHash: "fixture", imapcSecretName: "oxmig-imapc-credentials",
+    userdbSecretName: userdbSecretName(context), mailRoot: "/var/vmail", settings: FIXTURE_MIGRATION,
+  });
+  const props = structuredClone(spec) as ResourceRecord["props"];
+  delete props.metadata.namespace;
+  return { type: TYPES.job, name: `migrate-${wave}`, protect: false, parent: `wave-${wave}`, props };
 }
 
 export function renderedWave(wave: string, members: readonly MailboxSpec[], phase: WavePhase = "copying"): ResourceRecord[] {

@@ -1,0 +1,146 @@
+// Settings of the migration Job and its NetworkPolicy (infra/components/migration-job.ts,
+// migration-network.ts), read from the stack config and checked before anything is declared:
+// a bad value is an InputError naming the stack file and the key (exit 2 in the gate).
+import { isIP } from "node:net";
+import { InputError } from "../core/errors";
+import { mailAccountProblem, type MailAccount } from "../core/migration-dovecot";
+
+/** Defaults, repeated in Pulumi.yaml (test/infra/config.test.ts keeps both equal). */
+export const MIGRATION_DEFAULTS = {
+  /** Empty: the image by tag only. Otherwise `sha256:<64 hex>`, pinned as `<image>@<digest>`. */
+  migrationImageDigest: "",
+  /** Existing PVC (not created here) holding the target's mailboxes, the one the target Dovecot mounts. */
+  mailStorageClaim: "dovecot-mail",
+  /** Owner of the mail storage; the Job's Dovecot and doveadm run as it. */
+  mailUser: "vmail",
+  mailGroup: "vmail",
+  mailUid: 5000,
+  mailGid: 5000,
+  migrationCpuRequest: "500m",
+  migrationMemoryRequest: "512Mi",
+  migrationCpuLimit: "2",
+  migrationMemoryLimit: "2Gi",
+  /** 24 h: a stuck wave ends within a day, while a large wave (hours at ~20 MB/s) still fits. */
+  migrationDeadlineSeconds: 86400,
+  /** Port of the source IMAP server (IMAPS), for the NetworkPolicy; imapc.conf sets the same port. */
+  sourceImapPort: 993,
+  /** CIDRs of the source IMAP server (NetworkPolicy takes addresses, not host names). Empty: any address, that port only. */
+  sourceImapCidrs: [] as string[],
+} as const;
+
+/** The storage owner of the defaults (the Wave always passes the stack's; fixtures may omit it). */
+export const DEFAULT_MAIL_ACCOUNT: MailAccount = {
+  user: MIGRATION_DEFAULTS.mailUser,
+  group: MIGRATION_DEFAULTS.mailGroup,
+  uid: MIGRATION_DEFAULTS.mailUid,
+  gid: MIGRATION_DEFAULTS.mailGid,
+};
+
+export interface ContainerResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface MigrationSettings {
+  /** Image reference the Job runs: `<migrationImage>` or `<migrationImage>@<digest>`. */
+  readonly image: string;
+  readonly mailStorageClaim: string;
+  readonly mailAccount: MailAccount;
+  readonly resources: ContainerResources;
+  readonly deadlineSeconds: number;
+  readonly sourceImapPort: number;
+  readonly sourceImapCidrs: readonly string[];
+}
+
+/** The raw values, as the stack config holds them (defaults applied). */
+export type RawMigrationSettings = { readonly migrationImage: string } & { -readonly [K in keyof typeof MIGRATION_DEFAULTS]: (typeof MIGRATION_DEFAULTS)[K] extends readonly string[] ? readonly string[] : (typeof MIGRATION_DEFAULTS)[K] extends number ? number : string };
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+// A Kubernetes quantity in the plain forms (no exponent): 500m, 2, 1.5, 512Mi, 2Gi, 1G.
+const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+const FACTOR: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+// A PVC name is a DNS subdomain (RFC 1123).
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function quantity(value: string): number | undefined {
+  const m = QUANTITY.exec(value);
+  return m ? Number(m[1]) * FACTOR[m[2] ?? ""]! : undefined;
+}
+
+function cidrProblem(cidr: string): string | undefined {
+  const [address, prefix, extra] = cidr.split("/");
+  const family = isIP(address ?? "");
+  const bits = Number(prefix);
+  if (extra !== undefined || family === 0 || !/^\d{1,3}$/.test(prefix ?? "") || bits > (family === 4 ? 32 : 128)) return `"${cidr}" is not an address/prefix (e.g. 192.0.2.10/32)`;
+  return undefined;
+}
+
+/** Checks and assembles the settings; every problem is an InputError naming the stack file and key. */
+export function migrationSettingsFrom(raw: RawMigrationSettings, stack: string): MigrationSettings {
+  const fail = (key: string, problem: string): never => {
+    throw new InputError(`Pulumi.${stack}.yaml`, `config oxmig:${key}`, problem);
+  };
+  if (raw.migrationImage.includes("@")) fail("migrationImage", `"${raw.migrationImage}" already carries a digest; set it as oxmig:migrationImageDigest`);
+  if (raw.migrationImageDigest !== "" && !DIGEST.test(raw.migrationImageDigest)) fail("migrationImageDigest", `"${raw.migrationImageDigest}" is not sha256:<64 lower-case hex digits>`);
+  if (!DNS_SUBDOMAIN.test(raw.mailStorageClaim) || raw.mailStorageClaim.length > 253) fail("mailStorageClaim", `"${raw.mailStorageClaim}" is not a PersistentVolumeClaim name`);
+  const mailAccount = { user: raw.mailUser, group: raw.mailGroup, uid: raw.mailUid, gid: raw.mailGid };
+  const accountProblem = mailAccountProblem(mailAccount);
+  if (accountProblem) fail(`mail${accountProblem.field[0]!.toUpperCase()}${accountProblem.field.slice(1)}`, accountProblem.problem);
+  for (const resource of ["Cpu", "Memory"] as const) {
+    const request = raw[`migration${resource}Request`];
+    const limit = raw[`migration${resource}Limit`];
+    const [r, l] = [quantity(request), quantity(limit)];
+    if (r === undefined || r <= 0) fail(`migration${resource}Request`, `"${request}" is not a positive Kubernetes quantity (e.g. 500m, 512Mi)`);
+    if (l === undefined || l <= 0) fail(`migration${resource}Limit`, `"${limit}" is not a positive Kubernetes quantity (e.g. 2, 2Gi)`);
+    if (r! > l!) fail(`migration${resource}Request`, `${request} is more than the limit ${limit} (Kubernetes refuses that)`);
+  }
+  if (!Number.isInteger(raw.migrationDeadlineSeconds) || raw.migrationDeadlineSeconds < 60) fail("migrationDeadlineSeconds", `${raw.migrationDeadlineSeconds} is not a whole number of seconds ≥ 60`);
+  if (!Number.isInteger(raw.sourceImapPort) || raw.sourceImapPort < 1 || raw.sourceImapPort > 65535) fail("sourceImapPort", `${raw.sourceImapPort} is not a TCP port`);
+  for (const cidr of raw.sourceImapCidrs) {
+    const problem = cidrProblem(cidr);
+    if (problem) fail("sourceImapCidrs", problem);
+  }
+  return {
+    image: raw.migrationImageDigest ? `${raw.migrationImage}@${raw.migrationImageDigest}` : raw.migrationImage,
+    mailStorageClaim: raw.mailStorageClaim,
+    mailAccount,
+    resources: {
+      requests: { cpu: raw.migrationCpuRequest, memory: raw.migrationMemoryRequest },
+      limits: { cpu: raw.migrationCpuLimit, memory: raw.migrationMemoryLimit },
+    },
+    deadlineSeconds: raw.migrationDeadlineSeconds,
+    sourceImapPort: raw.sourceImapPort,
+    sourceImapCidrs: [...raw.sourceImapCidrs],
+  };
+}
+
+/** The raw settings from a `pulumi.Config`-like reader (defaults applied). */
+export function readMigrationSettings(
+  config: { get(key: string): string | undefined; getNumber(key: string): number | undefined; getObject<T>(key: string): T | undefined },
+  stack: string,
+  migrationImage: string,
+): MigrationSettings {
+  const text = (key: keyof typeof MIGRATION_DEFAULTS) => config.get(key) ?? (MIGRATION_DEFAULTS[key] as string);
+  const number = (key: keyof typeof MIGRATION_DEFAULTS) => config.getNumber(key) ?? (MIGRATION_DEFAULTS[key] as number);
+  const cidrs = config.getObject<unknown>("sourceImapCidrs") ?? MIGRATION_DEFAULTS.sourceImapCidrs;
+  if (!Array.isArray(cidrs) || cidrs.some((c) => typeof c !== "string")) throw new InputError(`Pulumi.${stack}.yaml`, "config oxmig:sourceImapCidrs", "is not a list of strings");
+  return migrationSettingsFrom(
+    {
+      migrationImage,
+      migrationImageDigest: text("migrationImageDigest"),
+      mailStorageClaim: text("mailStorageClaim"),
+      mailUser: text("mailUser"),
+      mailGroup: text("mailGroup"),
+      mailUid: number("mailUid"),
+      mailGid: number("mailGid"),
+      migrationCpuRequest: text("migrationCpuRequest"),
+      migrationMemoryRequest: text("migrationMemoryRequest"),
+      migrationCpuLimit: text("migrationCpuLimit"),
+      migrationMemoryLimit: text("migrationMemoryLimit"),
+      migrationDeadlineSeconds: number("migrationDeadlineSeconds"),
+      sourceImapPort: number("sourceImapPort"),
+      sourceImapCidrs: cidrs as string[],
+    },
+    stack,
+  );
+}
