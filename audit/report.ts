@@ -2,6 +2,7 @@
 // no subject, address of a correspondent or body is ever printed.
 import type { AuditResult, TargetVerdict } from "../core/audit";
 import { foundForeign, incomplete } from "../core/audit";
+import { escapeMarkdown as md } from "../core/markdown-text";
 
 export type AuditFormat = "text" | "json" | "markdown";
 
@@ -47,11 +48,6 @@ function sorted(result: AuditResult): TargetVerdict[] {
 function text({ title, result }: AuditReportInput): string {
   const sourceLines = result.unreadableSources.map((s) => `NOT READ  source of ${s.owner}: ${s.why}`);
   return [title, "", ...sorted(result).flatMap(lines), ...sourceLines, "", summary(result), ""].join("\n");
-}
-
-/** Escapes what Markdown would read as markup in text taken from the inputs (names, addresses). */
-function md(value: string): string {
-  return value.replace(/[\\`*_{}[\]()<>#+\-.!|~]/g, "\\$&").replace(/\r?\n/g, " ");
 }
 
 function markdown({ title, result }: AuditReportInput): string {

@@ -3,12 +3,13 @@
 // same). Only the envelope and the size are fetched, never a body.
 import { ImapFlow } from "imapflow";
 import type { HeldMessage } from "../core/audit";
+import { requireProtectedTransport, type TransportSecurity } from "../rehearsal/transport-security";
 
 export interface SourceImap {
   readonly host: string;
   readonly port: number;
-  /** implicit TLS (993), STARTTLS, or plain (refused by the caller except on loopback). */
-  readonly tls: "implicit" | "starttls" | "none";
+  /** Implicit TLS (993), a required STARTTLS, or none (loopback only). */
+  readonly security: TransportSecurity;
   readonly masterUser: string;
   /** Secret: never printed. */
   readonly masterPassword: string;
@@ -16,9 +17,11 @@ export interface SourceImap {
 
 /** Every message of every selectable folder of one source login; a failure is returned, not thrown. */
 export async function readSourceMail(imap: SourceImap, login: string): Promise<{ messages: HeldMessage[] } | { error: string }> {
+  requireProtectedTransport("reading a source mailbox over IMAP (the master password is sent)", imap.host, imap.security);
   const client = new ImapFlow({
-    host: imap.host, port: imap.port, secure: imap.tls === "implicit", logger: false,
-    ...(imap.tls === "starttls" ? { doSTARTTLS: true } : imap.tls === "none" ? { doSTARTTLS: false } : {}),
+    host: imap.host, port: imap.port, secure: imap.security === "tls", logger: false,
+    // A required STARTTLS never falls back to cleartext.
+    ...(imap.security === "starttls" ? { doSTARTTLS: true } : imap.security === "none" ? { doSTARTTLS: false } : {}),
     auth: { user: imap.masterUser, pass: imap.masterPassword, authzid: login, loginMethod: "AUTH=PLAIN" },
     socketTimeout: 60_000,
   });

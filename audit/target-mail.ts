@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { HeldMessage } from "../core/audit";
 import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot-instance";
-import { describeFailure, doveadmCall } from "./doveadm-api";
+import { describeFailure, doveadmCall } from "../rehearsal/doveadm-api";
 
 const FIELDS = ["mailbox", "uid", "guid", "hdr.message-id", "date.sent", "size.virtual"] as const;
 const Row = z.object({ mailbox: z.string(), uid: z.string(), guid: z.string(), "hdr.message-id": z.string(), "date.sent": z.string(), "size.virtual": z.string() });

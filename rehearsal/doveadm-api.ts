@@ -2,7 +2,8 @@
 // [command, parameters, tag]; the answer holds [kind, payload, tag] in any order). Failures of the
 // whole call throw; a failed command comes back as its own answer (kind "error", a doveadm exit code).
 import { z } from "zod";
-import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot-instance";
+import type { DoveadmHttpEndpoint } from "./dovecot-instance";
+import { requireProtectedUrl } from "./transport-security";
 
 export type DoveadmCommand = readonly [name: string, parameters: Record<string, unknown>];
 
@@ -12,9 +13,11 @@ const Reply = z.array(z.tuple([z.string(), z.unknown(), z.string()]));
 
 /** Sends the commands in one request; answers come back in the commands' order. */
 export async function doveadmCall(endpoint: DoveadmHttpEndpoint, commands: readonly DoveadmCommand[], timeoutMs = 60_000): Promise<DoveadmAnswer[]> {
+  requireProtectedUrl("the doveadm HTTP API (its key is sent with every request)", endpoint.url);
   const body = commands.map(([name, parameters], i) => [name, parameters, `c${i}`]);
   const response = await fetch(endpoint.url, {
     method: "POST",
+    // A redirect would carry the API key to wherever it points.
     redirect: "error",
     headers: { "Content-Type": "application/json", Authorization: `X-Dovecot-API ${Buffer.from(endpoint.apiKey).toString("base64")}` },
     body: JSON.stringify(body),

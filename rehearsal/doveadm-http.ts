@@ -5,6 +5,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import type { DoveadmHttpEndpoint } from "./dovecot-instance";
+import { doveadmCall, type DoveadmAnswer } from "./doveadm-api";
 
 /** What the running userdb gives one login; `keyFingerprint` is HMAC(nonce, key password). */
 export interface UserdbFacts {
@@ -15,7 +16,6 @@ export interface UserdbFacts {
 export type UserdbAnswer = { readonly found: true; readonly facts: UserdbFacts } | { readonly found: false; readonly why: string };
 
 const BATCH = 100;
-const Reply = z.array(z.tuple([z.string(), z.unknown(), z.string()]));
 const Fields = z.record(z.string(), z.record(z.string(), z.string()));
 
 export function keyFingerprint(nonce: Buffer, keyPassword: string): string {
@@ -27,30 +27,15 @@ export async function lookupUserdbHttp(endpoint: DoveadmHttpEndpoint, logins: re
   const answers = new Map<string, UserdbAnswer>();
   for (let i = 0; i < logins.length; i += BATCH) {
     const batch = logins.slice(i, i + BATCH);
-    const body = batch.map((login, j) => ["user", { userMask: [login] }, `u${i + j}`]);
-    const response = await fetch(endpoint.url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `X-Dovecot-API ${Buffer.from(endpoint.apiKey).toString("base64")}` },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    if (!response.ok) throw new Error(`doveadm HTTP API at ${endpoint.url} answered ${response.status} ${response.statusText}${response.status === 401 ? " (wrong API key?)" : ""}`);
-    const parsed = Reply.safeParse(await response.json());
-    if (!parsed.success) throw new Error(`doveadm HTTP API at ${endpoint.url}: unexpected answer (${parsed.error.issues[0]?.message})`);
-    for (const [kind, payload, tag] of parsed.data) {
-      const login = batch[Number(tag.slice(1)) - i];
-      if (login !== undefined) answers.set(login, answerOf(kind, payload, login, nonce));
-    }
+    const replies = await doveadmCall(endpoint, batch.map((login) => ["user", { userMask: [login] }] as const), 30_000);
+    batch.forEach((login, j) => answers.set(login, answerOf(replies[j]!, login, nonce)));
   }
   return answers;
 }
 
-function answerOf(kind: string, payload: unknown, login: string, nonce: Buffer): UserdbAnswer {
-  if (kind !== "doveadmResponse") {
-    const code = (payload as { exitCode?: number } | null)?.exitCode;
-    return { found: false, why: code === 67 ? "unknown to the userdb" : `lookup failed (${kind}, exit ${code ?? "?"})` };
-  }
-  const fields = Fields.safeParse(payload);
+function answerOf(reply: DoveadmAnswer, login: string, nonce: Buffer): UserdbAnswer {
+  if (!reply.ok) return { found: false, why: reply.exitCode === 67 ? "unknown to the userdb" : `lookup failed (${reply.kind}, exit ${reply.exitCode ?? "?"})` };
+  const fields = Fields.safeParse(reply.payload);
   const entry = fields.success ? fields.data[login] : undefined;
   if (!entry) return { found: false, why: "lookup answered without this login" };
   const key = entry.mail_crypt_private_password;

@@ -14,13 +14,13 @@ import { formatAudit, type AuditFormat } from "../../audit/report";
 import { runAudit, type AuditRun } from "../../audit/run-audit";
 import type { SourceImap } from "../../audit/source-mail";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
+import { isLoopbackHost, TRANSPORT_SECURITIES, type TransportSecurity } from "../../rehearsal/transport-security";
 import { writeOutFile } from "../out-file";
 import { formatOption } from "../options";
 import { requireKnownWaves } from "./rehearse";
 import { doveadmFromConfig } from "./verify";
 
 export const SOURCE_PASSWORD_VARIABLE = "OXMIG_SOURCE_IMAP_PASSWORD";
-const TLS_MODES = ["implicit", "starttls", "none"] as const;
 
 export interface AuditCommandOptions {
   readonly stack: string;
@@ -36,10 +36,6 @@ export interface AuditCommandOptions {
   readonly stderr?: ProgressStream;
 }
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /** The source IMAP the migration Job reads, from the stack config; its password from the environment. */
 export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): SourceImap {
   const { values } = config;
@@ -48,16 +44,17 @@ export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<s
   if (!host || !masterUser) {
     throw new UsageError(`${config.file} lacks ${[!host && "sourceImapHost", !masterUser && "sourceImapMasterUser"].filter(Boolean).join(" and ")}, needed to read the source mailboxes. Set with:\n  pulumi config set sourceImapMasterUser <the imapc_master_user of the migration's Secret> --stack ${config.stack}`);
   }
-  const tls = (values.sourceImapTls ?? "implicit") as (typeof TLS_MODES)[number];
-  if (!TLS_MODES.includes(tls)) throw new InputError(config.file, "config sourceImapTls", `expected one of ${TLS_MODES.join(", ")}, found "${values.sourceImapTls}"`);
-  if (tls === "none" && !isLoopback(host)) throw new InputError(config.file, "config sourceImapTls", `plain IMAP is allowed only on loopback; ${host} needs implicit or starttls (the master password would cross the network in clear)`);
-  const port = Number(values.sourceImapPort ?? (tls === "implicit" ? 993 : 143));
+  // Exchange's IMAP is usually implicit TLS on 993; cleartext only on loopback (the rehearsal's source).
+  const security = (values.sourceImapTls || (isLoopbackHost(host) ? "none" : "tls")) as TransportSecurity;
+  if (!TRANSPORT_SECURITIES.includes(security)) throw new InputError(config.file, "config sourceImapTls", `expected one of ${TRANSPORT_SECURITIES.join(", ")}, found "${values.sourceImapTls}"`);
+  if (security === "none" && !isLoopbackHost(host)) throw new InputError(config.file, "config sourceImapTls", `cleartext IMAP is allowed only on loopback; ${host} needs tls or starttls (the master password would cross the network readable)`);
+  const port = Number(values.sourceImapPort || (security === "tls" ? 993 : 143));
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(config.file, "config sourceImapPort", `expected a port number from 1 to 65535, found "${values.sourceImapPort}"`);
   const masterPassword = env[SOURCE_PASSWORD_VARIABLE];
   if (!masterPassword) {
     throw new UsageError(`${SOURCE_PASSWORD_VARIABLE} is not set. It is the imapc master password of the migration's Secret; export it with:\n  export ${SOURCE_PASSWORD_VARIABLE}=<imapc_password>`);
   }
-  return { host, port, tls, masterUser, masterPassword };
+  return { host, port, security, masterUser, masterPassword };
 }
 
 /** Reads the stack, refuses bad configuration before any connection, runs the audit. */

@@ -54,7 +54,7 @@ beforeAll(async () => {
   const results = await rehearsal.migrate(swappedPairings(bindings));
   expect(results.every((r) => r.ok)).toBe(true);
   await deliverAfterCutOver(bindings.map((b) => b.dovecotLogin));
-  const source: SourceImap = { host: "127.0.0.1", port: rehearsal.source.imapPort, tls: "none", masterUser: rehearsal.source.masterUser.login, masterPassword: rehearsal.source.masterUser.password };
+  const source: SourceImap = { host: "127.0.0.1", port: rehearsal.source.imapPort, security: "none", masterUser: rehearsal.source.masterUser.login, masterPassword: rehearsal.source.masterUser.password };
   // user04 is in the target's userdb but not in the plan: undeclared.
   input = { bindings: bindings.slice(0, 3), declaredLogins: new Set(bindings.slice(0, 3).map((b) => b.dovecotLogin)), evidence, target: rehearsal.target.doveadmHttp!, source };
 }, 60_000);
