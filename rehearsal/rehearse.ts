@@ -42,6 +42,8 @@ export interface RehearsalInput {
   readonly onStarted?: (instance: DovecotInstance) => void;
   /** Give the target the doveadm HTTP API (userdb checks before cut-over). */
   readonly doveadmHttp?: boolean;
+  /** Where the instances are recorded for reaping (default: the per-user folder of instance-records.ts). */
+  readonly recordsDir?: string;
 }
 
 export function userdbLinesFor(bindings: readonly Binding[], runSecret: Buffer): UserdbLine[] {
@@ -59,17 +61,18 @@ export function sourceUsersFor(bindings: readonly Binding[]): SourceUser[] {
 export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> {
   const { bindings, root } = input;
   const masterUser = () => ({ login: "oxmig-admin", password: randomBytes(18).toString("hex") });
+  const recorded = { runDir: root, ...(input.recordsDir ? { recordsDir: input.recordsDir } : {}) };
   const sourceDir = join(root, "source");
   mkdirOwned(join(root, "target", "vmail"));
   const source = await startDovecot({
-    role: "source", dir: sourceDir, mailCrypt: false, masterUser: masterUser(),
+    role: "source", dir: sourceDir, ...recorded, mailCrypt: false, masterUser: masterUser(),
     userdbText: renderSourceUserdb(sourceUsersFor(bindings), join(sourceDir, "homes")),
   });
   input.onStarted?.(source);
   let target: DovecotInstance;
   try {
     target = await startDovecot({
-      role: "target", dir: join(root, "target"), mailCrypt: true, masterUser: masterUser(), ...(input.doveadmHttp ? { doveadmHttp: true } : {}),
+      role: "target", dir: join(root, "target"), ...recorded, mailCrypt: true, masterUser: masterUser(), ...(input.doveadmHttp ? { doveadmHttp: true } : {}),
       userdbText: renderUserdb(input.userdbLines ?? userdbLinesFor(bindings, input.runSecret)),
     });
   } catch (err) {

@@ -18,6 +18,7 @@ import { buildReport, reportPassed, type RunReport } from "../../rehearsal/repor
 import { formatReport, type ReportFormat } from "../../rehearsal/report-format";
 import { mkdtempOwned } from "../../rehearsal/run-as";
 import { sampleBindings } from "../../rehearsal/sample";
+import { cleanUpOnSignals } from "../../rehearsal/signals";
 import { writeOutFile } from "../out-file";
 import { runStackRehearsal } from "../../rehearsal/stack-run";
 import { formatOption } from "../options";
@@ -57,7 +58,7 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
     await Promise.all(started.map((d) => d.stop()));
     if (!opts.keep) rmSync(root, { recursive: true, force: true });
   };
-  const releaseSignals = stopOnSignals(cleanUp);
+  const releaseSignals = cleanUpOnSignals(cleanUp);
   try {
     const all = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}), mailRoot: join(root, "target", "vmail") });
     if (all.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
@@ -70,8 +71,8 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
     if (opts.keep) stderr.write(`kept ${root} (it holds this run's throwaway key and master passwords; remove it when done)\n`);
     return reportPassed(report) ? 0 : 1;
   } finally {
+    await cleanUp(); // signals stay handled meanwhile: a SIGHUP now must not cut the clean-up short
     releaseSignals();
-    await cleanUp();
   }
 }
 
@@ -114,21 +115,6 @@ function writeReport(report: RunReport, opts: RehearseOptions, stdout: ProgressS
   }
   writeOutFile(opts.out, text);
   stdout.write(`${reportPassed(report) ? "PASSED" : "FAILED"}: report written to ${opts.out}\n`);
-}
-
-/** On SIGINT/SIGTERM: stop our Dovecots by PID, remove the temp dir, then end with 128+signal. */
-function stopOnSignals(cleanUp: () => Promise<void>): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    release();
-    void cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
-  };
-  const release = () => {
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return release;
 }
 
 function positiveInteger(name: string) {

@@ -1,7 +1,7 @@
 // The audit and clean on real Dovecot 2.3: a source seeded with fingerprinted mail, a mail_crypt
 // target with the doveadm HTTP API, a wrong pairing applied on purpose (as if the gate had been
 // bypassed), new mail delivered to the targets after cut-over.
-import { rmSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyClean, cleanPlan } from "../../audit/clean";
@@ -15,6 +15,7 @@ import { deliverLmtp, rawMessage } from "../../rehearsal/lmtp";
 import { pairingsFor, startRehearsal, type Rehearsal } from "../../rehearsal/rehearse";
 import { mkdtempOwned } from "../../rehearsal/run-as";
 import { endpointsOf } from "../../rehearsal/endpoints";
+import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { tinyBindings, tinyEvidence } from "../rehearsal/fixture-bindings";
 
 const SEEDED = 3;
@@ -59,10 +60,7 @@ beforeAll(async () => {
   input = { bindings: bindings.slice(0, 3), declaredLogins: new Set(bindings.slice(0, 3).map((b) => b.dovecotLogin)), evidence, target: rehearsal.target.doveadmHttp!, source };
 }, 60_000);
 
-afterAll(async () => {
-  await rehearsal?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => settleDovecots(() => rehearsal?.stop(), () => (root ? [root] : [])));
 
 describe("audit of a wave migrated with two owners swapped", () => {
   it("names both people whose mail was swapped, with counts, and leaves the right mailbox clean", async () => {

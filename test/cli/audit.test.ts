@@ -1,6 +1,6 @@
 // `oxmig audit` and `oxmig clean` against a "deployed" pair of Dovecots: a rehearsal started by the
 // test, migrated with two people's mailboxes crossed on purpose (as if the gate had been bypassed).
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditCommand, SOURCE_PASSWORD_VARIABLE } from "../../cli/commands/audit";
@@ -12,6 +12,7 @@ import { readInventory } from "../../io/inventory";
 import { newRunSecret } from "../../rehearsal/keys";
 import { pairingsFor, startRehearsal, type Rehearsal } from "../../rehearsal/rehearse";
 import { mkdtempOwned } from "../../rehearsal/run-as";
+import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { capture, makeStackFixture, STACK, WAVE, writeStackConfig, type StackFixture } from "../rehearsal/stack-fixture";
 
 let fixture: StackFixture;
@@ -49,11 +50,7 @@ beforeAll(async () => {
   writeStackConfig(fixture.cwd, config);
 }, 60_000);
 
-afterAll(async () => {
-  await rehearsal?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
-  if (fixture) rmSync(fixture.cwd, { recursive: true, force: true });
-});
+afterAll(() => settleDovecots(() => rehearsal?.stop(), () => [root, fixture?.cwd].filter((f): f is string => Boolean(f))));
 
 describe("oxmig audit", () => {
   it("exits 1 and names both people whose mail was crossed, with counts, and no password or content", async () => {

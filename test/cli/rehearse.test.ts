@@ -1,12 +1,17 @@
 // `oxmig rehearse` in-process on a small generated inventory (needs Dovecot 2.3 installed): a clean
 // run passes, each injected fault fails and names both people, nothing is left running or on disk.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rehearseCommand } from "../../cli/commands/rehearse";
 import type { Binding } from "../../core/model";
+import { defaultRecordsDir, readRecords } from "../../rehearsal/instance-records";
+import { childrenOf, isDovecotMaster, isRunning, processArgv } from "../../rehearsal/process-info";
+import { reapOrphans } from "../../rehearsal/reap";
 import { personLabel, personOf } from "../../rehearsal/report";
+import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { capture, makeStackFixture, ourDovecotProcesses, STACK, type StackFixture } from "../rehearsal/stack-fixture";
 
 let fixture: StackFixture;
@@ -16,11 +21,11 @@ beforeAll(() => {
   fixture = makeStackFixture();
 });
 
-afterAll(() => {
+// Nothing left running (also after a test that timed out: settleDovecots stops it, and fails) or on disk.
+afterAll(() => settleDovecots(() => {
   expect(ourDovecotProcesses()).toEqual([]);
   expect(readdirSync(tmpdir()).filter((d) => d.startsWith("oxmig-rehearsal-") && !tempDirsBefore.has(d))).toEqual([]);
-  rmSync(fixture.cwd, { recursive: true, force: true });
-});
+}, () => [fixture.cwd]));
 
 async function rehearse(inject: string[] = [], lifecycle = false) {
   const [stdout, stderr] = [capture(), capture()];
@@ -116,4 +121,45 @@ describe.concurrent("oxmig rehearse on real Dovecots", () => {
       expect(out).toMatch(/FAILED: \d+ failure/);
     });
   }
+});
+
+describe("oxmig rehearse interrupted", () => {
+  let cli: ChildProcess | undefined;
+
+  // Should the command not clean up: end it by its PID, and let reaping stop what it left.
+  afterAll(async () => {
+    if (!cli) return;
+    if (cli.exitCode === null && cli.signalCode === null) {
+      const gone = new Promise((resolve) => cli!.once("exit", resolve));
+      cli.kill("SIGKILL");
+      await gone;
+    }
+    await reapOrphans({ report: () => undefined });
+  });
+
+  it("on SIGHUP (terminal closed) stops both Dovecots, removes its temp dir and records, and exits 129", { timeout: 90_000 }, async () => {
+    const child = spawn(process.execPath, [join(__dirname, "../../bin/oxmig.cjs"), "rehearse", "--stack", STACK, "--messages", "20"], { cwd: fixture.cwd, stdio: ["ignore", "ignore", "pipe"] });
+    cli = child;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    let stderr = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (/^seed: /m.test(stderr)) resolve(); // provisioned: both Dovecots are up
+      });
+      void exited.then(() => reject(new Error(`oxmig rehearse ended before seeding:\n${stderr}`)));
+    });
+    const masters = childrenOf(child.pid!).filter((pid) => isDovecotMaster(pid));
+    const helpers = masters.flatMap(childrenOf);
+    const root = dirname(dirname(processArgv(masters[0]!)!.at(-1)!));
+    expect(masters).toHaveLength(2);
+    expect(existsSync(join(root, "target", "master-users"))).toBe(true);
+
+    child.kill("SIGHUP");
+
+    expect(await exited).toBe(129);
+    expect([...masters, ...helpers].filter(isRunning)).toEqual([]);
+    expect(existsSync(root)).toBe(false);
+    expect(readRecords(defaultRecordsDir()).filter((r) => "record" in r && r.record.ownerPid === child.pid)).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import { newRunSecret } from "../../rehearsal/keys";
 import { userdbLinesFor } from "../../rehearsal/rehearse";
 import { personLabel, personOf } from "../../rehearsal/report";
 import { mkdtempOwned } from "../../rehearsal/run-as";
+import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { capture, makeStackFixture, setWavePhase, STACK, WAVE, writeStackConfig, type StackFixture } from "../rehearsal/stack-fixture";
 
 let fixture: StackFixture;
@@ -38,11 +39,7 @@ beforeAll(async () => {
   });
 }, 30_000);
 
-afterAll(async () => {
-  await target?.stop();
-  rmSync(root, { recursive: true, force: true });
-  rmSync(fixture.cwd, { recursive: true, force: true });
-});
+afterAll(() => settleDovecots(() => target?.stop(), () => [root, fixture?.cwd].filter((f): f is string => Boolean(f))));
 
 const fullEnv = () => ({ OXMIG_VERIFY_MASTER_PASSWORD: masterPassword, OXMIG_VERIFY_DOVEADM_KEY: target.doveadmHttp!.apiKey });
 

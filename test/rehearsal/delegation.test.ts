@@ -3,16 +3,18 @@
 // exit code does not stop a wrong grant from landing, so the pack must judge the lines themselves.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAclScript, renderAclScript } from "../../core/acl-grants";
 import { homeFor } from "../../core/ids";
 import { renderUserdb } from "../../core/userdb";
-import { childrenOf, isAlive, sleep, startDovecot, type DovecotInstance } from "../../rehearsal/dovecot-instance";
+import { childrenOf, sleep, startDovecot, type DovecotInstance } from "../../rehearsal/dovecot-instance";
+import { isRunning } from "../../rehearsal/process-info";
 import { endpointsOf } from "../../rehearsal/endpoints";
 import { readMailbox } from "../../rehearsal/imap-read";
 import { mkdtempOwned } from "../../rehearsal/run-as";
+import { settleDovecots } from "./dovecot-guard";
 
 const IDS = { shared: "e0000000-0000-4000-8000-00000000000a", maria: "0b9a6c1e-1111-4a11-8111-000000000001", jan: "3f25c0de-2222-4a22-8222-000000000002" };
 const LOGINS = { shared: "shared-poststelle", maria: "mmueller", jan: "jschmidt" } as const;
@@ -62,15 +64,11 @@ beforeAll(async () => {
   expect(save.status).toBe(0);
 }, 30_000);
 
-afterAll(async () => {
-  try {
-    await dovecot?.stop();
-    // Only our master (other helpers' rehearsals may run meanwhile): gone, with all its children.
-    if (dovecot) expect([isAlive(dovecot.pid), ...childrenOf(dovecot.pid)]).toEqual([false]);
-  } finally {
-    if (root) rmSync(root, { recursive: true, force: true });
-  }
-});
+afterAll(() => settleDovecots(async () => {
+  await dovecot?.stop();
+  // Only our master (other helpers' rehearsals may run meanwhile): gone, with all its children.
+  if (dovecot) expect([isRunning(dovecot.pid), ...childrenOf(dovecot.pid)]).toEqual([false]);
+}, () => (root ? [root] : [])));
 
 describe("delegation on real Dovecot", () => {
   it("the rendered grant writes user=<login> into the mailbox's dovecot-acl; the delegate reads the encrypted mail, a colleague does not see it", { timeout: 30_000 }, async () => {

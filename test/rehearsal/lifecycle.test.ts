@@ -1,6 +1,5 @@
 // The wave lifecycle on real Dovecots (needs Dovecot 2.3): the protocol of core/lifecycle.ts keeps every
 // message exactly once, and each mistake it forbids really does the damage on Dovecot 2.3.
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DovecotInstance } from "../../rehearsal/dovecot-instance";
@@ -8,16 +7,13 @@ import { parseFault } from "../../rehearsal/faults";
 import { runLifecycleRehearsal, TARGET_MAIL_PER_MAILBOX } from "../../rehearsal/lifecycle-run";
 import { mkdtempOwned } from "../../rehearsal/run-as";
 import { tinyBindings, tinyEvidence } from "./fixture-bindings";
-import { ourDovecotProcesses } from "./stack-fixture";
+import { settleDovecots } from "./dovecot-guard";
 
 const MAILBOXES = 3;
 const SEEDED = 2;
 const roots: string[] = [];
 
-afterAll(() => {
-  expect(ourDovecotProcesses()).toEqual([]);
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => settleDovecots(undefined, () => roots));
 
 async function lifecycle(inject?: string) {
   const root = mkdtempOwned("oxmig-lifecycle-test-");

@@ -2,7 +2,6 @@
 // right but carries `userdb_home=` or a second key password field really points Dovecot at another
 // person's home or key (`doveadm user`), core/passwd-file.ts resolves each line exactly as Dovecot
 // does, and the pack rejects the plan that would hand Dovecot that file.
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { K8S } from "../../core/contract";
@@ -10,6 +9,7 @@ import { readPasswdFile } from "../../core/passwd-file";
 import { chainConsistent } from "../../policies/rules/chain-consistent";
 import { startDovecot, type DovecotInstance } from "../../rehearsal/dovecot-instance";
 import { mkdtempOwned } from "../../rehearsal/run-as";
+import { settleDovecots } from "./dovecot-guard";
 import { lookupUserdb } from "../../rehearsal/userdb-lookup";
 import { buildResources, IDS, keyResultFor } from "../fixtures/policies/plan";
 import { expectViolation, record, run } from "../policies/helpers";
@@ -40,10 +40,7 @@ beforeAll(async () => {
   dovecot = await startDovecot({ role: "target", dir: join(root, "target"), userdbText: original, mailCrypt: true, masterUser: { login: "master", password: "unused-in-this-test" } });
 }, 30_000);
 
-afterAll(async () => {
-  await dovecot?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => settleDovecots(() => dovecot?.stop(), () => (root ? [root] : [])));
 
 describe("the passwd-file on real Dovecot", () => {
   it("the rendered file: every login gets its own home and key, as the reader says", async () => {

@@ -1,7 +1,6 @@
 // Issue 16 class 3 on real Dovecot 2.3: a target login with a wildcard makes `doveadm backup -R -u`
 // a user mask, so one source is copied into every matching mailbox (exit 0). The resolver refuses
 // the input that would render it (exit 2) and logins-are-literal rejects the script that would run it.
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveBindings } from "../../core/bindings";
@@ -23,7 +22,7 @@ import { FINGERPRINT_HEADER } from "../../rehearsal/seed";
 import { buildResources, type ResourceRecord } from "../fixtures/policies/plan";
 import { expectViolation, run } from "../policies/helpers";
 import { tinyBindings, tinyEvidence } from "./fixture-bindings";
-import { ourDovecotProcesses } from "./stack-fixture";
+import { settleDovecots } from "./dovecot-guard";
 
 const PATTERN = "shared-poststelle*";
 const LOGINS = ["shared-poststelle", "shared-poststelle-im", "shared-poststelle-lkn"];
@@ -60,11 +59,7 @@ describe("a pattern login on real Dovecot", () => {
     [result] = (await rehearsal.migrate([{ ...pairingOf(bindings[0]!), targetLogin: PATTERN }])) as [PairResult];
   }, 60_000);
 
-  afterAll(async () => {
-    await rehearsal?.stop();
-    expect(ourDovecotProcesses()).toEqual([]);
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => settleDovecots(() => rehearsal?.stop(), () => (root ? [root] : [])));
 
   it("doveadm backup -R -u 'shared-poststelle*' exits 0 and writes one source into every matching mailbox", { timeout: 30_000 }, async () => {
     expect(result.exitCode).toBe(0);

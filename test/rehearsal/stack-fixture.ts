@@ -8,6 +8,7 @@ import { resolveBindings } from "../../core/bindings";
 import { generate } from "../../core/generate";
 import type { Binding } from "../../core/model";
 import { readInventory } from "../../io/inventory";
+import { childrenOf, isDovecotMaster, processArgv } from "../../rehearsal/process-info";
 
 export const STACK = "rehearsal-test";
 /** One wave of the generated inventory: 3 people, a shared mailbox, a room and an equipment mailbox. */
@@ -43,17 +44,12 @@ export function capture() {
   return { isTTY: false, write: (chunk: string) => ((text += chunk), true), text: () => text };
 }
 
-/** PIDs of Dovecot processes started by this test process (their instance names carry our PID). */
+/** PIDs of Dovecot processes started by this test process: masters are our children, their children carry our PID in the instance name. */
 export function ourDovecotProcesses(): number[] {
-  const marker = new RegExp(`oxmig-(source|target)-${process.pid}-|oxmig-rehearsal-`);
-  return readdirSync("/proc").filter((e) => /^\d+$/.test(e)).filter((pid) => {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      return /dovecot/.test(cmdline) && marker.test(cmdline);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  const marker = new RegExp(`^dovecot-oxmig-(source|target)-${process.pid}-`);
+  const masters = childrenOf(process.pid).filter((pid) => isDovecotMaster(pid));
+  const helpers = readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => marker.test(processArgv(pid)?.[0] ?? ""));
+  return [...masters, ...helpers];
 }
 
 /** Moves the fixture's wave to another phase in inv/plan.yaml (as an operator would edit plan.yaml). */
