@@ -1,17 +1,25 @@
 // directory.ldif → people. Every problem is collected so that one run shows all of them.
+import { isUtf8 } from "node:buffer";
 import { toAddress } from "./address";
 import { InputError, InputErrors } from "./errors";
 import { canonicalUuid, guidFromObjectGuidBytes } from "./ids";
 import { parseLdif, type LdifEntry, type LdifValue } from "./ldif";
 import type { Address, Person } from "./model";
+import { forbiddenCharacterProblem } from "./text";
 
 const PERSON_CLASSES = new Set(["person", "inetorgperson", "user"]);
 /** AD computer accounts carry objectClass user too; they are never mailbox owners. */
 const NON_PERSON_CLASSES = new Set(["computer"]);
 /** userAccountControl ACCOUNTDISABLE. */
 const UAC_DISABLED = 0x2;
+/** The text attributes a person is built from (lower-cased → as written in messages); they end up in OX, userdb and reports. */
+const TEXT_ATTRIBUTES: ReadonlyMap<string, string> = new Map([
+  ["uid", "uid"], ["displayname", "displayName"], ["cn", "cn"], ["givenname", "givenName"], ["sn", "sn"],
+  ["ou", "ou"], ["mail", "mail"], ["mailalternateaddress", "mailAlternateAddress"], ["entryuuid", "entryUUID"],
+]);
 
 type Report = (line: number, problem: string) => void;
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Parses the directory export; throws InputError (one problem) or InputErrors (several). */
 export function parseDirectory(input: string | Uint8Array, file: string): Person[] {
@@ -47,6 +55,7 @@ function toPerson(entry: LdifEntry, report: Report): Person | undefined {
     failed = true;
     report(line, problem);
   };
+  checkText(entry, fail);
   const single = (name: string) => singleValue(entry, name, fail);
   const uid = single("uid");
   if (!uid) fail(entry.line, `person "${entry.dn}" has no uid`);
@@ -75,6 +84,21 @@ function toPerson(entry: LdifEntry, report: Report): Person | undefined {
     ou,
     disabled,
   };
+}
+
+/** Text that is not UTF-8 (a base64 value decodes to any bytes) or holds control characters never reaches OX. */
+function checkText(entry: LdifEntry, fail: Report): void {
+  const dnProblem = forbiddenCharacterProblem(entry.dn);
+  if (dnProblem) fail(entry.line, `dn ${dnProblem}`);
+  for (const [name, shown] of TEXT_ATTRIBUTES) {
+    for (const value of entry.attributes.get(name) ?? []) {
+      if (value.bytes && !isUtf8(value.bytes)) fail(value.line, `"${shown}::" value is not valid UTF-8 text`);
+      else {
+        const problem = forbiddenCharacterProblem(value.text);
+        if (problem) fail(value.line, `${shown} ${problem}`);
+      }
+    }
+  }
 }
 
 function first(entry: LdifEntry, name: string): string | undefined {
@@ -132,18 +156,27 @@ function organisation(entry: LdifEntry, fail: Report): string | undefined {
     fail(values[1]!.line, `"${entry.dn}" has ${values.length} ou values; the organisation (and so the OX context) would be ambiguous`);
     return undefined;
   }
-  const ou = values[0]?.text ?? ouFromDn(entry.dn);
+  if (values[0]) return values[0].text;
+  let ou: string | undefined;
+  try {
+    ou = ouFromDn(entry.dn);
+  } catch {
+    fail(entry.line, `the ou= of the dn has hex escapes that are not UTF-8`);
+    return undefined;
+  }
   if (!ou) fail(entry.line, `"${entry.dn}" has no organisation: neither an ou attribute nor ou= in the dn`);
-  return ou;
+  const problem = ou ? forbiddenCharacterProblem(ou) : undefined;
+  if (problem) fail(entry.line, `the ou= of the dn ${problem}`);
+  return problem ? undefined : ou;
 }
 
-/** First `ou=` RDN value, with RFC 4514 escapes (`\,` and `\2C`) undone. */
+/** First `ou=` RDN value, with RFC 4514 escapes (`\,` and `\2C`) undone; throws when hex escapes are not UTF-8. */
 export function ouFromDn(dn: string): string | undefined {
   const rdns = dn.match(/(?:\\.|[^,\\])+/g) ?? [];
   for (const rdn of rdns) {
     const m = /^\s*ou\s*=\s*(.*?)\s*$/i.exec(rdn);
     if (m) {
-      const hexDecoded = m[1]!.replace(/((?:\\[0-9a-fA-F]{2})+)/g, (seq) => Buffer.from(seq.replace(/\\/g, ""), "hex").toString("utf8"));
+      const hexDecoded = m[1]!.replace(/((?:\\[0-9a-fA-F]{2})+)/g, (seq) => STRICT_UTF8.decode(Buffer.from(seq.replace(/\\/g, ""), "hex")));
       return hexDecoded.replace(/\\(.)/g, "$1");
     }
   }

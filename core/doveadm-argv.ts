@@ -1,5 +1,6 @@
 // Reads a doveadm argv the way doveadm's getopt does (clustered flags such as `-1R` included),
 // so the policies judge what would run, not how it happens to be spelled.
+import { appendAll } from "./append";
 
 /** Global doveadm options that take a value (doveadm [-Dv] [-f fmt] [-c conf] [-o k=v] [-i id]). */
 const GLOBAL_WITH_VALUE = new Set(["c", "o", "f", "i"]);
@@ -40,12 +41,12 @@ function getopt(args: readonly string[], withValue: ReadonlySet<string>, stopAtP
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--") {
-      rest.push(...args.slice(i + 1));
+      appendAll(rest, args.slice(i + 1));
       break;
     }
     if (!arg.startsWith("-") || arg === "-") {
       if (stopAtPositional) {
-        rest.push(...args.slice(i));
+        appendAll(rest, args.slice(i));
         break;
       }
       rest.push(arg);

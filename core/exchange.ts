@@ -4,6 +4,7 @@ import { toAddress } from "./address";
 import { InputError, InputErrors } from "./errors";
 import { canonicalUuid } from "./ids";
 import type { Address, RecipientType, SourceMailbox } from "./model";
+import { firstNonUtf8Line, forbiddenCharacterProblem } from "./text";
 
 export const EXCHANGE_COLUMNS = [
   "DisplayName",
@@ -22,6 +23,8 @@ type Row = Record<Column, string>;
 const RECIPIENT_TYPES: readonly RecipientType[] = ["UserMailbox", "SharedMailbox", "RoomMailbox", "EquipmentMailbox"];
 const ZERO_GUID = "00000000-0000-0000-0000-000000000000";
 const REEXPORT = "re-export with Export-Csv -NoTypeInformation -Encoding UTF8";
+/** Free-text columns: they reach OX, the lock and reports, so control characters are refused (the others have a grammar). */
+const TEXT_COLUMNS = ["DisplayName", "Alias", "SamAccountName", "UserPrincipalName"] as const satisfies readonly Column[];
 
 /**
  * Decodes the export's bytes as UTF-8, refusing what PowerShell writes without `-Encoding UTF8`
@@ -35,7 +38,8 @@ export function decodeExportBytes(bytes: Buffer, file: string): string {
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new InputError(file, undefined, `the file is not valid UTF-8 (probably an ANSI code page); ${REEXPORT}`);
+    const line = firstNonUtf8Line(bytes);
+    throw new InputError(file, line !== undefined ? `line ${line}` : undefined, `the file is not valid UTF-8 (probably an ANSI code page); ${REEXPORT}`);
   }
   checkDecodedText(text, file);
   return text;
@@ -70,7 +74,8 @@ export function parseExchange(text: string, file: string): SourceMailbox[] {
     const mailbox = toMailbox(row, record.line, fail);
     if (mailbox) mailboxes.push(mailbox);
   }
-  errors.push(...duplicates(mailboxes, file));
+  // A loop, not push(...): a spread of more than ~125k duplicates overflows the call stack.
+  for (const error of duplicates(mailboxes, file)) errors.push(error);
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw new InputErrors(errors);
   return mailboxes;
@@ -136,6 +141,10 @@ function toMailbox(row: Row, line: number, fail: (problem: string) => void): Sou
     }
     return value;
   };
+  for (const column of TEXT_COLUMNS) {
+    const problem = forbiddenCharacterProblem(row[column]);
+    if (problem) check(undefined, () => `${column} ${problem}`);
+  }
   const parsedPrimary = tryAddress(row.PrimarySmtpAddress);
   const primarySmtp = check(typeof parsedPrimary === "string" ? undefined : parsedPrimary, () => `PrimarySmtpAddress: ${parsedPrimary as string}`);
   const exchangeGuid = check(guid(row.ExchangeGuid), () => `ExchangeGuid "${row.ExchangeGuid}" is not a GUID (or is all zeros)`);

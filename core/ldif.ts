@@ -113,6 +113,7 @@ function toEntry(record: LogicalLine[], file: string): LdifEntry | undefined {
   if (dn.name !== "dn") {
     throw new InputError(file, `line ${dnLine.line}`, `record without dn: it starts with "${dn.name}:" (each record must begin with "dn:")`);
   }
+  if (dn.value.bytes && !isUtf8(dn.value.bytes)) throw new InputError(file, `line ${dnLine.line}`, `"dn::" value is not valid UTF-8 text`);
   const attributes = new Map<string, LdifValue[]>();
   for (const line of rest) {
     const { name, value } = parseAttribute(line, file);

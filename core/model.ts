@@ -73,6 +73,8 @@ export interface PlanMailbox {
   readonly rekey?: string;
   /** 1-based line of this entry in plan.yaml. */
   readonly line: number;
+  /** 1-based line of its `owner:` key (personal mailboxes), where an unknown owner is reported. */
+  readonly ownerLine?: number;
 }
 
 export interface Wave {
@@ -86,6 +88,8 @@ export interface Wave {
   readonly phaseRollback?: string;
   /** Why the phase deliberately skips a step against the lock (plan `phaseSkip`). */
   readonly phaseSkip?: string;
+  /** Mailboxes of this wave copied at the same time (plan `parallelism`; default: the stack's migrationParallelism). */
+  readonly parallelism?: number;
   readonly mailboxes: readonly PlanMailbox[];
   readonly line: number;
 }

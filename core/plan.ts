@@ -6,8 +6,11 @@ import { addressProblem, normaliseAddress } from "./address";
 import { InputError, InputErrors } from "./errors";
 import type { ContextSpec, MailboxKind, Plan, PlanMailbox, Wave } from "./model";
 import { formatPath, lineOf, yamlLines, type YamlPath } from "./plan-lines";
+import { forbiddenCharacterProblem } from "./text";
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
+/** Names that match NAME but are properties of every JavaScript object: a lookup by them finds Object's, not ours. */
+const RESERVED_NAMES = new Set(["constructor", "prototype"]);
 const KINDS = ["owner", "shared", "room", "equipment"] as const;
 const KIND_OF: Record<(typeof KINDS)[number], MailboxKind> = { owner: "personal", shared: "shared", room: "room", equipment: "equipment" };
 
@@ -21,7 +24,10 @@ function strict<T extends z.ZodRawShape>(shape: T) {
 }
 
 const name = (what: string) =>
-  z.string().regex(NAME, { error: `${what} must be lower-case letters, digits and "-", starting with a letter or digit` });
+  z
+    .string()
+    .regex(NAME, { error: `${what} must be lower-case letters, digits and "-", starting with a letter or digit` })
+    .refine((value) => !RESERVED_NAMES.has(value), { error: `${what} must not be ${[...RESERVED_NAMES].map((n) => `"${n}"`).join(" or ")} (reserved)` });
 const uid = z.string().regex(/^\S+$/, { error: "a directory uid must be non-empty without spaces" });
 const address = z.string().superRefine((value, ctx) => {
   const problem = addressProblem(value);
@@ -50,6 +56,9 @@ function kindsOf(mailbox: Partial<Record<(typeof KINDS)[number], unknown>>): (ty
   return KINDS.filter((k) => mailbox[k] !== undefined);
 }
 
+/** Upper bound of a wave's `parallelism` (infra/migration-settings.ts MAX_PARALLELISM repeats it for the stack default). */
+export const MAX_WAVE_PARALLELISM = 100;
+
 const waveSchema = strict({
   name: name("a wave name"),
   context: name("a context name"),
@@ -57,6 +66,8 @@ const waveSchema = strict({
   canaries: z.boolean().optional(),
   phaseRollback: z.string().trim().min(1, { error: "phaseRollback must give a reason" }).optional(),
   phaseSkip: z.string().trim().min(1, { error: "phaseSkip must give a reason" }).optional(),
+  // Bounded: every mailbox copied at once is another IMAP session of the master user at Exchange (docs/program.md).
+  parallelism: z.number().int({ error: "parallelism must be a whole number of mailboxes" }).min(1, { error: "parallelism must be at least 1" }).max(MAX_WAVE_PARALLELISM, { error: `parallelism must be at most ${MAX_WAVE_PARALLELISM}` }).optional(),
   mailboxes: z.array(mailboxSchema).min(1, { error: "a wave needs at least one mailbox" }),
 });
 
@@ -80,17 +91,41 @@ export function parsePlan(text: string, file: string): Plan {
   const errors: InputError[] = [];
   const fail: Fail = (path, problem) =>
     errors.push(new InputError(file, `line ${lineOf(lines, path)}`, path.length > 0 ? `${formatPath(path)}: ${problem}` : problem));
+  checkKeysAndText(value, [], fail);
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new InputErrors(errors);
   const parsed = planSchema.safeParse(value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
-      fail(keys.length === 1 ? [...(issue.path as YamlPath), keys[0]!] : (issue.path as YamlPath), issue.message);
+      // A record key's own message ("a context name must be …") instead of zod's "Invalid key in record".
+      const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+      fail(keys.length === 1 ? [...(issue.path as YamlPath), keys[0]!] : (issue.path as YamlPath), message);
     }
   }
   const plan = parsed.success ? toPlan(parsed.data, lines, fail) : undefined;
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw new InputErrors(errors);
   return plan!;
+}
+
+/**
+ * Before the shape is checked: a `__proto__` key (js-yaml keeps it as an own key, but zod's records
+ * drop it silently) and characters no name or reason may hold (YAML escapes such as "\x07" reach
+ * here; they would end up in OX's XML, the lock and review comments).
+ */
+function checkKeysAndText(value: unknown, path: YamlPath, fail: Fail): void {
+  if (typeof value === "string") {
+    const problem = forbiddenCharacterProblem(value);
+    if (problem) fail(path, `the value ${problem}`);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkKeysAndText(item, [...path, i], fail));
+  } else if (value !== null && typeof value === "object") {
+    for (const key of Object.keys(value)) {
+      const problem = key === "__proto__" ? 'the key "__proto__" is not allowed (JavaScript reads it as the prototype, so the entry would be lost)' : forbiddenCharacterProblem(key);
+      if (problem) fail([...path, key], key === "__proto__" ? problem : `the key ${problem}`);
+      else checkKeysAndText((value as Record<string, unknown>)[key], [...path, key], fail);
+    }
+  }
 }
 
 function readYaml(text: string, file: string): { value: unknown; lines: Map<string, number> } {
@@ -141,6 +176,7 @@ function toWave(raw: RawPlan["waves"][number], w: number, lines: Map<string, num
     ...(raw.canaries !== undefined ? { canaries: raw.canaries } : {}),
     ...(raw.phaseRollback !== undefined ? { phaseRollback: raw.phaseRollback } : {}),
     ...(raw.phaseSkip !== undefined ? { phaseSkip: raw.phaseSkip } : {}),
+    ...(raw.parallelism !== undefined ? { parallelism: raw.parallelism } : {}),
     mailboxes,
     line: lineOf(lines, ["waves", w]),
   };
@@ -152,7 +188,7 @@ function toMailbox(raw: RawMailbox, path: YamlPath, lines: Map<string, number>):
   return {
     source: raw.source,
     kind: KIND_OF[kindKey],
-    ...(raw.owner !== undefined && kindKey === "owner" ? { owner: raw.owner } : {}),
+    ...(raw.owner !== undefined && kindKey === "owner" ? { owner: raw.owner, ownerLine: lineOf(lines, [...path, "owner"]) } : {}),
     delegates,
     aliases: raw.aliases ?? [],
     ...(raw.contextException !== undefined ? { contextException: raw.contextException } : {}),

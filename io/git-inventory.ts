@@ -6,10 +6,17 @@ import { UsageError } from "../core/errors";
 import { decodeExportBytes, parseExchange } from "../core/exchange";
 import type { Inventory } from "../core/model";
 import { parsePlan } from "../core/plan";
+import { decodeUtf8 } from "../core/text";
+
+/** A revision that git would read as an option (`--output=…`) is refused before git runs. */
+export function checkRevision(ref: string): void {
+  if (ref === "" || ref.startsWith("-")) throw new UsageError(`--base ${JSON.stringify(ref)}: a git revision must not be empty or start with "-"`);
+}
 
 function showAtRevision(ref: string, file: string, cwd: string): Buffer | undefined {
   try {
-    return execFileSync("git", ["show", `${ref}:${file}`], { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
+    // --end-of-options (git >= 2.24): whatever the revision says, git takes it as a revision.
+    return execFileSync("git", ["show", "--end-of-options", `${ref}:${file}`], { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
   } catch (err) {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? "");
     if (/does not exist|exists on disk, but not in/.test(stderr)) return undefined;
@@ -20,6 +27,7 @@ function showAtRevision(ref: string, file: string, cwd: string): Buffer | undefi
 
 /** The inventory at `ref`, or undefined when the stack's inventory did not exist there yet. Git runs in `cwd`. */
 export function readInventoryAtRevision(ref: string, inventoryDir: string, cwd: string = process.cwd()): Inventory | undefined {
+  checkRevision(ref);
   const rel = path.relative(execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd, encoding: "utf8" }).trim(), inventoryDir);
   const at = (name: string) => path.posix.join(rel.split(path.sep).join("/"), name);
   const files = { directory: at("directory.ldif"), exchange: at("exchange.csv"), plan: at("plan.yaml") };
@@ -28,8 +36,8 @@ export function readInventoryAtRevision(ref: string, inventoryDir: string, cwd: 
   const label = (f: string) => `${ref}:${f}`;
   return {
     files: { directory: label(files.directory), exchange: label(files.exchange), plan: label(files.plan) },
-    people: parseDirectory(directory.toString("utf8"), label(files.directory)),
+    people: parseDirectory(directory, label(files.directory)),
     sources: parseExchange(decodeExportBytes(exchange, label(files.exchange)), label(files.exchange)),
-    plan: parsePlan(plan.toString("utf8"), label(files.plan)),
+    plan: parsePlan(decodeUtf8(plan, label(files.plan)), label(files.plan)),
   };
 }

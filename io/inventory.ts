@@ -6,6 +6,7 @@ import { InputError } from "../core/errors";
 import { decodeExportBytes, parseExchange } from "../core/exchange";
 import type { Inventory, InventoryFiles } from "../core/model";
 import { parsePlan } from "../core/plan";
+import { decodeUtf8 } from "../core/text";
 
 export const INVENTORY_FILES = { directory: "directory.ldif", exchange: "exchange.csv", plan: "plan.yaml" } as const;
 
@@ -45,7 +46,8 @@ export function readInventory(dir: string): Inventory {
   };
   const directoryBytes = readBytes(paths.directory, files.directory);
   const exchangeBytes = readBytes(paths.exchange, files.exchange);
-  const planText = readBytes(paths.plan, files.plan).toString("utf8");
+  // Strict: an invalid byte is refused with its line instead of silently becoming U+FFFD.
+  const planText = decodeUtf8(readBytes(paths.plan, files.plan), files.plan, { hint: "save plan.yaml as UTF-8" });
   return {
     files,
     people: parseDirectory(directoryBytes, files.directory),

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { load } from "js-yaml";
 import { InputError, UsageError } from "../core/errors";
+import { decodeUtf8 } from "../core/text";
 
 export interface StackConfig {
   readonly project: string;
@@ -17,11 +18,18 @@ export interface StackConfig {
 }
 
 function loadYaml(file: string): unknown {
+  let bytes: Buffer;
   try {
-    return load(fs.readFileSync(file, "utf8"), { filename: file });
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(file, undefined, code === "ENOENT" ? "file not found" : `cannot read the file (${code ?? String(err)})`);
+  }
+  const text = decodeUtf8(bytes, file);
+  try {
+    return load(text, { filename: file });
   } catch (err) {
     const mark = (err as { mark?: { line: number } }).mark;
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new InputError(file, undefined, "file not found");
     throw new InputError(file, mark ? `line ${mark.line + 1}` : undefined, (err as { reason?: string }).reason ?? String(err));
   }
 }
@@ -60,7 +68,8 @@ export function readStackConfig(stack: string, root: string = process.cwd()): St
   const projectFile = readProject(root);
   const project = projectFile.name;
   const doc = (loadYaml(file) ?? {}) as { config?: Record<string, unknown> };
-  const values: Record<string, string> = {};
+  // Keys come from the stack file: no prototype, so "__proto__" or "constructor" are plain keys.
+  const values: Record<string, string> = Object.create(null);
   const secureKeys: string[] = [];
   for (const [fullKey, value] of Object.entries(doc.config ?? {})) {
     const key = fullKey.startsWith(`${project}:`) ? fullKey.slice(project.length + 1) : fullKey;

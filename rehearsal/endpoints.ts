@@ -1,9 +1,12 @@
 // Where verification talks to a Dovecot: a private rehearsal instance or a deployed backend.
 import type { DovecotInstance, MasterUser } from "./dovecot-instance";
+import type { TransportSecurity } from "./transport-security";
 
 export interface HostPort {
   readonly host: string;
   readonly port: number;
+  /** Default "none", which only loopback hosts accept (transport-security.ts). */
+  readonly security?: TransportSecurity;
 }
 
 export interface MailEndpoints {

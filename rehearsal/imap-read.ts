@@ -3,6 +3,7 @@
 // work; only reading a body fails (the server drops the connection).
 import { ImapFlow } from "imapflow";
 import type { MailEndpoints } from "./endpoints";
+import { requireProtectedTransport } from "./transport-security";
 
 export interface ReadMessage {
   readonly folder: string;
@@ -21,8 +22,12 @@ export interface MailboxContent {
 }
 
 function client(endpoints: MailEndpoints, login: string): ImapFlow {
+  const { host, port, security = "none" } = endpoints.imap;
+  // The login carries the master password: never in cleartext off loopback, and a required STARTTLS
+  // (doSTARTTLS: true) fails when the server does not offer it instead of continuing unencrypted.
+  requireProtectedTransport("an IMAP login with the master password", host, security);
   return new ImapFlow({
-    host: endpoints.imap.host, port: endpoints.imap.port, secure: false, logger: false,
+    host, port, secure: security === "tls", ...(security === "starttls" ? { doSTARTTLS: true } : {}), logger: false,
     auth: { user: `${login}*${endpoints.masterUser.login}`, pass: endpoints.masterUser.password },
     socketTimeout: 30_000,
   });
@@ -33,7 +38,7 @@ function client(endpoints: MailEndpoints, login: string): ImapFlow {
  * same session, the messages `remove` selects (the canaries).
  */
 export async function readMailbox(endpoints: MailEndpoints, login: string, remove: (m: ReadMessage) => boolean = () => false): Promise<MailboxContent> {
-  const imap = client(endpoints, login);
+  const imap = client(endpoints, login); // throws (exit 2) for a cleartext endpoint off loopback
   imap.on("error", () => undefined); // a dropped connection surfaces as a rejected command
   const messages: ReadMessage[] = [];
   let removeError: string | undefined;

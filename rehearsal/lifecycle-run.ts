@@ -23,6 +23,7 @@ import type { PhaseProgress, PhaseTiming, StackRunInput, StackRunResult } from "
 import { verifyCanaries } from "./verify";
 import { verifyUserdbAnswers } from "./verify-userdb";
 import { expectedFromBindings, expectedFromEvidence, type Finding } from "./verify-types";
+import { appendAll } from "../core/append";
 
 /** Mail delivered to each target after cut-over (must survive every later run). */
 export const TARGET_MAIL_PER_MAILBOX = 2;
@@ -85,11 +86,11 @@ async function lifecycle(c: Context): Promise<LifecycleRunResult> {
   const findings: Finding[] = [];
   const pairs: PairResult[] = [];
   const onTarget = () => messagesOnTarget(bindings);
-  findings.push(...(await step("verify userdb (before cut-over)", n, () => userdbFindings(c), failedMailboxes)));
+  appendAll(findings, await step("verify userdb (before cut-over)", n, () => userdbFindings(c), failedMailboxes));
   const seed = (name: string, count: number, first: number) =>
     step(name, n, () => rehearsal.seed(count, undefined, first), () => ({ messages: onTarget() }));
   const migrateStep = (name: string, phase: "copying" | "cut-over") =>
-    step(name, n, () => migrateAll(c, phase), (done) => (pairs.push(...done), { failed: done.filter((p) => !p.ok).length, messages: onTarget() }));
+    step(name, n, () => migrateAll(c, phase), (done) => (appendAll(pairs, done), { failed: done.filter((p) => !p.ok).length, messages: onTarget() }));
   await seed("seed", c.messagesPerMailbox, 1);
   await migrateStep("copy 1 (backup -R)", "copying");
   await seed("new source mail", 1, c.messagesPerMailbox + 1);
@@ -97,7 +98,7 @@ async function lifecycle(c: Context): Promise<LifecycleRunResult> {
   await migrateStep("final copy (backup -R)", "copying");
   if (!lifecycleOf({ name: "rehearsal", phase: "cut-over" }).canaries) throw new Error("canaries are not allowed at cut-over");
   const expected = expectedFromEvidence(bindings, c.evidence);
-  findings.push(...(await step("canaries (cut-over)", n, () => verifyCanaries(endpointsOf(rehearsal.target), expected, { routes: c.inputs.routes, onMailbox: () => c.progress.tick() }), (f) => ({ ...failedMailboxes(f), messages: onTarget() }))));
+  appendAll(findings, await step("canaries (cut-over)", n, () => verifyCanaries(endpointsOf(rehearsal.target), expected, { routes: c.inputs.routes, onMailbox: () => c.progress.tick() }), (f) => ({ ...failedMailboxes(f), messages: onTarget() })));
   const targetOnly = await step("mail to target", n, () => deliverTargetMail(c), (t) => ({ failed: t.refused, messages: onTarget() }));
   await seed("late source mail", 1, c.messagesPerMailbox + 2);
   await migrateStep("sync 1 (sync -1 -R -s)", "cut-over");
@@ -107,7 +108,7 @@ async function lifecycle(c: Context): Promise<LifecycleRunResult> {
     const reads = await mapLimited(expected, 4, async (mailbox) => ({ mailbox, content: await readMailbox(endpointsOf(rehearsal.target), mailbox.login) }));
     return reads.map((r) => lifecycleFinding(r, reads, { perSource, targetOnly: targetOnly.tokens }));
   }, (results) => ({ failed: results.filter((r) => !r.finding.ok).length, messages: onTarget() }));
-  findings.push(...checked.map((r) => r.finding));
+  appendAll(findings, checked.map((r) => r.finding));
   return { timings: c.timings, pairs, findings, counts: sumCounts(checked.map((r) => r.counts)), perSource };
 }
 
@@ -134,7 +135,7 @@ async function migrateAll(c: Context, phase: "copying" | "cut-over"): Promise<Pa
   const doveadmConf = writeImapcConf(source, target);
   const done: PairResult[] = [];
   for (const [, pairings] of c.inputs.pairings) {
-    done.push(...(await runPhase({ phase, pairings, doveadmConf, stateDir, mistake: c.mistake, onPair: () => c.progress.tick() })));
+    appendAll(done, await runPhase({ phase, pairings, doveadmConf, stateDir, mistake: c.mistake, onPair: () => c.progress.tick() }));
   }
   return done;
 }

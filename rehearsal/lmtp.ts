@@ -2,6 +2,7 @@
 // SMTPConnection does that in LMTP mode), so each recipient's outcome is known.
 import SMTPConnection from "nodemailer/lib/smtp-connection";
 import type { HostPort } from "./endpoints";
+import { requireProtectedTransport } from "./transport-security";
 
 export interface LmtpMessage {
   /** RCPT TO: the Dovecot login (the MTA's routing already applied). */
@@ -23,6 +24,7 @@ const SENDER = "rehearsal@oxmig.example";
  * is slow (~10 ms per message, Dovecot's lmtp process works one message at a time), four keep two cores busy.
  */
 export async function deliverLmtp(endpoint: HostPort, messages: readonly LmtpMessage[], connections = 1): Promise<LmtpOutcome[]> {
+  requireProtectedTransport("LMTP delivery", endpoint.host, endpoint.security ?? "none");
   const count = Math.max(1, Math.min(connections, messages.length));
   const size = Math.ceil(messages.length / count);
   const slices = Array.from({ length: count }, (_, i) => messages.slice(i * size, (i + 1) * size));
@@ -31,7 +33,9 @@ export async function deliverLmtp(endpoint: HostPort, messages: readonly LmtpMes
 
 async function deliverOnOneConnection(endpoint: HostPort, messages: readonly LmtpMessage[]): Promise<LmtpOutcome[]> {
   if (messages.length === 0) return [];
-  const connection = new SMTPConnection({ lmtp: true, host: endpoint.host, port: endpoint.port, socketTimeout: 30_000 });
+  const security = endpoint.security ?? "none";
+  // requireTLS: no MAIL FROM unless the STARTTLS upgrade succeeded (no silent fallback to cleartext).
+  const connection = new SMTPConnection({ lmtp: true, host: endpoint.host, port: endpoint.port, secure: security === "tls", requireTLS: security === "starttls", socketTimeout: 30_000 });
   await new Promise<void>((resolve, reject) => {
     connection.once("error", reject);
     connection.connect(() => resolve());

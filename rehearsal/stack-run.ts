@@ -9,6 +9,7 @@ import { newRunSecret } from "./keys";
 import type { PairResult } from "./migrate";
 import { sourceUsersFor, startRehearsal, type Rehearsal } from "./rehearse";
 import type { Finding } from "./verify-types";
+import { appendAll } from "../core/append";
 
 export const PHASES = ["provision", "seed", "migrate", "verify"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -83,7 +84,7 @@ export async function runStackRehearsal(input: StackRunInput): Promise<StackRunR
     const waves = [...inputs.pairings];
     const pairs = await phase("migrate", waves.reduce((n, [, list]) => n + list.length, 0), async () => {
       const done: PairResult[] = [];
-      for (const [, list] of waves) done.push(...(await rehearsal.migrate(list, { onPair: () => progress.tick() })));
+      for (const [, list] of waves) appendAll(done, await rehearsal.migrate(list, { onPair: () => progress.tick() }));
       return done;
     });
     const findings = await phase("verify", bindings.length, () =>

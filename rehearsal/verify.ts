@@ -12,6 +12,7 @@ import { lookupUserdb } from "./userdb-lookup";
 import { verifyEncryption } from "./verify-encryption";
 import { verifyOwnKeys } from "./verify-keys";
 import type { ExpectedMailbox, Finding } from "./verify-types";
+import { appendAll } from "../core/append";
 
 export interface CanaryOptions {
   /** Messages seeded per source mailbox; fingerprints are checked only when given. */
@@ -43,7 +44,7 @@ export async function verifyCanaries(endpoints: MailEndpoints, expected: readonl
     findings.push(bodyReadableFinding(result), canaryFinding(result, results, sent));
     if (options.seededPerMailbox !== undefined) findings.push(fingerprintFinding(result, options.seededPerMailbox));
   }
-  findings.push(...results.flatMap(removalFinding));
+  appendAll(findings, results.flatMap(removalFinding));
   return findings;
 }
 
@@ -53,8 +54,8 @@ export async function verifyTarget(target: DovecotInstance, expected: readonly E
   const findings = await verifyCanaries(endpointsOf(target), expected, options);
   const running = await lookupUserdb(target, expected.map((m) => m.login));
   const homes = new Map([...running].map(([login, entry]) => [login, entry.home ?? "(no home)"]));
-  findings.push(...(await mapLimited(expected, parallelism, (m) => verifyEncryption(target, m, expected, homes))));
-  if (options.keyPasswords) findings.push(...verifyOwnKeys(expected, options.keyPasswords, running));
+  appendAll(findings, await mapLimited(expected, parallelism, (m) => verifyEncryption(target, m, expected, homes)));
+  if (options.keyPasswords) appendAll(findings, verifyOwnKeys(expected, options.keyPasswords, running));
   return findings;
 }
 

@@ -12,7 +12,7 @@ import { InputError, UsageError } from "../../core/errors";
 import { readInventory } from "../../io/inventory";
 import type { StackConfig } from "../../io/stack-config";
 import { stackSelection } from "../../io/stack-selection";
-import type { MailEndpoints } from "../../rehearsal/endpoints";
+import type { HostPort, MailEndpoints } from "../../rehearsal/endpoints";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
 import { buildReport, reportPassed } from "../../rehearsal/report";
 import { formatReport, type ReportFormat } from "../../rehearsal/report-format";
@@ -22,12 +22,15 @@ import type { DoveadmHttpEndpoint } from "../../rehearsal/dovecot-instance";
 import { verifyCanaries } from "../../rehearsal/verify";
 import { expectedFromBindings, type Finding } from "../../rehearsal/verify-types";
 import { verifyUserdbAnswers } from "../../rehearsal/verify-userdb";
+import { defaultSecurity, isLoopbackHost, TRANSPORT_SECURITIES, type TransportSecurity } from "../../rehearsal/transport-security";
 import { formatOption } from "../options";
 import { requireKnownWaves } from "./rehearse";
 
 export const PASSWORD_VARIABLE = "OXMIG_VERIFY_MASTER_PASSWORD";
 export const DOVEADM_KEY_VARIABLE = "OXMIG_VERIFY_DOVEADM_KEY";
 const KEYS = ["verifyLmtpHost", "verifyLmtpPort", "verifyImapHost", "verifyImapPort", "verifyMasterUser"] as const;
+/** Optional: tls | starttls | none; unset means none on loopback and starttls elsewhere. */
+const SECURITY_KEYS = { imap: "verifyImapTls", lmtp: "verifyLmtpTls" } as const;
 
 /** auto: canaries where the wave's lifecycle allows them, userdb lookups elsewhere. */
 export type VerifyCheck = "auto" | "userdb" | "canaries";
@@ -62,23 +65,46 @@ export function endpointsFromConfig(config: StackConfig, env: Readonly<Record<st
     if (!Number.isInteger(value) || value < 1 || value > 65535) throw new InputError(config.file, `config ${key}`, `expected a port number from 1 to 65535, found "${config.values[key]}"`);
     return value;
   };
+  const lmtp = { host: config.values.verifyLmtpHost!, port: port("verifyLmtpPort") };
+  const imap = { host: config.values.verifyImapHost!, port: port("verifyImapPort") };
   return {
-    lmtp: { host: config.values.verifyLmtpHost!, port: port("verifyLmtpPort") },
-    imap: { host: config.values.verifyImapHost!, port: port("verifyImapPort") },
+    lmtp: { ...lmtp, security: securityFromConfig(config, "lmtp", lmtp, "the canaries") },
+    imap: { ...imap, security: securityFromConfig(config, "imap", imap, "the master password") },
     masterUser: { login: config.values.verifyMasterUser!, password },
   };
+}
+
+/** verifyImapTls / verifyLmtpTls; refuses (exit 2, before any connection) cleartext to a host that is not loopback. */
+function securityFromConfig(config: StackConfig, protocol: keyof typeof SECURITY_KEYS, endpoint: HostPort, exposed: string): TransportSecurity {
+  const key = SECURITY_KEYS[protocol];
+  const raw = config.values[key];
+  if (raw === undefined || raw === "") return defaultSecurity(endpoint.host);
+  const security = TRANSPORT_SECURITIES.find((s) => s === raw);
+  if (!security) throw new InputError(config.file, `config ${key}`, `expected ${TRANSPORT_SECURITIES.join(", ")}, found "${raw}"`);
+  if (security === "none" && !isLoopbackHost(endpoint.host)) {
+    throw new InputError(config.file, `config ${key}`, `"none" would send ${exposed} in cleartext to ${endpoint.host}, which is not loopback (127.0.0.0/8, ::1, localhost); use tls (implicit TLS) or starttls`);
+  }
+  return security;
 }
 
 /** The doveadm HTTP API endpoint from `verifyDoveadmUrl`, its key from the environment; refuses when either is missing. */
 export function doveadmFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): DoveadmHttpEndpoint {
   const url = config.values.verifyDoveadmUrl;
   if (!url) {
-    throw new UsageError(`${config.file} lacks verifyDoveadmUrl, needed for userdb lookups before cut-over (doveadm HTTP API, e.g. http://dovecot:8080/doveadm/v1). Set it with:\n  pulumi config set verifyDoveadmUrl <url> --stack ${config.stack}`);
+    throw new UsageError(`${config.file} lacks verifyDoveadmUrl, needed for userdb lookups before cut-over (doveadm HTTP API, e.g. https://dovecot.example:8443/doveadm/v1; http only on loopback). Set it with:\n  pulumi config set verifyDoveadmUrl <url> --stack ${config.stack}`);
   }
   if (!/^https?:\/\/[^\s/]+\/doveadm\/v1$/.test(url)) throw new InputError(config.file, "config verifyDoveadmUrl", `expected http(s)://<host>:<port>/doveadm/v1, found "${url}"`);
+  const host = new URL(url).hostname;
+  if (url.startsWith("http:") && !isLoopbackHost(host)) {
+    throw new InputError(config.file, "config verifyDoveadmUrl", `http:// would send the doveadm API key in cleartext to ${host}, which is not loopback (127.0.0.0/8, ::1, localhost); use https://`);
+  }
   const apiKey = env[DOVEADM_KEY_VARIABLE];
   if (!apiKey) throw new UsageError(`${DOVEADM_KEY_VARIABLE} is not set. It is the target's doveadm_api_key (a secret); export it with:\n  export ${DOVEADM_KEY_VARIABLE}=$(pulumi config get verifyDoveadmKey --stack ${config.stack})`);
   return { url, apiKey };
+}
+
+function securityLabel(endpoint: HostPort): string {
+  return endpoint.security === "tls" ? "TLS" : endpoint.security === "starttls" ? "STARTTLS" : "no TLS, loopback";
 }
 
 /** Which waves get canaries; refuses (exit 2) canaries for a wave whose lifecycle does not allow them. */
@@ -124,7 +150,7 @@ export async function verifyCommand(opts: VerifyCommandOptions): Promise<number>
   ])().finally(() => progress.end("verify"));
   const parts = [
     ...(forUserdb.length ? [`userdb lookups for ${forUserdb.length} (waves before cut-over) via ${selection.config.values.verifyDoveadmUrl}`] : []),
-    ...(endpoints ? [`canaries for ${forCanaries.length} via LMTP ${endpoints.lmtp.host}:${endpoints.lmtp.port}, IMAP ${endpoints.imap.host}:${endpoints.imap.port}`] : []),
+    ...(endpoints ? [`canaries for ${forCanaries.length} via LMTP ${endpoints.lmtp.host}:${endpoints.lmtp.port} (${securityLabel(endpoints.lmtp)}), IMAP ${endpoints.imap.host}:${endpoints.imap.port} (${securityLabel(endpoints.imap)})`] : []),
   ];
   const report = buildReport({ title: `Verification of stack ${opts.stack}: ${bindings.length} mailboxes; ${parts.join("; ")}`, bindings, findings, timings: [{ phase: "verify", total: bindings.length, ms: performance.now() - started }] });
   const text = formatReport(report, opts.format ?? "text");
@@ -138,7 +164,7 @@ export async function verifyCommand(opts: VerifyCommandOptions): Promise<number>
 export function registerVerify(program: Command): void {
   program
     .command("verify")
-    .description(`verify the deployed Dovecot by wave phase: userdb lookups only before cut-over (verifyDoveadmUrl, $${DOVEADM_KEY_VARIABLE}), canaries from cut-over on (${KEYS.join(", ")}; $${PASSWORD_VARIABLE})`)
+    .description(`verify the deployed Dovecot by wave phase: userdb lookups only before cut-over (verifyDoveadmUrl, $${DOVEADM_KEY_VARIABLE}), canaries from cut-over on (${KEYS.join(", ")}, optional ${Object.values(SECURITY_KEYS).join(", ")}; $${PASSWORD_VARIABLE}); cleartext only to loopback`)
     .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
     .option("--wave <name...>", "only these waves (default: the stack's selection)")
     .addOption(formatOption(["text", "json", "junit"]))
