@@ -40,7 +40,11 @@ export function resolveBindings(inventory: Inventory, options: ResolveOptions = 
       const source = lookup.source(entry.source, fail);
       for (const uid of entry.delegates) lookup.person(uid, `delegate "${uid}"`, fail);
       const extra = entry.aliases.map((raw) => parseAlias(raw, fail));
-      const owner = entry.kind === "personal" ? lookup.person(entry.owner ?? "", `owner "${entry.owner}"`, fail) : undefined;
+      // An unknown owner is the owner: line's mistake: point there, not at the entry's source: line.
+      const failAtOwner = (problem: string): never => {
+        throw new InputError(inventory.files.plan, `line ${entry.ownerLine ?? entry.line} (wave ${wave.name}, source ${entry.source})`, problem);
+      };
+      const owner = entry.kind === "personal" ? lookup.person(entry.owner ?? "", `owner "${entry.owner}"`, failAtOwner) : undefined;
       const binding = owner ? personalBinding(wave, entry, source, owner, extra, mailRoot) : functionalBinding(wave, entry, source, extra, mailRoot);
       const origin = owner
         ? `the directory uid "${owner.uid}" (${inventory.files.directory} line ${owner.line})`

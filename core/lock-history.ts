@@ -3,6 +3,7 @@
 // lock cannot reset it. Each step is checked here, and the lock is refused when a step needs a
 // reviewed reason the plan does not give. The pack re-checks the declared resources against the
 // same history (policies/rules/*-lifecycle, migrated-identity-stable, context-ids-match-lock).
+import { appendAll } from "./append";
 import { phaseRank } from "./lifecycle";
 import { entryPhase, normaliseUid, type BindingLock, type LockEntry } from "./lock";
 import type { WavePhase } from "./model";
@@ -220,7 +221,7 @@ export function advanceLock(
     const { phaseReason: _dropReason, rebind: _b, rekey: _k, replaces: _r, ...binding } = entry;
     return { ...binding, phase: to, ...(phaseReason !== undefined ? { phaseReason } : {}), ...identity };
   });
-  refusals.push(...contextRefusals(fresh, previous));
+  appendAll(refusals, contextRefusals(fresh, previous));
   const retired = gone.map((e) => ({ ...e })).sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.mailbox < b.mailbox ? -1 : 1));
   const contexts = { ...(previous?.contexts ?? {}), ...(fresh.contexts ?? {}) };
   const sortedContexts = Object.fromEntries(Object.keys(contexts).sort().map((c) => [c, contexts[c]!]));

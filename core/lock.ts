@@ -2,10 +2,11 @@
 // CrossGuard cannot see a stack's previous state, so a re-binding becomes visible as a lock diff.
 // Version 2 adds the history the lifecycle rules need: the phase each mailbox has reached (by
 // mailbox id, not wave name), the OX context ids, and the entries of mailboxes that left the plan.
-import { dump, load } from "js-yaml";
+import { dump, load, parseEvents } from "js-yaml";
 import { z } from "zod";
-import { InputError } from "./errors";
+import { InputError, InputErrors } from "./errors";
 import type { Binding, MailboxKind, WavePhase } from "./model";
+import { formatPath, lineOf, yamlLines, type YamlPath } from "./plan-lines";
 
 export const LOCK_VERSION = 2;
 
@@ -191,8 +192,46 @@ export function parseLock(text: string, file: string): BindingLock {
     throw new InputError(file, mark ? `line ${mark.line + 1}` : undefined, (err as { reason?: string }).reason ?? String(err));
   }
   const version = (doc as { lockVersion?: unknown } | null)?.lockVersion;
-  if (version === 1) return fromV1(check(lockV1Schema, doc, file));
-  return check(lockSchema, doc, file);
+  const lock = version === 1 ? fromV1(check(lockV1Schema, doc, file)) : check(lockSchema, doc, file);
+  refuseDuplicateIds(lock, text, file);
+  return lock;
+}
+
+/** Items that share an id with another item, grouped by id, in input order. */
+export function duplicateIds<T>(items: readonly T[], idOf: (item: T) => string): T[][] {
+  const byId = new Map<string, T[]>();
+  for (const item of items) {
+    const list = byId.get(idOf(item));
+    if (list) list.push(item);
+    else byId.set(idOf(item), [item]);
+  }
+  return [...byId.values()].filter((group) => group.length > 1);
+}
+
+/**
+ * A mailbox id names one home and one key: two entries with it would give two people one mailbox,
+ * and every comparison by id would silently keep only one of them.
+ */
+function refuseDuplicateIds(lock: BindingLock, text: string, file: string): void {
+  const entries = [
+    ...lock.mailboxes.map((entry, i) => ({ entry, path: ["mailboxes", i] as YamlPath })),
+    ...(lock.retired ?? []).map((entry, i) => ({ entry, path: ["retired", i] as YamlPath })),
+  ];
+  const groups = duplicateIds(entries, (e) => e.entry.mailbox);
+  if (!groups.length) return;
+  const lines = yamlLines(parseEvents(text, { filename: file }), text);
+  const describe = ({ entry, path }: { entry: LockEntry; path: YamlPath }) =>
+    `${formatPath(path)} (line ${lineOf(lines, path)}: source ${entry.source.address}, ${entry.owner ? `owner ${entry.owner.uid}` : `${entry.kind} mailbox`})`;
+  throw new InputErrors(
+    groups.map(
+      (group) =>
+        new InputError(
+          file,
+          `line ${lineOf(lines, group[1]!.path)}`,
+          `mailbox id ${group[0]!.entry.mailbox} appears in ${group.length} entries: ${group.map(describe).join(" and ")}; one id is one home and one key, so one of them binds the wrong person. Fix the plan and rerun \`npx oxmig lock --stack ${group[1]!.entry.shard ?? lock.stack}\``,
+        ),
+    ),
+  );
 }
 
 function check<T>(schema: z.ZodType<T>, doc: unknown, file: string): T {
@@ -213,42 +252,6 @@ function fromV1(v1: z.infer<typeof lockV1Schema>): BindingLock {
 /** The phase a lock entry records (entries built in memory without history count as copying). */
 export function entryPhase(entry: LockEntry): WavePhase {
   return entry.phase ?? "copying";
-}
-
-/** The binding part of an entry, in comparable form: history fields dropped, uid normalised. */
-function bindingPart(entry: LockEntry): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...entry };
-  for (const f of HISTORY_FIELDS) delete copy[f];
-  if (entry.owner) copy.owner = { id: entry.owner.id, uid: normaliseUid(entry.owner.uid) };
-  return copy;
-}
-
-export interface LockChange {
-  readonly mailbox: string;
-  readonly change: "added" | "removed" | "changed";
-  /** Changed fields with their locked and declared values (JSON text). */
-  readonly fields: readonly { readonly field: string; readonly locked: string; readonly declared: string }[];
-}
-
-/** Differences between the approved lock and the entries a plan declares now. */
-export function diffLock(locked: readonly LockEntry[], declared: readonly LockEntry[]): LockChange[] {
-  const before = new Map(locked.map((e) => [e.mailbox, e]));
-  const after = new Map(declared.map((e) => [e.mailbox, e]));
-  const changes: LockChange[] = [];
-  for (const [id, now] of after) {
-    const was = before.get(id);
-    if (!was) {
-      changes.push({ mailbox: id, change: "added", fields: [] });
-      continue;
-    }
-    const [a, b] = [bindingPart(was), bindingPart(now)];
-    const fields = Object.keys({ ...a, ...b })
-      .map((field) => ({ field, locked: JSON.stringify(a[field] ?? null), declared: JSON.stringify(b[field] ?? null) }))
-      .filter((f) => f.locked !== f.declared);
-    if (fields.length) changes.push({ mailbox: id, change: "changed", fields });
-  }
-  for (const id of before.keys()) if (!after.has(id)) changes.push({ mailbox: id, change: "removed", fields: [] });
-  return changes;
 }
 
 function compare(a: string, b: string): number {

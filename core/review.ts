@@ -1,8 +1,12 @@
-// The reviewer's view of a change: which mailboxes appear, disappear or change hands, with evidence.
+// The reviewer's view of a change: which sources now go to another person (re-bindings, with the
+// export lines that say whose each source is), which mailboxes appear, disappear or change, and what
+// happens to their keys. Mailboxes pair by source first, the way the plan keys them (core/lock-diff.ts).
 import { phaseRank } from "./lifecycle";
-import { lockEntryFor, type LockEntry } from "./lock";
+import { duplicateIds, lockEntryFor, type LockEntry } from "./lock";
+import { diffLock, type FieldChange, type LockChange } from "./lock-diff";
 import { stepNeeds } from "./lock-history";
-import type { Binding, Inventory, Person, SourceMailbox, WavePhase } from "./model";
+import type { Binding, Inventory, Person, WavePhase } from "./model";
+import { sourceEvidence, type SourceEvidence } from "./source-ownership";
 
 /** Wave name → declared phase, at the base and in the working tree. */
 export interface ReviewPhases {
@@ -13,27 +17,38 @@ export interface ReviewPhases {
 /** A mailbox whose lifecycle phase changes (judged per mailbox, whatever its wave is called). */
 export interface PhaseChange {
   readonly mailbox: string;
-  readonly address: string;
+  /** The mailbox as the plan line names it now. */
+  readonly entry: LockEntry;
   readonly before?: { readonly wave: string; readonly phase: WavePhase };
   readonly after: { readonly wave: string; readonly phase: WavePhase };
   /** Set when the step needs a reviewed reason: the plan field that gives it. */
   readonly needs?: "phaseRollback" | "phaseSkip";
 }
 
+/** Whom the exports say a re-bound source belongs to, compared with the people on both sides. */
+export type ExportsVerdict = "previous-owner" | "new-owner" | "someone-else" | "nobody" | "functional";
+
+/**
+ * A source whose mail now goes to another person (the source re-bound to another owner), or a person
+ * who now receives another source's mail (same mailbox id, other source).
+ */
 export interface Rebinding {
-  readonly mailbox: string;
-  readonly address: string;
+  /** The source the plan line names now. */
+  readonly source: string;
   readonly before: LockEntry;
   readonly after: LockEntry;
-  readonly changedFields: readonly string[];
-  /** Directory and Exchange facts a reviewer needs to judge the change. */
+  readonly fields: readonly FieldChange[];
+  /** The export lines that show whose the source is, and the directory lines of both people. */
   readonly evidence: readonly string[];
+  readonly verdict: ExportsVerdict;
 }
 
 export interface Review {
   readonly added: readonly LockEntry[];
   readonly removed: readonly LockEntry[];
   readonly rebound: readonly Rebinding[];
+  /** Same person, same source; other fields changed (addresses, wave, context, …). */
+  readonly changed: readonly LockChange[];
   readonly keysCreated: readonly string[];
   /** Keys of mailboxes that stay but whose key identity changed: mail encrypted with the old key becomes unreadable. */
   readonly keysRotated: readonly string[];
@@ -41,6 +56,10 @@ export interface Review {
   readonly keysOrphaned: readonly string[];
   /** Per-mailbox phase changes (only when phases were given). */
   readonly phaseChanges: readonly PhaseChange[];
+  /** Entries of the working tree that share one mailbox id (one person named owner twice). */
+  readonly sharedIds: readonly (readonly LockEntry[])[];
+  /** Who is who by the exports, for labelling entries. */
+  readonly people: SourceEvidence;
 }
 
 function phaseChanges(base: readonly Binding[], head: readonly Binding[], phases: ReviewPhases): PhaseChange[] {
@@ -54,112 +73,64 @@ function phaseChanges(base: readonly Binding[], head: readonly Binding[], phases
     const needs = stepNeeds(from, to);
     changes.push({
       mailbox: b.mailboxId,
-      address: b.primaryAddress.normalised,
+      entry: lockEntryFor(b),
       ...(was && from ? { before: { wave: was.wave, phase: from } } : {}),
       after: { wave: b.wave, phase: to },
       ...(needs ? { needs } : {}),
     });
   }
-  return changes.sort((a, b) => phaseRank(a.after.phase) - phaseRank(b.after.phase) || (a.address < b.address ? -1 : 1));
+  const source = (c: PhaseChange) => c.entry.source.address;
+  return changes.sort((a, b) => phaseRank(a.after.phase) - phaseRank(b.after.phase) || (source(a) < source(b) ? -1 : 1));
+}
+
+function isRebinding(c: LockChange): boolean {
+  return c.change === "rebound" || (c.change === "changed" && c.fields.some((f) => f.field === "source"));
 }
 
 export function computeReview(base: readonly Binding[], head: readonly Binding[], inventory: Inventory, phases?: ReviewPhases): Review {
-  const before = new Map(base.map((b) => [b.mailboxId, lockEntryFor(b)]));
-  const after = new Map(head.map((b) => [b.mailboxId, lockEntryFor(b)]));
-  const people = new Map(inventory.people.map((p) => [p.immutableId, p]));
-  const sources = new Map(inventory.sources.map((s) => [s.exchangeGuid, s]));
-  const added = [...after.values()].filter((e) => !before.has(e.mailbox));
-  const removed = [...before.values()].filter((e) => !after.has(e.mailbox));
-  const rebound: Rebinding[] = [];
-  const keysRotated: string[] = [];
-  for (const [id, now] of after) {
-    const was = before.get(id);
-    if (!was) continue;
-    const changedFields = (Object.keys(now) as (keyof LockEntry)[]).filter((f) => JSON.stringify(was[f]) !== JSON.stringify(now[f]));
-    if (changedFields.includes("key")) keysRotated.push(now.key.name);
-    if (changedFields.length) {
-      rebound.push({ mailbox: id, address: now.addresses[0] ?? id, before: was, after: now, changedFields, evidence: evidence(now, people, sources) });
-    }
-  }
+  const people = sourceEvidence(inventory.people, inventory.sources);
+  const headEntries = head.map(lockEntryFor);
+  const changes = diffLock(base.map(lockEntryFor), headEntries);
+  const [baseIds, headIds] = [new Set(base.map((b) => b.mailboxId)), new Set(head.map((b) => b.mailboxId))];
+  const keyName = new Map([...base, ...head].map((b) => [b.mailboxId, b.keyName]));
+  const rebound = changes.filter(isRebinding).map((c) => rebinding(c, inventory, people));
   return {
-    added,
-    removed,
+    added: changes.filter((c) => c.change === "added").map((c) => c.declared!),
+    removed: changes.filter((c) => c.change === "removed").map((c) => c.locked!),
     rebound,
-    keysCreated: added.map((e) => e.key.name),
-    keysRotated,
-    keysOrphaned: removed.map((e) => e.key.name),
+    changed: changes.filter((c) => c.change === "changed" && !isRebinding(c)),
+    keysCreated: [...headIds].filter((id) => !baseIds.has(id)).map((id) => keyName.get(id)!),
+    keysRotated: changes.filter((c) => c.locked?.mailbox === c.declared?.mailbox && c.fields.some((f) => f.field === "key")).map((c) => c.declared!.key.name),
+    keysOrphaned: [...baseIds].filter((id) => !headIds.has(id)).map((id) => keyName.get(id)!),
     phaseChanges: phases ? phaseChanges(base, head, phases) : [],
+    sharedIds: duplicateIds(headEntries, (e) => e.mailbox),
+    people,
   };
 }
 
-function evidence(entry: LockEntry, people: Map<string, Person>, sources: Map<string, SourceMailbox>): string[] {
-  const facts: string[] = [];
-  const owner = entry.owner ? people.get(entry.owner.id) : undefined;
-  if (entry.owner) {
-    facts.push(
-      owner
-        ? `directory: ${owner.uid} = ${owner.displayName} (${owner.ou}, ${owner.dn}, line ${owner.line})${owner.disabled ? ", DISABLED" : ""}`
-        : `directory: owner id ${entry.owner.id} not found`,
-    );
-  }
-  const source = sources.get(entry.source.exchangeGuid);
+function personFacts(p: Person, file: string): string {
+  return `${file} line ${p.line}: ${p.uid} = ${p.displayName} (${p.ou}, ${p.dn})${p.disabled ? ", DISABLED" : ""}`;
+}
+
+function rebinding(c: LockChange, inventory: Inventory, people: SourceEvidence): Rebinding {
+  const [before, after] = [c.locked!, c.declared!];
+  const { directory, exchange } = inventory.files;
+  const evidence: string[] = [];
+  const source = people.sourceByGuid.get(after.source.exchangeGuid);
+  const holder = source ? people.ownerOf(source) : undefined;
   if (source) {
-    const holder = [...people.values()].find((p) => p.objectGuid === source.ownerGuid);
-    facts.push(
-      `exchange: ${source.primarySmtp.display} (${source.type}, line ${source.line}) belongs to AD account ${source.ownerGuid}` +
-        (holder ? ` = ${holder.uid} (${holder.displayName}, ${holder.ou})` : " (not in the directory's objectGUIDs)"),
-    );
+    const account = holder?.strength === "strong" ? `AD account ${source.ownerGuid}` : `AD account ${source.ownerGuid}, UPN ${source.userPrincipalName}`;
+    evidence.push(`${exchange} line ${source.line}: ${source.primarySmtp.display} (${source.type}, "${source.displayName}") belongs to ${account}`);
+    if (holder) evidence.push(`${holder.strength === "strong" ? "that AD account's objectGUID is" : "by address and UPN only (no objectGUID), that is"} ${personFacts(holder.person, directory)}`);
+    else if (source.type === "UserMailbox") evidence.push(`no directory entry carries objectGUID ${source.ownerGuid}`);
+  } else {
+    evidence.push(`ExchangeGuid ${after.source.exchangeGuid} is not in ${exchange}`);
   }
-  return facts;
-}
-
-function ownerText(e: LockEntry): string {
-  return e.owner ? `${e.owner.uid} (${e.owner.id})` : `${e.kind} mailbox`;
-}
-
-export function renderReviewMarkdown(stack: string, review: Review, verdict?: string): string {
-  const lines = [`## Binding review: stack \`${stack}\``, ""];
-  if (verdict) lines.push(verdict, "");
-  lines.push(
-    `| added | removed | re-bound | keys created | keys rotated | keys orphaned |`,
-    `|---:|---:|---:|---:|---:|---:|`,
-    `| ${review.added.length} | ${review.removed.length} | ${review.rebound.length} | ${review.keysCreated.length} | ${review.keysRotated.length} | ${review.keysOrphaned.length} |`,
-    "",
-  );
-  if (review.rebound.length) {
-    lines.push("### Re-bound mailboxes (check each one)", "");
-    for (const r of review.rebound) {
-      lines.push(`- **${r.address}**: ${ownerText(r.before)} → ${ownerText(r.after)}; changed: ${r.changedFields.join(", ")}`);
-      for (const f of r.changedFields) lines.push(`  - \`${f}\`: \`${JSON.stringify(r.before[f as keyof LockEntry])}\` → \`${JSON.stringify(r.after[f as keyof LockEntry])}\``);
-      for (const e of r.evidence) lines.push(`  - ${e}`);
-    }
-    lines.push("");
+  for (const [side, entry] of [["before", before], ["after", after]] as const) {
+    const person = entry.owner ? people.personById.get(entry.owner.id) : undefined;
+    if (entry.owner) evidence.push(`${side}: ${person ? personFacts(person, directory) : `owner ${entry.owner.uid} (id ${entry.owner.id}) is not in ${directory}`}`);
   }
-  if (review.keysRotated.length || review.keysOrphaned.length) {
-    lines.push("### ⚠ Keys", "", "Mail encrypted with a rotated or dropped key can never be read again.", "");
-    for (const k of review.keysRotated) lines.push(`- rotated: \`${k}\``);
-    for (const k of review.keysOrphaned) lines.push(`- mailbox left the plan, key must be kept: \`${k}\``);
-    lines.push("");
-  }
-  if (review.phaseChanges.length) {
-    lines.push("### Phase changes (per mailbox)", "");
-    for (const c of review.phaseChanges.slice(0, 500)) {
-      const from = c.before ? `${c.before.phase} (wave ${c.before.wave})` : "never copied";
-      const warn = c.needs ? ` ⚠ needs \`${c.needs}\`${c.needs === "phaseRollback" ? ": the next backup -R expunges mail delivered to the target" : ": a step is skipped"}` : "";
-      lines.push(`- ${c.address}: ${from} → ${c.after.phase} (wave ${c.after.wave})${warn}`);
-    }
-    if (review.phaseChanges.length > 500) lines.push(`- … and ${review.phaseChanges.length - 500} more`);
-    lines.push("");
-  }
-  const list = (title: string, entries: readonly LockEntry[]) => {
-    if (!entries.length) return;
-    lines.push(`<details><summary>${title} (${entries.length})</summary>`, "");
-    for (const e of entries.slice(0, 500)) lines.push(`- ${e.addresses[0] ?? e.mailbox}: ${ownerText(e)}, wave ${e.wave}`);
-    if (entries.length > 500) lines.push(`- … and ${entries.length - 500} more`);
-    lines.push("", "</details>", "");
-  };
-  list("Added mailboxes", review.added);
-  list("Removed mailboxes", review.removed);
-  if (!review.added.length && !review.removed.length && !review.rebound.length) lines.push("No binding changes.", "");
-  return lines.join("\n");
+  const owner = holder?.person.immutableId;
+  const verdict: ExportsVerdict = !source || source.type !== "UserMailbox" ? "functional" : owner === undefined ? "nobody" : owner === after.owner?.id ? "new-owner" : owner === before.owner?.id ? "previous-owner" : "someone-else";
+  return { source: after.source.address, before, after, fields: c.fields, evidence, verdict };
 }

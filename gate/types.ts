@@ -66,6 +66,18 @@ export interface PolicyInfo {
 /** Per-policy config, as `--policy-pack-config` supplies it: an enforcement level and/or properties. */
 export type PolicyConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
+/** The mailbox a finding is about, as the plan line names it and a reviewer recognises it. */
+export interface MailboxSubject {
+  /** The plan line's key: the source mailbox's PrimarySmtpAddress. */
+  readonly source: string;
+  readonly kind: string;
+  readonly mailboxId: string;
+  /** The owner the plan line names (personal mailboxes), as the directory knows them. */
+  readonly owner?: { readonly uid: string; readonly displayName: string; readonly organisation: string };
+  /** The source's display name (functional mailboxes). */
+  readonly displayName: string;
+}
+
 /** One finding in a gate report. */
 export interface GateViolation {
   readonly policy: string;
@@ -79,6 +91,8 @@ export interface GateViolation {
   readonly line?: number;
   /** The shard stack the finding is from, in a stack family's combined report. */
   readonly shard?: string;
+  /** The plan line's mailbox, when the gate could tie the finding to one. */
+  readonly subject?: MailboxSubject;
 }
 
 export interface GateResult {
@@ -88,5 +102,5 @@ export interface GateResult {
   readonly violations: readonly GateViolation[];
 }
 
-export { formatViolationMessage, parseViolationMessage } from "./violation-message";
-export type { ViolationMessage } from "./violation-message";
+export { formatViolationMessage, parseViolationMessage } from "../core/violation-message";
+export type { ViolationMessage } from "../core/violation-message";

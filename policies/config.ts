@@ -9,6 +9,7 @@ import { decodeExportBytes, parseExchange } from "../core/exchange";
 import { DEFAULT_MAIL_ROOT } from "../core/ids";
 import { parseLock, type BindingLock } from "../core/lock";
 import type { Person, SourceMailbox } from "../core/model";
+import { decodeUtf8 } from "../core/text";
 
 /** What `--policy-pack-config` must give every policy of the pack. */
 export const packConfigSchema = z.object({
@@ -127,7 +128,7 @@ function loadUncached(raw: unknown): PolicyContext {
   const at = (file: string) => path.resolve(PROJECT_ROOT, file);
   const config = { ...parsed.data, directory: at(parsed.data.directory), exchange: at(parsed.data.exchange), ...(parsed.data.lock ? { lock: at(parsed.data.lock) } : {}) };
   const lockFile = config.lock;
-  const lock = lockFile && fs.existsSync(lockFile) ? { file: displayFile(lockFile), lock: cached(lockFile, (b) => parseLock(b.toString("utf8"), displayFile(lockFile))) } : undefined;
+  const lock = lockFile && fs.existsSync(lockFile) ? { file: displayFile(lockFile), lock: cached(lockFile, (b) => parseLock(decodeUtf8(b, displayFile(lockFile)), displayFile(lockFile))) } : undefined;
   const [directory, exchange] = [displayFile(config.directory), displayFile(config.exchange)];
   return {
     config,

@@ -1,13 +1,16 @@
-import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
 import { InputError, InputErrors } from "../../core/errors";
 import { phaseRank } from "../../core/lifecycle";
 import type { Binding, Plan, Wave } from "../../core/model";
-import { type BindingLock, buildLock, diffLock, entryPhase, parseLock, renderLock, type LockChange } from "../../core/lock";
+import { type BindingLock, buildLock, duplicateIds, entryPhase, parseLock, renderLock, type LockEntry } from "../../core/lock";
+import { diffLock, type LockChange } from "../../core/lock-diff";
 import { advanceLock, mergeHistory, type MailboxDeclaration } from "../../core/lock-history";
+import { describeChange, entryLabel, entryPerson, sourceBelongsToOwner, sourceHolder, type PeopleLookup } from "../../core/lock-people";
+import { sourceEvidence } from "../../core/source-ownership";
 import { committedLock } from "../../io/git-lock";
+import { readLockText, writeLockText } from "../../io/lock-file";
 import { displayPath, readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import { mergeShardLock } from "../gate/family-lock";
@@ -27,9 +30,43 @@ export interface LockCommandOptions {
   readonly root?: string;
 }
 
-function describe(change: LockChange): string {
-  if (change.change !== "changed") return `  ${change.change} ${change.mailbox}`;
-  return [`  changed ${change.mailbox}`, ...change.fields.map((f) => `    ${f.field}: ${f.locked} → ${f.declared}`)].join("\n");
+/** "1 change", "2 changes", "1 mailbox", "306 mailboxes". */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+function describe(change: LockChange, people: PeopleLookup): string {
+  const { headline, details } = describeChange(change, people);
+  return [`  ${headline}`, ...details.map((d) => `    ${d}`)].join("\n");
+}
+
+/**
+ * One mailbox id is one home and one key. Two entries with it (one person named owner of two
+ * sources, or of mailboxes in two shards) would pour both sources into one mailbox, and every
+ * comparison by id would keep only one of them: refused, naming every entry and whose source it is.
+ */
+export function refuseDuplicateIds(lock: BindingLock, bindings: readonly Binding[], plan: Plan, previous: BindingLock | undefined, planFile: string, people: PeopleLookup): void {
+  const ownerLines = new Map(plan.waves.flatMap((w) => w.mailboxes.map((m) => [m.line, m.ownerLine ?? m.line] as const)));
+  const planned = new Map(bindings.map((b) => [b.source.exchangeGuid, ownerLines.get(b.planLine) ?? b.planLine]));
+  const lockedBySource = new Map((previous?.mailboxes ?? []).map((e) => [e.source.exchangeGuid, e]));
+  // The owner: line of the entry's plan line: that is the line to correct.
+  const lineOf = (e: LockEntry) => planned.get(e.source.exchangeGuid);
+  const describeEntry = (e: LockEntry) => {
+    const line = lineOf(e);
+    const was = lockedBySource.get(e.source.exchangeGuid);
+    const locked = was && was.mailbox !== e.mailbox ? `, locked to ${entryPerson(was, people)}` : "";
+    return `${line !== undefined ? `line ${line}` : `shard ${e.shard ?? "?"} (locked)`} (owner of source ${e.source.address}, the ${sourceHolder(e, people)}${locked})`;
+  };
+  const errors = duplicateIds(lock.mailboxes, (e) => e.mailbox).map((group) => {
+    const suspect = group.find((e) => lineOf(e) !== undefined && sourceBelongsToOwner(e, people) === false) ?? group.find((e) => lineOf(e) !== undefined) ?? group[1]!;
+    const line = lineOf(suspect);
+    return new InputError(
+      planFile,
+      line !== undefined ? `line ${line}` : undefined,
+      `${group.length} entries bind ${entryPerson(suspect, people)}: ${group.map(describeEntry).join(" and ")}. One mailbox id (${suspect.mailbox}) is one home and one key, so these sources would pour into one mailbox; a person owns one personal mailbox. Correct the owner: line that names the wrong person (nothing was written)`,
+    );
+  });
+  if (errors.length) throw new InputErrors(errors);
 }
 
 /** A phase moving backwards expunges target mail on the next backup -R: the plan must say why before the lock records it. */
@@ -66,7 +103,8 @@ export function declarationsOf(plan: Plan, bindings: readonly Binding[]): Map<st
  * that git has but the working tree lost is never silently replaced by a fresh one.
  */
 function previousHistory(file: string, shown: string, check: boolean): { current?: BindingLock; history?: BindingLock } {
-  const current = fs.existsSync(file) ? parseLock(fs.readFileSync(file, "utf8"), shown) : undefined;
+  const text = readLockText(file, shown);
+  const current = text !== undefined ? parseLock(text, shown) : undefined;
   if (!current && check) return {}; // --check reports the missing lock itself
   const committed = committedLock(file);
   if (!current && committed) {
@@ -76,11 +114,11 @@ function previousHistory(file: string, shown: string, check: boolean): { current
   return { ...(current ? { current } : {}), ...(history ? { history } : {}) };
 }
 
-function phaseSteps(previous: BindingLock | undefined, lock: BindingLock): string[] {
+function phaseSteps(previous: BindingLock | undefined, lock: BindingLock, people: PeopleLookup): string[] {
   const was = new Map((previous?.mailboxes ?? []).map((e) => [e.mailbox, entryPhase(e)]));
   return lock.mailboxes
     .filter((e) => was.get(e.mailbox) !== entryPhase(e))
-    .map((e) => `  phase ${e.addresses[0] ?? e.mailbox}: ${was.get(e.mailbox) ?? "(new)"} → ${entryPhase(e)}${e.phaseReason && was.has(e.mailbox) ? ` (${e.phaseReason})` : ""}`);
+    .map((e) => `  phase of ${entryLabel(e, people)}: ${was.get(e.mailbox) ?? "(new)"} → ${entryPhase(e)}${e.phaseReason && was.has(e.mailbox) ? ` (${e.phaseReason})` : ""}`);
 }
 
 /** Writes (or with `check`, compares) the stack's lock; returns the exit code. Input errors propagate as exit 2. */
@@ -101,25 +139,27 @@ export function lockCommand(opts: LockCommandOptions): number {
   refuseSilentRollback(inventory.plan.waves, history, inventory.files.plan);
   // A shard of a stack family shares the inventory's lock: only its own entries are replaced.
   const merged = mergeShardLock(selection, buildLock(opts.stack, bindings, phases, contextIds), history);
+  const people = sourceEvidence(inventory.people, inventory.sources);
+  refuseDuplicateIds(merged, bindings, inventory.plan, history, inventory.files.plan, people);
   const { lock, refusals } = advanceLock(merged, history, declarationsOf(inventory.plan, bindings));
   if (refusals.length) {
     throw new InputErrors(refusals.map((r) => new InputError(inventory.files.plan, r.line !== undefined ? `line ${r.line}` : undefined, r.problem)));
   }
   const changes = diffLock(previous?.mailboxes ?? [], lock.mailboxes);
-  const steps = phaseSteps(previous, lock);
-  const listed = [...changes.map(describe), ...steps].join("\n");
+  const steps = phaseSteps(previous, lock, people);
+  const listed = [...changes.map((c) => describe(c, people)), ...steps].join("\n");
   if (opts.check && previous) {
     const phaseDrift = JSON.stringify(previous.waves) !== JSON.stringify(lock.waves);
     const historyDrift = renderLock(previous) !== renderLock(lock);
     if (changes.length || phaseDrift || historyDrift) {
-      process.stderr.write(`${shown} is out of date (${changes.length} mailbox changes${phaseDrift ? ", wave phases changed" : ""}${historyDrift && !changes.length && !phaseDrift ? ", lifecycle history or format changed" : ""}):\n${listed}\nrun \`npx oxmig lock --stack ${opts.stack}\` and have the change reviewed\n`);
+      process.stderr.write(`${shown} is out of date (${counted(changes.length, "mailbox change")}${phaseDrift ? ", wave phases changed" : ""}${historyDrift && !changes.length && !phaseDrift ? ", lifecycle history or format changed" : ""}):\n${listed}\nrun \`npx oxmig lock --stack ${opts.stack}\` and have the change reviewed\n`);
       return 1;
     }
-    process.stdout.write(`${shown} is up to date (${lock.mailboxes.length} mailboxes)\n`);
+    process.stdout.write(`${shown} is up to date (${counted(lock.mailboxes.length, "mailbox", "mailboxes")})\n`);
     return 0;
   }
-  fs.writeFileSync(file, renderLock(lock));
-  process.stdout.write(`wrote ${shown}: ${lock.mailboxes.length} mailboxes, ${changes.length} changes, ${steps.length} phase steps\n${listed}${listed ? "\n" : ""}`);
+  writeLockText(file, renderLock(lock), shown);
+  process.stdout.write(`wrote ${shown}: ${counted(lock.mailboxes.length, "mailbox", "mailboxes")}, ${counted(changes.length, "change")}, ${counted(steps.length, "phase step")}\n${listed}${listed ? "\n" : ""}`);
   return 0;
 }
 

@@ -6,8 +6,10 @@ import fs from "node:fs";
 import type { Command } from "commander";
 import { resolveBindings, type ResolveOptions } from "../../core/bindings";
 import type { Binding, Inventory } from "../../core/model";
-import { computeReview, renderReviewMarkdown, type ReviewPhases } from "../../core/review";
-import { mandatoryTable } from "../../gate/report/markdown";
+import { escapeMarkdown as md } from "../../core/markdown-text";
+import { computeReview, type ReviewPhases } from "../../core/review";
+import { renderReviewMarkdown } from "../../core/review-markdown";
+import { mandatoryFindings } from "../../gate/report/markdown";
 import { verdict } from "../../gate/report/text";
 import type { GateResult } from "../../gate/types";
 import { readInventoryAtRevision } from "../../io/git-inventory";
@@ -42,9 +44,11 @@ export interface ReviewInputs {
 /** The comment text; pure, so it is tested without git or the gate. */
 export function reviewMarkdown(inputs: ReviewInputs): string {
   const review = computeReview(inputs.base ?? [], inputs.head, inputs.inventory, inputs.phases);
-  const gateLines = inputs.gate ? [`**Policy gate:** ${verdict(inputs.gate)}`, ...(mandatoryTable(inputs.gate).length ? ["", ...mandatoryTable(inputs.gate)] : [])] : [];
-  const baseLine = inputs.base ? `Compared with \`${inputs.baseLabel}\`.` : `The inventory of this stack does not exist at \`${inputs.baseLabel}\`: every mailbox is new.`;
-  return renderReviewMarkdown(inputs.stack, review, [baseLine, "", ...gateLines].join("\n").trimEnd());
+  const findings = inputs.gate ? mandatoryFindings(inputs.gate) : [];
+  const gateLine = inputs.gate ? [`**Policy gate:** ${md(verdict(inputs.gate))}${findings.length ? " (findings below the binding changes)" : ""}`] : [];
+  const baseLine = inputs.base ? `Compared with ${md(inputs.baseLabel)}.` : `The inventory of this stack does not exist at ${md(inputs.baseLabel)}: every mailbox is new.`;
+  const appendix = findings.length ? ["### Policy gate: mandatory findings", "", ...findings] : [];
+  return renderReviewMarkdown(inputs.stack, review, [baseLine, "", ...gateLine].join("\n").trimEnd(), appendix);
 }
 
 function git(args: readonly string[], cwd: string): string | undefined {

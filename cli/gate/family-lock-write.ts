@@ -1,13 +1,15 @@
 // Writes the family lock for every shard at once: what `oxmig lock --stack <shard>` run for each shard
 // would leave behind. For the benchmark and tests; reviewers lock shard by shard.
-import fs from "node:fs";
+import { appendAll } from "../../core/append";
 import { resolveBindings } from "../../core/bindings";
 import { InputError, InputErrors } from "../../core/errors";
 import { buildLock, parseLock, renderLock, type BindingLock } from "../../core/lock";
 import { advanceLock } from "../../core/lock-history";
 import type { Binding } from "../../core/model";
 import { readInventory } from "../../io/inventory";
-import { declarationsOf, lockPath } from "../commands/lock";
+import { readLockText, writeLockText } from "../../io/lock-file";
+import { sourceEvidence } from "../../core/source-ownership";
+import { declarationsOf, lockPath, refuseDuplicateIds } from "../commands/lock";
 import { readFamily } from "./family-config";
 import { mergeShardLock } from "./family-lock";
 
@@ -16,19 +18,21 @@ export function writeFamilyLock(name: string, root: string = process.cwd()): { f
   const inventory = readInventory(family.inventoryDir);
   const file = lockPath(family.inventoryDir);
   // The history on record carries forward, as shard-by-shard `oxmig lock` would carry it.
-  const previous = fs.existsSync(file) ? parseLock(fs.readFileSync(file, "utf8"), file) : undefined;
+  const text = readLockText(file);
+  const previous = text !== undefined ? parseLock(text, file) : undefined;
   const contextIds = Object.fromEntries(inventory.plan.contexts.map((c) => [c.name, c.id]));
   let merged: BindingLock | undefined = previous;
   const all: Binding[] = [];
   for (const selection of family.shards) {
     const bindings = resolveBindings(inventory, selection.resolve);
-    all.push(...bindings);
+    appendAll(all, bindings);
     const waves = new Set(bindings.map((b) => b.wave));
     const phases = Object.fromEntries(inventory.plan.waves.filter((w) => waves.has(w.name)).map((w) => [w.name, w.phase]));
     merged = mergeShardLock(selection, buildLock(selection.stack, bindings, phases, contextIds), merged);
   }
+  refuseDuplicateIds(merged!, all, inventory.plan, previous, inventory.files.plan, sourceEvidence(inventory.people, inventory.sources));
   const { lock, refusals } = advanceLock(merged!, previous, declarationsOf(inventory.plan, all));
   if (refusals.length) throw new InputErrors(refusals.map((r) => new InputError(inventory.files.plan, r.line !== undefined ? `line ${r.line}` : undefined, r.problem)));
-  fs.writeFileSync(file, renderLock(lock));
+  writeLockText(file, renderLock(lock));
   return { file, lock };
 }

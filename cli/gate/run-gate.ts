@@ -6,6 +6,7 @@ import type { Binding, Inventory } from "../../core/model";
 import { startPolicyPack, type PolicyPackClient } from "../../gate/analyzer-client";
 import { openInProcessPack } from "../../gate/in-process-pack";
 import { runProgram } from "../../gate/program-process";
+import { attribute, bindingLookup } from "./attribute";
 import { StreamedAnalysis } from "./streamed-analysis";
 import type { DeclaredResource, GateResult, GateViolation } from "../../gate/types";
 import { toGateViolation } from "../../gate/violations";
@@ -126,7 +127,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   try {
     const perResource = streamed ? await streamed.finish(resources.length) : await pack.analyze(resources);
     const found = [...perResource, ...(await pack.analyzeStack(resources))];
-    const lookup = bindingLookup(bindings);
+    const lookup = bindingLookup(bindings, inventory);
     violations = found.map(toGateViolation).map((v) => attribute(v, lookup, inventory.files.plan));
   } finally {
     pack.close();
@@ -170,41 +171,13 @@ function withInventory(selection: StackSelection, dir: string | undefined): Stac
   return { ...selection, inventoryDir, config: { ...selection.config, values: { ...selection.config.values, inventory: inventoryDir } } };
 }
 
-interface BindingLookup {
-  readonly byId: ReadonlyMap<string, Binding>;
-  /** Primary address (as displayed and normalised) → binding; the first binding wins, as a linear search would. */
-  readonly byAddress: ReadonlyMap<string, Binding>;
-}
-
-/** Maps built once per gate: thousands of findings each look up their mailbox. */
-function bindingLookup(bindings: readonly Binding[]): BindingLookup {
-  const byId = new Map<string, Binding>();
-  const byAddress = new Map<string, Binding>();
-  for (const b of bindings) {
-    if (!byId.has(b.mailboxId)) byId.set(b.mailboxId, b);
-    for (const a of [b.primaryAddress.display, b.primaryAddress.normalised]) if (!byAddress.has(a)) byAddress.set(a, b);
-  }
-  return { byId, byAddress };
-}
-
-/** Fills mailbox and plan line from the resource name when the rule did not say (names carry the mailbox id). */
-function attribute(v: GateViolation, lookup: BindingLookup, planFile: string): GateViolation {
-  const name = v.urn?.split("::").pop() ?? "";
-  const id = /^(?:oxuser|key|mbx)-(.+)$/.exec(name)?.[1];
-  const binding = id ? lookup.byId.get(id) : v.mailbox !== undefined ? lookup.byAddress.get(v.mailbox) : undefined;
-  if (!binding) return v;
-  return {
-    ...v,
-    mailbox: v.mailbox ?? binding.primaryAddress.display,
-    ...(v.identity === undefined && binding.owner ? { identity: binding.owner.uid } : {}),
-    ...(v.file === undefined ? { file: planFile, line: binding.planLine } : {}),
-  };
-}
-
-/** Sorted, mandatory first; identical findings once (two resources under one URN report everything twice). */
+/**
+ * Sorted, mandatory first; each finding once: the same rule saying the same about the same mailbox
+ * is one finding, whichever resource it came through (two userdb lines, two resources under one URN).
+ */
 function sortViolations(vs: GateViolation[]): GateViolation[] {
   const key = (v: GateViolation) => `${v.level === "mandatory" ? 0 : 1}\u0000${v.mailbox ?? "\uffff"}\u0000${v.policy}\u0000${v.message}`;
-  const unique = [...new Map(vs.map((v) => [`${key(v)}\u0000${v.urn ?? ""}\u0000${v.identity ?? ""}`, v])).values()];
+  const unique = [...new Map(vs.map((v) => [`${key(v)}\u0000${v.identity ?? ""}\u0000${v.file ?? ""}:${v.line ?? ""}\u0000${v.urn === undefined || v.subject || v.mailbox !== undefined ? "" : v.urn}`, v])).values()];
   // Keys computed once per finding, not per comparison.
   const keyed = unique.map((v) => ({ v, k: key(v) }));
   return keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((e) => e.v);

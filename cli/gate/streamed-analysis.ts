@@ -1,6 +1,7 @@
 // Analyze requests for resources as the program declares them, so per-resource policies run on this
 // process's core while the program child registers the rest. The engine, too, analyses a resource when
 // its step comes, with its inputs; those never change after registration. Batches wait for the pack.
+import { appendAll } from "../../core/append";
 import type { PolicyPackClient } from "../../gate/analyzer-client";
 import type { DeclaredResource, PolicyViolation } from "../../gate/types";
 
@@ -23,7 +24,7 @@ export class StreamedAnalysis {
       const pack = await this.pack;
       const started = performance.now();
       try {
-        this.found.push(...(await pack.analyze(batch, { known: this.known })));
+        appendAll(this.found, await pack.analyze(batch, { known: this.known }));
         this.analysed += batch.length;
       } catch (error) {
         this.failure = { error };

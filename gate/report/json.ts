@@ -1,4 +1,5 @@
-// Machine-readable gate report with a fixed shape: absent mailbox/identity are null.
+// Machine-readable gate report with a fixed shape: absent mailbox/identity/subject are null. `subject`
+// is the plan line's mailbox people-first (source, owner uid, display name, organisation, mailbox id).
 import type { GateResult } from "../types";
 
 export function formatJson(result: GateResult): string {
@@ -11,6 +12,7 @@ export function formatJson(result: GateResult): string {
       mailbox: v.mailbox ?? null,
       identity: v.identity ?? null,
       message: v.message,
+      subject: v.subject ?? null,
     })),
   };
   return JSON.stringify(report, null, 2) + "\n";

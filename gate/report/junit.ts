@@ -3,9 +3,10 @@
 import { XMLBuilder } from "fast-xml-parser";
 import type { GateResult, GateViolation } from "../types";
 import { isBlocking } from "../violations";
+import { subjectLabel } from "./subject";
 
 function caseName(v: GateViolation): string {
-  const subject = v.mailbox !== undefined ? `mailbox ${v.mailbox}` : (v.urn ?? "stack");
+  const subject = v.subject ? subjectLabel(v.subject) : v.mailbox !== undefined ? `mailbox ${v.mailbox}` : (v.urn ?? "stack");
   return `${v.policy}: ${subject}`;
 }
 

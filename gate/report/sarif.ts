@@ -1,6 +1,7 @@
 // SARIF 2.1.0 for code-scanning UIs: one rule per policy, a result per violation pointing
 // at the plan line when the rule named it, else at the resource URN.
 import type { GateResult, GateViolation } from "../types";
+import { findingSubject } from "./subject";
 
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -15,9 +16,9 @@ function locations(v: GateViolation): object[] {
   return [];
 }
 
+/** People first: the plan line's source and its owner, then the finding. */
 function messageText(v: GateViolation): string {
-  if (v.mailbox === undefined) return v.message;
-  return v.identity !== undefined ? `mailbox ${v.mailbox} (owner ${v.identity}): ${v.message}` : `mailbox ${v.mailbox}: ${v.message}`;
+  return v.subject || v.mailbox !== undefined ? `${findingSubject(v)}: ${v.message}` : v.message;
 }
 
 export function formatSarif(result: GateResult, toolVersion = "0.1.0"): string {
@@ -28,7 +29,7 @@ export function formatSarif(result: GateResult, toolVersion = "0.1.0"): string {
     level: sarifLevel(v),
     message: { text: messageText(v) },
     locations: locations(v),
-    properties: { mailbox: v.mailbox ?? null, identity: v.identity ?? null, enforcementLevel: v.level, urn: v.urn ?? null },
+    properties: { mailbox: v.mailbox ?? null, identity: v.identity ?? null, subject: v.subject ?? null, enforcementLevel: v.level, urn: v.urn ?? null },
   }));
   const log = {
     $schema: SCHEMA,

@@ -1,9 +1,11 @@
-// Human-readable gate report: mandatory findings in full, grouped by mailbox; advisory ones
-// collapsed per policy (a count and a few examples) unless verbose; then the verdict line.
+// Human-readable gate report: mandatory findings in full, grouped per plan line under its source and
+// the person it is bound to, the decisive evidence first; advisory ones collapsed per policy (a count
+// and a few examples) unless verbose; then the verdict line.
+import { appendAll } from "../../core/append";
 import type { GateResult, GateViolation } from "../types";
 import { isBlocking } from "../violations";
+import { findingSubject, groupFindings, location, type FindingGroup } from "./subject";
 
-const NO_MAILBOX = "(not about one mailbox)";
 /** How many advisory findings per policy a collapsed report shows. */
 export const ADVISORY_EXAMPLES = 3;
 
@@ -12,47 +14,45 @@ export interface ReportOptions {
   readonly verbose?: boolean;
 }
 
-export function groupBy(violations: readonly GateViolation[], key: (v: GateViolation) => string): Map<string, GateViolation[]> {
-  const groups = new Map<string, GateViolation[]>();
-  for (const v of violations) {
-    const k = key(v);
-    const list = groups.get(k);
-    if (list) list.push(v);
-    else groups.set(k, [v]);
-  }
-  return groups;
-}
-
 function where(v: GateViolation): string {
   return v.file !== undefined ? ` (${v.file}:${v.line})` : "";
 }
 
-function line(v: GateViolation): string {
-  return `  ${v.level.toUpperCase().padEnd(9)} ${v.policy}: ${v.message}${where(v)}`;
+/** A finding under its group's heading: the heading already names the plan line it shares. */
+function line(v: GateViolation, group: FindingGroup): string {
+  const at = group.location !== undefined && location(v) === group.location ? "" : where(v);
+  return `  ${v.level.toUpperCase().padEnd(9)} ${v.policy}: ${v.message}${at}`;
 }
 
-function subject(v: GateViolation): string {
-  if (v.mailbox === undefined) return v.identity !== undefined ? `owner ${v.identity}` : NO_MAILBOX;
-  return v.identity !== undefined ? `mailbox ${v.mailbox} (owner ${v.identity})` : `mailbox ${v.mailbox}`;
+/** "maria.mueller@fa-luebeck.example → Maria Müller (mmueller2, im) · plan.yaml:16 · mailbox id a5b6…". */
+export function groupHeading(group: FindingGroup): string {
+  if (!group.subject) return group.title;
+  return [group.title, ...(group.location ? [group.location] : []), `mailbox id ${group.subject.mailboxId}`].join(" · ");
 }
 
 function byMailbox(violations: readonly GateViolation[]): string[] {
   const out: string[] = [];
-  for (const [mailbox, group] of groupBy(violations, (v) => v.mailbox ?? NO_MAILBOX)) {
-    const identity = group.find((v) => v.identity !== undefined)?.identity;
-    out.push(mailbox === NO_MAILBOX ? mailbox : identity !== undefined ? `mailbox ${mailbox} (owner ${identity})` : `mailbox ${mailbox}`);
-    out.push(...group.map(line));
+  for (const group of groupFindings(violations)) {
+    out.push(groupHeading(group));
+    appendAll(out, group.findings.map((v) => line(v, group)));
   }
   return out;
 }
 
 /** One block per policy: how many findings, and the first few as examples. */
 export function collapsedAdvisories(violations: readonly GateViolation[]): { policy: string; level: string; count: number; examples: string[] }[] {
-  return [...groupBy(violations, (v) => `${v.level}\u0000${v.policy}`).values()].map((group) => ({
+  const blocks = new Map<string, GateViolation[]>();
+  for (const v of violations) {
+    const k = `${v.level}\u0000${v.policy}`;
+    const list = blocks.get(k);
+    if (list) list.push(v);
+    else blocks.set(k, [v]);
+  }
+  return [...blocks.values()].map((group) => ({
     policy: group[0]!.policy,
     level: group[0]!.level,
     count: group.length,
-    examples: group.slice(0, ADVISORY_EXAMPLES).map((v) => `${subject(v)}: ${v.message}${where(v)}`),
+    examples: group.slice(0, ADVISORY_EXAMPLES).map((v) => `${findingSubject(v)}: ${v.message}${where(v)}`),
   }));
 }
 
@@ -67,11 +67,14 @@ export function formatText(result: GateResult, options: ReportOptions = {}): str
   const blocking = result.violations.filter(isBlocking);
   const other = result.violations.filter((v) => !isBlocking(v));
   const out = byMailbox(blocking);
-  if (other.length && options.verbose) out.push(`${other.length} advisory finding(s):`, ...byMailbox(other));
-  else if (other.length) {
+  if (other.length && options.verbose) {
+    out.push(`${other.length} advisory finding(s):`);
+    appendAll(out, byMailbox(other));
+  } else if (other.length) {
     out.push(`${other.length} advisory finding(s), collapsed per policy (--verbose lists all):`);
     for (const block of collapsedAdvisories(other)) {
-      out.push(`  ${block.level.toUpperCase().padEnd(9)} ${block.policy}: ${block.count} finding(s), e.g.`, ...block.examples.map((e) => `    ${e}`));
+      out.push(`  ${block.level.toUpperCase().padEnd(9)} ${block.policy}: ${block.count} finding(s), e.g.`);
+      appendAll(out, block.examples.map((e) => `    ${e}`));
       if (block.count > block.examples.length) out.push(`    … and ${block.count - block.examples.length} more`);
     }
   }

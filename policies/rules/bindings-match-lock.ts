@@ -1,8 +1,11 @@
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { normaliseAddress } from "../../core/address";
-import { diffLock, type LockEntry } from "../../core/lock";
+import type { LockEntry } from "../../core/lock";
+import { diffLock, type LockChange } from "../../core/lock-diff";
+import { detailFields, entryLabel, entryPerson, fieldText, sourceAddress, sourceHolder, type PeopleLookup } from "../../core/lock-people";
 import type { MailboxKind } from "../../core/model";
-import { configSchema, displayFile, type PolicyContext } from "../config";
+import { sourceEvidence } from "../../core/source-ownership";
+import { configSchema, displayFile, type DirectoryIndex, type ExchangeIndex, type PolicyContext } from "../config";
 import { sourceOf } from "../support/identity";
 import { mailboxMessage, plainMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";
@@ -10,7 +13,23 @@ import { stackValidation } from "../support/rule";
 import { shardScope, stackOfView } from "./unique-across-shards";
 import type { StackView } from "../support/stack";
 
-const REVIEW = "run `npx oxmig lock --stack <stack>` and have the change reviewed";
+/**
+ * What to run, for the stack being checked: its name is in every URN (`urn:pulumi:<stack>::…`), under
+ * `pulumi preview` as in the gate; a stack without mailboxes falls back to the lock's own stack.
+ */
+function reviewAdvice(stack: string | undefined): string {
+  return stack !== undefined ? `run \`npx oxmig lock --stack ${stack}\` and have the change reviewed` : "run `npx oxmig lock` for this stack and have the change reviewed";
+}
+
+/** Who owns what by the exports, built once per loaded directory and Exchange export. */
+const lookups = new WeakMap<DirectoryIndex, { exchange: ExchangeIndex; people: PeopleLookup }>();
+function peopleOf(ctx: PolicyContext): PeopleLookup {
+  const hit = lookups.get(ctx.directory);
+  if (hit?.exchange === ctx.exchange) return hit.people;
+  const people = sourceEvidence(ctx.directory.people, ctx.exchange.sources);
+  lookups.set(ctx.directory, { exchange: ctx.exchange, people });
+  return people;
+}
 
 /** The lock entry the declared resources amount to (same shape as core/lock.ts lockEntryFor). */
 function declaredEntry(ctx: PolicyContext, stack: StackView, user: OxUserView, waves: Map<string, string>, homes: Map<string, string>): LockEntry {
@@ -22,7 +41,8 @@ function declaredEntry(ctx: PolicyContext, stack: StackView, user: OxUserView, w
   return {
     mailbox: id,
     kind: user.kind as MailboxKind,
-    wave: waves.get(id) ?? "",
+    // By id and source: one id declared twice (a person named owner of two sources) has two waves.
+    wave: waves.get(`${id}\n${user.sourceGuid ?? ""}`) ?? waves.get(id) ?? "",
     context: user.contextName ?? "",
     ...(user.ownerId !== undefined ? { owner: { id: user.ownerId, uid: user.oxName ?? "" } } : {}),
     source: { address: source?.primarySmtp.normalised ?? "", exchangeGuid: user.sourceGuid ?? "" },
@@ -36,23 +56,43 @@ function declaredEntry(ctx: PolicyContext, stack: StackView, user: OxUserView, w
 
 function declaredEntries(ctx: PolicyContext, stack: StackView): LockEntry[] {
   const waves = new Map<string, string>();
-  for (const t of stack.pairings) for (const p of t.pairings ?? []) waves.set(p.mailboxId, t.wave);
+  for (const t of stack.pairings) {
+    for (const p of t.pairings ?? []) {
+      waves.set(p.mailboxId, t.wave);
+      waves.set(`${p.mailboxId}\n${p.sourceExchangeGuid}`, t.wave);
+    }
+  }
   const homes = new Map<string, string>();
   for (const db of stack.userdbs) for (const e of db.index ?? []) homes.set(`${db.context}/${e.login}`, e.home);
   return stack.users.map((u) => declaredEntry(ctx, stack, u, waves, homes));
 }
 
-function reportChanges(locked: readonly LockEntry[], declared: readonly LockEntry[], file: string, report: ReportViolation): void {
-  const label = new Map([...locked, ...declared].map((e) => [e.mailbox, { address: e.addresses[0] ?? e.mailbox, uid: e.owner?.uid }]));
+/** One finding per change, people-first: the source the plan line names, then whom it goes to. */
+function changeText(change: LockChange, file: string, people: PeopleLookup): string {
+  const { locked, declared } = change;
+  switch (change.change) {
+    case "rebound":
+      return `source ${sourceAddress(declared!)} is re-bound from ${entryPerson(locked!, people)} to ${entryPerson(declared!, people)} without a change of the lock ${file}; the exports say it is the ${sourceHolder(declared!, people)}${detailText(change, people, "also changes ")}`;
+    case "changed":
+      return `${entryLabel(declared!, people)} differs from the lock ${file}${detailText(change, people)}`;
+    case "added":
+      return `${entryLabel(declared!, people)} is declared but not in the lock ${file}`;
+    case "removed":
+      return `${entryLabel(locked!, people)} is in the lock ${file} but no longer declared`;
+  }
+}
+
+function detailText(change: LockChange, people: PeopleLookup, lead = ""): string {
+  const details = detailFields(change).map((f) => fieldText(f, change, people));
+  return details.length ? `${lead ? "; " : ": "}${lead}${details.join("; ")}` : "";
+}
+
+function reportChanges(locked: readonly LockEntry[], declared: readonly LockEntry[], ctx: PolicyContext, stack: string | undefined, report: ReportViolation): void {
+  const file = ctx.lock!.file;
+  const people = peopleOf(ctx);
   for (const change of diffLock(locked, declared)) {
-    const who = label.get(change.mailbox)!;
-    const text =
-      change.change === "added"
-        ? `mailbox ${change.mailbox} is declared but not in the lock ${file}`
-        : change.change === "removed"
-          ? `mailbox ${change.mailbox} is in the lock ${file} but no longer declared`
-          : `binding differs from the lock ${file}: ${change.fields.map((f) => `${f.field} locked ${f.locked}, declared ${f.declared}`).join("; ")}`;
-    report(mailboxMessage(who.address, who.uid, `${text}; ${REVIEW}`));
+    const about = change.declared ?? change.locked!;
+    report(mailboxMessage(about.addresses[0] ?? about.mailbox, about.owner?.uid, `${changeText(change, file, people)}; ${reviewAdvice(stack)}`));
   }
 }
 
@@ -69,14 +109,15 @@ export const bindingsMatchLock: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: stackValidation((ctx, stack, report) => {
+    const self = stackOfView(stack);
     if (!ctx.lock) {
-      if (ctx.config.lock !== undefined) return report(plainMessage(`the lock file ${displayFile(ctx.config.lock)} does not exist; ${REVIEW}`));
-      if (ctx.config.stackKind === "prod") return report(plainMessage(`a prod stack needs a binding lock: set "lock" in the policy pack config; ${REVIEW}`));
+      if (ctx.config.lock !== undefined) return report(plainMessage(`the lock file ${displayFile(ctx.config.lock)} does not exist; ${reviewAdvice(self)}`));
+      if (ctx.config.stackKind === "prod") return report(plainMessage(`a prod stack needs a binding lock: set "lock" in the policy pack config; ${reviewAdvice(self)}`));
       return;
     }
     // A family lock holds every shard's entries: a shard compares its own; an unsharded stack over the
     // same inventory compares all of them, shard tags aside.
-    const { locked, declared } = lockScope(ctx.lock.lock.mailboxes, declaredEntries(ctx, stack), ctx.config.shards !== undefined, stackOfView(stack));
-    reportChanges(locked, declared, ctx.lock.file, report);
+    const { locked, declared } = lockScope(ctx.lock.lock.mailboxes, declaredEntries(ctx, stack), ctx.config.shards !== undefined, self);
+    reportChanges(locked, declared, ctx, self ?? (ctx.config.shards === undefined ? ctx.lock.lock.stack : undefined), report);
   }),
 };

@@ -4,7 +4,7 @@ import { homeFor, keyNameFor } from "../../core/ids";
 import { configSchema, type PolicyContext } from "../config";
 import { expectedMailboxId, loginOf, ownerOf, sourceOf, unknownAmong } from "../support/identity";
 import { readPasswdFile, type PasswdEntry } from "../../core/passwd-file";
-import { mailboxLabel, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
+import { mailboxList, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";
 import { stackValidation } from "../support/rule";
 import { groupBy, type StackView } from "../support/stack";
@@ -97,7 +97,7 @@ function checkKeysUsedOnce(stack: StackView, report: ReportViolation): void {
   for (const [name, key] of stack.keys) {
     const holders = users.get(name) ?? [];
     if (holders.length !== 1) {
-      report(mailboxMessage(key.keeper ?? name, undefined, `key ${name} is used by ${holders.length} mailboxes${holders.length ? `: ${holders.map(mailboxLabel).join(", ")}` : ""}; expected exactly one`), key.urn);
+      report(mailboxMessage(key.keeper ?? name, undefined, `key ${name} is used by ${holders.length} mailboxes${holders.length ? `: ${mailboxList(holders)}` : ""}; expected exactly one`), key.urn);
     }
   }
 }

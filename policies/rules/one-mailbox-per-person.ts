@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema } from "../config";
 import { describePerson, unknownAmong } from "../support/identity";
-import { mailboxLabel, userMessage, unknownText } from "../support/report";
+import { mailboxList, userMessage, unknownText } from "../support/report";
 import { stackValidation } from "../support/rule";
 import { groupBy } from "../support/stack";
 
@@ -20,7 +20,7 @@ export const oneMailboxPerPerson: StackValidationPolicy = {
       if (users.length < 2) continue;
       const person = ctx.directory.byId.get(ownerId);
       const who = person ? describePerson(ctx, person) : `owner id ${ownerId} (not in ${ctx.directory.file})`;
-      const names = users.map(mailboxLabel).join(", ");
+      const names = mailboxList(users);
       for (const u of users) report(userMessage(u, `${who} owns ${users.length} personal mailboxes: ${names}`, person?.uid), u.urn);
     }
   }),

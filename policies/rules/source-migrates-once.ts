@@ -2,7 +2,7 @@ import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import type { Pairing } from "../../core/contract";
 import { configSchema } from "../config";
 import { unknownAmong } from "../support/identity";
-import { mailboxLabel, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
+import { mailboxList, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
 import type { PairingView } from "../support/resources";
 import { stackValidation } from "../support/rule";
 import { groupBy, type StackView } from "../support/stack";
@@ -34,7 +34,7 @@ export const sourceMigratesOnce: StackValidationPolicy = {
     for (const [guid, holders] of users) {
       const found = pairings.get(guid) ?? [];
       for (const u of holders) {
-        if (holders.length > 1) report(userMessage(u, `source ExchangeGuid ${guid} backs ${holders.length} mailboxes: ${holders.map(mailboxLabel).join(", ")}`), u.urn);
+        if (holders.length > 1) report(userMessage(u, `source ExchangeGuid ${guid} backs ${holders.length} mailboxes: ${mailboxList(holders)}`), u.urn);
         if (found.length !== 1) {
           const where = found.map((p) => `${p.table.resourceName} (mailbox ${p.mailboxId})`).join(", ");
           report(userMessage(u, `source ExchangeGuid ${guid} appears in ${found.length} pairings${where ? `: ${where}` : ""}; expected exactly one`), u.urn);

@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { configSchema } from "../config";
 import { unknownAmong } from "../support/identity";
-import { mailboxLabel, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
+import { mailboxList, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";
 import { stackValidation } from "../support/rule";
 import { groupBy } from "../support/stack";
@@ -22,7 +22,7 @@ export const uniqueLogins: StackValidationPolicy = {
     const clash = (what: string, groups: Map<string, OxUserView[]>, distinct: (u: OxUserView) => string) => {
       for (const [key, users] of groups) {
         if (new Set(users.map(distinct)).size < 2) continue;
-        for (const u of users) report(userMessage(u, `${what} "${key}" is used by ${users.length} mailboxes: ${users.map(mailboxLabel).join(", ")}`), u.urn);
+        for (const u of users) report(userMessage(u, `${what} "${key}" is used by ${users.length} mailboxes: ${mailboxList(users)}`), u.urn);
       }
     };
     clash("OX name in context", groupBy(stack.users, (u) => (u.oxName !== undefined ? `${u.contextName}/${u.oxName}` : undefined)), (u) => u.urn);

@@ -1,5 +1,5 @@
 // Violation messages in the gate's parseable form: `mailbox <address> (owner <uid>): <text>`.
-import { formatViolationMessage } from "../../gate/violation-message";
+import { formatViolationMessage } from "../../core/violation-message";
 import type { OxUserView } from "./resources";
 
 const TOKEN = /^[^\s()[\]]+$/;
@@ -8,6 +8,27 @@ const token = (value: string | undefined): string | undefined => (value && TOKEN
 /** How a mailbox is named in messages: primary address, else its id, else its resource name. */
 export function mailboxLabel(user: Pick<OxUserView, "primaryEmail" | "mailboxId" | "resourceName">): string {
   return token(user.primaryEmail) ?? token(user.mailboxId) ?? token(user.resourceName) ?? "unnamed";
+}
+
+/**
+ * Mailboxes as a list for a message, each label once. Where one label stands for several mailboxes
+ * (one person named owner of two sources gets the same primary address twice), it says how many and
+ * in which contexts instead of repeating the address.
+ */
+export function mailboxList(users: readonly Pick<OxUserView, "primaryEmail" | "mailboxId" | "resourceName" | "contextName">[]): string {
+  const contexts = new Map<string, (string | undefined)[]>();
+  for (const u of users) {
+    const label = mailboxLabel(u);
+    const list = contexts.get(label);
+    if (list) list.push(u.contextName);
+    else contexts.set(label, [u.contextName]);
+  }
+  const item = ([label, of]: [string, (string | undefined)[]]) => {
+    if (of.length === 1) return label;
+    const named = [...new Set(of.filter((c) => c !== undefined))];
+    return `${label} (${of.length} mailboxes${named.length ? `, context${named.length > 1 ? "s" : ""} ${named.join(", ")}` : ""})`;
+  };
+  return [...contexts].map(item).join(", ");
 }
 
 /** A message about one mailbox; `owner` is the owner's uid (or the declared login when there is none). */

@@ -7,6 +7,7 @@ import { resolveBindings } from "../../core/bindings";
 import { gateCommand } from "../../cli/commands/gate";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../cli/gate/run-gate";
+import { formatReport } from "../../gate/report";
 import type { DeclaredResource, GateViolation } from "../../gate/types";
 import { isBlocking } from "../../gate/violations";
 import { readInventory } from "../../io/inventory";
@@ -79,8 +80,10 @@ describe("incidents through the gate", () => {
     }
     const doubled = mistakes.shifted[0]!.owner;
     expect(matching(first, "one-mailbox-per-person", doubled)[0]?.message).toMatch(new RegExp(`directory uid ${doubled} .* owns 2 personal mailboxes`));
-    const dropped = first.filter((v) => v.policy === LOCK_RULE && v.identity === mistakes.fallenOff);
-    expect(dropped[0]?.message).toContain("is in the lock");
+    // The last row's source is re-bound away from the person who fell off the wave: the lock rule names both.
+    const last = mistakes.shifted.at(-1)!;
+    const dropped = first.filter((v) => v.policy === LOCK_RULE && v.identity === last.owner && v.message.startsWith(`source ${last.source} is re-bound from `));
+    expect(dropped[0]?.message).toMatch(new RegExp(`re-bound from [^<]+<[^>]+> \\(${mistakes.fallenOff}, fa-kiel, id [0-9a-f-]{36}\\) to [^<]+<[^>]+> \\(${last.owner}, fa-kiel, `));
   });
 
   it("two owners swapped: both mailboxes are named with the other person's source", () => {
@@ -120,6 +123,40 @@ describe("incidents through the gate", () => {
     expect(found[0]?.mailbox).toBe("michael.guenther@lkn.example");
   });
 
+  it("the report names people: each plan line under its source and the person bound to it, the decisive evidence first, nothing twice", () => {
+    const text = formatReport({ stack: "staging", mailboxes: 306, violations: first }, "text");
+    const groups = text.split(/\n(?=\S)/);
+    const group = (heading: string) => groups.find((g) => g.startsWith(heading)) ?? `(no group headed ${heading})`;
+    const findings = (g: string) => g.split("\n").slice(1);
+    // The homonym trap: each Maria Müller's source under the other one, the exports' verdict first.
+    const luebeck = group("maria.mueller@fa-luebeck.example → Maria Müller (mmueller2, im) · ");
+    expect(findings(luebeck)[0]).toMatch(/^ {2}MANDATORY source-belongs-to-owner: source Exchange mailbox maria\.mueller@fa-luebeck\.example .* = directory uid mmueller \(/);
+    expect(luebeck).toMatch(/bindings-match-lock: source maria\.mueller@fa-luebeck\.example is re-bound from Maria Müller <maria\.mueller@fa-luebeck\.example> \(mmueller, fa-luebeck, id [0-9a-f-]{36}\) to Maria Müller <maria\.mueller@im\.example> \(mmueller2, im, id [0-9a-f-]{36}\)/);
+    expect(findings(group("maria.mueller@im.example → Maria Müller (mmueller, fa-luebeck) · "))[0]).toMatch(/source-belongs-to-owner/);
+    // A plain swap: headed by the plan line's own key, the source, and pointing at that very line.
+    const plan = new PlanText(path.join(dir, "plan.yaml"));
+    for (const swap of mistakes.swapped) {
+      const g = groups.find((x) => x.startsWith(`${swap.source} → `) && x.split("\n")[0]!.includes(`(${swap.owner}, lkn) · `));
+      expect(g, swap.source).toBeDefined();
+      const line = Number(/plan\.yaml:(\d+) · /.exec(g!)![1]);
+      expect(plan.lines[line - 1]!.trim()).toBe(`- source: ${swap.source}`);
+      expect(findings(g!)[0]).toMatch(/source-belongs-to-owner/);
+    }
+    // One person named owner of two sources (the shifted wave's first owner, doubled): the re-bound
+    // row is headed by its source and the doubled person, and the lock rule names whom it was taken from.
+    const [, moved, next] = mistakes.shifted as [unknown, { source: string; owner: string }, { source: string; owner: string }];
+    const doubledRow = groups.find((g) => g.startsWith(`${moved.source} → `) && g.split("\n")[0]!.includes(`(${moved.owner}, fa-kiel) · `));
+    expect(doubledRow, moved.source).toBeDefined();
+    expect(findings(doubledRow!)[0]).toMatch(/source-belongs-to-owner/);
+    expect(doubledRow).toMatch(new RegExp(`bindings-match-lock: source ${moved.source.replace(/\./g, "\\.")} is re-bound from [^<]+<[^>]+> \\(${next.owner}, fa-kiel, id [0-9a-f-]{36}\\) to [^<]+<[^>]+> \\(${moved.owner}, fa-kiel, `));
+    expect(doubledRow).toMatch(new RegExp(`one-mailbox-per-person: .*owns 2 personal mailboxes: \\S+ \\(2 mailboxes, context fa-kiel\\)`));
+    // No finding twice in a group, no address twice in a list, no placeholder.
+    for (const g of groups) expect(new Set(findings(g)).size, g.split("\n")[0]).toBe(findings(g).length);
+    expect(text).not.toMatch(/([\w.-]+@[\w.-]+\.example), \1\b/);
+    expect(text).not.toContain("<stack>");
+    expect(text).toContain("run `npx oxmig lock --stack staging` and have the change reviewed");
+  });
+
   it("reports each finding once, even where two mailboxes share one resource name", () => {
     const keys = first.map((v) => JSON.stringify([v.policy, v.mailbox, v.identity, v.message, v.urn]));
     expect(new Set(keys).size).toBe(keys.length);
@@ -146,6 +183,15 @@ describe("incidents through the gate", () => {
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
+      // The shifted wave names its first owner twice: one mailbox id for two sources, which no lock may hold.
+      const doubled = mistakes.shifted[0]!.owner;
+      for (const check of [true, false]) {
+        expect(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT, check }), `check ${check}`).toThrow(new RegExp(`plan\\.yaml: line \\d+: 2 entries bind [^<]+<[^>]+> \\(${doubled}, fa-kiel, id [0-9a-f-]{36}\\): line \\d+ \\(owner of source ${mistakes.shifted[0]!.source.replace(/\./g, "\\.")}, .* and line \\d+ \\(owner of source ${mistakes.shifted[1]!.source.replace(/\./g, "\\.")}, the Exchange mailbox of .*\\(nothing was written\\)`));
+      }
+      // Rotated instead of shifted (the fallen-off owner takes the first row): every row still re-bound, no id twice.
+      const plan = new PlanText(path.join(dir, "plan.yaml"));
+      plan.setOwner(plan.ownerRows("w03-fa-kiel")[0]!, mistakes.fallenOff);
+      plan.save();
       expect(lockCommand({ stack: "staging", inventory: dir, root: ROOT, check: true })).toBe(1);
       expect(lockCommand({ stack: "staging", inventory: dir, root: ROOT })).toBe(0);
       const report = path.join(dir, "after-lock.json");

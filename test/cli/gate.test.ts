@@ -33,10 +33,14 @@ describe("oxmig gate", () => {
     expect(report.mailboxes).toBe(306);
     expect(report.violations.filter((v: { level: string }) => v.level === "mandatory")).toEqual([]);
     for (const v of report.violations) {
-      expect(Object.keys(v)).toEqual(["policy", "level", "mailbox", "identity", "message"]);
+      expect(Object.keys(v)).toEqual(["policy", "level", "mailbox", "identity", "message", "subject"]);
       expect(typeof v.message).toBe("string");
     }
     const advisory = report.violations.find((v: { policy: string }) => v.policy === "source-match-strength");
+    // The plan line's mailbox, people first: its source, the owner's uid, display name and organisation.
+    expect(Object.keys(advisory.subject)).toEqual(["source", "kind", "mailboxId", "owner", "displayName"]);
+    expect(advisory.subject.source).toMatch(/@/);
+    expect(Object.keys(advisory.subject.owner)).toEqual(["uid", "displayName", "organisation"]);
     expect(advisory.message).toMatch(/ inventory\/staging\/directory\.ldif line \d+/);
     expect(JSON.stringify(report)).not.toContain(path.resolve("inventory"));
   }, 120_000);
@@ -57,7 +61,7 @@ describe("oxmig gate", () => {
     plan.setOwner(row, "jschmidtt");
     plan.save();
     expect(await gate("--inventory", dir, "--format", "json")).toBe(2);
-    expect(out.stderr).toContain(`plan.yaml: line ${row}`);
+    expect(out.stderr).toContain(`plan.yaml: line ${row + 1} (`); // the owner: line (row is 0-based), not the source: line above it
     expect(out.stderr).toContain(`owner "jschmidtt" is not in the directory`);
     expect(out.stdout).toBe("");
   });

@@ -4,7 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../cli/main";
-import { copyStaging, PlanText } from "./support/inventory-mistakes";
+import type { Inventory } from "../../core/model";
+import { personLabel } from "../../core/source-ownership";
+import { readInventory } from "../../io/inventory";
+import { copyStaging, PlanText, STAGING } from "./support/inventory-mistakes";
 import { captureOutput } from "../support/capture-output";
 
 let dir: string;
@@ -18,6 +21,11 @@ beforeEach(() => {
 afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+let inventory: Inventory | undefined;
+const staging = () => (inventory ??= readInventory(STAGING));
+/** A person as every lock message names them: display name, address, uid, organisation, id. */
+const person = (uid: string) => personLabel(staging().people.find((p) => p.uid === uid)!);
 
 const lock = (...args: string[]) => main(["node", "oxmig", "lock", "--stack", "staging", "--inventory", dir, ...args]);
 const lockFile = () => path.join(dir, "bindings.lock.yaml");
@@ -35,16 +43,73 @@ describe("oxmig lock", () => {
     expect(fs.existsSync(lockFile())).toBe(false);
   });
 
-  it("--check fails on a stale lock after two owners were swapped, naming both mailboxes and the owner change", async () => {
+  it("--check fails on a stale lock after two owners were swapped, naming each source as re-bound from one person to the other", async () => {
     const before = fs.readFileSync(lockFile(), "utf8");
     const plan = new PlanText(path.join(dir, "plan.yaml"));
     plan.swapOwners(plan.findOwnerRow("jschmidt"), plan.findOwnerRow("jweiss"));
     plan.save();
     expect(await lock("--check")).toBe(1);
     expect(out.stderr).toMatch(/is out of date \(2 mailbox changes\)/);
-    expect(out.stderr).toMatch(/changed [0-9a-f-]{36}\n {4}source: \{"address":"juergen\.weiss@fa-luebeck\.example"/);
-    expect(out.stderr).toContain('"address":"jan.schmidt@fa-luebeck.example"');
+    const [jan, juergen] = [person("jschmidt"), person("jweiss")];
+    expect(out.stderr).toContain(`  re-bound jan.schmidt@fa-luebeck.example: ${jan} → ${juergen}\n    the exports say: jan.schmidt@fa-luebeck.example is the Exchange mailbox of ${jan}\n`);
+    expect(out.stderr).toContain(`  re-bound juergen.weiss@fa-luebeck.example: ${juergen} → ${jan}\n`);
+    expect(out.stderr).not.toMatch(/removed|added/);
     expect(fs.readFileSync(lockFile(), "utf8")).toBe(before);
+  });
+
+  it("reports the homonym trap (the two Maria Müllers swapped) as two re-bindings naming both people, never as removed + added", async () => {
+    const plan = new PlanText(path.join(dir, "plan.yaml"));
+    plan.swapOwners(plan.findOwnerRow("mmueller"), plan.findOwnerRow("mmueller2"));
+    plan.save();
+    expect(await lock()).toBe(0);
+    const [luebeck, im] = [person("mmueller"), person("mmueller2")];
+    expect(luebeck).toMatch(/^Maria Müller <maria\.mueller@fa-luebeck\.example> \(mmueller, fa-luebeck, id [0-9a-f-]{36}\)$/);
+    expect(out.stdout).toMatch(/: 306 mailboxes, 2 changes, 0 phase steps\n/);
+    expect(out.stdout).toContain(`  re-bound maria.mueller@fa-luebeck.example: ${luebeck} → ${im}\n    the exports say: maria.mueller@fa-luebeck.example is the Exchange mailbox of ${luebeck}\n`);
+    expect(out.stdout).toContain(`  re-bound maria.mueller@im.example: ${im} → ${luebeck}\n`);
+    expect(out.stdout).not.toMatch(/removed|added/);
+    expect(await lock("--check")).toBe(0);
+  });
+
+  it("refuses (exit 2, nothing written) a plan that names one person owner of two sources: the lock would hold one id twice", async () => {
+    const before = fs.readFileSync(lockFile(), "utf8");
+    const plan = new PlanText(path.join(dir, "plan.yaml"));
+    // Rows are 0-based: the owner: lines are at row + 1.
+    const [row, own] = [plan.findOwnerRow("mmueller"), plan.findOwnerRow("mmueller2")];
+    plan.setOwner(row, "mmueller2");
+    plan.save();
+    for (const args of [[], ["--check"]]) {
+      out.stderr = "";
+      expect(await lock(...args)).toBe(2);
+      const [luebeck, im] = [person("mmueller"), person("mmueller2")];
+      expect(out.stderr).toContain(`plan.yaml: line ${row + 1}: 2 entries bind ${im}: `);
+      expect(out.stderr).toContain(`: line ${row + 1} (owner of source maria.mueller@fa-luebeck.example, the Exchange mailbox of ${luebeck}, locked to ${luebeck}) and `);
+      expect(out.stderr).toContain(` and line ${own + 1} (owner of source maria.mueller@im.example, the Exchange mailbox of ${im}). `);
+      expect(out.stderr).toContain(`One mailbox id (${staging().people.find((p) => p.uid === "mmueller2")!.immutableId}) is one home and one key`);
+    }
+    expect(fs.readFileSync(lockFile(), "utf8")).toBe(before);
+  });
+
+  it("exits 2 on a lock file that holds one mailbox id twice, naming the file, the id and both entries", async () => {
+    const text = fs.readFileSync(lockFile(), "utf8");
+    const first = text.indexOf("\n  - mailbox: ");
+    const second = text.indexOf("\n  - mailbox: ", first + 1);
+    const [id] = /[0-9a-f-]{36}/.exec(text.slice(first))!;
+    const [other] = /[0-9a-f-]{36}/.exec(text.slice(second))!;
+    fs.writeFileSync(lockFile(), text.slice(0, second) + text.slice(second).replace(other, id));
+    expect(await lock("--check")).toBe(2);
+    expect(out.stderr).toMatch(new RegExp(`bindings\\.lock\\.yaml: line \\d+: mailbox id ${id} appears in 2 entries: mailboxes\\[0\\] \\(line \\d+: source \\S+, owner \\w+\\) and mailboxes\\[1\\] \\(line \\d+: source \\S+, owner \\w+\\)`));
+  });
+
+  it("counts one change in the singular", async () => {
+    const plan = new PlanText(path.join(dir, "plan.yaml"));
+    plan.addAlias(plan.findOwnerRow("jschmidt"), "jan.s@fa-luebeck.example");
+    plan.save();
+    expect(await lock("--check")).toBe(1);
+    expect(out.stderr).toContain("is out of date (1 mailbox change):\n");
+    expect(out.stderr).toContain(`  changed jan.schmidt@fa-luebeck.example → ${person("jschmidt")}\n    addresses: ["jan.schmidt@fa-luebeck.example"] → ["jan.schmidt@fa-luebeck.example","jan.s@fa-luebeck.example"]`);
+    expect(await lock()).toBe(0);
+    expect(out.stdout).toMatch(/: 306 mailboxes, 1 change, 0 phase steps\n/);
   });
 
   it("--check fails when only a wave's phase changed", async () => {
@@ -52,6 +117,7 @@ describe("oxmig lock", () => {
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("    phase: copying", "    phase: cut-over"));
     expect(await lock("--check")).toBe(1);
     expect(out.stderr).toContain("0 mailbox changes, wave phases changed");
+    expect(out.stderr).toContain(`  phase of maria.mueller@fa-luebeck.example → ${person("mmueller")}: copying → cut-over\n`);
   });
 
   it("writes the changes, after which --check passes", async () => {
@@ -59,7 +125,7 @@ describe("oxmig lock", () => {
     plan.swapOwners(plan.findOwnerRow("jschmidt"), plan.findOwnerRow("jweiss"));
     plan.save();
     expect(await lock()).toBe(0);
-    expect(out.stdout).toMatch(/wrote .*bindings\.lock\.yaml: 306 mailboxes, 2 changes/);
+    expect(out.stdout).toMatch(/wrote .*bindings\.lock\.yaml: 306 mailboxes, 2 changes, 0 phase steps\n {2}re-bound /);
     const text = fs.readFileSync(lockFile(), "utf8");
     expect(text).toMatch(/^# Binding lock of stack "staging"/);
     expect(text).not.toMatch(/password|result/i);

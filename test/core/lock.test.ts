@@ -1,6 +1,7 @@
 // The lock format (version 2, version 1 read transparently) and the history `oxmig lock` carries forward.
 import { describe, expect, it } from "vitest";
-import { diffLock, parseLock, renderLock, type BindingLock, type LockEntry } from "../../core/lock";
+import { parseLock, renderLock, type BindingLock, type LockEntry } from "../../core/lock";
+import { diffLock } from "../../core/lock-diff";
 import { advanceLock, mergeHistory, type MailboxDeclaration } from "../../core/lock-history";
 
 const entry = (id: string, over: Partial<LockEntry> = {}): LockEntry => ({
@@ -43,6 +44,38 @@ describe("lock format", () => {
     const was = entry("a", { owner: { id: "a", uid: "MMueller" }, phase: "copying" });
     expect(diffLock([was], [entry("a", { owner: { id: "a", uid: "mmueller" }, phase: "cut-over" })])).toEqual([]);
     expect(diffLock([was], [entry("a", { owner: { id: "a", uid: "jschmidt" } })])[0]?.fields.map((f) => f.field)).toEqual(["owner"]);
+  });
+});
+
+describe("diffLock: mailboxes pair by source, as the plan keys them", () => {
+  const kinds = (changes: ReturnType<typeof diffLock>) => changes.map((c) => [c.change, c.locked?.mailbox, c.declared?.mailbox]);
+  const withSource = (id: string, of: string) => entry(id, { source: { address: `${of}@src.example`, exchangeGuid: `guid-${of}` } });
+  it("a swap of two owners is two re-bindings, each from one person to the other", () => {
+    expect(kinds(diffLock([entry("a"), entry("b")], [withSource("b", "a"), withSource("a", "b")]))).toEqual([
+      ["rebound", "a", "b"],
+      ["rebound", "b", "a"],
+    ]);
+  });
+  it("a source handed to a person who already has one (the homonym trap) is a re-binding, not removed + added, and keeps both entries of the doubled id", () => {
+    const changes = diffLock([entry("a"), entry("b")], [withSource("b", "a"), entry("b")]);
+    expect(kinds(changes)).toEqual([["rebound", "a", "b"]]);
+    expect(changes[0]!.fields.map((f) => f.field)).toEqual(expect.arrayContaining(["mailbox", "owner"]));
+  });
+  it("the same person with another source is a change of source; new and dropped sources are added and removed, re-bindings first", () => {
+    const changes = diffLock([entry("a"), entry("gone")], [entry("new"), withSource("a", "other")]);
+    expect(kinds(changes)).toEqual([
+      ["changed", "a", "a"],
+      ["added", undefined, "new"],
+      ["removed", "gone", undefined],
+    ]);
+    expect(changes[0]!.fields.map((f) => f.field)).toEqual(["source"]);
+  });
+});
+
+describe("parseLock refuses one mailbox id twice", () => {
+  it("names the file, the id and both entries with their lines, active or retired", () => {
+    const text = renderLock(lock([entry("a"), entry("b")], { retired: [entry("a", { phase: "done", source: { address: "x@src.example", exchangeGuid: "gx" } })] }));
+    expect(() => parseLock(text, "l.yaml")).toThrow(/^l\.yaml: line \d+: mailbox id a appears in 2 entries: mailboxes\[0\] \(line \d+: source a@src\.example, owner ua\) and retired\[0\] \(line \d+: source x@src\.example, owner ua\)/);
   });
 });
 

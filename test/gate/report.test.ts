@@ -26,8 +26,8 @@ describe("gate reports", () => {
   it("json has exactly the agreed shape, with null for a missing mailbox or identity", () => {
     const json = JSON.parse(formatReport(RESULT, "json"));
     expect(Object.keys(json)).toEqual(["stack", "mailboxes", "violations"]);
-    expect(json.violations[2]).toEqual({ policy: "stack-size", level: "advisory", mailbox: null, identity: null, message: "stack is large" });
-    expect(Object.keys(json.violations[0])).toEqual(["policy", "level", "mailbox", "identity", "message"]);
+    expect(json.violations[2]).toEqual({ policy: "stack-size", level: "advisory", mailbox: null, identity: null, message: "stack is large", subject: null });
+    expect(Object.keys(json.violations[0])).toEqual(["policy", "level", "mailbox", "identity", "message", "subject"]);
   });
 
   it("sarif has one rule per policy, error for mandatory, warning for advisory, the plan line as location", () => {
@@ -58,7 +58,7 @@ describe("gate reports", () => {
     const md = formatReport(RESULT, "markdown", { verbose: true });
     expect(md).toContain("### Gate: REJECTED stack staging");
     const row = md.split("\n").find((l) => l.includes("alias-unique"))!;
-    expect(row.split(/(?<!\\)\|/)).toHaveLength(8);
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(5);
   });
 
   it("reads a rule's mailbox and location back out of an SDK diagnostic", () => {

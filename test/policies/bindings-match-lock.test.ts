@@ -1,4 +1,4 @@
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bindingsMatchLock } from "../../policies/rules/bindings-match-lock";
 import { buildResources, FIXTURE_MAILBOXES, IDS } from "../fixtures/policies/plan";
 import { attrs, config, expectNone, expectViolation, lockEntries, oxUser, run, USER_ATTRIBUTES, writeLock } from "./helpers";
@@ -20,18 +20,28 @@ describe("bindings-match-lock", () => {
   it("rebinding without a lock change", async () => {
     const plan = buildResources();
     attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.ownerId] = IDS.julia;
-    expectViolation(await run(bindingsMatchLock, plan, config({ lock })), "mailbox jan.schmidt@fa-luebeck.example", `owner locked {"id":"${IDS.jan}"`, `declared {"id":"${IDS.julia}"`, "npx oxmig lock --stack");
+    expectViolation(await run(bindingsMatchLock, plan, config({ lock })), "mailbox jan.schmidt@fa-luebeck.example", `owner: Jan Schmidt <jan.schmidt@fa-luebeck.example> (jschmidt, luebeck, id ${IDS.jan}) → Julia Schmidt`, `(jschmidt, kiel, id ${IDS.julia})`, "run `npx oxmig lock --stack test`");
+  });
+  it("a source now on another person's mailbox: a re-binding from whom to whom, with the exports' word, and the stack's own lock command", async () => {
+    const plan = buildResources();
+    const [jan, maria] = [attrs(oxUser(plan, IDS.jan)), attrs(oxUser(plan, IDS.maria))];
+    const [janSource, mariaSource] = [jan[USER_ATTRIBUTES.sourceGuid]!, maria[USER_ATTRIBUTES.sourceGuid]!];
+    [jan[USER_ATTRIBUTES.sourceGuid], maria[USER_ATTRIBUTES.sourceGuid]] = [mariaSource, janSource];
+    const found = await run(bindingsMatchLock, plan, config({ lock }));
+    expectViolation(found, "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): source maria.mueller@fa-luebeck.example is re-bound from Maria Müller <maria.mueller@fa-luebeck.example> (mmueller, luebeck, id", "to Jan Schmidt <jan.schmidt@fa-luebeck.example> (jschmidt, luebeck, id", "the exports say it is the Exchange mailbox of Maria Müller", "run `npx oxmig lock --stack test`");
+    expectViolation(found, "source jan.schmidt@fa-luebeck.example is re-bound from Jan Schmidt");
+    for (const v of found) expect(v.message).not.toMatch(/<stack>|is in the lock .* but no longer declared/);
   });
   it("rejects an added address", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.maria).props.aliases.push("maria@fa-luebeck.example");
-    expectViolation(await run(bindingsMatchLock, plan, config({ lock })), "addresses locked", "maria@fa-luebeck.example");
+    expectViolation(await run(bindingsMatchLock, plan, config({ lock })), "maria.mueller@fa-luebeck.example → Maria Müller", "differs from the lock", "addresses: [", '"maria@fa-luebeck.example"]');
   });
   it("rejects a mailbox missing from the lock and a locked mailbox missing from the plan", async () => {
     const partial = writeLock(lockEntries(FIXTURE_MAILBOXES.filter((m) => m.id !== IDS.raum)));
-    expectViolation(await run(bindingsMatchLock, buildResources(), config({ lock: partial })), `mailbox ${IDS.raum} is declared but not in the lock`);
+    expectViolation(await run(bindingsMatchLock, buildResources(), config({ lock: partial })), `raum-101@fa-kiel.example → room mailbox "Raum 101" (id ${IDS.raum}) is declared but not in the lock`);
     const fewer = buildResources(FIXTURE_MAILBOXES.filter((m) => m.id !== IDS.petra));
-    expectViolation(await run(bindingsMatchLock, fewer, config({ lock })), `mailbox ${IDS.petra} is in the lock`, "no longer declared");
+    expectViolation(await run(bindingsMatchLock, fewer, config({ lock })), "→ Petra Koch", `id ${IDS.petra}) is in the lock`, "no longer declared");
   });
   it("requires a lock in prod, not in staging, and rejects a configured lock that does not exist", async () => {
     expectViolation(await run(bindingsMatchLock, buildResources(), config({ stackKind: "prod" })), "a prod stack needs a binding lock");

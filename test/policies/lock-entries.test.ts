@@ -6,10 +6,14 @@ import { buildResources, FIXTURE_MAILBOXES, IDS } from "../fixtures/policies/pla
 import { attrs, config, lockEntries, oxUser, record, run, USER_ATTRIBUTES, writeLock } from "./helpers";
 
 const MISSING = "00000000-0000-4000-8000-0000000000ff";
-const REVIEW = "run `npx oxmig lock --stack <stack>` and have the change reviewed";
+// The stack's own name, from the URNs (the fixtures' stack is "test"), never a placeholder.
+const REVIEW = "run `npx oxmig lock --stack test` and have the change reviewed";
 const lock = writeLock(lockEntries());
 const messages = async (plan: ReturnType<typeof buildResources>, lockFile = lock) => (await run(bindingsMatchLock, plan, config({ lock: lockFile }))).map((v) => v.message);
 const JAN = "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)";
+/** Jan as every lock message names him: display name, address, uid, organisation, id. */
+const JAN_PERSON = `Jan Schmidt <jan.schmidt@fa-luebeck.example> (jschmidt, luebeck, id ${IDS.jan})`;
+const JAN_SOURCE = `jan.schmidt@fa-luebeck.example (Exchange mailbox of ${JAN_PERSON})`;
 
 describe("bindings-match-lock entries", () => {
   it("aliases compared in declaration order instead of sorted", async () => {
@@ -21,7 +25,7 @@ describe("bindings-match-lock entries", () => {
     oxUser(plan, IDS.jan).props.imapLogin = "jan";
     oxUser(plan, IDS.jan).props.contextName = "kiel";
     expect(await messages(plan)).toEqual([
-      `${JAN}: binding differs from the lock ${lock}: context locked "luebeck", declared "kiel"; login locked "jschmidt", declared "jan"; home locked "/var/vmail/3f/${IDS.jan}", declared ""; ${REVIEW}`,
+      `${JAN}: jan.schmidt@fa-luebeck.example → ${JAN_PERSON} differs from the lock ${lock}: context: "luebeck" → "kiel"; login: "jschmidt" → "jan"; home: "/var/vmail/3f/${IDS.jan}" → ""; ${REVIEW}`,
     ]);
   });
   it("a binding whose source or key does not exist crashes the rule or borrows values", async () => {
@@ -29,7 +33,7 @@ describe("bindings-match-lock entries", () => {
     attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.sourceGuid] = MISSING;
     attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.keyName] = "key-none";
     expect(await messages(plan)).toEqual([
-      `${JAN}: binding differs from the lock ${lock}: source locked {"address":"jan.schmidt@fa-luebeck.example","exchangeGuid":"e0000000-0000-4000-8000-000000000002"}, declared {"address":"","exchangeGuid":"${MISSING}"}; key locked {"name":"key-${IDS.jan}","keeper":"${IDS.jan}"}, declared {"name":"key-none","keeper":""}; ${REVIEW}`,
+      `${JAN}: (no source address) → ${JAN_PERSON} differs from the lock ${lock}: source: ${JAN_SOURCE} → (no source address) (ExchangeGuid ${MISSING}, not in the Exchange export); key: {"name":"key-${IDS.jan}","keeper":"${IDS.jan}"} → {"name":"key-none","keeper":""}; ${REVIEW}`,
     ]);
   });
   it("a binding with missing fields filled with invented values", async () => {
@@ -40,29 +44,29 @@ describe("bindings-match-lock entries", () => {
     delete attrs(user)[USER_ATTRIBUTES.keyName];
     record(plan, "pairings-w01").props.data[K8S.pairingsDataKey] = "broken";
     const fields = [
-      `wave locked "w01", declared ""`,
-      `context locked "luebeck", declared ""`,
-      `owner locked {"id":"${IDS.jan}","uid":"jschmidt"}, declared {"id":"${IDS.jan}","uid":""}`,
-      `source locked {"address":"jan.schmidt@fa-luebeck.example","exchangeGuid":"e0000000-0000-4000-8000-000000000002"}, declared {"address":"","exchangeGuid":""}`,
-      `login locked "jschmidt", declared ""`,
-      `home locked "/var/vmail/3f/${IDS.jan}", declared ""`,
-      `key locked {"name":"key-${IDS.jan}","keeper":"${IDS.jan}"}, declared {"name":"","keeper":""}`,
-      `addresses locked ["jan.schmidt@fa-luebeck.example"], declared []`,
+      `wave: "w01" → ""`,
+      `context: "luebeck" → ""`,
+      `owner uid: "jschmidt" → "" (id ${IDS.jan})`,
+      `source: ${JAN_SOURCE} → (no source address) (ExchangeGuid (none), not in the Exchange export)`,
+      `login: "jschmidt" → ""`,
+      `home: "/var/vmail/3f/${IDS.jan}" → ""`,
+      `key: {"name":"key-${IDS.jan}","keeper":"${IDS.jan}"} → {"name":"","keeper":""}`,
+      `addresses: ["jan.schmidt@fa-luebeck.example"] → []`,
     ];
     const found = await messages(plan);
     // The declared entry names the mailbox now: it has no address and its owner uid is empty.
     expect(found).toEqual([
-      `mailbox maria.mueller@fa-luebeck.example (owner mmueller): binding differs from the lock ${lock}: wave locked "w01", declared ""; ${REVIEW}`,
-      `mailbox ${IDS.jan}: binding differs from the lock ${lock}: ${fields.join("; ")}; ${REVIEW}`,
-      `mailbox poststelle@fa-luebeck.example: binding differs from the lock ${lock}: wave locked "w01", declared ""; ${REVIEW}`,
+      `mailbox maria.mueller@fa-luebeck.example (owner mmueller): maria.mueller@fa-luebeck.example → Maria Müller <maria.mueller@fa-luebeck.example> (mmueller, luebeck, id ${IDS.maria}) differs from the lock ${lock}: wave: "w01" → ""; ${REVIEW}`,
+      `mailbox poststelle@fa-luebeck.example: poststelle@fa-luebeck.example → shared mailbox "Poststelle Lübeck" (id ${IDS.poststelle}) differs from the lock ${lock}: wave: "w01" → ""; ${REVIEW}`,
+      `mailbox ${IDS.jan}: (no source address) → ${JAN_PERSON} differs from the lock ${lock}: ${fields.join("; ")}; ${REVIEW}`,
     ]);
   });
   it("a declared mailbox without id matched to a locked one", async () => {
     const plan = buildResources();
     delete attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.mailboxId];
+    // Paired by its source, it is reported as the source moving to a mailbox without id.
     expect(await messages(plan)).toEqual([
-      `mailbox raum-101@fa-kiel.example: mailbox  is declared but not in the lock ${lock}; ${REVIEW}`,
-      `mailbox raum-101@fa-kiel.example: mailbox ${IDS.raum} is in the lock ${lock} but no longer declared; ${REVIEW}`,
+      `mailbox raum-101@fa-kiel.example: source raum-101@fa-kiel.example is re-bound from room mailbox "Raum 101" (id ${IDS.raum}) to room mailbox "Raum 101" (id none) without a change of the lock ${lock}; the exports say it is the RoomMailbox "Raum 101"; also changes wave: "w02" → ""; ${REVIEW}`,
     ]);
   });
 });

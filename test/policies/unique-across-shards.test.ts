@@ -57,7 +57,7 @@ describe("bindings-match-lock with a family lock", () => {
 
   it("still reports this shard's own locked mailbox that is no longer declared", async () => {
     const found = await run(bindingsMatchLock, buildResources(luebeck.slice(1)), cfg(familyLock()));
-    expectViolation(found, `mailbox ${luebeck[0]!.id} is in the lock`);
+    expectViolation(found, `id ${luebeck[0]!.id}) is in the lock`, "but no longer declared");
     expect(found.some((v) => v.message.includes(kiel[0]!.id))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineRef, mailboxLabel, mailboxMessage, plainMessage, unknownText, userMessage } from "../../../policies/support/report";
+import { lineRef, mailboxLabel, mailboxList, mailboxMessage, plainMessage, unknownText, userMessage } from "../../../policies/support/report";
 import type { OxUserView } from "../../../policies/support/resources";
 
 const user = (fields: Partial<OxUserView>): OxUserView => ({ urn: "urn:x", resourceName: "oxuser-1", protect: true, unknown: [], addresses: [], ...fields });
@@ -14,6 +14,12 @@ describe("report", () => {
     expect(mailboxLabel({ primaryEmail: "Maria Mueller <m@x.example>", mailboxId: "id (1)", resourceName: "oxuser-1" })).toBe("oxuser-1");
     expect(mailboxLabel({ primaryEmail: "", mailboxId: "[id]", resourceName: "two words" })).toBe("unnamed");
     expect(mailboxLabel({ primaryEmail: "a@x.example\n", resourceName: "r" })).toBe("r");
+  });
+  it("a list repeats an address when one person is named owner of two mailboxes (both get the person's primary address)", () => {
+    const twice = [user({ primaryEmail: "maria.mueller@im.example", contextName: "fa-luebeck" }), user({ primaryEmail: "maria.mueller@im.example", contextName: "im" })];
+    expect(mailboxList([...twice, user({ primaryEmail: "jan.schmidt@fa-luebeck.example" })])).toBe("maria.mueller@im.example (2 mailboxes, contexts fa-luebeck, im), jan.schmidt@fa-luebeck.example");
+    expect(mailboxList([user({ primaryEmail: "a@x.example" }), user({ primaryEmail: "a@x.example" })])).toBe("a@x.example (2 mailboxes)");
+    expect(mailboxList([user({ primaryEmail: "a@x.example" }), user({ primaryEmail: "b@x.example" })])).toBe("a@x.example, b@x.example");
   });
   it("a message loses or mangles the mailbox and owner", () => {
     expect(mailboxMessage("m@x.example", "mmueller", "text")).toBe("mailbox m@x.example (owner mmueller): text");
