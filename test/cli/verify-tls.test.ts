@@ -5,9 +5,9 @@ import net from "node:net";
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { doveadmFromConfig, endpointsFromConfig, verifyCommand } from "../../cli/commands/verify";
-import { InputError } from "../../core/errors";
 import type { StackConfig } from "../../io/stack-config";
 import { capture, makeStackFixture, setWavePhase, STACK } from "../rehearsal/stack-fixture";
+import { inputErrorOf } from "../support/input-errors";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -18,15 +18,6 @@ function config(values: Record<string, string>): StackConfig {
   return { project: "oxmig", stack: "prod", values, secureKeys: [], declaredSecretKeys: [], file: "Pulumi.prod.yaml" };
 }
 
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("endpointsFromConfig", () => {
   it("requires STARTTLS by default off loopback, nothing on loopback", () => {
@@ -42,22 +33,22 @@ describe("endpointsFromConfig", () => {
   });
 
   it("refuses none off loopback, naming the file, the key and what would be sent in cleartext", () => {
-    const imap = thrown(() => endpointsFromConfig(config({ ...MAIL, verifyImapTls: "none" }), ENV));
+    const imap = inputErrorOf(() => endpointsFromConfig(config({ ...MAIL, verifyImapTls: "none" }), ENV));
     expect(imap.exitCode).toBe(2);
     expect(imap.message).toBe('Pulumi.prod.yaml: config verifyImapTls: "none" would send the master password in cleartext to imap.example, which is not loopback (127.0.0.0/8, ::1, localhost); use tls (implicit TLS) or starttls');
     expect(imap.message).not.toContain(ENV.OXMIG_VERIFY_MASTER_PASSWORD);
-    expect(thrown(() => endpointsFromConfig(config({ ...MAIL, verifyLmtpTls: "none" }), ENV)).message).toMatch(/^Pulumi\.prod\.yaml: config verifyLmtpTls: "none" would send the canaries in cleartext to lmtp\.example/);
+    expect(inputErrorOf(() => endpointsFromConfig(config({ ...MAIL, verifyLmtpTls: "none" }), ENV)).message).toMatch(/^Pulumi\.prod\.yaml: config verifyLmtpTls: "none" would send the canaries in cleartext to lmtp\.example/);
   });
 
   it("allows none on loopback and refuses an unknown setting", () => {
     expect(endpointsFromConfig(config({ ...MAIL, verifyImapHost: "localhost", verifyImapTls: "none" }), ENV).imap.security).toBe("none");
-    expect(thrown(() => endpointsFromConfig(config({ ...MAIL, verifyImapTls: "ssl" }), ENV)).message).toBe('Pulumi.prod.yaml: config verifyImapTls: expected tls, starttls, none, found "ssl"');
+    expect(inputErrorOf(() => endpointsFromConfig(config({ ...MAIL, verifyImapTls: "ssl" }), ENV)).message).toBe('Pulumi.prod.yaml: config verifyImapTls: expected tls, starttls, none, found "ssl"');
   });
 });
 
 describe("doveadmFromConfig", () => {
   it("refuses http:// off loopback, naming the file and key, without the API key", () => {
-    const err = thrown(() => doveadmFromConfig(config({ verifyDoveadmUrl: "http://dovecot.example:8080/doveadm/v1" }), ENV));
+    const err = inputErrorOf(() => doveadmFromConfig(config({ verifyDoveadmUrl: "http://dovecot.example:8080/doveadm/v1" }), ENV));
     expect(err.message).toBe("Pulumi.prod.yaml: config verifyDoveadmUrl: http:// would send the doveadm API key in cleartext to dovecot.example, which is not loopback (127.0.0.0/8, ::1, localhost); use https://");
     expect(err.message).not.toContain(ENV.OXMIG_VERIFY_DOVEADM_KEY);
   });

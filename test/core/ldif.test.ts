@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../core/errors";
 import { formatLdif, parseLdif, type LdifEntry } from "../../core/ldif";
+import { inputErrorOf } from "../support/input-errors";
 
 const FIXTURE = join(__dirname, "../fixtures/inputs/good/directory.ldif");
 const fixtureText = readFileSync(FIXTURE, "utf8");
@@ -13,15 +13,6 @@ function texts(entry: LdifEntry | undefined, name: string): string[] {
   return (entry?.attributes.get(name) ?? []).map((v) => v.text);
 }
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("parseLdif on the fixture", () => {
   const entries = parseLdif(fixtureText, "directory.ldif");
@@ -103,7 +94,7 @@ describe("parseLdif rejects", () => {
   ];
   for (const [what, text, line, problem] of cases) {
     it(`${what}, naming file and line`, () => {
-      const err = errorOf(() => parseLdif(text, "inventory/x/directory.ldif"));
+      const err = inputErrorOf(() => parseLdif(text, "inventory/x/directory.ldif"));
       expect(err.message).toContain(`inventory/x/directory.ldif: line ${line}: `);
       expect(err.problem).toMatch(problem);
     });
@@ -111,7 +102,7 @@ describe("parseLdif rejects", () => {
 
   it("a raw value that is not UTF-8, telling to base64-encode it", () => {
     const bytes = Buffer.concat([Buffer.from("dn: uid=a\ncn: M"), Buffer.from([0xfc]), Buffer.from("ller\n")]);
-    const err = errorOf(() => parseLdif(bytes, "d.ldif"));
+    const err = inputErrorOf(() => parseLdif(bytes, "d.ldif"));
     expect(err.message).toMatch(/^d\.ldif: line 2: "cn" value is not valid UTF-8.*cn::/);
   });
 });

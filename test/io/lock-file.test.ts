@@ -4,8 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InputError } from "../../core/errors";
 import { readLockText, writeLockText } from "../../io/lock-file";
+import { inputErrorOf } from "../support/input-errors";
 
 let dir: string;
 let inventory: string;
@@ -25,15 +25,6 @@ afterEach(() => {
 
 const lock = () => path.join(inventory, "bindings.lock.yaml");
 
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("readLockText and writeLockText", () => {
   it("read nothing when there is no lock, then write and read a regular file", () => {
@@ -47,20 +38,20 @@ describe("readLockText and writeLockText", () => {
   it("refuse a lock that is a symbolic link, naming it and its target, and leave the target alone", () => {
     fs.symlinkSync(outside, lock());
     const shown = "inventory/staging/bindings.lock.yaml";
-    expect(thrown(() => readLockText(lock(), shown)).message).toBe(`${shown}: the lock is a symbolic link (to ${outside}); oxmig reads and writes the lock only as a regular file; replace the link with the file itself`);
-    expect(thrown(() => writeLockText(lock(), "stack: staging\n", shown)).exitCode).toBe(2);
+    expect(inputErrorOf(() => readLockText(lock(), shown)).message).toBe(`${shown}: the lock is a symbolic link (to ${outside}); oxmig reads and writes the lock only as a regular file; replace the link with the file itself`);
+    expect(inputErrorOf(() => writeLockText(lock(), "stack: staging\n", shown)).exitCode).toBe(2);
     expect(fs.readFileSync(outside, "utf8")).toBe("not a lock\n");
   });
 
   it("refuse a dangling link too (writing would create its target)", () => {
     const target = path.join(dir, "created-outside.yaml");
     fs.symlinkSync(target, lock());
-    expect(thrown(() => writeLockText(lock(), "stack: staging\n")).message).toMatch(/the lock is a symbolic link/);
+    expect(inputErrorOf(() => writeLockText(lock(), "stack: staging\n")).message).toMatch(/the lock is a symbolic link/);
     expect(fs.existsSync(target)).toBe(false);
   });
 
   it("refuse a lock that is not valid UTF-8, naming the line", () => {
     fs.writeFileSync(lock(), Buffer.concat([Buffer.from("stack: staging\nmailboxes:\n  - owner: j"), Buffer.from([0xfc]), Buffer.from("rgen\n")]));
-    expect(thrown(() => readLockText(lock(), "bindings.lock.yaml")).message).toBe("bindings.lock.yaml: line 3: the file is not valid UTF-8");
+    expect(inputErrorOf(() => readLockText(lock(), "bindings.lock.yaml")).message).toBe("bindings.lock.yaml: line 3: the file is not valid UTF-8");
   });
 });

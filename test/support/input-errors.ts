@@ -11,3 +11,10 @@ export function errorsOf(fn: () => unknown): InputError[] {
   }
   throw new Error("expected input errors");
 }
+
+/** The one InputError `fn` throws (fails the test when it throws anything else or nothing). */
+export function inputErrorOf(fn: () => unknown): InputError {
+  const errors = errorsOf(fn);
+  if (errors.length !== 1) throw new Error(`expected one input error, got ${errors.length}`);
+  return errors[0]!;
+}
