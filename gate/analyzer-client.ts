@@ -15,7 +15,7 @@ const ENGINE_ADDRESS = "127.0.0.1:0";
 const MAX_MESSAGE = 400 * 1024 * 1024;
 
 export interface StartPolicyPackOptions {
-  /** Directory with PulumiPolicy.yaml, package.json (name, version) and index.ts. */
+  /** Directory with PulumiPolicy.yaml, package.json (name, version, main) and the entry it names (index.ts without a main). */
   readonly packDir: string;
   /**
    * "cli" (default): the exact entry the CLI runs (`run-policy-pack <engine> .`, TypeScript
@@ -49,7 +49,8 @@ export interface PolicyPackClient {
 
 function commandFor(opts: StartPolicyPackOptions): string[] {
   const packDir = path.resolve(opts.packDir);
-  if (opts.loader !== "tsx") return [createRequire(path.join(packDir, "index.ts")).resolve("@pulumi/pulumi/cmd/run-policy-pack"), ENGINE_ADDRESS, "."];
+  // The CLI runs the pack folder ("."), i.e. its package.json main, with the run-policy-pack of the pack's own @pulumi/pulumi.
+  if (opts.loader !== "tsx") return [createRequire(path.join(packDir, "package.json")).resolve("@pulumi/pulumi/cmd/run-policy-pack"), ENGINE_ADDRESS, "."];
   return [path.join(REPO, "bin", "run-ts.cjs"), path.join(__dirname, "policy-pack-host.ts"), ENGINE_ADDRESS, packDir];
 }
 

@@ -67,9 +67,16 @@ function providerOf(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredReso
   return p;
 }
 
-/** Field number of `properties` in AnalyzeRequest and AnalyzerResource; of `resources` in AnalyzeStackRequest. */
-const PROPERTIES_FIELD = 2;
-const RESOURCES_FIELD = 1;
+/** Field number of `properties` in AnalyzeRequest and AnalyzerResource; of `resources` in AnalyzeStackRequest (gate/sdk-hooks.ts checks them). */
+export const PROPERTIES_FIELD = 2;
+export const RESOURCES_FIELD = 1;
+
+/** A Struct holding `obj` as written by hand, in hex (gate/sdk-hooks.ts compares it with the generated encoding). */
+export function structBytes(obj: Record<string, unknown>): string {
+  const w = new BinaryWriter();
+  writeStructFields(obj, w);
+  return Buffer.from(w.getResultBuffer()).toString("hex");
+}
 
 /** An Analyze request without its properties (the *Bytes functions write those straight from JSON). */
 function analyzeRequestShell(r: DeclaredResource, byUrn: ReadonlyMap<string, DeclaredResource>): any {

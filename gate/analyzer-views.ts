@@ -78,7 +78,7 @@ abstract class NamedView {
   getUrn(): string {
     return this.r.urn;
   }
-  /** One Struct object per request: decode-once in the pack keys on it. */
+  /** One Struct object per request: the engine decodes it once for every policy (gate/sdk-hooks.ts). */
   getProperties(): StructView {
     return (this.struct ??= this.properties());
   }
@@ -159,13 +159,42 @@ class AnalyzerResourceView extends ResourceView {
   }
 }
 
+/** Whether `struct` is a request's properties as these views hand them out (the engine decodes those once per request). */
+export function isRequestStruct(struct: unknown): boolean {
+  return struct instanceof StructView;
+}
+
+/** Every getter the views answer (gate/sdk-hooks.ts checks the SDK reads no other). */
+export function viewGetters(): Set<string> {
+  const names = new Set<string>();
+  const classes: { prototype: object }[] = [
+    ...[StructView, TimeoutsView, OptionsView, ProviderView, UrnsView, PropertyDependenciesView],
+    ...[AnalyzeRequestView, AnalyzerResourceView, AnalyzeStackRequestView],
+  ];
+  for (const c of classes) {
+    for (let proto = c.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      for (const name of Object.getOwnPropertyNames(proto)) if (name.startsWith("get")) names.add(name);
+    }
+  }
+  return names;
+}
+
 export function analyzeRequestView(r: DeclaredResource, byUrn: ByUrn): AnalyzeRequestView {
   return new AnalyzeRequestView(r, byUrn);
 }
 
 /** An AnalyzeStack request: every resource, in registration order. */
-export function analyzeStackRequestView(resources: readonly DeclaredResource[]): { getResourcesList(): readonly AnalyzerResourceView[] } {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const list = resources.map((r) => new AnalyzerResourceView(r, byUrn));
-  return { getResourcesList: () => list };
+class AnalyzeStackRequestView {
+  private readonly list: readonly AnalyzerResourceView[];
+  constructor(resources: readonly DeclaredResource[]) {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    this.list = resources.map((r) => new AnalyzerResourceView(r, byUrn));
+  }
+  getResourcesList(): readonly AnalyzerResourceView[] {
+    return this.list;
+  }
+}
+
+export function analyzeStackRequestView(resources: readonly DeclaredResource[]): AnalyzeStackRequestView {
+  return new AnalyzeStackRequestView(resources);
 }

@@ -2,19 +2,19 @@
 // the same GetAnalyzerInfo / Configure / Analyze / AnalyzeStack code the pack serves over gRPC.
 // Analyze requests are the views of analyzer-views.ts, not encoded and decoded protobuf messages
 // (the transport cost more than the rules: bench/gate.ts); Configure gets a real message.
-import { createRequire } from "node:module";
 import * as path from "node:path";
+import { appendAll } from "../core/append";
 import { configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
-import { analyzeRequestView, analyzeStackRequestView } from "./analyzer-views";
+import { analyzeRequestView, analyzeStackRequestView, isRequestStruct } from "./analyzer-views";
 import type { PolicyPackClient } from "./analyzer-client";
-import type { PolicyInfo } from "./types";
+import { constructInProcess, decodeOncePerRequest, freshPolicySdk, tagResourceTypes, type AnalyzerHandlers } from "./sdk-hooks";
+import type { PolicyInfo, PolicyViolation } from "./types";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's handlers and messages are untyped */
-type Handler = (call: { request: unknown }, callback: (err: unknown, response: any) => void) => unknown;
-type Handlers = Record<"getAnalyzerInfo" | "configure" | "analyze" | "analyzeStack", Handler>;
+type Handler = AnalyzerHandlers[keyof AnalyzerHandlers];
 
 interface LoadedPack {
-  readonly handlers: Handlers;
+  readonly handlers: AnalyzerHandlers;
   /** One call at a time: Configure state is the SDK module's, not a session's. */
   lock: Promise<void>;
   /** The session whose config the SDK holds now. */
@@ -24,36 +24,28 @@ interface LoadedPack {
 // Shared by every copy of this module in the process (a test runner may load it twice).
 const registry: Map<string, LoadedPack> = ((globalThis as any).__oxmigInProcessPacks ??= new Map());
 
-const SDK_STATE_MODULES = ["@pulumi/policy", "@pulumi/policy/policy", "@pulumi/policy/server"];
-
 /**
- * Constructs the pack's PolicyPack with the SDK's gRPC server stubbed out, keeping the handlers
- * the SDK registers. The SDK allows one pack per module instance, so its stateful modules are
- * loaded afresh for each pack directory.
+ * Constructs the pack's PolicyPack from its entry (package.json main, as run-policy-pack loads it)
+ * with the SDK's gRPC server stubbed out, keeping the handlers the SDK registers. Every reach into
+ * the SDK is a hook of sdk-hooks.ts: fresh SDK modules per pack directory (one pack per module
+ * instance), request properties decoded once for every policy, and the SDK's type filter for rules
+ * that declare the one resource type they read.
  */
 function loadPack(packDir: string): LoadedPack {
-  const packRequire = createRequire(path.join(packDir, "index.ts"));
-  for (const id of SDK_STATE_MODULES) delete require.cache[packRequire.resolve(id)];
-  const grpc = createRequire(packRequire.resolve("@pulumi/policy"))("@grpc/grpc-js");
-  const proto = grpc.Server.prototype;
-  const original = { addService: proto.addService, bindAsync: proto.bindAsync };
-  let handlers: Handlers | undefined;
-  proto.addService = function (_service: unknown, implementation: Handlers) {
-    handlers = implementation;
-  };
-  proto.bindAsync = function () {
-    // Nothing listens and no port is printed: the handlers are called directly.
-  };
+  freshPolicySdk(packDir);
+  decodeOncePerRequest(packDir, isRequestStruct);
   const cwd = process.cwd();
-  try {
-    // PolicyPack reads ./package.json for the pack's version, as under run-policy-pack.
-    process.chdir(packDir);
-    withTypeScript(() => require(path.join(packDir, "index.ts")));
-  } finally {
-    process.chdir(cwd);
-    Object.assign(proto, original);
-  }
-  if (!handlers) throw new Error(`Policy pack ${packDir} constructed no PolicyPack (its index.ts must call new PolicyPack(...)).`);
+  const { handlers, policies } = constructInProcess(packDir, () => {
+    try {
+      // PolicyPack reads ./package.json for the pack's version, as under run-policy-pack.
+      process.chdir(packDir);
+      withTypeScript(() => require(packDir));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+  if (!handlers) throw new Error(`Policy pack ${packDir} constructed no PolicyPack (its entry must call new PolicyPack(...)).`);
+  tagResourceTypes(packDir, policies);
   return { handlers, lock: Promise.resolve() };
 }
 
@@ -139,8 +131,8 @@ export async function openInProcessPack(packDir: string): Promise<PolicyPackClie
     analyze: (resources, opts = {}) =>
       run(async () => {
         const byUrn = opts.known ?? new Map(resources.map((r) => [r.urn, r]));
-        const found = [];
-        for (const r of resources) found.push(...violationsOf(await invoke(handlers.analyze, analyzeRequestView(r, byUrn)), r.urn));
+        const found: PolicyViolation[] = [];
+        for (const r of resources) appendAll(found, violationsOf(await invoke(handlers.analyze, analyzeRequestView(r, byUrn)), r.urn));
         return found;
       }),
     analyzeStack: (resources) => run(async () => violationsOf(await invoke(handlers.analyzeStack, analyzeStackRequestView(resources)))),

@@ -3,6 +3,7 @@
 // singleton: call this once per process (program-worker.ts does).
 import { createHmac, randomBytes } from "node:crypto";
 import type * as pulumiTypes from "@pulumi/pulumi";
+import { mockEngine, skipPromiseLeakTracking, skipSourcePositions, type StoredState } from "./sdk-hooks";
 import type { DeclaredResource, PropertyPath } from "./types";
 import { unwrapProperties, withAdditionalSecrets } from "./wire";
 
@@ -132,11 +133,6 @@ function requireProgram(programModule: string): Promise<unknown> {
   return Promise.resolve(typeof exported === "function" ? (exported as () => unknown)() : exported);
 }
 
-interface StoredState {
-  id?: string | null;
-  state: any;
-}
-
 function toDeclared(reg: Registration, stored: StoredState | undefined): DeclaredResource {
   const inputs = unwrapProperties(reg.wireInputs);
   const wireOutputs = typeof stored?.state?.toJavaScript === "function" ? stored.state.toJavaScript() : (stored?.state ?? {});
@@ -159,35 +155,28 @@ function toDeclared(reg: Registration, stored: StoredState | undefined): Declare
   };
 }
 
-/** Resource.stackTrace() → no frames: registrations carry no source position (callsites() is static and internal). */
-function skipSourcePositions(pulumi: typeof pulumiTypes): void {
-  (pulumi.Resource as unknown as { callsites: () => unknown[] }).callsites = () => [];
-}
-
 /** Runs the program under mocks in this process and returns what it registered, in registration order. */
 export async function runProgramUnderMocks(opts: RunProgramOptions): Promise<DeclaredResource[]> {
   const pulumi: typeof pulumiTypes = require("@pulumi/pulumi");
-  const settings = require("@pulumi/pulumi/runtime/settings");
-  if (!opts.sourcePositions) skipSourcePositions(pulumi);
-  if (!opts.promiseLeakTracking) require("@pulumi/pulumi/runtime/debuggable").debuggablePromise = <T>(p: Promise<T>) => p;
+  if (!opts.sourcePositions) skipSourcePositions();
+  if (!opts.promiseLeakTracking) skipPromiseLeakTracking();
   await pulumi.runtime.setMocks(defaultMocks(pulumi, opts.mocks), opts.project, opts.stack, opts.preview ?? false);
   pulumi.runtime.setAllConfig(opts.config, [...(opts.secretKeys ?? [])]);
-  const monitor = settings.getMonitor();
-  monitor.newUrn = engineUrn(opts.stack, opts.project);
+  const engine = mockEngine();
+  engine.nameResourcesWith(engineUrn(opts.stack, opts.project));
   const registrations: Registration[] = [];
   // The mock engine's own store. Each registration keeps the entry the engine made for it: two
   // registrations of one URN (a planning mistake the pack reports) keep their own outputs.
-  const engineState: unknown = monitor.resources;
-  if (!(engineState instanceof Map)) throw new Error("The Pulumi SDK's mock monitor keeps no resource map (monitor.resources): this gate needs @pulumi/pulumi 3.248.");
+  const engineState = engine.resources;
   const handedOut = new Map<Registration, unknown>();
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) => {
+  engine.interceptRegistrations((req: any, callback, register) => {
     const reg = readRequest(req, registrations.length);
     registrations.push(reg);
     return register(req, (err: unknown, resp: any) => {
       if (resp) {
-        reg.urn = resp.getUrn();
-        reg.entry = engineState.get(reg.urn);
+        const urn: string = resp.getUrn();
+        reg.urn = urn;
+        reg.entry = engineState.get(urn);
       }
       if (resp && opts.onDeclared) {
         handedOut.set(reg, reg.entry?.state);
@@ -195,9 +184,9 @@ export async function runProgramUnderMocks(opts: RunProgramOptions): Promise<Dec
       }
       callback(err, resp);
     });
-  };
+  });
   await pulumi.runtime.runInPulumiStack(() => requireProgram(opts.programModule));
-  await settings.waitForRPCs();
+  await engine.settled();
   const declared = registrations.map((reg) => toDeclared(reg, reg.entry));
   if (opts.onDeclared) {
     for (const reg of registrations) if (handedOut.has(reg) && handedOut.get(reg) !== reg.entry?.state) opts.onDeclared(reg.index, declared[reg.index]!);

@@ -1,6 +1,7 @@
 // Wrappers every rule uses: load the pack context (fail closed on bad config or exports), pick
 // the resource types a rule reads, and turn any unexpected error into a violation, not a crash.
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs, StackValidation } from "@pulumi/policy";
+import { declareResourceTypes } from "../../core/engine-hints";
 import { loadPolicyContext, type PolicyContext } from "../config";
 import { plainMessage } from "./report";
 import type { ResourceLike } from "./resources";
@@ -32,9 +33,9 @@ export function resourceValidation(types: readonly string[], check: ResourceChec
     const ctx = contextOrReport(args.getConfig(), report);
     if (ctx) failClosed(() => check(ctx, args as ResourceLike, report), report);
   };
-  // With one type, the SDK skips other resources before decoding their properties (it does that per
-  // policy and resource): the largest cost of a large analysis. Same tag as validateResourceOfType sets.
-  return types.length === 1 ? Object.assign(validate, { __pulumiType: types[0] }) : validate;
+  // The gate's engine may let the SDK skip other types before it decodes their properties (the
+  // largest cost of a large analysis); under the CLI this is a no-op and the check above filters.
+  return declareResourceTypes(validate, types);
 }
 
 export type StackCheck = (ctx: PolicyContext, stack: StackView, report: ReportViolation) => void;

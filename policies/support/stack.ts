@@ -1,6 +1,6 @@
 // One pass over a stack's resources into the views the stack rules share (O(n), maps only).
 import { TYPES } from "../../core/contract";
-import { isDecodedRequest } from "./decode-once";
+import { requestProps } from "../../core/engine-hints";
 import {
   isPairingTable,
   isUserdb,
@@ -14,7 +14,6 @@ import {
   type ResourceLike,
   type UserdbView,
 } from "./resources";
-import { rawProps } from "./unknowns";
 
 export interface StackView {
   readonly users: readonly OxUserView[];
@@ -25,15 +24,15 @@ export interface StackView {
 }
 
 const views = new WeakMap<readonly ResourceLike[], StackView>();
-/** Per request: the SDK hands every stack policy a new array of new objects around the same decoded props. */
+/** Per request: the SDK hands every stack policy a new array of new objects around the same props. */
 const requestViews = new WeakMap<object, { length: number; last: object; view: StackView }>();
 
-/** The decoded props of a request's first and last resource identify the request (decode-once.ts). */
+/** The first and last resource's props identify a request the gate's engine decoded once (core/engine-hints.ts). */
 function requestKey(resources: readonly ResourceLike[]): { first: object; last: object } | undefined {
   if (resources.length === 0) return undefined;
-  const first = rawProps(resources[0]!.props);
-  const last = rawProps(resources[resources.length - 1]!.props);
-  return isDecodedRequest(first) && isDecodedRequest(last) ? { first, last } : undefined;
+  const first = requestProps(resources[0]!.props);
+  const last = requestProps(resources[resources.length - 1]!.props);
+  return first && last ? { first, last } : undefined;
 }
 
 export function stackView(resources: readonly ResourceLike[]): StackView {

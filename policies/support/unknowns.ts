@@ -1,30 +1,47 @@
-// Preview leaves some values unknown. The SDK's props proxy throws on them and turns the whole
-// rule into an advisory "can't run during preview" note, so rules read the raw values instead
-// and report every unknown binding-critical value as their own mandatory violation.
+// Preview leaves some values unknown. The policy SDK hands rules their properties behind a proxy that
+// throws when a rule reads an unknown value, and turns the whole rule into an advisory "can't run
+// during preview" note. So rules read plain data instead, with every unknown value as UNKNOWN, and
+// report each unknown binding-critical value as their own mandatory violation. Under the Pulumi CLI
+// the pack copies the properties through that proxy (public behaviour, no SDK internals); the gate's
+// engine hands the same plain data over once per request (core/engine-hints.ts).
+import { requestProps, UNKNOWN_VALUE } from "../../core/engine-hints";
 
-/** The wire sentinels of unknown values (same strings as @pulumi/policy's proxy.js). */
-const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
-  "030794c1-ac77-496b-92df-f27374a8bd58", // asset
-  "e48ece36-62e2-4504-bad9-02848725956a", // archive
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
-]);
-
-/** Key the SDK's proxy answers with the unproxied target (proxy.js `getSpecialProxyTarget`). */
-const PROXY_TARGET = "__getSpecialProxyTarget";
+/** What plain data holds where a value is unknown (@pulumi/pulumi's public `runtime.unknownValue`). */
+export const UNKNOWN = UNKNOWN_VALUE;
 
 export function isUnknown(value: unknown): boolean {
-  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+  return value === UNKNOWN;
 }
 
-/** The plain property bag behind the SDK's unknown-checking proxy (or the bag itself). */
+/**
+ * Reads `bag[key]`. A read of a decoded property bag can only throw in the SDK's proxy, which throws
+ * exactly when the value is unknown; any throw counts as unknown, so a rule fails closed on it.
+ */
+function read(bag: object, key: string | number): unknown {
+  try {
+    return (bag as Record<string | number, unknown>)[key];
+  } catch {
+    return UNKNOWN;
+  }
+}
+
+function plainCopy(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    const copy: unknown[] = new Array(length);
+    for (let i = 0; i < length; i++) copy[i] = plainCopy(read(value, i));
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = plainCopy(read(value, key));
+  return copy;
+}
+
+/** The property bag as plain data, every unknown value as UNKNOWN (`{}` for a bag that is not an object). */
 export function rawProps(props: unknown): Record<string, unknown> {
   if (props === null || typeof props !== "object") return {};
-  const target = (props as Record<string, unknown>)[PROXY_TARGET];
-  return (target && typeof target === "object" ? target : props) as Record<string, unknown>;
+  return requestProps(props)?.plain ?? (plainCopy(props) as Record<string, unknown>);
 }
 
 /** Dotted paths of every unknown value below `value` (arrays as `[i]`). */
@@ -34,20 +51,16 @@ export function unknownPaths(value: unknown, path = ""): string[] {
   return found;
 }
 
-/** Every sentinel is a 36-character UUID: other strings (e.g. a 2.5 kB `__provider`) skip the hash lookup. */
-const SENTINEL_LENGTH = 36;
-
 function collectUnknowns(value: unknown, path: string, found: string[]): void {
-  if (typeof value === "string") {
-    if (value.length === SENTINEL_LENGTH && UNKNOWN_SENTINELS.has(value)) found.push(path || "(value)");
-  } else if (Array.isArray(value)) {
+  if (value === UNKNOWN) found.push(path || "(value)");
+  else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) collectUnknowns(value[i], `${path}[${i}]`, found);
   } else if (value && typeof value === "object") {
     for (const key in value) collectUnknowns((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, found);
   }
 }
 
-/** Reads a nested value without the proxy; unknowns come back as the sentinel string. */
+/** Reads a nested value of a plain copy; unknowns come back as UNKNOWN. */
 export function at(bag: unknown, ...path: string[]): unknown {
   let current: unknown = bag;
   for (const key of path) {

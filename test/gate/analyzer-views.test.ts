@@ -51,7 +51,7 @@ describe("requests handed to the SDK's handlers in process, against the same req
     expect(view.map(asSdkReadsIt)).toEqual(decoded.map(asSdkReadsIt));
   });
 
-  it("a policy decodes another Struct object per call (decode-once keys on the Struct within a request)", () => {
+  it("a policy decodes another Struct object per call (the engine decodes each Struct once per request)", () => {
     const view = analyzeRequestView(user, byUrn);
     expect(view.getProperties()).toBe(view.getProperties());
   });

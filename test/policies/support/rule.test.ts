@@ -1,6 +1,7 @@
 import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { TYPES } from "../../../core/contract";
+import { declaredResourceTypes } from "../../../core/engine-hints";
 import { resourcesValidation, resourceValidation, stackValidation } from "../../../policies/support/rule";
 import { buildResources } from "../../fixtures/policies/plan";
 import { config, resourceArgs, stackArgs, type Violation } from "../helpers";
@@ -55,11 +56,12 @@ describe("rule wrappers", () => {
     await stackValidation((_ctx, stack) => void (users = stack.users.length))(stackArgs(buildResources(), config()), report);
     expect(users).toBe(5);
   });
-  it("a one-type rule not tagged for the SDK's type filter, or a several-type rule tagged with one of them", () => {
-    const one = resourceValidation([TYPES.oxUser], () => undefined) as unknown as { __pulumiType?: string };
-    expect(one.__pulumiType).toBe(TYPES.oxUser);
-    const two = resourceValidation([TYPES.oxUser, TYPES.key], () => undefined) as unknown as { __pulumiType?: string };
-    expect(two).not.toHaveProperty("__pulumiType");
+  it("a resource rule does not tell the engine which types it reads, or touches the SDK's own type tag", () => {
+    const one = resourceValidation([TYPES.oxUser], () => undefined);
+    expect(declaredResourceTypes(one)).toEqual([TYPES.oxUser]);
+    expect(declaredResourceTypes(resourceValidation([TYPES.oxUser, TYPES.key], () => undefined))).toEqual([TYPES.oxUser, TYPES.key]);
+    // No SDK internals in the pack: the SDK's filter tag is the engine's to set (gate/sdk-hooks.ts).
+    expect(one).not.toHaveProperty("__pulumiType");
   });
   it("a raw-resources rule passes on a bad config, crashes on a throwing check, or sees other resources", async () => {
     const bad = collect();

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import "../../../policies/support/decode-once";
+import { markRequestProps } from "../../../core/engine-hints";
 import { groupBy, stackView } from "../../../policies/support/stack";
 import type { ResourceLike } from "../../../policies/support/resources";
 import { buildResources, IDS } from "../../fixtures/policies/plan";
+
+// The SDK's own proxy (internal, so untyped): what every policy reads its props through.
+const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy: <T>(props: T) => T };
 
 const like = (records: ReturnType<typeof buildResources>): ResourceLike[] =>
   records.map((r) => ({ type: r.type, urn: `urn:${r.name}`, name: r.name, props: r.props, opts: { protect: r.protect } }));
@@ -33,31 +36,45 @@ describe("stack", () => {
 });
 
 describe("stack views of one analyzer request", () => {
-  // The SDK's decoder as the pack patches it (decode-once.ts): one plain object per request Struct.
-  const sdk = require("@pulumi/policy/deserialize") as { deserializeProperties: (struct: object) => Record<string, unknown> };
-  /** What the SDK hands each stack policy: a new array of new resource objects around the decoded props. */
-  const perPolicy = (structs: object[], records: ReturnType<typeof buildResources>): ResourceLike[] =>
-    records.map((r, i) => ({ type: r.type, urn: `urn:${r.name}`, name: r.name, props: sdk.deserializeProperties(structs[i]!), opts: { protect: r.protect } }));
-  const structsOf = (records: ReturnType<typeof buildResources>) => records.map((r) => ({ toJavaScript: () => r.props }));
+  // What the gate's engine hands the pack: props decoded once per request and marked as such
+  // (core/engine-hints.ts); the SDK wraps them in a new unknown-checking proxy for every policy.
+  const decodedOnce = (records: ReturnType<typeof buildResources>) =>
+    records.map((r) => {
+      const props = structuredClone(r.props);
+      markRequestProps(props, props);
+      return props;
+    });
+  /** What the SDK hands each stack policy: a new array of new resource objects around the same props. */
+  const perPolicy = (decoded: Record<string, unknown>[], records: ReturnType<typeof buildResources>): ResourceLike[] =>
+    records.map((r, i) => ({ type: r.type, urn: `urn:${r.name}`, name: r.name, props: unknownCheckingProxy(decoded[i]!), opts: { protect: r.protect } }));
 
   it("every stack policy of one request builds its own view (the arrays differ, the request does not)", () => {
     const records = buildResources();
-    const structs = structsOf(records);
-    expect(stackView(perPolicy(structs, records))).toBe(stackView(perPolicy(structs, records)));
+    const decoded = decodedOnce(records);
+    expect(stackView(perPolicy(decoded, records))).toBe(stackView(perPolicy(decoded, records)));
   });
 
   it("a later request reuses an earlier request's view", () => {
     const records = buildResources();
-    const first = stackView(perPolicy(structsOf(records), records));
-    expect(stackView(perPolicy(structsOf(records), records))).not.toBe(first);
+    const first = stackView(perPolicy(decodedOnce(records), records));
+    const later = stackView(perPolicy(decodedOnce(records), records));
+    expect(later).not.toBe(first);
+    expect(later).toEqual(first);
   });
 
   it("a request that starts and ends like another but holds fewer resources gets the other's view", () => {
     const records = buildResources();
-    const structs = structsOf(records);
-    const whole = perPolicy(structs, records);
+    const whole = perPolicy(decodedOnce(records), records);
     const shorter = [whole[0]!, whole.at(-1)!];
     expect(stackView(shorter)).not.toBe(stackView(whole));
     expect(stackView(shorter).users.length).toBeLessThan(stackView(whole).users.length);
+  });
+
+  it("props the engine did not decode (the Pulumi CLI's) share a view between policies", () => {
+    const records = buildResources();
+    const plain = records.map((r) => structuredClone(r.props));
+    const [first, second] = [stackView(perPolicy(plain, records)), stackView(perPolicy(plain, records))];
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
   });
 });
