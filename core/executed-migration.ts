@@ -3,12 +3,17 @@
 // the way doveadm reads its argv (last `-o imapc_user=` and last `-u` win). The rules judge these,
 // not pairings.json. Anything but the rendered form (`/bin/sh /etc/oxmig/migrate.sh`, key migrate.sh
 // of the wave's ConfigMap) is a problem; inline doveadm commands are still read, to name their targets.
+// The Job is an Indexed Job: pod i runs pair line i of the script's table and nothing else
+// (core/migration-script.ts), so each run carries its index, the Job's indexes must be exactly the
+// table's (core/indexed-job.ts), and pair i must be entry i of pairings.json, which `oxmig status`
+// names failed indexes by.
 // Which userdb `-u` resolves through (the Job's Dovecot sidecar) and where homes land: core/migration-auth.ts.
-import { K8S } from "./contract";
+import { K8S, type Pairing } from "./contract";
 import { isDsync, parseDoveadm } from "./doveadm-argv";
 import { PHASE_ORDER } from "./lifecycle";
 import { appendAll } from "./append";
-import { MIGRATION_PATHS, renderDoveadmConf, renderMigrationScript } from "./migration-script";
+import { indexedJobProblems, indexVariableProblem } from "./indexed-job";
+import { doveadmConfOptionsOf, MIGRATION_PATHS, PAIR_PREFIX, renderDoveadmConf, scriptTemplate } from "./migration-script";
 import { hookProblems, homeStorage, isAuthSidecarArgv, readMigrationAuth, type HomeStorage, type PodContainer } from "./migration-auth";
 import { readPodFile, type DeclaredConfigMap, type PodSecretRef, type PodView, type Unknown } from "./pod-files";
 import { shellWords } from "./script-reader";
@@ -19,6 +24,8 @@ export interface ExecutedRun {
   readonly origin: string;
   /** The pair line's mailbox id (undefined for inline commands). */
   readonly mailboxId?: string;
+  /** The Job index (JOB_COMPLETION_INDEX) whose pod runs this pair line; undefined for inline commands. */
+  readonly index?: number;
   /** Effective source login: the last `-o imapc_user=`. */
   readonly sourceLogin?: string;
   /** Effective target login: the last `-u`. */
@@ -82,40 +89,42 @@ export function readDoveadmRun(argv: readonly string[]): Pick<ExecutedRun, "sour
   return { ...(source !== undefined ? { sourceLogin: source } : {}), ...(target !== undefined ? { targetLogin: target } : {}), problems };
 }
 
-let templateCache: { wave: string; split: number; templates: string[][] } | undefined;
-
-/** The rendered script's fixed lines for `wave` in each phase, and where its pair lines go. */
-function templatesFor(wave: string): { split: number; templates: string[][] } {
-  if (templateCache?.wave === wave) return templateCache;
-  const probe = renderMigrationScript({ wave, phase: "copying", pairings: [{ mailboxId: "probe", sourceLogin: "s", sourceExchangeGuid: "g", targetLogin: "t" }] }).split("\n");
-  const split = probe.findIndex((l) => l.startsWith("pair "));
-  const templates = PHASE_ORDER.map((phase) => renderMigrationScript({ wave, phase, pairings: [] }).split("\n"));
-  templateCache = { wave, split, templates };
-  return templateCache;
+/** Where the script's table lies and why the rest is not the rendered script of one phase (undefined: it is). */
+function templateMisfit(lines: readonly string[], wave: string, entries: number): { head: number; misfit?: string } {
+  const misfits = PHASE_ORDER.map((phase) => {
+    const { head, tail } = scriptTemplate(wave, phase, entries);
+    const length = head.length + entries + tail.length;
+    if (lines.length !== length) return { head: head.length, misfit: `it has ${lines.length} lines, the rendered script for ${entries} pairs ${length}` };
+    const differs = (at: number, want: string, part: string) => (lines[at] !== want ? `line ${at + 1} is not the rendered ${part} (${JSON.stringify(lines[at]!.slice(0, 80))})` : undefined);
+    for (let i = 0; i < head.length; i++) {
+      const d = differs(i, head[i]!, "preamble");
+      if (d) return { head: head.length, misfit: d };
+    }
+    for (let i = 0; i < tail.length; i++) {
+      const d = differs(head.length + entries + i, tail[i]!, "epilogue");
+      if (d) return { head: head.length, misfit: d };
+    }
+    return { head: head.length };
+  });
+  return misfits.find((m) => m.misfit === undefined) ?? misfits[0]!;
 }
 
-/** The pair lines of a script, when every other line is the rendered template's (pair lines only between preamble and epilogue). */
-function readScript(text: string, wave: string, where: string, container: string): { runs: ExecutedRun[]; problems: string[] } {
+/**
+ * The pair lines of a script when every other line is the rendered template's: a head ending where the
+ * table starts, exactly `entries` pair lines, then the epilogue. Pair line i (from 0) is what the pod of
+ * Job index i runs (`pair` runs only when its counter equals the index).
+ */
+function readScript(text: string, wave: string, where: string, container: string): { runs: ExecutedRun[]; problems: string[]; entries?: number } {
   const lines = text.split("\n");
-  const { split, templates } = templatesFor(wave);
-  const fits = (t: string[]) => {
-    const tail = t.length - split;
-    if (lines.length < t.length) return `it has ${lines.length} lines, fewer than the rendered script's ${t.length}`;
-    for (let i = 0; i < split; i++) if (lines[i] !== t[i]) return `line ${i + 1} is not the rendered preamble (${JSON.stringify(lines[i]!.slice(0, 80))})`;
-    for (let i = 0; i < tail; i++) {
-      const n = lines.length - tail + i;
-      if (lines[n] !== t[split + i]) return `line ${n + 1} is not the rendered epilogue (${JSON.stringify(lines[n]!.slice(0, 80))})`;
-    }
-    for (let n = split; n < lines.length - tail; n++) if (!lines[n]!.startsWith("pair ")) return `line ${n + 1} between the preamble and the epilogue is not a pair line`;
-    return undefined;
-  };
-  const misfits = templates.map(fits);
-  if (misfits.every((m) => m !== undefined)) return { runs: [], problems: [`${where} is not a script this project renders for wave ${wave}: ${misfits[0]}`] };
-  const tail = templates[misfits.indexOf(undefined)]!.length - split;
+  const entries = lines.filter((l) => l.startsWith(PAIR_PREFIX)).length;
+  const { head, misfit } = templateMisfit(lines, wave, entries);
+  if (misfit) return { runs: [], problems: [`${where} is not a script this project renders for wave ${wave}: ${misfit}`] };
   const runs: ExecutedRun[] = [];
   const problems: string[] = [];
-  for (let n = split; n < lines.length - tail; n++) {
-    const origin = `${where} line ${n + 1}`;
+  for (let index = 0; index < entries; index++) {
+    const n = head + index;
+    // The template matched around exactly `entries` lines, all of them pair lines.
+    const origin = `${where} line ${n + 1}, Job index ${index}`;
     const { words, problem } = shellWords(lines[n]!);
     const [, mailboxId, stateFile, need, ...argv] = words;
     if (problem || mailboxId === undefined || stateFile === undefined || (need !== "fresh" && need !== "needs-state") || argv.length === 0) {
@@ -125,9 +134,9 @@ function readScript(text: string, wave: string, where: string, container: string
     const run = readDoveadmRun(argv);
     // Another mailbox's state would make its cut-over sync start from the wrong baseline.
     if (stateFile !== `${MIGRATION_PATHS.stateDir}/${mailboxId}.state`) run.problems.push(`keeps its state in ${stateFile}, not ${MIGRATION_PATHS.stateDir}/${mailboxId}.state`);
-    runs.push({ container, origin, mailboxId, ...run });
+    runs.push({ container, origin, mailboxId, index, ...run });
   }
-  return { runs, problems };
+  return { runs, problems, entries };
 }
 
 /** Splits an `sh -c` string into simple commands at unquoted `;`, `&`, `|` and newlines. */
@@ -155,8 +164,8 @@ function simpleCommands(text: string): string[] {
 interface Reading {
   readonly runs: ExecutedRun[];
   readonly problems: string[];
-  /** The script files sh runs (ConfigMap name and key). */
-  readonly scripts: { configMap: DeclaredConfigMap; key: string }[];
+  /** The script files sh runs (ConfigMap name and key, and the size of its pairing table when it is the rendered script). */
+  readonly scripts: { configMap: DeclaredConfigMap; key: string; entries?: number }[];
 }
 
 function readArgv(argv: readonly string[], view: PodView, wave: string, container: string, depth: number): Reading {
@@ -166,7 +175,7 @@ function readArgv(argv: readonly string[], view: PodView, wave: string, containe
     const { file, problem } = readPodFile(view, rest[0]!);
     if (!file) return { ...out, problems: [`container ${container} runs ${rest[0]}, which cannot be read: ${problem}`] };
     const read = readScript(file.text, str(file.configMap.labels[K8S.labelWave]) ?? wave, `ConfigMap ${file.configMap.name} key ${file.key}`, container);
-    return { runs: read.runs, problems: read.problems, scripts: [{ configMap: file.configMap, key: file.key }] };
+    return { runs: read.runs, problems: read.problems, scripts: [{ configMap: file.configMap, key: file.key, ...(read.entries !== undefined ? { entries: read.entries } : {}) }] };
   }
   if (isShell(program) && rest[0] === "-c" && rest[1] !== undefined && depth === 0) {
     for (const command of simpleCommands(rest[1])) {
@@ -200,14 +209,50 @@ function checkDoveadmConf(view: PodView, configMap: DeclaredConfigMap, container
   const { file, problem } = readPodFile(view, MIGRATION_PATHS.doveadmConf);
   if (!file) return `container ${container} reads ${MIGRATION_PATHS.doveadmConf}, which cannot be read: ${problem}`;
   if (file.configMap !== configMap || file.key !== "doveadm.conf") return `container ${container} reads ${MIGRATION_PATHS.doveadmConf} from ConfigMap ${file.configMap.name} key ${file.key}, not key doveadm.conf of ${configMap.name}`;
-  const host = /^imapc_host = (.*)$/m.exec(file.text)?.[1] ?? "";
+  // Re-rendered from the source settings it names: any other line (an !include of a file the stack does
+  // not render, a credential that is not a plain `<file` value, mail_location …) is a difference.
+  const options = doveadmConfOptionsOf(file.text);
   let rendered: string | undefined;
   try {
-    rendered = renderDoveadmConf({ sourceImapHost: host });
+    rendered = options && renderDoveadmConf(options);
   } catch {
     rendered = undefined;
   }
-  return rendered === file.text ? undefined : `ConfigMap ${configMap.name} key doveadm.conf is not the rendered doveadm config`;
+  return rendered === file.text ? undefined : `ConfigMap ${configMap.name} key doveadm.conf is not the rendered doveadm config (it decides where doveadm writes and which source it reads)`;
+}
+
+/** pairings.json of the wave's ConfigMap, as the list `oxmig status` and the lifecycle rules index by. */
+function pairingTable(configMap: DeclaredConfigMap, isUnknown: Unknown): { table?: Pairing[]; problem?: string } {
+  const raw = configMap.data[K8S.pairingsDataKey];
+  if (isUnknown(raw) || typeof raw !== "string") return { problem: `${K8S.pairingsDataKey} of ConfigMap ${configMap.name} is unknown at preview or missing` };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const fields = ["mailboxId", "sourceLogin", "targetLogin"] as const;
+  if (!Array.isArray(parsed) || !parsed.every((p) => obj(p) && fields.every((f) => typeof obj(p)![f] === "string"))) {
+    return { problem: `${K8S.pairingsDataKey} of ConfigMap ${configMap.name} is not a list of pairs` };
+  }
+  return { table: parsed as Pairing[] };
+}
+
+/**
+ * Index i must run the mailbox of entry i of pairings.json. Only the mailbox id is compared: the rule
+ * ties a pair line's id to its target login and judges its source against the exports, so what is left
+ * for the index is which mailbox it stands for (a reordered table names the wrong one in `oxmig status`).
+ */
+function indexProblems(runs: readonly ExecutedRun[], table: readonly Pairing[]): void {
+  for (const run of runs) {
+    if (run.index === undefined) continue;
+    const entry = table[run.index];
+    const problems = run.problems as string[];
+    if (!entry) problems.push(`Job index ${run.index} has no entry in ${K8S.pairingsDataKey} (${table.length} pairs)`);
+    else if (run.mailboxId !== entry.mailboxId) {
+      problems.push(`Job index ${run.index} runs the pair line of mailbox id ${run.mailboxId ?? "?"}, but entry ${run.index} of ${K8S.pairingsDataKey} is mailbox id ${entry.mailboxId} (${entry.targetLogin}): index i must run pair i, or oxmig status and the lifecycle rules name another mailbox for it`);
+    }
+  }
 }
 
 /** What a migration Job really runs, read from its spec and the stack's ConfigMaps. */
@@ -230,6 +275,7 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
   const seen: PodContainer[] = [];
   const sidecars: PodContainer[] = [];
   const doveadmContainers: PodContainer[] = [];
+  const scriptsRun: Reading["scripts"] = [];
   for (const [index, container] of (containers as Obj[]).entries()) {
     const name = str(container.name) ?? "(unnamed)";
     const view: PodView = { container, volumes: Array.isArray(pod.volumes) ? pod.volumes : [], ...(namespace !== undefined ? { namespace } : {}), configMaps, isUnknown };
@@ -241,7 +287,9 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
       problems.push(`container ${name} has no command of strings, so it runs the image's entrypoint, which the stack cannot read`);
       continue;
     }
-    // Environment can change what runs (PATH, $(VAR) below); the rendered Job sets none.
+    // Environment can change what runs (PATH, $(VAR) below) and which index a pod runs; the rendered Job sets none.
+    const indexOverride = indexVariableProblem(name, container.env);
+    if (indexOverride) problems.push(indexOverride);
     if (container.env !== undefined || container.envFrom !== undefined) problems.push(`container ${name} sets environment variables (env/envFrom), which the rendered Job never does`);
     const argv = [...command, ...args];
     appendAll(problems, hookProblems(name, container, isAuthSidecarArgv(argv)));
@@ -254,6 +302,7 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
       continue;
     }
     const read = readArgv(argv, view, wave, name, 0);
+    appendAll(scriptsRun, read.scripts);
     appendAll(runs, read.runs);
     appendAll(problems, read.problems);
     if (read.runs.length) doveadmContainers.push(met);
@@ -269,6 +318,20 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
       if (confProblem) problems.push(confProblem);
     }
   }
+  // Which pair each index runs: the Job's indexes against the table of the one script it runs.
+  const scripts = scriptsRun.filter((sc) => sc.entries !== undefined);
+  if (scripts.length === 1) {
+    const { entries } = scripts[0]!;
+    const idAt = new Map(runs.map((r) => [r.index, r.mailboxId]));
+    const name = (i: number) => `index ${i}${idAt.get(i) ? ` (mailbox ${idAt.get(i)})` : ""}`;
+    appendAll(problems, indexedJobProblems(obj(props.spec), entries!, name));
+    const table = pairingTable(scripts[0]!.configMap, isUnknown);
+    if (table.problem) problems.push(`which mailbox each index runs cannot be compared with the pairing table: ${table.problem}`);
+    else {
+      if (table.table!.length !== entries) problems.push(`${K8S.pairingsDataKey} of ConfigMap ${scripts[0]!.configMap.name} has ${table.table!.length} pairs, but migrate.sh's table ${entries}`);
+      indexProblems(runs, table.table!);
+    }
+  } else if (scripts.length > 1) problems.push(`the Job runs ${scripts.length} rendered scripts, so which pair each index runs cannot be told`);
   const auth = readMigrationAuth(sidecars, doveadmContainers, waveMaps.length === 1 ? waveMaps[0] : undefined);
   appendAll(problems, auth.problems);
   const storageAt = (container: string, home: string) => {

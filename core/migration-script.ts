@@ -1,15 +1,22 @@
 // Renders what the migration Job runs: the doveadm config and the per-wave shell script.
-// Pure text: infra/ puts both into the wave's ConfigMap. Credentials never appear here;
-// they come from a Secret mounted next to the config and included by it.
+// Pure text: infra/ puts both into the wave's ConfigMap. Credentials never appear here: doveadm.conf
+// reads each one as a plain value from a file of the mounted Secret (`key = <file`), so that Secret
+// can hold a password but never a setting (an included config file could move mail_location).
 //
-// State protocol (core/lifecycle.ts): every copying run is `backup -R -s ""`, whose printed state
-// replaces `<stateDir>/<mailboxId>.state` only when the run succeeded (a failed copy deletes it).
-// No canary and no delivery reaches a target before cut-over, so the state of the last successful
-// copy describes exactly what the target holds. After routing moved, each cut-over run is
-// `sync -1 -R -s <that state>` and saves the new state the same way. A pair without a state file
-// fails loudly and runs nothing: `sync` without a state copies every message a second time.
+// Index protocol: the wave's Job is an Indexed Job with one completion per pair. The script holds the
+// pairing table as `pair …` lines inside the function `pairs`, in pairings.json order. A pod reads
+// JOB_COMPLETION_INDEX (set by Kubernetes), walks the table once to count it, refuses (exit 3) when the
+// index is missing, not a plain decimal, outside the table, or the table's size is not the Job's
+// completions (`expected`), and then runs pair line i, counting from 0, and nothing else. Index and
+// counter are compared as strings, so "01" or " 1" never name pair 1.
+//
+// State protocol (core/lifecycle.ts): a copying run is `backup -R -s ""`; it first removes the pair's
+// state (a copy that fails or is killed leaves no baseline), and its printed state goes to a temporary
+// file renamed over `<stateDir>/<mailboxId>.state` only when doveadm succeeded. After routing moved,
+// a cut-over run is `sync -1 -R -s <that state>` and saves the new state the same way. A pair without a
+// state file refuses to run (exit 3): `sync` without a state copies every message a second time.
 import type { Pairing } from "./contract";
-import { doveadmCommands, STATE_PLACEHOLDER, type DoveadmCommand } from "./lifecycle";
+import { doveadmCommands, STATE_PLACEHOLDER, type CommandPaths, type DoveadmCommand } from "./lifecycle";
 import type { WavePhase } from "./model";
 
 /** Where the Job finds its files (the ConfigMap at `dir`, the imapc credentials Secret at `secretDir`). */
@@ -18,35 +25,82 @@ export const MIGRATION_PATHS = {
   script: "/etc/oxmig/migrate.sh",
   doveadmConf: "/etc/oxmig/doveadm.conf",
   pairings: "/etc/oxmig/pairings.json",
+  /** The credentials Secret's keys, one file each (IMAPC_SECRET_KEYS). */
   secretDir: "/etc/oxmig/secret",
-  /** Holds imapc_port, imapc_master_user, imapc_password (and may override imapc_host). */
-  imapcConf: "/etc/oxmig/secret/imapc.conf",
-  /** Key of imapc.conf in the credentials Secret. */
-  imapcSecretKey: "imapc.conf",
-  /** The target Dovecot's own configuration inside the migration image. */
+  /** The target Dovecot's configuration as the Job mounts it (core/migration-dovecot.ts). */
   targetConf: "/etc/dovecot/dovecot.conf",
   /** Mount point of the wave's state PersistentVolumeClaim (`<mailboxId>.state` per pair). */
   stateDir: "/var/lib/oxmig/state",
 } as const;
 
+/** Keys of the credentials Secret: each holds exactly one value (no trailing newline: Dovecot reads the file as it is). */
+export const IMAPC_SECRET_KEYS = ["imapc_master_user", "imapc_password"] as const;
+
+/** How doveadm reaches the source: implicit TLS, STARTTLS, or (loopback only: the rehearsal) none. */
+export const SOURCE_TLS_MODES = ["imaps", "starttls", "no"] as const;
+export type SourceTls = (typeof SOURCE_TLS_MODES)[number];
+
+/** CA certificates doveadm checks the source's certificate against (the image contract; Debian's place). */
+export const SOURCE_CA_DIR = "/etc/ssl/certs";
+
+/** Exit code of the script when it refuses to run (bad index or table, no saved state): retrying cannot help. */
+export const REFUSED_EXIT_CODE = 3;
+
 export interface DoveadmConfOptions {
   /** Host of the source (Exchange) IMAP server. */
   readonly sourceImapHost: string;
+  readonly sourceImapPort: number;
+  readonly sourceImapTls: SourceTls;
 }
 
-/** doveadm.conf: the target's config, the source host, then the mounted credentials (later settings win). */
-export function renderDoveadmConf(options: DoveadmConfOptions): string {
-  if (!/^[A-Za-z0-9.-]+$/.test(options.sourceImapHost)) {
-    throw new Error(`sourceImapHost "${options.sourceImapHost}" must be a host name (letters, digits, dots, hyphens)`);
-  }
+/** Files doveadm.conf names; only a test or the rehearsal moves them out of the pod's paths. */
+export interface DoveadmConfPaths {
+  readonly targetConf: string;
+  readonly secretDir: string;
+}
+
+const POD_CONF_PATHS: DoveadmConfPaths = { targetConf: MIGRATION_PATHS.targetConf, secretDir: MIGRATION_PATHS.secretDir };
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
+
+/** Why these source settings cannot be rendered, or undefined. */
+export function doveadmConfProblem(options: DoveadmConfOptions): string | undefined {
+  if (!/^[A-Za-z0-9.-]+$/.test(options.sourceImapHost)) return `sourceImapHost "${options.sourceImapHost}" must be a host name (letters, digits, dots, hyphens)`;
+  if (!Number.isInteger(options.sourceImapPort) || options.sourceImapPort < 1 || options.sourceImapPort > 65535) return `sourceImapPort ${options.sourceImapPort} is not a TCP port`;
+  if (!SOURCE_TLS_MODES.includes(options.sourceImapTls)) return `sourceImapTls "${String(options.sourceImapTls)}" is not one of ${SOURCE_TLS_MODES.join(", ")}`;
+  if (options.sourceImapTls === "no" && !LOOPBACK_HOSTS.has(options.sourceImapHost)) return `sourceImapTls "no" would send the master password in cleartext to ${options.sourceImapHost}; only a loopback source may go without TLS`;
+  return undefined;
+}
+
+/**
+ * doveadm.conf: the target's configuration, the source's address, then the two credentials, each read
+ * by Dovecot as one value from its Secret file. Checked on Dovecot 2.3.19 (test/infra/components/
+ * migration-job-dovecot.test.ts): the file's whole content is the value, a trailing newline included,
+ * and a line such as `mail_location = …` inside it stays part of the value.
+ */
+export function renderDoveadmConf(options: DoveadmConfOptions, paths: DoveadmConfPaths = POD_CONF_PATHS): string {
+  const problem = doveadmConfProblem(options);
+  if (problem) throw new Error(problem);
   return [
-    "# Rendered by oxmig. Credentials live only in the mounted Secret included last.",
-    `!include ${MIGRATION_PATHS.targetConf}`,
+    "# Rendered by oxmig; the policy pack compares it verbatim. Each credential is one value read from",
+    "# a file of the mounted Secret (key = <file), so the Secret cannot add or override a setting.",
+    `!include ${paths.targetConf}`,
     `imapc_host = ${options.sourceImapHost}`,
+    `imapc_port = ${options.sourceImapPort}`,
+    `imapc_ssl = ${options.sourceImapTls}`,
+    ...(options.sourceImapTls !== "no" ? [`ssl_client_ca_dir = ${SOURCE_CA_DIR}`] : []),
     "imapc_features = rfc822.size fetch-headers",
-    `!include ${MIGRATION_PATHS.imapcConf}`,
+    ...IMAPC_SECRET_KEYS.map((key) => `${key} = <${paths.secretDir}/${key}`),
     "",
   ].join("\n");
+}
+
+/** The source settings a doveadm.conf names, read back for re-rendering (undefined: not our shape). */
+export function doveadmConfOptionsOf(text: string): DoveadmConfOptions | undefined {
+  const value = (key: string) => new RegExp(`^${key} = (.*)$`, "m").exec(text)?.[1];
+  const [host, port, tls] = ["imapc_host", "imapc_port", "imapc_ssl"].map(value);
+  if (host === undefined || !/^\d{1,5}$/.test(port ?? "") || tls === undefined) return undefined;
+  return { sourceImapHost: host, sourceImapPort: Number(port), sourceImapTls: tls as SourceTls };
 }
 
 export interface MigrationScriptOptions {
@@ -60,53 +114,71 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Every line of the script is fixed except the `pair …` lines; the policies compare the rest verbatim. */
-const PAIR_PREFIX = "pair ";
+/** Every line of the script is fixed except the `pair …` lines of the table; the policies compare the rest verbatim. */
+export const PAIR_PREFIX = "pair ";
 
-function preamble(wave: string, phase: WavePhase): string[] {
+/** The line that opens the pairing table (pair lines follow until TABLE_END). */
+export const TABLE_START = ["pairs() {", "  : the pairing table, one line per Job index, in pairings.json order"];
+export const TABLE_END = "}";
+
+function preamble(wave: string, phase: WavePhase, entries: number): string[] {
   return [
     "#!/bin/sh",
     `# Rendered by oxmig for wave ${wave}, phase ${phase}. Regenerate with the stack; do not edit.`,
-    "# Each pair line: mailbox id, state file, fresh|needs-state, then the doveadm argv run verbatim",
-    `# (${STATE_PLACEHOLDER} stands for the saved state). See core/migration-script.ts for the state protocol.`,
+    "# One pod of the wave's Indexed Job per pair: JOB_COMPLETION_INDEX i runs pair line i of the table",
+    "# (counting from 0) and nothing else. Each pair line: mailbox id, state file, fresh|needs-state, then",
+    `# the doveadm argv run verbatim (${STATE_PLACEHOLDER} stands for the saved state). Protocols: core/migration-script.ts.`,
     "set -u",
-    "failed=0",
-    "total=0",
-    "pair() {",
+    `expected=${entries}`,
+    "index=${JOB_COMPLETION_INDEX-}",
+    "refuse() {",
+    '  echo "REFUSED: $*" >&2',
+    `  exit ${REFUSED_EXIT_CODE}`,
+    "}",
+    // Only a plain decimal: "", "01", "+1", " 1" or "1x" never reach the table.
+    "case $index in",
+    `  '' | *[!0-9]* | 0?*) refuse "JOB_COMPLETION_INDEX \\"$index\\" is not a Job index (0, 1, 2 ...); run this script as a pod of the wave's Indexed Job" ;;`,
+    "esac",
+    "run_pair() {",
     "  id=$1 state_file=$2 need=$3",
     "  shift 3",
-    "  total=$((total + 1))",
     '  state=""',
     '  if [ "$need" = needs-state ]; then',
-    '    if [ ! -s "$state_file" ]; then',
-    '      echo "FAILED: $id has no saved state $state_file; sync without state would duplicate mail, not run" >&2',
-    "      failed=$((failed + 1))",
-    "      return 0",
-    "    fi",
+    `    [ -s "$state_file" ] || refuse "$id has no saved state $state_file; sync without state would duplicate mail, not run"`,
     '    state=$(cat "$state_file")',
+    "  else",
+    "    # A copy rewrites the target: until it succeeds there is no baseline, even if this pod is killed.",
+    '    rm -f "$state_file"',
     "  fi",
     `  for arg do shift; if [ "$arg" = ${shellQuote(STATE_PLACEHOLDER)} ]; then set -- "$@" "$state"; else set -- "$@" "$arg"; fi; done`,
     '  if "$@" > "$state_file.new"; then',
     '    mv "$state_file.new" "$state_file"',
-    '    echo "done $id"',
+    '    echo "done $id (index $index)"',
+    "    status=0",
     "  else",
     "    code=$?",
     '    rm -f "$state_file.new"',
-    "    # A failed copy leaves no baseline, so cut-over refuses this pair until a copy succeeds.",
-    '    if [ "$need" = fresh ]; then rm -f "$state_file"; fi',
-    '    echo "FAILED (exit $code): $id" >&2',
-    "    failed=$((failed + 1))",
+    '    echo "FAILED (exit $code): $id (index $index)" >&2',
+    "    status=1",
     "  fi",
     "}",
+    "pair() {",
+    '  if [ "$mode" = run ] && [ "$n" = "$index" ]; then run_pair "$@"; fi',
+    "  n=$((n + 1))",
+    "}",
+    ...TABLE_START,
   ];
 }
 
 const EPILOGUE = [
-  'if [ "$failed" -ne 0 ]; then',
-  '  echo "$failed of $total pairs failed" >&2',
-  "  exit 1",
-  "fi",
-  'echo "all $total pairs done"',
+  TABLE_END,
+  "mode=count n=0",
+  "pairs",
+  '[ "$n" -eq "$expected" ] || refuse "the pairing table has $n lines, but the Job runs $expected indexes (completions); the ConfigMap was changed outside the stack"',
+  '[ "$index" -lt "$n" ] 2>/dev/null || refuse "index $index is outside the pairing table (0 to $((n - 1)))"',
+  `mode=run n=0 status=${REFUSED_EXIT_CODE}`,
+  "pairs",
+  'exit "$status"',
   "",
 ];
 
@@ -115,8 +187,21 @@ export function renderPairLine(command: DoveadmCommand): string {
   return PAIR_PREFIX + [command.mailboxId, command.stateFile, need, ...command.argv].map(shellQuote).join(" ");
 }
 
-/** migrate.sh for one wave: the phase's doveadm run per pair; any failed pair fails the Job. */
-export function renderMigrationScript(options: MigrationScriptOptions): string {
-  const commands = doveadmCommands(options.phase, options.pairings, { doveadmConf: MIGRATION_PATHS.doveadmConf, stateDir: MIGRATION_PATHS.stateDir });
-  return [...preamble(options.wave, options.phase), ...commands.map(renderPairLine), ...EPILOGUE].join("\n");
+/** The fixed lines of the script for a table of `entries` pair lines, split where the pair lines go. */
+export function scriptTemplate(wave: string, phase: WavePhase, entries: number): { head: string[]; tail: string[] } {
+  return { head: preamble(wave, phase, entries), tail: [...EPILOGUE] };
+}
+
+/** A script around given pair lines (the rehearsal bends commands to show mistakes; the Job always renders through renderMigrationScript). */
+export function scriptWithCommands(wave: string, phase: WavePhase, commands: readonly DoveadmCommand[]): string {
+  const { head, tail } = scriptTemplate(wave, phase, commands.length);
+  return [...head, ...commands.map(renderPairLine), ...tail].join("\n");
+}
+
+/** Pod paths of doveadm.conf and the state folder; the rehearsal runs the same script with its own. */
+export const POD_COMMAND_PATHS: CommandPaths = { doveadmConf: MIGRATION_PATHS.doveadmConf, stateDir: MIGRATION_PATHS.stateDir };
+
+/** migrate.sh for one wave: its table holds the phase's doveadm run per pair; index i runs pair i only. */
+export function renderMigrationScript(options: MigrationScriptOptions, paths: CommandPaths = POD_COMMAND_PATHS): string {
+  return scriptWithCommands(options.wave, options.phase, doveadmCommands(options.phase, options.pairings, paths));
 }

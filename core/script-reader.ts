@@ -3,7 +3,7 @@
 // this project renders is accepted: every line other than a `pair …` line must equal the rendered
 // template, and pair lines must be plain words and single-quoted strings (nothing the shell expands).
 import type { DoveadmCommand } from "./lifecycle";
-import { renderMigrationScript } from "./migration-script";
+import { PAIR_PREFIX, scriptTemplate } from "./migration-script";
 import type { WavePhase } from "./model";
 
 export interface ScriptReading {
@@ -53,13 +53,18 @@ function readPairLine(line: string, n: number): { command?: DoveadmCommand; prob
 
 /** The doveadm runs of a rendered migrate.sh for `wave` in `phase`, and every way it differs from one. */
 export function readMigrationScript(text: string, wave: string, phase: WavePhase): ScriptReading {
-  const template = renderMigrationScript({ wave, phase, pairings: [] }).split("\n");
   const lines = text.split("\n");
+  // The table's size is part of the template (`expected=N`); pair lines belong right after its head.
+  const entries = lines.filter((line) => line.startsWith(PAIR_PREFIX)).length;
+  const { head, tail } = scriptTemplate(wave, phase, entries);
+  const template = [...head, ...tail];
   const commands: DoveadmCommand[] = [];
   const problems: string[] = [];
   const fixed: { line: string; n: number }[] = [];
+  const misplaced: string[] = [];
   lines.forEach((line, i) => {
-    if (!line.startsWith("pair ")) return void fixed.push({ line, n: i + 1 });
+    if (!line.startsWith(PAIR_PREFIX)) return void fixed.push({ line, n: i + 1 });
+    if (i < head.length || i >= head.length + entries) misplaced.push(`line ${i + 1}: a pair line outside the pairing table would shift which pair each Job index runs`);
     const read = readPairLine(line, i + 1);
     if (read.command) commands.push(read.command);
     if (read.problem) problems.push(read.problem);
@@ -69,7 +74,8 @@ export function readMigrationScript(text: string, wave: string, phase: WavePhase
     const have = fixed[k];
     if (have?.line === template[k]) continue;
     problems.push(have ? `line ${have.n} differs from the rendered script (${JSON.stringify(have.line.slice(0, 80))})` : `the rendered script's line ${JSON.stringify(template[k])} is missing`);
-    break; // one difference is enough to reject; the rest would only repeat it
+    return { commands, problems }; // one difference is enough to reject; the rest would only repeat it
   }
+  if (misplaced[0] !== undefined) problems.push(misplaced[0]);
   return { commands, problems };
 }

@@ -26,13 +26,13 @@ export const DEFAULTS = {
   namespace: "oxmig",
   protect: false,
   migrationImage: "dovecot/dovecot:2.3.21",
-  /** Name of the Secret (created outside the stack) holding imapc.conf for the migration Job. */
+  /** Name of the Secret (created outside the stack) holding imapc_master_user and imapc_password for the migration Job. */
   imapcSecretName: "oxmig-imapc-credentials",
   /** OX context quota in MB. */
   contextQuotaMb: 1048576,
   /** Empty: apply to the cluster; otherwise render manifests into this directory. */
   renderYamlTo: "",
-  /** The migration Job's image digest, storage, account, resources, deadline and NetworkPolicy (infra/migration-settings.ts). */
+  /** The migration Job's image digest, storage, account, resources, deadline, source TLS, parallelism and retries, NetworkPolicy (infra/migration-settings.ts). */
   ...MIGRATION_DEFAULTS,
 } as const;
 

@@ -4,6 +4,8 @@
 import { isIP } from "node:net";
 import { InputError } from "../core/errors";
 import { mailAccountProblem, type MailAccount } from "../core/migration-dovecot";
+import { SOURCE_TLS_MODES, type SourceTls } from "../core/migration-script";
+import { MAX_WAVE_PARALLELISM } from "../core/plan";
 
 /** Defaults, repeated in Pulumi.yaml (test/infra/config.test.ts keeps both equal). */
 export const MIGRATION_DEFAULTS = {
@@ -22,11 +24,28 @@ export const MIGRATION_DEFAULTS = {
   migrationMemoryLimit: "2Gi",
   /** 24 h: a stuck wave ends within a day, while a large wave (hours at ~20 MB/s) still fits. */
   migrationDeadlineSeconds: 86400,
-  /** Port of the source IMAP server (IMAPS), for the NetworkPolicy; imapc.conf sets the same port. */
+  /** Port of the source IMAP server (IMAPS): doveadm.conf's imapc_port and the NetworkPolicy's egress port. */
   sourceImapPort: 993,
   /** CIDRs of the source IMAP server (NetworkPolicy takes addresses, not host names). Empty: any address, that port only. */
   sourceImapCidrs: [] as string[],
+  /** imaps (implicit TLS) or starttls; rendered into doveadm.conf as imapc_ssl. */
+  sourceImapTls: "imaps",
+  /**
+   * Mailboxes copied at the same time per wave (the Job's parallelism; a wave's plan `parallelism` wins).
+   * Every pod opens its own IMAP connections as the one master user, and Exchange limits concurrent IMAP
+   * connections per user (Set-ImapSettings MaxConnectionsPerUser, 16 by default) and per client address.
+   */
+  migrationParallelism: 4,
+  /** Retries of one mailbox after a failed run (backoffLimitPerIndex); the other mailboxes go on. */
+  migrationRetriesPerMailbox: 2,
+  /** The wave's Job stops once more than this share of its mailboxes failed (maxFailedIndexes; above 0 % at least 1). */
+  migrationMaxFailedPercent: 10,
+  /** StorageClass of the state volumes (ReadWriteMany: pods on several nodes write it). Empty: the cluster's default class. */
+  migrationStateStorageClass: "",
 } as const;
+
+/** Upper bound of a wave's parallelism: far above what a source server allows, but no typo of 1000s (the plan's bound too). */
+export const MAX_PARALLELISM = MAX_WAVE_PARALLELISM;
 
 /** The storage owner of the defaults (the Wave always passes the stack's; fixtures may omit it). */
 export const DEFAULT_MAIL_ACCOUNT: MailAccount = {
@@ -50,6 +69,15 @@ export interface MigrationSettings {
   readonly deadlineSeconds: number;
   readonly sourceImapPort: number;
   readonly sourceImapCidrs: readonly string[];
+  readonly sourceImapTls: SourceTls;
+  /** Default parallelism of a wave's Job (plan `parallelism` per wave wins). */
+  readonly parallelism: number;
+  /** backoffLimitPerIndex of the Jobs. */
+  readonly retriesPerMailbox: number;
+  /** Share of a wave's mailboxes that may fail before its Job stops (maxFailedIndexes). */
+  readonly maxFailedPercent: number;
+  /** StorageClass of the state volumes; undefined: the cluster's default. */
+  readonly stateStorageClass?: string;
 }
 
 /** The raw values, as the stack config holds them (defaults applied). */
@@ -100,6 +128,14 @@ export function migrationSettingsFrom(raw: RawMigrationSettings, stack: string):
     const problem = cidrProblem(cidr);
     if (problem) fail("sourceImapCidrs", problem);
   }
+  // "no" only exists for the rehearsal's loopback source; a cluster never sends the password in cleartext.
+  const tls = SOURCE_TLS_MODES.filter((m) => m !== "no");
+  if (!(tls as readonly string[]).includes(raw.sourceImapTls)) fail("sourceImapTls", `"${raw.sourceImapTls}" is not one of ${tls.join(", ")}`);
+  const parallelismProblem = parallelismRangeProblem(raw.migrationParallelism);
+  if (parallelismProblem) fail("migrationParallelism", parallelismProblem);
+  if (!Number.isInteger(raw.migrationRetriesPerMailbox) || raw.migrationRetriesPerMailbox < 0 || raw.migrationRetriesPerMailbox > 10) fail("migrationRetriesPerMailbox", `${raw.migrationRetriesPerMailbox} is not a whole number from 0 to 10`);
+  if (!Number.isInteger(raw.migrationMaxFailedPercent) || raw.migrationMaxFailedPercent < 0 || raw.migrationMaxFailedPercent > 100) fail("migrationMaxFailedPercent", `${raw.migrationMaxFailedPercent} is not a whole percentage from 0 to 100`);
+  if (raw.migrationStateStorageClass !== "" && (!DNS_SUBDOMAIN.test(raw.migrationStateStorageClass) || raw.migrationStateStorageClass.length > 253)) fail("migrationStateStorageClass", `"${raw.migrationStateStorageClass}" is not a StorageClass name`);
   return {
     image: raw.migrationImageDigest ? `${raw.migrationImage}@${raw.migrationImageDigest}` : raw.migrationImage,
     mailStorageClaim: raw.mailStorageClaim,
@@ -111,6 +147,27 @@ export function migrationSettingsFrom(raw: RawMigrationSettings, stack: string):
     deadlineSeconds: raw.migrationDeadlineSeconds,
     sourceImapPort: raw.sourceImapPort,
     sourceImapCidrs: [...raw.sourceImapCidrs],
+    sourceImapTls: raw.sourceImapTls as SourceTls,
+    parallelism: raw.migrationParallelism,
+    retriesPerMailbox: raw.migrationRetriesPerMailbox,
+    maxFailedPercent: raw.migrationMaxFailedPercent,
+    ...(raw.migrationStateStorageClass ? { stateStorageClass: raw.migrationStateStorageClass } : {}),
+  };
+}
+
+/** Why a parallelism (stack default or a wave's) is out of range, or undefined. */
+export function parallelismRangeProblem(value: number): string | undefined {
+  return Number.isInteger(value) && value >= 1 && value <= MAX_PARALLELISM ? undefined : `${value} is not a whole number of mailboxes from 1 to ${MAX_PARALLELISM}`;
+}
+
+/** The Job's index settings for a wave of `pairs` mailboxes: parallelism, retries per mailbox, failed mailboxes tolerated. */
+export function indexSettings(settings: Pick<MigrationSettings, "parallelism" | "retriesPerMailbox" | "maxFailedPercent">, pairs: number, waveParallelism?: number): { parallelism: number; backoffLimitPerIndex: number; maxFailedIndexes: number } {
+  return {
+    // More pods than pairs would only idle; Kubernetes would cap it the same way.
+    parallelism: Math.max(1, Math.min(waveParallelism ?? settings.parallelism, pairs)),
+    backoffLimitPerIndex: settings.retriesPerMailbox,
+    // 0 %: the first failed mailbox stops the wave; otherwise at least one may fail without stopping the others.
+    maxFailedIndexes: settings.maxFailedPercent === 0 ? 0 : Math.min(pairs, Math.max(1, Math.ceil((pairs * settings.maxFailedPercent) / 100))),
   };
 }
 
@@ -140,6 +197,11 @@ export function readMigrationSettings(
       migrationDeadlineSeconds: number("migrationDeadlineSeconds"),
       sourceImapPort: number("sourceImapPort"),
       sourceImapCidrs: cidrs as string[],
+      sourceImapTls: text("sourceImapTls"),
+      migrationParallelism: number("migrationParallelism"),
+      migrationRetriesPerMailbox: number("migrationRetriesPerMailbox"),
+      migrationMaxFailedPercent: number("migrationMaxFailedPercent"),
+      migrationStateStorageClass: text("migrationStateStorageClass"),
     },
     stack,
   );

@@ -1,16 +1,24 @@
-// The migration Job's spec, as plain data: what the container runs (the wave's migrate.sh), what it
-// needs to run it (the target's mail storage, a Dovecot that resolves `-u` through the context's
-// userdb, the source credentials), and nothing more (non-root, read-only root, no capabilities, no
-// service-account token, a deadline). The policy pack reads this spec back (core/executed-migration.ts,
-// core/migration-auth.ts); the test fixtures build their Jobs with this very function.
+// The migration Job's spec, as plain data: an Indexed Job with one completion per pair, whose pod i
+// runs pair i of the wave's migrate.sh; what each pod needs to run it (the target's mail storage, a
+// Dovecot that resolves `-u` through the context's userdb, the source credentials), and nothing more
+// (non-root, read-only root, no capabilities, no service-account token, a deadline). The policy pack
+// reads this spec back (core/executed-migration.ts, core/indexed-job.ts, core/migration-auth.ts); the
+// test fixtures build their Jobs with this very function.
+//
+// Per-index retries (backoffLimitPerIndex, maxFailedIndexes, podFailurePolicy action FailIndex) and
+// podReplacementPolicy need Kubernetes ≥ 1.29 (beta there, on by default; backoffLimitPerIndex GA in
+// 1.33), as does the native sidecar. An older API server refuses the FailIndex action or drops fields it
+// does not know (not tried here: no cluster runs in this repository's tests).
 import { posix } from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { K8S } from "../../core/contract";
+import { PAIRING_DIGEST_ANNOTATION } from "../../core/job-progress";
 import { stateClaimName } from "../../core/lifecycle";
 import { AUTH_SIDECAR, DOVECOT_CONF_KEY, MIGRATION_DOVECOT_PATHS } from "../../core/migration-dovecot";
-import { MIGRATION_PATHS } from "../../core/migration-script";
-import type { MigrationSettings } from "../migration-settings";
+import { IMAPC_SECRET_KEYS, MIGRATION_PATHS, REFUSED_EXIT_CODE } from "../../core/migration-script";
+import type { WavePhase } from "../../core/model";
+import { indexSettings, type MigrationSettings } from "../migration-settings";
 
 export interface MigrationJobInput {
   readonly wave: string;
@@ -21,14 +29,26 @@ export interface MigrationJobInput {
   readonly configMapName: pulumi.Input<string>;
   /** Changes with the ConfigMap's data, so a new table or script replaces the Job. */
   readonly configHash: string;
-  /** Existing Secret with key imapc.conf (source port, master user, password). */
+  /** The wave's phase (annotated on the Job, so `oxmig status` can show what it runs). */
+  readonly phase: WavePhase;
+  /** Number of pairs in the wave's table: the Job's completions, index i running pair i. */
+  readonly pairs: number;
+  /** The plan's parallelism for this wave, if it sets one (else the stack's migrationParallelism). */
+  readonly parallelism?: number;
+  /** Digest of the pairing table in index order (core/job-progress.ts), so `oxmig status` can tell it names the right mailboxes. */
+  readonly pairingDigest: string;
+  /** Existing Secret with one key per credential (IMAPC_SECRET_KEYS); not created here. */
   readonly imapcSecretName: string;
   /** The wave's context's userdb Secret (key `passwd`), read by the auth sidecar only. */
   readonly userdbSecretName: string;
   /** Where the homes live (the mail storage is mounted there). */
   readonly mailRoot: string;
-  readonly settings: Pick<MigrationSettings, "image" | "mailStorageClaim" | "mailAccount" | "resources" | "deadlineSeconds">;
+  readonly settings: Pick<MigrationSettings, "image" | "mailStorageClaim" | "mailAccount" | "resources" | "deadlineSeconds" | "parallelism" | "retriesPerMailbox" | "maxFailedPercent">;
 }
+
+/** Name of the migration container; the pod failure policy names it. */
+export const MIGRATE_CONTAINER = "migrate";
+
 
 /** The Secret ContextStack declares for a context's passwd-file (infra/components/context-stack.ts). */
 export const userdbSecretName = (context: string): string => `userdb-${context}`;
@@ -53,17 +73,31 @@ export function migrationJobSpec(input: MigrationJobInput): k8s.batch.v1.JobArgs
   const { settings } = input;
   const mailRoot = input.mailRoot.replace(/\/+$/, "");
   const confItems = [{ key: DOVECOT_CONF_KEY, path: posix.basename(MIGRATION_DOVECOT_PATHS.conf) }];
+  const secretItems = IMAPC_SECRET_KEYS.map((key) => ({ key, path: posix.join(posix.relative(MIGRATION_PATHS.dir, MIGRATION_PATHS.secretDir), key), mode: GROUP_READABLE }));
   return {
     metadata: {
       name: `migrate-${input.wave}`,
       namespace: input.namespace,
       labels: { ...input.labels, [K8S.labelRole]: MIGRATION_ROLE },
       // A copy runs for hours; `pulumi up` must not wait for the Job to finish.
-      annotations: { "pulumi.com/skipAwait": "true" },
+      annotations: { "pulumi.com/skipAwait": "true", [PAIRING_DIGEST_ANNOTATION]: input.pairingDigest, [K8S.annotationPhase]: input.phase },
     },
     spec: {
-      backoffLimit: 0,
-      // Kubernetes ends the pod after this and marks the Job failed; pairs not yet copied keep their last state.
+      // Pod i runs pair i (JOB_COMPLETION_INDEX); a failed pair is retried on its own and stops no other.
+      completionMode: "Indexed",
+      completions: input.pairs,
+      ...indexSettings(settings, input.pairs, input.parallelism),
+      // Only once the old pod of an index is gone does its replacement start: one pod per mailbox and state file.
+      podReplacementPolicy: "Failed",
+      podFailurePolicy: {
+        rules: [
+          // The script refused (bad index or table, no saved state): a retry cannot help.
+          { action: "FailIndex", onExitCodes: { containerName: MIGRATE_CONTAINER, operator: "In", values: [REFUSED_EXIT_CODE] } },
+          // A drained node or preemption is not the mailbox's fault: retried without counting.
+          { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+        ],
+      },
+      // Kubernetes ends the running pods after this and marks the Job failed; pairs not yet copied keep no new state.
       activeDeadlineSeconds: settings.deadlineSeconds,
       template: {
         metadata: { labels: { ...input.labels, [K8S.labelRole]: MIGRATION_ROLE }, annotations: { "oxmig.example/config-hash": input.configHash } },
@@ -99,7 +133,7 @@ export function migrationJobSpec(input: MigrationJobInput): k8s.batch.v1.JobArgs
           ],
           containers: [
             {
-              name: "migrate",
+              name: MIGRATE_CONTAINER,
               image: settings.image,
               command: ["/bin/sh", MIGRATION_PATHS.script],
               securityContext: CONTAINER_SECURITY,
@@ -115,14 +149,14 @@ export function migrationJobSpec(input: MigrationJobInput): k8s.batch.v1.JobArgs
             },
           ],
           volumes: [
-            // One projected volume: the ConfigMap at /etc/oxmig, the credentials Secret at /etc/oxmig/secret
-            // (a Secret mounted inside a read-only ConfigMap mount would need a mount point there).
+            // One projected volume: the ConfigMap at /etc/oxmig, each credential as its own file under
+            // /etc/oxmig/secret (a Secret mounted inside a read-only ConfigMap mount would need a mount point there).
             {
               name: "oxmig",
               projected: {
                 sources: [
                   { configMap: { name: input.configMapName } },
-                  { secret: { name: input.imapcSecretName, items: [{ key: MIGRATION_PATHS.imapcSecretKey, path: posix.relative(MIGRATION_PATHS.dir, MIGRATION_PATHS.imapcConf), mode: GROUP_READABLE }] } },
+                  { secret: { name: input.imapcSecretName, items: secretItems } },
                 ],
               },
             },

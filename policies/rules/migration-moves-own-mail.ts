@@ -3,6 +3,9 @@
 // only says what the program meant. A crossed pair line, a second `-o imapc_user=`, an inline command
 // or a remapped script all put one person's mail into another person's mailbox. So does a Job whose
 // Dovecot resolves `-u` through another context's userdb, or maps a home onto another's directory.
+// The Jobs are Indexed Jobs: each run carries the index whose pod runs it, and a Job whose indexes are
+// not exactly the table's (offset, overridden JOB_COMPLETION_INDEX, completions, parallelism 0, a loop
+// over all pairs) is rejected by the reader (core/executed-migration.ts, core/indexed-job.ts).
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { TYPES } from "../../core/contract";
 import { readExecutedMigration, type ExecutedRun } from "../../core/executed-migration";
@@ -115,7 +118,7 @@ function checkRun(ev: Evidence, job: string, urn: string, run: ExecutedRun, repo
 
 export const migrationMovesOwnMail: StackValidationPolicy = {
   name: RULE,
-  description: "Checks whether every doveadm run the migration Jobs really execute copies each target mailbox's own Exchange source into it, as the exports (not pairings.json) say, resolving each target through its own context's declared userdb.",
+  description: "Checks whether every doveadm run the migration Jobs really execute, index by index, copies each target mailbox's own Exchange source into it, as the exports (not pairings.json) say, resolving each target through its own context's declared userdb.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: resourcesValidation((ctx, resources, report) => {

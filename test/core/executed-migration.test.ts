@@ -24,7 +24,7 @@ describe("the migration as executed", () => {
     expect(reading.problems).toEqual([]);
     expect(reading.runs.every((r) => r.problems.length === 0)).toBe(true);
     expect(triples(reading.runs)).toEqual(FIXTURE_MAILBOXES.filter((m) => m.wave === "w01").map((m) => [m.id, m.sourceUpn, m.login]));
-    expect(reading.runs[0]!.origin).toMatch(/^ConfigMap pairings-w01 key migrate\.sh line \d+$/);
+    expect(reading.runs.map((r) => r.origin)).toEqual(reading.runs.map((_, i) => expect.stringMatching(new RegExp(`^ConfigMap pairings-w01 key migrate\\.sh line \\d+, Job index ${i}$`))));
   });
 
   it("crossed pair lines: each line copies the other person's source, whatever pairings.json says", () => {
@@ -95,6 +95,25 @@ describe("the migration as executed", () => {
     script(records)["run.sh"] = script(records)["migrate.sh"];
     Object.assign(containerOf(records, "w01"), { command: ["/bin/sh", "/etc/oxmig/run.sh"] });
     expect(read(records).problems.join("\n")).toMatch(/key run\.sh of ConfigMap pairings-w01/);
+  });
+
+  it("refuses every doveadm.conf but the rendered one: no include of another file, no setting beside the credential values", () => {
+    const edits: [string, (conf: string) => string][] = [
+      ["an include of a file the stack does not render", (c) => `${c}!include /etc/oxmig/secret/imapc.conf\n`],
+      ["an optional include", (c) => `${c}!include_try /etc/oxmig/extra.conf\n`],
+      ["the password file included instead of read as a value", (c) => c.replace("imapc_password = </etc/oxmig/secret/imapc_password", "!include /etc/oxmig/secret/imapc_password")],
+      ["a credential read from another file", (c) => c.replace("</etc/oxmig/secret/imapc_password", "</etc/oxmig/pairings.json")],
+      ["a mail_location", (c) => c.replace("imapc_features", "mail_location = maildir:/var/vmail/elsewhere\nimapc_features")],
+      ["cleartext to a remote source", (c) => c.replace("imapc_ssl = imaps\nssl_client_ca_dir = /etc/ssl/certs", "imapc_ssl = no")],
+    ];
+    for (const [name, edit] of edits) {
+      const records = executedPlan();
+      script(records)["doveadm.conf"] = edit(script(records)["doveadm.conf"]);
+      expect(read(records).problems, name).toContain("ConfigMap pairings-w01 key doveadm.conf is not the rendered doveadm config (it decides where doveadm writes and which source it reads)");
+    }
+    const other = executedPlan();
+    script(other)["doveadm.conf"] = script(other)["doveadm.conf"].replace("imapc_port = 993", "imapc_port = 1993");
+    expect(read(other).problems).toEqual([]);
   });
 
   it("fails closed on what it cannot read", () => {

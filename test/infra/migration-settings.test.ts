@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../core/errors";
-import { MIGRATION_DEFAULTS, migrationSettingsFrom, readMigrationSettings, type RawMigrationSettings } from "../../infra/migration-settings";
+import { indexSettings, MIGRATION_DEFAULTS, migrationSettingsFrom, readMigrationSettings, type RawMigrationSettings } from "../../infra/migration-settings";
 
 const raw = (over: Partial<RawMigrationSettings> = {}): RawMigrationSettings => ({ migrationImage: "dovecot/dovecot:2.3.21", ...MIGRATION_DEFAULTS, ...over });
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
@@ -26,7 +26,21 @@ describe("the migration Job's settings", () => {
       deadlineSeconds: 86400,
       sourceImapPort: 993,
       sourceImapCidrs: [],
+      sourceImapTls: "imaps",
+      parallelism: 4,
+      retriesPerMailbox: 2,
+      maxFailedPercent: 10,
     });
+    expect(migrationSettingsFrom(raw({ migrationStateStorageClass: "cephfs" }), "staging").stateStorageClass).toBe("cephfs");
+  });
+
+  it("a wave's Job: parallelism from the plan or the stack, never more pods than pairs; a share of failed mailboxes, at least one", () => {
+    const settings = migrationSettingsFrom(raw(), "staging");
+    expect(indexSettings(settings, 200)).toEqual({ parallelism: 4, backoffLimitPerIndex: 2, maxFailedIndexes: 20 });
+    expect(indexSettings(settings, 200, 12)).toEqual({ parallelism: 12, backoffLimitPerIndex: 2, maxFailedIndexes: 20 });
+    expect(indexSettings(settings, 3, 12)).toEqual({ parallelism: 3, backoffLimitPerIndex: 2, maxFailedIndexes: 1 });
+    expect(indexSettings({ ...settings, maxFailedPercent: 0 }, 3).maxFailedIndexes).toBe(0);
+    expect(indexSettings({ ...settings, maxFailedPercent: 100 }, 3).maxFailedIndexes).toBe(3);
   });
 
   it("a digest pins the image: <image>@sha256:…", () => {
@@ -51,6 +65,13 @@ describe("the migration Job's settings", () => {
     expect(refused({ sourceImapCidrs: ["exchange.land.example"] })).toMatch(/oxmig:sourceImapCidrs: "exchange.land.example" is not an address\/prefix/);
     expect(refused({ sourceImapCidrs: ["192.0.2.10/33"] })).toMatch(/oxmig:sourceImapCidrs/);
     expect(refused({ sourceImapCidrs: ["192.0.2.10"] })).toMatch(/oxmig:sourceImapCidrs/);
+    expect(refused({ sourceImapTls: "no" })).toBe('Pulumi.staging.yaml: config oxmig:sourceImapTls: "no" is not one of imaps, starttls');
+    expect(refused({ migrationParallelism: 0 })).toBe("Pulumi.staging.yaml: config oxmig:migrationParallelism: 0 is not a whole number of mailboxes from 1 to 100");
+    expect(refused({ migrationParallelism: 101 })).toMatch(/oxmig:migrationParallelism/);
+    expect(refused({ migrationParallelism: 2.5 })).toMatch(/oxmig:migrationParallelism/);
+    expect(refused({ migrationRetriesPerMailbox: -1 })).toMatch(/oxmig:migrationRetriesPerMailbox: -1 is not a whole number from 0 to 10/);
+    expect(refused({ migrationMaxFailedPercent: 101 })).toMatch(/oxmig:migrationMaxFailedPercent: 101 is not a whole percentage/);
+    expect(refused({ migrationStateStorageClass: "Fast Disks" })).toMatch(/oxmig:migrationStateStorageClass: "Fast Disks" is not a StorageClass name/);
   });
 
   it("accepts quantities in their usual forms and IPv4 and IPv6 CIDRs", () => {

@@ -2,6 +2,7 @@
 // renders it (waveConfigData) and its Job as infra/components/migration-job.ts declares it, for the
 // reader and rule of the migration as executed. Helpers edit the script, the command and the items.
 import { K8S, TYPES, type Pairing } from "../../core/contract";
+import { pairingDigest } from "../../core/job-progress";
 import type { WavePhase } from "../../core/model";
 import { migrationJobSpec, userdbSecretName } from "../../infra/components/migration-job";
 import { waveConfigData } from "../../infra/components/wave";
@@ -14,10 +15,11 @@ export const pairingOfSpec = (m: MailboxSpec): Pairing => ({ mailboxId: m.id, so
 export const FIXTURE_MIGRATION = migrationSettingsFrom({ migrationImage: "dovecot/dovecot:2.3.21", ...MIGRATION_DEFAULTS }, "fixture");
 
 /** The Job as infra/components/wave.ts declares it (the very spec function; the fixtures carry no namespace). */
-export function renderedJob(wave: string, context: string): ResourceRecord {
+export function renderedJob(wave: string, context: string, pairings: readonly Pairing[], phase: WavePhase = "copying"): ResourceRecord {
   const labels = { [K8S.labelWave]: wave, [K8S.labelContext]: context };
   const spec = migrationJobSpec({
     wave, namespace: "fixture", labels, configMapName: `pairings-${wave}`, configHash: "fixture", imapcSecretName: "oxmig-imapc-credentials",
+    phase, pairs: pairings.length, pairingDigest: pairingDigest(pairings),
     userdbSecretName: userdbSecretName(context), mailRoot: "/var/vmail", settings: FIXTURE_MIGRATION,
   });
   const props = structuredClone(spec) as ResourceRecord["props"];
@@ -27,10 +29,11 @@ export function renderedJob(wave: string, context: string): ResourceRecord {
 
 export function renderedWave(wave: string, members: readonly MailboxSpec[], phase: WavePhase = "copying"): ResourceRecord[] {
   const context = members[0]!.context;
-  const data = waveConfigData({ wave: { name: wave, context, phase }, pairings: members.map(pairingOfSpec), sourceImapHost: "exchange.corp.example" });
+  const pairings = members.map(pairingOfSpec);
+  const data = waveConfigData({ wave: { name: wave, context, phase }, pairings, sourceImapHost: "exchange.corp.example" });
   const metadata = { name: `pairings-${wave}`, labels: { [K8S.labelWave]: wave, [K8S.labelContext]: context, [K8S.labelRole]: "pairings" }, annotations: { [K8S.annotationPhase]: phase } };
   const configMap: ResourceRecord = { type: TYPES.configMap, name: `pairings-${wave}`, protect: false, parent: `wave-${wave}`, props: { metadata, data } };
-  return phase === "done" ? [configMap] : [configMap, renderedJob(wave, context)];
+  return phase === "done" ? [configMap] : [configMap, renderedJob(wave, context, pairings, phase)];
 }
 
 /** The fixture plan with rendered wave ConfigMaps and Jobs (in place of plan.ts's stand-ins). */

@@ -139,7 +139,7 @@ describe("migration-moves-own-mail branches", () => {
     const records = executedPlan();
     data(records)["migrate.sh"] = data(records)["migrate.sh"].replace(/('-u' )'jschmidt'/, "$1'mmueller'");
     const found = (await messages(records)).filter((m) => m.includes("doveadm runs write"));
-    expect(found).toEqual([expect.stringMatching(/: 2 doveadm runs write into this mailbox \(Job migrate-w01 \([^;]+ line \d+\); Job migrate-w01 \([^;]+ line \d+\)\); each target gets at most one$/)]);
+    expect(found).toEqual([expect.stringMatching(/: 2 doveadm runs write into this mailbox \(Job migrate-w01 \([^;]+ line \d+, Job index 0\); Job migrate-w01 \([^;]+ line \d+, Job index 1\)\); each target gets at most one$/)]);
   });
 
   it("functional mailboxes written twice or by an inline command name the mailbox without an owner", async () => {

@@ -2,8 +2,7 @@
 // crossed, next to a correct pairings.json, really puts one person's Exchange mail into the other's
 // mailbox when sh runs it, and so does a second `-o imapc_user=` (the last one wins); in both cases
 // migration-moves-own-mail rejects the plan that carries that script.
-import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDirectory } from "../../core/directory";
@@ -16,6 +15,7 @@ import { migrationMovesOwnMail } from "../../policies/rules/migration-moves-own-
 import { endpointsOf } from "../../rehearsal/endpoints";
 import { readMailbox } from "../../rehearsal/imap-read";
 import { newRunSecret } from "../../rehearsal/keys";
+import { allIndexes, runIndexes } from "../../rehearsal/indexed-run";
 import { writeImapcConf } from "../../rehearsal/migrate";
 import { startRehearsal } from "../../rehearsal/rehearse";
 import { mkdirOwned, mkdtempOwned } from "../../rehearsal/run-as";
@@ -24,26 +24,13 @@ import { FIXTURE_MAILBOXES, IDS, type MailboxSpec } from "../fixtures/policies/p
 import { addSecondSource, configMapOf, crossSources, executedPlan } from "../policies/executed-migration-fixtures";
 import { expectNone, expectViolation, FIXTURES, run } from "../policies/helpers";
 import { tinyBindings } from "./fixture-bindings";
-import { ourDovecotProcesses } from "./stack-fixture";
+import { settleDovecots } from "./dovecot-guard";
 
 const WAVE = FIXTURE_MAILBOXES.filter((m) => m.wave === "w01"); // Maria Müller, Jan Schmidt, Poststelle Lübeck
 const SEEDED = 2;
 const roots: string[] = [];
 
-afterAll(() => {
-  // Only our own Dovecots (their config lies under our roots); other tests may run rehearsals meanwhile.
-  const left = ourDovecotProcesses().filter((pid) => roots.some((root) => cmdline(pid).includes(root)));
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-  expect(left).toEqual([]);
-});
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return "";
-  }
-}
+afterAll(() => settleDovecots(undefined, () => roots));
 
 /** The fixture exports (directory.ldif, exchange.csv) the rule reads too. */
 function fixtureEvidence() {
@@ -72,7 +59,7 @@ async function sourcesIn(endpoints: ReturnType<typeof endpointsOf>, login: strin
   return [...new Set(prints)].sort();
 }
 
-/** Starts the source and target Dovecots, seeds the sources, runs `script` as the Job's sh would, and reports which sources each target holds. */
+/** Starts the source and target Dovecots, seeds the sources, runs `script` as the Job's pods would (one sh per index), and reports which sources each target holds. */
 async function runOnDovecot(script: string): Promise<Map<string, string[]>> {
   const root = mkdtempOwned("oxmig-executed-test-");
   roots.push(root);
@@ -84,9 +71,9 @@ async function runOnDovecot(script: string): Promise<Map<string, string[]>> {
     mkdirOwned(stateDir);
     const file = join(root, "migrate.sh");
     writeFileSync(file, localScript(script, writeImapcConf(rehearsal.source, rehearsal.target), stateDir));
-    const ran = spawnSync("/bin/sh", [file], { encoding: "utf8", timeout: 30_000 });
-    expect(ran.stdout, ran.stderr).toContain(`all ${WAVE.length} pairs done`);
-    expect(ran.status).toBe(0);
+    // One run per Job index, as the Indexed Job's pods run it.
+    const ran = await runIndexes(file, allIndexes(WAVE.length), 2);
+    expect(ran.map((r) => [r.exitCode, r.stdout.replace(/^done \S+ \(index (\d+)\)\n$/, "$1")]), ran.map((r) => r.stderr).join("")).toEqual(WAVE.map((_, i) => [0, String(i)]));
     const target = endpointsOf(rehearsal.target);
     const held = new Map<string, string[]>();
     for (const m of WAVE) held.set(m.login, await sourcesIn(target, m.login));

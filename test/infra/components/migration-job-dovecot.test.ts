@@ -2,7 +2,9 @@
 // the pod (as the rehearsal's run account, which stands in for the storage owner): its volumes are laid
 // out as the kubelet would (test/infra/support/pod-layout.ts, pod paths moved under a temp folder), the
 // sidecar runs `dovecot -F -c` on the mounted dovecot.conf, and the migration container's own
-// migrate.sh copies a source Dovecot into the homes the mounted userdb names, encrypted with each key.
+// migrate.sh, run once per Job index as the Indexed Job's pods would, copies a source Dovecot into the
+// homes the mounted userdb names, encrypted with each key. The credentials reach doveadm as plain values
+// of the Secret's files (`key = <file`), and a setting hidden in such a file changes nothing.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -10,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pairing } from "../../../core/contract";
 import { homeFor } from "../../../core/ids";
+import { pairingDigest } from "../../../core/job-progress";
 import { MIGRATION_DOVECOT_PATHS } from "../../../core/migration-dovecot";
 import { MIGRATION_PATHS } from "../../../core/migration-script";
 import { renderUserdb } from "../../../core/userdb";
@@ -18,7 +21,7 @@ import { waveConfigData } from "../../../infra/components/wave";
 import { readCryptedHeader } from "../../../rehearsal/crypted-file";
 import { startDovecot, type DovecotInstance } from "../../../rehearsal/dovecot-instance";
 import { endpointsOf } from "../../../rehearsal/endpoints";
-import { mkdirOwned, mkdtempOwned, runAccount } from "../../../rehearsal/run-as";
+import { mkdirOwned, mkdtempOwned, runAccount, writeOwned } from "../../../rehearsal/run-as";
 import { fingerprint, renderSourceUserdb, seedSource } from "../../../rehearsal/seed";
 import { FIXTURE_MIGRATION } from "../../policies/executed-migration-fixtures";
 import { layOutContainer } from "../support/pod-layout";
@@ -68,9 +71,10 @@ beforeAll(async () => {
   await seedSource(endpointsOf(source).lmtp, users, SEEDED);
 
   const wave = { name: "w01-im", context: "im", phase: "copying" as const };
-  const configMap = waveConfigData({ wave, pairings: PAIRINGS, sourceImapHost: "127.0.0.1", mailAccount });
+  const configMap = waveConfigData({ wave, pairings: PAIRINGS, sourceImapHost: "127.0.0.1", sourceImapPort: source.imapPort, sourceImapTls: "no", mailAccount });
   const job = migrationJobSpec({
     wave: wave.name, namespace: "oxmig", labels: {}, configMapName: "pairings-w01-im", configHash: "test", imapcSecretName: "imapc",
+    phase: wave.phase, pairs: PAIRINGS.length, pairingDigest: pairingDigest(PAIRINGS),
     userdbSecretName: "userdb-im", mailRoot: MAIL_ROOT, settings: { ...FIXTURE_MIGRATION, mailAccount },
   });
   const pod = (job.spec as { template: { spec: Record<string, any> } }).template.spec; // eslint-disable-line @typescript-eslint/no-explicit-any -- plain declared data
@@ -79,7 +83,8 @@ beforeAll(async () => {
   const data = {
     configMaps: { "pairings-w01-im": configMap },
     secrets: {
-      imapc: { "imapc.conf": `imapc_port = ${source.imapPort}\nimapc_master_user = ${masterUser.login}\nimapc_password = ${masterUser.password}\n` },
+      // One value per key, no trailing newline (kubectl create secret --from-literal writes them so).
+      imapc: { imapc_master_user: masterUser.login, imapc_password: masterUser.password },
       // The homes as the pod sees them, already under the migration container's folder.
       "userdb-im": { passwd: renderUserdb(PAIRINGS.map((p) => ({ login: p.targetLogin, home: homeOf(p), keyPassword: keyPassword() }))) },
     },
@@ -131,10 +136,32 @@ describe("the migration Job on a real Dovecot", () => {
     }
   });
 
-  it("the wave's migrate.sh copies each source into its own home, encrypted with the key from the mounted userdb", () => {
-    const ran = run("/bin/sh", [join(migrateRoot, MIGRATION_PATHS.script)]);
-    expect(ran.stdout, ran.stderr).toContain(`all ${PAIRINGS.length} pairs done`);
-    expect(ran.status).toBe(0);
+  it("a setting hidden in a credential file stays part of its value: doveadm still writes where the rendered config says", () => {
+    const conf = join(migrateRoot, MIGRATION_PATHS.doveadmConf);
+    const probe = join(root, "probe.conf");
+    // The rendered doveadm.conf with the password read from a file that tries to move mail_location.
+    const injected = join(root, "injected-password");
+    writeOwned(injected, `not-the-password\nmail_location = maildir:${join(root, "elsewhere")}\n!include ${join(root, "nothing.conf")}\n`);
+    writeOwned(probe, readFileSync(conf, "utf8").replace(/^imapc_password = <.*$/m, `imapc_password = <${injected}`));
+    const mail = run("doveadm", ["-c", probe, "user", "-f", "mail", PAIRINGS[0]!.targetLogin]);
+    expect(mail.status, mail.stderr).toBe(0);
+    expect(mail.stdout.trim()).toBe("maildir:~/Maildir");
+    const value = run("doveconf", ["-x", "-c", probe, "-h", "imapc_password"]);
+    expect(value.stdout).toContain("mail_location = maildir:");
+    // The include this file used to be (imapc.conf) did move it: what the value form closes.
+    const included = join(root, "included.conf");
+    writeOwned(included, `mail_location = maildir:${join(root, "elsewhere")}\n`);
+    writeOwned(probe, `${readFileSync(conf, "utf8")}!include ${included}\n`);
+    expect(run("doveadm", ["-c", probe, "user", "-f", "mail", PAIRINGS[0]!.targetLogin]).stdout.trim()).toBe(`maildir:${join(root, "elsewhere")}`);
+  });
+
+  it("the wave's migrate.sh, run once per Job index, copies each source into its own home, encrypted with the key from the mounted userdb", () => {
+    const script = join(migrateRoot, MIGRATION_PATHS.script);
+    for (const [index, p] of PAIRINGS.entries()) {
+      const ran = spawnSync("/bin/sh", [script], { encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH, JOB_COMPLETION_INDEX: String(index) }, ...runAs });
+      expect(ran.stdout, ran.stderr).toBe(`done ${p.mailboxId} (index ${index})\n`);
+      expect(ran.status).toBe(0);
+    }
     for (const p of PAIRINGS) {
       const maildir = join(homeOf(p), "Maildir");
       const files = ["cur", "new"].flatMap((d) => readdirSync(join(maildir, d)).map((f) => join(maildir, d, f)));

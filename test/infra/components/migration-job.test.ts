@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { K8S } from "../../../core/contract";
 import { readExecutedMigration } from "../../../core/executed-migration";
 import { AUTH_SIDECAR, MIGRATION_DOVECOT_PATHS } from "../../../core/migration-dovecot";
-import { MIGRATION_PATHS } from "../../../core/migration-script";
+import { IMAPC_SECRET_KEYS, MIGRATION_PATHS } from "../../../core/migration-script";
+import { pairingDigest, PAIRING_DIGEST_ANNOTATION } from "../../../core/job-progress";
 import { declaredConfigMap } from "../../../core/pod-files";
 import { migrationJobSpec, userdbSecretName, type MigrationJobInput } from "../../../infra/components/migration-job";
 import { waveConfigData } from "../../../infra/components/wave";
@@ -10,10 +11,14 @@ import { FIXTURE_MIGRATION } from "../../policies/executed-migration-fixtures";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- declared data, read loosely
 
-const pairings = [{ mailboxId: "aa11", sourceLogin: "anna@land.example", sourceExchangeGuid: "ex-aa11", targetLogin: "anna" }];
+const pairings = [
+  { mailboxId: "aa11", sourceLogin: "anna@land.example", sourceExchangeGuid: "ex-aa11", targetLogin: "anna" },
+  { mailboxId: "bb22", sourceLogin: "ben@land.example", sourceExchangeGuid: "ex-bb22", targetLogin: "ben" },
+];
 const labels = { [K8S.labelWave]: "w01-im", [K8S.labelContext]: "im" };
 const input: MigrationJobInput = {
   wave: "w01-im", namespace: "oxmig", labels, configMapName: "pairings-w01-im", configHash: "h", imapcSecretName: "imapc",
+  phase: "copying", pairs: pairings.length, pairingDigest: pairingDigest(pairings),
   userdbSecretName: userdbSecretName("im"), mailRoot: "/srv/mail/", settings: FIXTURE_MIGRATION,
 };
 const job = (over: Partial<MigrationJobInput> = {}): Obj => structuredClone(migrationJobSpec({ ...input, ...over })) as Obj;
@@ -41,7 +46,7 @@ describe("the migration Job's spec", () => {
     const configMap = { metadata: { name: "pairings-w01-im", namespace: "oxmig", labels }, data: waveConfigData({ wave: { name: "w01-im", context: "im", phase: "copying" }, pairings, sourceImapHost: "exchange.land.example" }) };
     const reading = readExecutedMigration({ name: "migrate-w01-im", props: job() }, [declaredConfigMap(configMap, "pairings-w01-im")]);
     expect(reading.problems).toEqual([]);
-    expect(reading.runs.map((r) => r.targetLogin)).toEqual(["anna"]);
+    expect(reading.runs.map((r) => [r.index, r.targetLogin])).toEqual([[0, "anna"], [1, "ben"]]);
     expect(reading.userdb).toEqual({ name: "userdb-im", key: "passwd" });
     expect(reading.storageAt("migrate", "/srv/mail/aa/aa11")).toEqual({ storage: { claim: "dovecot-mail", mountPath: "/srv/mail" } });
   });
@@ -50,7 +55,6 @@ describe("the migration Job's spec", () => {
     const j = job();
     const pod = podOf(j);
     expect(j.spec.activeDeadlineSeconds).toBe(86400);
-    expect(j.spec.backoffLimit).toBe(0);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 5000, runAsGroup: 5000, fsGroup: 5000, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
@@ -61,6 +65,25 @@ describe("the migration Job's spec", () => {
     }
     expect(pod.containers[0].resources).toEqual({ requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } });
     expect(j.spec.template.metadata.labels[K8S.labelRole]).toBe("migration");
+  });
+
+  it("is an Indexed Job: one completion per pair, bounded parallelism, retries per mailbox, refusals not retried", () => {
+    const j = job({ parallelism: 8 });
+    expect(j.spec).toMatchObject({
+      completionMode: "Indexed", completions: 2, parallelism: 2, backoffLimitPerIndex: 2, maxFailedIndexes: 1, podReplacementPolicy: "Failed",
+      podFailurePolicy: { rules: [
+        { action: "FailIndex", onExitCodes: { containerName: "migrate", operator: "In", values: [3] } },
+        { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+      ] },
+    });
+    expect(j.spec.backoffLimit).toBeUndefined();
+    expect(job({ pairs: 40 }).spec.parallelism).toBe(FIXTURE_MIGRATION.parallelism);
+    expect(j.metadata.annotations).toMatchObject({ [PAIRING_DIGEST_ANNOTATION]: pairingDigest(pairings), [K8S.annotationPhase]: "copying" });
+  });
+
+  it("mounts each credential of the Secret as its own file, no config file", () => {
+    const source = podOf(job()).volumes.find((v: Obj) => v.name === "oxmig").projected.sources[1];
+    expect(source).toEqual({ secret: { name: "imapc", items: IMAPC_SECRET_KEYS.map((key) => ({ key, path: `secret/${key}`, mode: 0o440 })) } });
   });
 
   it("runs the configured image in both containers, pinned by digest when one is set", () => {
