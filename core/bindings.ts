@@ -102,6 +102,7 @@ function common(wave: Wave, entry: PlanMailbox, source: SourceMailbox, mailboxId
       type: source.type,
     },
     ...(entry.contextException ? { contextException: entry.contextException } : {}),
+    ...(entry.contain ? { contain: entry.contain } : {}),
   };
 }
 

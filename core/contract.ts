@@ -22,6 +22,8 @@ export const USER_ATTRIBUTES = {
   keyName: "oxmig/key-name",
   /** The plan's reviewed reason (`contextException`) for a context other than the owner's organisation. */
   contextException: "oxmig/context-exception",
+  /** The plan's containment reason (`contain`): why this user is disabled (mailenabled=false). */
+  containment: "oxmig/containment",
 } as const;
 
 /** Kubernetes labels and annotations on the Dovecot userdb Secret and the pairing ConfigMap. */
@@ -38,6 +40,8 @@ export const K8S = {
   pairingsDataKey: "pairings.json",
   /** Key in the `acl-<context>` ConfigMap's data: the `doveadm acl set` script granting delegates (core/acl-grants.ts). */
   aclScriptKey: "apply-acl.sh",
+  /** Key in the `deny-<context>` ConfigMap's data: the contained logins, the deny passdb's passwd-file (core/containment.ts). */
+  denyDataKey: "deny.passwd",
 } as const;
 
 /** `keepers` of a key resource: only the immutable id, so renames never rotate a key. */

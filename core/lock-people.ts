@@ -1,6 +1,7 @@
 // Lock entries and lock changes as a reviewer reads them: the source mailbox the plan line names,
 // then the person it goes to (display name, address, uid, organisation), the immutable id only as
 // a detail. Who owns a source is taken from the exports (core/source-ownership.ts), never the plan.
+import { containmentChanges, onlyContainment, type ContainmentChange } from "./containment-changes";
 import type { FieldChange, LockChange } from "./lock-diff";
 import type { LockEntry } from "./lock";
 import { personLabel, type SourceEvidence } from "./source-ownership";
@@ -56,15 +57,31 @@ export function fieldText(f: FieldChange, change: LockChange, people: PeopleLook
     if (locked.owner && declared.owner && locked.owner.id === declared.owner.id) return `owner uid: "${locked.owner.uid}" → "${declared.owner.uid}" (id ${declared.owner.id})`;
     return `owner: ${entryPerson(locked, people)} → ${entryPerson(declared, people)}`;
   }
+  if (f.field === "contain") return `containment: ${reasonOrNone(locked?.contain)} → ${reasonOrNone(declared?.contain)}`;
   if (f.field === "source" && locked && declared) {
     return `source: ${sourceAddress(locked)} (${sourceHolder(locked, people)}) → ${sourceAddress(declared)} (${sourceHolder(declared, people)})`;
   }
   return `${f.field}: ${f.locked} → ${f.declared}`;
 }
 
+const reasonOrNone = (reason: string | undefined) => (reason === undefined ? "none" : JSON.stringify(reason));
+
 /** The fields worth a line of their own under a change's headline. */
 export function detailFields(change: LockChange): readonly FieldChange[] {
   return change.change === "rebound" ? change.fields.filter((f) => !FOLLOW_THE_OWNER.has(f.field)) : change.fields;
+}
+
+/** "contained maria.mueller@… — Maria Müller <…> (mmueller, fa-luebeck, id …): INC-2026-0042 …", people-first. */
+export function containmentText(c: ContainmentChange, people: PeopleLookup): string {
+  const who = `${sourceAddress(c.entry)} — ${entryPerson(c.entry, people)}`;
+  switch (c.change) {
+    case "contained":
+      return `contained ${who}: ${c.reason}`;
+    case "released":
+      return `released ${who}${c.leftPlan ? " (the mailbox left the plan)" : ""}; was contained: ${c.reason}`;
+    case "reason":
+      return `containment reason of ${who}: ${c.previousReason} → ${c.reason}`;
+  }
 }
 
 /** A change's headline: what a reviewer must check first. */
@@ -82,8 +99,14 @@ export function changeHeadline(change: LockChange, people: PeopleLookup): string
   }
 }
 
-/** Headline, then the exports' word on a re-bound source, then one line per changed field. */
+/**
+ * Headline, then the exports' word on a re-bound source, then one line per changed field; whom a
+ * containment change blocks or opens again is said by name (as the headline when that is all it does).
+ */
 export function describeChange(change: LockChange, people: PeopleLookup): { headline: string; details: string[] } {
+  const containment = containmentChanges(change).map((c) => containmentText(c, people));
+  if (onlyContainment(change)) return { headline: containment[0]!, details: containment.slice(1) };
   const exports = change.change === "rebound" ? [`the exports say: ${sourceAddress(change.declared!)} is the ${sourceHolder(change.declared!, people)}`] : [];
-  return { headline: changeHeadline(change, people), details: [...exports, ...detailFields(change).map((f) => fieldText(f, change, people))] };
+  const fields = detailFields(change).filter((f) => f.field !== "contain").map((f) => fieldText(f, change, people));
+  return { headline: changeHeadline(change, people), details: [...exports, ...containment, ...fields] };
 }

@@ -28,6 +28,8 @@ export interface LockEntry {
   readonly shard?: string;
   /** The plan's reviewed reason for a context outside the owner's organisation (plan contextException). */
   readonly contextException?: string;
+  /** Containment (plan contain): the owner's login is blocked, for this reason. Part of the binding: a change is reviewed. */
+  readonly contain?: string;
   /** The lifecycle phase this mailbox has reached (always set in a parsed lock; `oxmig lock` carries it forward). */
   readonly phase?: WavePhase;
   /** The reviewed reason of the last rollback or skipped step (plan phaseRollback / phaseSkip). */
@@ -72,6 +74,7 @@ const entryFields = {
   addresses: z.array(z.string().min(1)),
   shard: z.string().min(1).optional(),
   contextException: z.string().min(1).optional(),
+  contain: z.string().min(1).optional(),
 };
 
 const entrySchema = z.strictObject({
@@ -117,6 +120,7 @@ export function lockEntryFor(binding: Binding): LockEntry {
     key: { name: binding.keyName, keeper: binding.mailboxId },
     addresses: [...(primary ? [primary] : []), ...rest.sort()],
     ...(binding.contextException?.trim() ? { contextException: binding.contextException } : {}),
+    ...(binding.contain?.trim() ? { contain: binding.contain } : {}),
   };
 }
 
@@ -160,7 +164,7 @@ export function renderLock(lock: BindingLock): string {
   return header + dump(lock.lockVersion === LOCK_VERSION ? canonical(lock) : lock, { lineWidth: -1, noRefs: true, sortKeys: false, flowLevel: 3 });
 }
 
-const ENTRY_ORDER = ["mailbox", "kind", "wave", "context", "contextException", "owner", "source", "login", "home", "key", "addresses", "shard"] as const;
+const ENTRY_ORDER = ["mailbox", "kind", "wave", "context", "contextException", "contain", "owner", "source", "login", "home", "key", "addresses", "shard"] as const;
 
 function pick(e: LockEntry, keys: readonly (keyof LockEntry)[]): Partial<LockEntry> {
   return Object.fromEntries(keys.filter((k) => e[k] !== undefined).map((k) => [k, e[k]]));

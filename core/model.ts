@@ -71,6 +71,8 @@ export interface PlanMailbox {
   readonly rebind?: string;
   /** Reviewed reason why a mailbox past cut-over may get a new home and key (plan `rekey`). */
   readonly rekey?: string;
+  /** Containment: the owner's login is blocked while an incident is cleaned up; the incident reference (plan `contain`). */
+  readonly contain?: string;
   /** 1-based line of this entry in plan.yaml. */
   readonly line: number;
   /** 1-based line of its `owner:` key (personal mailboxes), where an unknown owner is reported. */
@@ -161,4 +163,6 @@ export interface Binding {
     readonly type: RecipientType;
   };
   readonly contextException?: string;
+  /** Containment reason (plan `contain`): login refused at Dovecot and OX, mail still delivered and cleanable. */
+  readonly contain?: string;
 }

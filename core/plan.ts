@@ -35,6 +35,8 @@ const address = z.string().superRefine((value, ctx) => {
 });
 const access = strict({ delegates: z.array(uid).optional() }).nullable();
 
+const CONTAIN_REASON = 'contain must give a reason, the incident reference (e.g. contain: "INC-2026-0042: holds foreign mail")';
+
 const mailboxSchema = strict({
   source: address,
   owner: uid.optional(),
@@ -45,6 +47,8 @@ const mailboxSchema = strict({
   contextException: z.string().trim().min(1, { error: "contextException must give a reason" }).optional(),
   rebind: z.string().trim().min(1, { error: "rebind must give a reason" }).optional(),
   rekey: z.string().trim().min(1, { error: "rekey must give a reason" }).optional(),
+  // Blocks the owner's login (docs/incident.md, "Contain"); the reason names the incident for the lock and the review.
+  contain: z.string({ error: CONTAIN_REASON }).trim().min(1, { error: CONTAIN_REASON }).optional(),
 }).superRefine((mailbox, ctx) => {
   const declared = kindsOf(mailbox);
   if (declared.length !== 1) {
@@ -194,6 +198,7 @@ function toMailbox(raw: RawMailbox, path: YamlPath, lines: Map<string, number>):
     ...(raw.contextException !== undefined ? { contextException: raw.contextException } : {}),
     ...(raw.rebind !== undefined ? { rebind: raw.rebind } : {}),
     ...(raw.rekey !== undefined ? { rekey: raw.rekey } : {}),
+    ...(raw.contain !== undefined ? { contain: raw.contain } : {}),
     line: lineOf(lines, path),
   };
 }

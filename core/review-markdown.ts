@@ -2,6 +2,7 @@
 // source and the two people, with the export lines that say whose the source is. Everything taken
 // from the inputs is escaped: a display name cannot inject Markdown into the comment.
 import { appendAll } from "./append";
+import type { ContainmentChange } from "./containment-changes";
 import type { LockEntry } from "./lock";
 import type { FieldChange, LockChange } from "./lock-diff";
 import { fieldText, type PeopleLookup } from "./lock-people";
@@ -60,6 +61,19 @@ function rebindingLines(r: Rebinding, people: PeopleLookup): string[] {
   ];
 }
 
+/** Whose login is blocked or opened again, and the reason, each from the inputs and escaped. */
+function containmentLine(c: ContainmentChange, people: PeopleLookup): string {
+  const whom = `${label(c.entry, people)} (context ${md(c.entry.context)}, login ${md(c.entry.login)})`;
+  switch (c.change) {
+    case "contained":
+      return `- ⛔ **contained** ${whom}: ${md(c.reason)}`;
+    case "released":
+      return `- **released** ${whom}${c.leftPlan ? ", the mailbox left the plan" : ""}; was contained: ${md(c.reason)}`;
+    case "reason":
+      return `- **containment reason changed** ${whom}: ${md(c.previousReason ?? "")} → ${md(c.reason)}`;
+  }
+}
+
 function changedLines(c: LockChange, people: PeopleLookup): string[] {
   return [`- ${label(c.declared!, people)}`, ...c.fields.map((f) => fieldLine(f, c, people))];
 }
@@ -73,9 +87,9 @@ export function renderReviewMarkdown(stack: string, review: Review, intro?: stri
   const lines = [`## Binding review: stack ${md(stack)}`, ""];
   if (intro) lines.push(intro, "");
   lines.push(
-    `| re-bound | added | removed | changed | keys created | keys rotated | keys orphaned |`,
-    `|---:|---:|---:|---:|---:|---:|---:|`,
-    `| ${review.rebound.length} | ${review.added.length} | ${review.removed.length} | ${review.changed.length} | ${review.keysCreated.length} | ${review.keysRotated.length} | ${review.keysOrphaned.length} |`,
+    `| re-bound | added | removed | changed | keys created | keys rotated | keys orphaned | contained | released |`,
+    `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| ${review.rebound.length} | ${review.added.length} | ${review.removed.length} | ${review.changed.length} | ${review.keysCreated.length} | ${review.keysRotated.length} | ${review.keysOrphaned.length} | ${count(review.containment, "contained")} | ${count(review.containment, "released")} |`,
     "",
   );
   for (const group of review.sharedIds) {
@@ -85,6 +99,16 @@ export function renderReviewMarkdown(stack: string, review: Review, intro?: stri
   if (review.rebound.length) {
     lines.push(`### ⚠ Re-bindings (${review.rebound.length}): a source mailbox now goes to another person — check each one`, "");
     for (const r of review.rebound) appendAll(lines, rebindingLines(r, people));
+    lines.push("");
+  }
+  if (review.containment.length) {
+    lines.push(
+      `### ⛔ Containment (${review.containment.length}): logins blocked or opened again — check each one`,
+      "",
+      "A contained login is refused by Dovecot (the context's deny list) and its OX user is disabled; mail keeps arriving and the cleanup keeps working. A wrong line locks a person out, or lets someone read foreign mail again.",
+      "",
+    );
+    for (const c of review.containment) lines.push(containmentLine(c, people));
     lines.push("");
   }
   if (review.changed.length) {
@@ -118,7 +142,11 @@ export function renderReviewMarkdown(stack: string, review: Review, intro?: stri
   };
   list("Added mailboxes", review.added);
   list("Removed mailboxes", review.removed);
-  if (!review.added.length && !review.removed.length && !review.rebound.length && !review.changed.length) lines.push("No binding changes.", "");
+  if (!review.added.length && !review.removed.length && !review.rebound.length && !review.changed.length && !review.containment.length) lines.push("No binding changes.", "");
   if (appendix.length) appendAll(lines, [...appendix, ""]);
   return lines.join("\n");
+}
+
+function count(changes: readonly ContainmentChange[], kind: ContainmentChange["change"]): number {
+  return changes.filter((c) => c.change === kind).length;
 }

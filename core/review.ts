@@ -1,6 +1,7 @@
 // The reviewer's view of a change: which sources now go to another person (re-bindings, with the
 // export lines that say whose each source is), which mailboxes appear, disappear or change, and what
 // happens to their keys. Mailboxes pair by source first, the way the plan keys them (core/lock-diff.ts).
+import { containmentChanges, onlyContainment, type ContainmentChange } from "./containment-changes";
 import { phaseRank } from "./lifecycle";
 import { duplicateIds, lockEntryFor, type LockEntry } from "./lock";
 import { diffLock, type FieldChange, type LockChange } from "./lock-diff";
@@ -47,8 +48,10 @@ export interface Review {
   readonly added: readonly LockEntry[];
   readonly removed: readonly LockEntry[];
   readonly rebound: readonly Rebinding[];
-  /** Same person, same source; other fields changed (addresses, wave, context, …). */
+  /** Same person, same source; other fields changed (addresses, wave, context, …), containment aside. */
   readonly changed: readonly LockChange[];
+  /** Logins blocked (plan `contain`), opened again or blocked for another reason. */
+  readonly containment: readonly ContainmentChange[];
   readonly keysCreated: readonly string[];
   /** Keys of mailboxes that stay but whose key identity changed: mail encrypted with the old key becomes unreadable. */
   readonly keysRotated: readonly string[];
@@ -98,7 +101,8 @@ export function computeReview(base: readonly Binding[], head: readonly Binding[]
     added: changes.filter((c) => c.change === "added").map((c) => c.declared!),
     removed: changes.filter((c) => c.change === "removed").map((c) => c.locked!),
     rebound,
-    changed: changes.filter((c) => c.change === "changed" && !isRebinding(c)),
+    changed: changes.filter((c) => c.change === "changed" && !isRebinding(c) && !onlyContainment(c)),
+    containment: changes.flatMap(containmentChanges).sort(byContainmentKind),
     keysCreated: [...headIds].filter((id) => !baseIds.has(id)).map((id) => keyName.get(id)!),
     keysRotated: changes.filter((c) => c.locked?.mailbox === c.declared?.mailbox && c.fields.some((f) => f.field === "key")).map((c) => c.declared!.key.name),
     keysOrphaned: [...baseIds].filter((id) => !headIds.has(id)).map((id) => keyName.get(id)!),
@@ -106,6 +110,12 @@ export function computeReview(base: readonly Binding[], head: readonly Binding[]
     sharedIds: duplicateIds(headEntries, (e) => e.mailbox),
     people,
   };
+}
+
+/** Blocked logins first (the incident), then new reasons, then logins opened again; each by source. */
+const CONTAINMENT_ORDER: readonly ContainmentChange["change"][] = ["contained", "reason", "released"];
+function byContainmentKind(a: ContainmentChange, b: ContainmentChange): number {
+  return CONTAINMENT_ORDER.indexOf(a.change) - CONTAINMENT_ORDER.indexOf(b.change) || (a.entry.source.address < b.entry.source.address ? -1 : a.entry.source.address > b.entry.source.address ? 1 : 0);
 }
 
 function personFacts(p: Person, file: string): string {

@@ -5,6 +5,7 @@ import { addressesBelongToOwner } from "./rules/addresses-belong-to-owner";
 import { bindingsMatchLock } from "./rules/bindings-match-lock";
 import { canariesOnlyAfterCutOver } from "./rules/canaries-only-after-cut-over";
 import { chainConsistent } from "./rules/chain-consistent";
+import { containmentMatchesLock } from "./rules/containment-matches-lock";
 import { contextMatchesOrganisation } from "./rules/context-matches-organisation";
 import { delegationWithinOrganisation } from "./rules/delegation-within-organisation";
 import { displayNameMatchesDirectory } from "./rules/display-name-matches-directory";
@@ -62,6 +63,7 @@ export const ALL_POLICIES: readonly (ResourceValidationPolicy | StackValidationP
   phaseStepsOneAtATime,
   migratedIdentityStable,
   contextIdsMatchLock,
+  containmentMatchesLock,
   canariesOnlyAfterCutOver,
   migrationMovesOwnMail,
   delegationWithinOrganisation,

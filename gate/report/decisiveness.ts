@@ -18,6 +18,7 @@ export const RULES_BY_DECISIVENESS: readonly string[] = [
   "bindings-match-lock",
   "migrated-identity-stable",
   "context-ids-match-lock",
+  "containment-matches-lock",
   // One of each: the collisions a wrong binding causes
   "one-mailbox-per-person",
   "source-migrates-once",

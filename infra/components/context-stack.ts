@@ -1,6 +1,7 @@
 // One OX context: the context itself, its mailboxes and the Dovecot userdb that binds logins to homes and keys.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { containedLogins, renderDenyList } from "../../core/containment";
 import { K8S, TYPES, type UserdbIndexEntry } from "../../core/contract";
 import type { Binding, ContextSpec } from "../../core/model";
 import { renderUserdb } from "../../core/userdb";
@@ -16,7 +17,7 @@ export interface ContextStackArgs {
   readonly quotaMb: number;
   readonly imapServer: string;
   readonly smtpServer: string;
-  /** Kubernetes namespace of the userdb Secret. */
+  /** Kubernetes namespace of the userdb Secret and the deny list. */
   readonly namespace: string;
   /** Protect the context, keys and OX users (prod). */
   readonly protect: boolean;
@@ -59,8 +60,26 @@ export class ContextStack extends pulumi.ComponentResource {
       declareMailbox({ binding, contextId, oxContext, imapServer: args.imapServer, smtpServer: args.smtpServer, protect }, this),
     );
     this.createUserdb(context.name, bindings, keyPasswords, args);
+    this.createDenyList(context.name, bindings, args);
     this.mailboxCount = bindings.length;
     this.registerOutputs({ mailboxCount: bindings.length });
+  }
+
+  /**
+   * The context's deny list (core/containment.ts): the contained logins, which the production
+   * Dovecot's deny passdb refuses. Always declared, empty when nobody is contained: containing or
+   * releasing someone is an update, and a missing file would refuse nobody. No secret in it.
+   */
+  private createDenyList(contextName: string, bindings: readonly Binding[], args: ContextStackArgs) {
+    const name = `deny-${contextName}`;
+    return new k8s.core.v1.ConfigMap(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels: { [K8S.labelContext]: contextName, [K8S.labelRole]: "deny" } },
+        data: { [K8S.denyDataKey]: renderDenyList(containedLogins(bindings)) },
+      },
+      { parent: this, ...(args.k8sProvider ? { provider: args.k8sProvider } : {}) },
+    );
   }
 
   /** One apply over all keys of the context (not one per mailbox): the passwd-file as a secret. */

@@ -30,6 +30,8 @@ export function userAttributesFor(binding: Binding): Record<string, string> {
     [USER_ATTRIBUTES.keyName]: binding.keyName,
     // The plan's reason for a context outside the owner's organisation, for context-matches-organisation.
     ...(binding.contextException ? { [USER_ATTRIBUTES.contextException]: binding.contextException } : {}),
+    // Why the user is disabled, for OX's admins and for bindings-match-lock (the lock records the same reason).
+    ...(binding.contain ? { [USER_ATTRIBUTES.containment]: binding.contain } : {}),
   };
 }
 
@@ -63,6 +65,8 @@ export function declareMailbox(args: MailboxArgs, parent: pulumi.Resource): pulu
       imapServer: args.imapServer,
       smtpServer: args.smtpServer,
       userAttributes: userAttributesFor(binding),
+      // Containment disables the user in place (an OX `change`); the user, its key and its userdb line stay.
+      mailEnabled: binding.contain === undefined,
     },
     { parent, protect, dependsOn: [args.oxContext] },
   );

@@ -46,6 +46,12 @@ export interface OxUserArgs {
   readonly language?: pulumi.Input<string>;
   /** Default Europe/Berlin. */
   readonly timezone?: pulumi.Input<string>;
+  /**
+   * OX `mailenabled`, default true. false disables the user: OX refuses the user's login and sessions
+   * (read in OX's source, not run: DefaultAuthorizationImpl throws USER_DISABLED). A change is an
+   * in-place `change`, never a replacement: containment keeps the user, its id and its mail.
+   */
+  readonly mailEnabled?: pulumi.Input<boolean>;
 }
 
 export class OxContext extends pulumi.dynamic.Resource {
@@ -68,6 +74,7 @@ export class OxUser extends pulumi.dynamic.Resource {
   declare public readonly primaryEmail: pulumi.Output<string>;
   declare public readonly aliases: pulumi.Output<string[]>;
   declare public readonly userAttributes: pulumi.Output<Record<string, string>>;
+  declare public readonly mailEnabled: pulumi.Output<boolean>;
 
   constructor(name: string, args: OxUserArgs, opts?: pulumi.CustomResourceOptions) {
     super(oxUserProvider, name, { ...args, userId: undefined }, opts, "ox", "User");

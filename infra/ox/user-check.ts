@@ -23,6 +23,8 @@ export interface OxUserInputs {
   readonly userAttributes: Readonly<Record<string, string>>;
   readonly language: string;
   readonly timezone: string;
+  /** OX `mailenabled`: false disables the user (containment); true unless declared otherwise. */
+  readonly mailEnabled: boolean;
 }
 
 export interface OxUserOutputs extends OxUserInputs {
@@ -36,12 +38,13 @@ const REQUIRED_STRINGS = [
   "contextName", "name", "displayName", "primaryEmail", "email1", "defaultSenderAddress", "imapLogin", "imapServer", "smtpServer",
 ] as const;
 
-/** Fills defaults: language, timezone, and given/sur name (OX requires both; functional mailboxes have neither). */
+/** Fills defaults: language, timezone, enabled, and given/sur name (OX requires both; functional mailboxes have neither). */
 export function withUserDefaults(news: Record<string, unknown>): Record<string, unknown> {
   return {
     ...news,
     language: news.language ?? USER_DEFAULTS.language,
     timezone: news.timezone ?? USER_DEFAULTS.timezone,
+    mailEnabled: news.mailEnabled ?? true,
     givenName: news.givenName ?? news.displayName,
     surName: news.surName ?? news.displayName,
   };
@@ -55,6 +58,9 @@ function shapeProblems(inputs: Record<string, unknown>): RuleFailure[] {
   }
   if (!isUnknown(inputs.aliases) && !(Array.isArray(inputs.aliases) && inputs.aliases.every((a) => typeof a === "string"))) {
     failures.push({ property: "aliases", reason: "aliases must be a list of addresses" });
+  }
+  if (!isUnknown(inputs.mailEnabled) && typeof inputs.mailEnabled !== "boolean") {
+    failures.push({ property: "mailEnabled", reason: `mailEnabled must be true or false, got ${JSON.stringify(inputs.mailEnabled)}` });
   }
   const attributes = inputs.userAttributes;
   if (!isUnknown(attributes)) {

@@ -28,7 +28,7 @@ export const USER_REPLACE_KEYS = ["contextName", "contextId", "name", "primaryEm
 /** Changing these is an OXUserService.change. */
 export const USER_UPDATE_KEYS = [
   "displayName", "givenName", "surName", "defaultSenderAddress", "aliases", "imapLogin", "imapServer", "smtpServer",
-  "userAttributes", "language", "timezone",
+  "userAttributes", "language", "timezone", "mailEnabled",
 ] as const;
 
 type UserTarget = Pick<OxUserInputs, "contextId" | "contextName">;
@@ -86,7 +86,8 @@ function mutableWire(inputs: OxUserInputs): OxUserData {
     imapLogin: inputs.imapLogin,
     imapServer: inputs.imapServer,
     language: inputs.language,
-    mailenabled: true,
+    // [OX source] change copies only the fields sent: un-containing must send true, not leave it out.
+    mailenabled: inputs.mailEnabled,
     smtpServer: inputs.smtpServer,
     sur_name: inputs.surName,
     timezone: inputs.timezone,
@@ -107,6 +108,8 @@ export function diffUser(_id: string, olds: OxUserOutputs, news: OxUserInputs): 
     if (key === "aliases") return !sameSet(olds.aliases, news.aliases, true);
     // email1 goes out spelled as primaryEmail (OX requires them equal, case-sensitively on create).
     if (key === "email1") return typeof olds.email1 !== "string" || !sameMail(olds.email1, news.email1);
+    // State written before mailEnabled was an input: those users were always sent mailenabled=true.
+    if (key === "mailEnabled") return (olds.mailEnabled ?? true) !== news.mailEnabled;
     return !sameValue(olds[key], news[key]);
   };
   const replaces = USER_REPLACE_KEYS.filter(changed);
@@ -210,6 +213,7 @@ export async function readUser(id: string, state: OxUserOutputs): Promise<pulumi
     userAttributes: ownAttributes(attributesOf(user), props.userAttributes),
     language: user.language ?? props.language,
     timezone: user.timezone ?? props.timezone,
+    mailEnabled: user.mailenabled ?? props.mailEnabled ?? true,
   };
   return { id, props: outs };
 }

@@ -51,6 +51,7 @@ function declaredEntry(ctx: PolicyContext, stack: StackView, user: OxUserView, w
     key: { name: user.keyName ?? "", keeper: key?.keeper ?? "" },
     addresses: [...(primary ? [primary] : []), ...rest.sort()],
     ...(user.contextException?.trim() ? { contextException: user.contextException } : {}),
+    ...(user.containment?.trim() ? { contain: user.containment } : {}),
   };
 }
 

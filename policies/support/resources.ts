@@ -1,7 +1,7 @@
 // Typed, proxy-free views of the resources the program declares (docs/resources.md).
 // Every view lists the binding-critical paths that are unknown, so rules can fail closed.
 import { K8S, TYPES, USER_ATTRIBUTES, type Pairing, type UserdbIndexEntry } from "../../core/contract";
-import { isDecodedRequest } from "./decode-once";
+import { requestProps } from "../../core/engine-hints";
 import { at, isUnknown, rawProps, unknownPaths } from "./unknowns";
 
 /** The parts of a ResourceValidationArgs / PolicyResource the views need. */
@@ -28,6 +28,10 @@ export interface OxUserView extends Base {
   readonly sourceGuid?: string;
   readonly keyName?: string;
   readonly contextException?: string;
+  /** The plan's containment reason (userAttribute oxmig/containment), when declared. */
+  readonly containment?: string;
+  /** OX `mailenabled` as declared (false: the user is disabled); undefined when not declared or unknown. */
+  readonly mailEnabled?: boolean;
   readonly contextName?: string;
   /** OX context id the user is created in, when known (a number). */
   readonly contextId?: number;
@@ -78,18 +82,20 @@ type ViewKind = "user" | "key" | "userdb" | "pairing";
 const viewCache = new WeakMap<object, { urn: string; name: string; opts: string; views: Map<ViewKind, unknown> }>();
 
 /**
- * A view built once per decoded request resource, not once per policy (every policy reads the same
- * views). Only for props the pack decoded from a request (decode-once.ts), which never change.
+ * A view built once per request resource, not once per policy (every policy reads the same views).
+ * Only for props the gate's engine decoded once for a whole request (core/engine-hints.ts); under
+ * the CLI every call builds its own.
  */
 function cachedView<T>(kind: ViewKind, r: ResourceLike, build: (props: Record<string, unknown>) => T): T {
-  const props = rawProps(r.props);
-  if (!isDecodedRequest(props)) return build(props);
+  const request = requestProps(r.props);
+  if (!request) return build(rawProps(r.props));
+  const props = request.plain;
   // The options the views read (protect; retainOnDelete for keys).
   const opts = `${r.opts.protect === true}/${String((r.opts as { retainOnDelete?: unknown }).retainOnDelete)}`;
-  let entry = viewCache.get(props);
+  let entry = viewCache.get(request);
   if (!entry || entry.urn !== r.urn || entry.name !== r.name || entry.opts !== opts) {
     entry = { urn: r.urn, name: r.name, opts, views: new Map() };
-    viewCache.set(props, entry);
+    viewCache.set(request, entry);
   }
   if (!entry.views.has(kind)) entry.views.set(kind, build(props));
   return entry.views.get(kind) as T;
@@ -130,11 +136,13 @@ function buildOxUserView(r: ResourceLike, props: Record<string, unknown>): OxUse
     const value = str(at(attributes, key));
     if (value !== undefined) view[field as keyof typeof USER_FIELDS] = value;
   }
-  const set = (field: "contextException" | "contextName" | "oxName" | "imapLogin" | "primaryEmail", value: unknown) => {
+  const set = (field: "contextException" | "containment" | "contextName" | "oxName" | "imapLogin" | "primaryEmail", value: unknown) => {
     const known = str(value);
     if (known !== undefined) view[field] = known;
   };
   set("contextException", at(attributes, CONTEXT_EXCEPTION));
+  set("containment", at(attributes, USER_ATTRIBUTES.containment));
+  if (typeof props.mailEnabled === "boolean") view.mailEnabled = props.mailEnabled;
   set("contextName", props.contextName);
   set("oxName", props.name);
   set("imapLogin", props.imapLogin);

@@ -146,6 +146,21 @@ describe("oxmig lock", () => {
     expect(await lock()).toBe(0);
   });
 
+  it("--check names a containment the plan added without a relock, people-first; an empty reason exits 2 at its line", async () => {
+    const plan = new PlanText(path.join(dir, "plan.yaml"));
+    const row = plan.findOwnerRow("jschmidt");
+    plan.lines.splice(row + 1, 0, '        contain: "INC-2026-0042: holds foreign mail"');
+    plan.save();
+    expect(await lock("--check")).toBe(1);
+    expect(out.stderr).toContain(`  contained jan.schmidt@fa-luebeck.example — ${person("jschmidt")}: INC-2026-0042: holds foreign mail\n`);
+    const locked = fs.readFileSync(lockFile(), "utf8");
+    plan.lines[row + 1] = '        contain: ""';
+    plan.save();
+    expect(await lock()).toBe(2);
+    expect(out.stderr).toMatch(new RegExp(`plan\\.yaml: line ${row + 2}: waves\\[0\\]\\.mailboxes\\[1\\]\\.contain: contain must give a reason, the incident reference`));
+    expect(fs.readFileSync(lockFile(), "utf8")).toBe(locked);
+  });
+
   it("exits 2 on a lock that is not a lock", async () => {
     fs.writeFileSync(lockFile(), "lockVersion: 7\n");
     expect(await lock("--check")).toBe(2);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { denyPassdbBlock, renderDenyList } from "../../core/containment";
+import { containedLogins, denyPassdbBlock, readDenyList, renderDenyList } from "../../core/containment";
 import { readPasswdFile } from "../../core/passwd-file";
+import { personalBinding } from "../infra/components/fixtures";
 
 describe("the deny list of contained logins", () => {
   it("lists each login once, sorted, one per line", () => {
@@ -20,5 +21,36 @@ describe("the deny list of contained logins", () => {
 
   it("declares the file as a deny passdb", () => {
     expect(denyPassdbBlock("/etc/dovecot/deny/im")).toBe("passdb {\n  driver = passwd-file\n  args = /etc/dovecot/deny/im\n  deny = yes\n}");
+  });
+});
+
+describe("the deny list as the gate reads it back", () => {
+  it("reads the rendered list as exactly its logins, each with its line", () => {
+    const read = readDenyList(renderDenyList(["ben", "anna"]));
+    expect([...read.logins]).toEqual([["anna", 1], ["ben", 2]]);
+    expect(read.problems).toEqual([]);
+  });
+
+  it("skips what Dovecot skips: empty lines, comments, lines starting with a colon", () => {
+    expect([...readDenyList("\n# anna\n:ben\ncarl\r\n").logins.keys()]).toEqual(["carl"]);
+    expect(readDenyList("").logins.size).toBe(0);
+  });
+
+  it("names a line Dovecot would never match as a login lookup: capitals, a mask, more than a login", () => {
+    const read = readDenyList("MMueller\nj*\nanna:{PLAIN}x\n");
+    expect(read.problems.map((p) => [p.line, p.problem])).toEqual([
+      [1, expect.stringMatching(/"MMueller" is not a literal login: .*upper case/)],
+      [2, expect.stringMatching(/"j\*" is not a literal login: .*wildcard/)],
+      [3, "holds more than a login (a deny list names logins only)"],
+    ]);
+  });
+});
+
+describe("containedLogins", () => {
+  it("is the Dovecot login of every contained binding, and nobody else's", () => {
+    const anna = personalBinding("anna", "aa11");
+    const ben = { ...personalBinding("ben", "bb22"), contain: "INC-1: holds foreign mail" };
+    expect(containedLogins([anna, ben])).toEqual(["ben"]);
+    expect(containedLogins([anna])).toEqual([]);
   });
 });

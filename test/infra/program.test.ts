@@ -117,7 +117,7 @@ describe("what the program declares per mailbox", () => {
 
   it("each wave's pairing table is exactly its bindings' source login → target login", () => {
     const waves = new Set(bindings.map((b) => b.wave));
-    expect(byType(prod, TYPES.configMap).map((c) => c.name).filter((n) => !n.startsWith("acl-")).sort()).toEqual([...waves].map((w) => `pairings-${w}`).sort());
+    expect(byType(prod, TYPES.configMap).map((c) => c.name).filter((n) => !n.startsWith("acl-") && !n.startsWith("deny-")).sort()).toEqual([...waves].map((w) => `pairings-${w}`).sort());
     for (const wave of waves) {
       const data = byName(prod, `pairings-${wave}`).inputs["data"] as Record<string, string>;
       const table = JSON.parse(data[K8S.pairingsDataKey]!) as Pairing[];

@@ -32,6 +32,14 @@ describe("bindings-match-lock", () => {
     expectViolation(found, "source jan.schmidt@fa-luebeck.example is re-bound from Jan Schmidt");
     for (const v of found) expect(v.message).not.toMatch(/<stack>|is in the lock .* but no longer declared/);
   });
+  it("a containment is part of the reviewed binding: accepted once locked with its reason, rejected before", async () => {
+    const plan = buildResources();
+    attrs(oxUser(plan, IDS.maria))[USER_ATTRIBUTES.containment] = "INC-2026-0042: holds foreign mail";
+    expectViolation(await run(bindingsMatchLock, plan, config({ lock })), "maria.mueller@fa-luebeck.example → Maria Müller", "differs from the lock", 'containment: none → "INC-2026-0042: holds foreign mail"');
+    const approved = writeLock(lockEntries().map((e) => (e.mailbox === IDS.maria ? { ...e, contain: "INC-2026-0042: holds foreign mail" } : e)));
+    expectNone(await run(bindingsMatchLock, plan, config({ lock: approved })));
+    expectViolation(await run(bindingsMatchLock, buildResources(), config({ lock: approved })), "maria.mueller@fa-luebeck.example → Maria Müller", 'containment: "INC-2026-0042: holds foreign mail" → none');
+  });
   it("rejects an added address", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.maria).props.aliases.push("maria@fa-luebeck.example");

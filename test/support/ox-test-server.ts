@@ -235,7 +235,8 @@ class OxState {
     const own = [user.primaryEmail!, ...(user.defaultSenderAddress ? [user.defaultSenderAddress] : [])];
     const aliases = [...new Set([...(user.aliases ?? []), ...own])];
     // With both added in their exact spelling, the case-sensitive membership check holds by construction.
-    const candidate: OxUserData = { ...user, aliases, name: user.name!.toLowerCase(), id: stored.nextUserId };
+    // [OX source] an unset mailenabled is stored as true (OXUserMySQLStorage create); change copies it only when sent.
+    const candidate: OxUserData = { ...user, aliases, name: user.name!.toLowerCase(), id: stored.nextUserId, mailenabled: user.mailenabled ?? true };
     invalidUser(userFieldProblems(ruleFields(candidate)));
     const conflicts = contextConflictProblems(ruleFields(candidate), this.othersThan(stored, undefined));
     // [assumption] the wording of OX's refusal of a taken name.

@@ -22,6 +22,11 @@ describe("userAttributesFor", () => {
     expect(attributes[USER_ATTRIBUTES.sourceGuid]).toBe("bb22");
   });
 
+  it("a contained mailbox carries the plan's reason; a free one no containment attribute", () => {
+    expect(userAttributesFor({ ...personalBinding("anna", "aa11"), contain: "INC-1: holds foreign mail" })[USER_ATTRIBUTES.containment]).toBe("INC-1: holds foreign mail");
+    expect(userAttributesFor(personalBinding("anna", "aa11"))).not.toHaveProperty(USER_ATTRIBUTES.containment);
+  });
+
   it("no attribute depends on the display name or an address", () => {
     const b = personalBinding("anna", "aa11");
     const renamed = { ...b, displayName: "Anna Neu", primaryAddress: { display: "anna.neu@im.example", normalised: "anna.neu@im.example" } };
