@@ -1,4 +1,5 @@
 // Renders the dovecot.conf of one private, unprivileged rehearsal instance (Dovecot 2.3).
+import { denyPassdbBlock } from "../core/containment";
 import { MAIL_CRYPT_SETTINGS, TARGET_MAIL_SETTINGS } from "../core/dovecot-settings";
 import type { RunAccount } from "./run-as";
 
@@ -14,6 +15,8 @@ export interface ConfInput {
   readonly masterPasswdPath: string;
   /** An empty passwd-file: nobody logs in with a password of their own, only via the master user. */
   readonly noPasswdPath: string;
+  /** Containment (core/containment.ts): a deny passdb listing the contained logins, asked before the others. */
+  readonly denyPasswdPath?: string;
   /** Doveadm HTTP API on loopback (userdb lookups without touching a mailbox); the key is secret. */
   readonly doveadmHttp?: { readonly port: number; readonly apiKey: string };
 }
@@ -41,6 +44,7 @@ export function renderDovecotConf(c: ConfInput): string {
     "first_valid_uid = 1",
     ...TARGET_MAIL_SETTINGS,
     "auth_master_user_separator = *",
+    ...(c.denyPasswdPath ? [denyPassdbBlock(c.denyPasswdPath)] : []),
     `passdb {\n  driver = passwd-file\n  args = ${c.masterPasswdPath}\n  master = yes\n}`,
     `passdb {\n  driver = passwd-file\n  args = ${c.noPasswdPath}\n}`,
     `userdb {\n  driver = passwd-file\n  args = ${c.userdbPath}\n}`,

@@ -31,6 +31,8 @@ export interface DovecotOptions {
   readonly masterUser: MasterUser;
   /** Also listen for the doveadm HTTP API (as a deployed target may); a random API key per run. */
   readonly doveadmHttp?: boolean;
+  /** Containment: a deny passdb (core/containment.ts), empty at start; replaceDenyList fills it. */
+  readonly denyPassdb?: boolean;
   /** The run's temporary folder holding `dir`: a later run that reaps this instance removes it too. */
   readonly runDir?: string;
   /** Where the instance's record goes (default: instance-records.ts defaultRecordsDir). */
@@ -54,6 +56,13 @@ export interface DovecotInstance {
   readonly doveadmHttp?: DoveadmHttpEndpoint;
   /** Replaces the userdb; waits first, since Dovecot re-reads a passwd-file at most once a second. */
   replaceUserdb(text: string): Promise<void>;
+  /** Replaces the deny passdb's list of contained logins (core/containment.ts renderDenyList); needs `denyPassdb`. */
+  replaceDenyList(text: string): Promise<void>;
+  /**
+   * Gives logins a password of their own (passwd-file lines, e.g. `login:{PLAIN}secret`), so a drill can
+   * prove a real login is refused while contained; by default nobody has one. Secret: never print it.
+   */
+  replaceUserPasswords(text: string): Promise<void>;
   /** PIDs of the master's current children (for leak checks). */
   childPids(): number[];
   stop(): Promise<void>;
@@ -103,7 +112,7 @@ async function startOnce(options: DovecotOptions & { readonly recordsDir: string
     removeRecord(record); // nothing runs; the folder is the caller's to remove, as after any failed start
     throw err;
   }
-  const { imapPort, lmtpPort, http, userdbPath } = prepared;
+  const { imapPort, lmtpPort, http, userdbPath, noPasswdPath, denyPath } = prepared;
   // From here to trackLive all is synchronous: a signal's stopAllDovecots either prevents or sees this start.
   try {
     assertMayStart();
@@ -165,10 +174,12 @@ async function startOnce(options: DovecotOptions & { readonly recordsDir: string
   return {
     role, dir, confPath, imapPort, lmtpPort, pid, masterUser: options.masterUser,
     ...(http ? { doveadmHttp: { url: `http://127.0.0.1:${http.port}/doveadm/v1`, apiKey: http.apiKey } } : {}),
-    async replaceUserdb(text: string) {
-      await sleep(1100);
-      writeOwned(userdbPath, text);
+    replaceUserdb: (text: string) => replacePasswdFile(userdbPath, text),
+    replaceDenyList: (text: string) => {
+      if (!denyPath) throw new Error(`dovecot (${role}) was started without a deny passdb`);
+      return replacePasswdFile(denyPath, text);
     },
+    replaceUserPasswords: (text: string) => replacePasswdFile(noPasswdPath, text),
     childPids: () => childrenOf(pid),
     stop,
   };
@@ -179,6 +190,14 @@ interface Prepared {
   readonly lmtpPort: number;
   readonly http?: { readonly port: number; readonly apiKey: string };
   readonly userdbPath: string;
+  readonly noPasswdPath: string;
+  readonly denyPath?: string;
+}
+
+/** Dovecot re-reads a passwd-file at most once a second (by its mtime): wait first, then write. */
+async function replacePasswdFile(path: string, text: string): Promise<void> {
+  await sleep(1100);
+  writeOwned(path, text);
 }
 
 /** Ports, the userdb and master-password files, and dovecot.conf of one instance. */
@@ -186,17 +205,19 @@ async function prepare(options: DovecotOptions, confPath: string): Promise<Prepa
   const { dir, role } = options;
   const imapPort = await freeLoopbackPort();
   const lmtpPort = await freeLoopbackPort([imapPort]);
-  const paths = { userdb: join(dir, "userdb"), master: join(dir, "master-users"), none: join(dir, "no-passwords") };
+  const paths = { userdb: join(dir, "userdb"), master: join(dir, "master-users"), none: join(dir, "no-passwords"), deny: join(dir, "deny-logins") };
   writeOwned(paths.userdb, options.userdbText);
   writeOwned(paths.master, `${options.masterUser.login}:{PLAIN}${options.masterUser.password}\n`);
   writeOwned(paths.none, "");
+  if (options.denyPassdb) writeOwned(paths.deny, "");
   const http = options.doveadmHttp ? { port: await freeLoopbackPort([imapPort, lmtpPort]), apiKey: randomBytes(18).toString("hex") } : undefined;
   const instanceName = `oxmig-${role}-${process.pid}-${imapPort}`;
   writeFileSync(confPath, renderDovecotConf({
     instanceName, dir, imapPort, lmtpPort, account: runAccount(), mailCrypt: options.mailCrypt,
     userdbPath: paths.userdb, masterPasswdPath: paths.master, noPasswdPath: paths.none, ...(http ? { doveadmHttp: http } : {}),
+    ...(options.denyPassdb ? { denyPasswdPath: paths.deny } : {}),
   }), { mode: 0o600 });
-  return { imapPort, lmtpPort, userdbPath: paths.userdb, ...(http ? { http } : {}) };
+  return { imapPort, lmtpPort, userdbPath: paths.userdb, noPasswdPath: paths.none, ...(options.denyPassdb ? { denyPath: paths.deny } : {}), ...(http ? { http } : {}) };
 }
 
 async function waitForPorts(ports: number[], exited: Promise<void>): Promise<void> {

@@ -42,6 +42,8 @@ export interface RehearsalInput {
   readonly onStarted?: (instance: DovecotInstance) => void;
   /** Give the target the doveadm HTTP API (userdb checks before cut-over). */
   readonly doveadmHttp?: boolean;
+  /** Give the target a deny passdb for containment (the incident drill). */
+  readonly denyPassdb?: boolean;
   /** Where the instances are recorded for reaping (default: the per-user folder of instance-records.ts). */
   readonly recordsDir?: string;
 }
@@ -72,7 +74,7 @@ export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> 
   let target: DovecotInstance;
   try {
     target = await startDovecot({
-      role: "target", dir: join(root, "target"), ...recorded, mailCrypt: true, masterUser: masterUser(), ...(input.doveadmHttp ? { doveadmHttp: true } : {}),
+      role: "target", dir: join(root, "target"), ...recorded, mailCrypt: true, masterUser: masterUser(), ...(input.doveadmHttp ? { doveadmHttp: true } : {}), ...(input.denyPassdb ? { denyPassdb: true } : {}),
       userdbText: renderUserdb(input.userdbLines ?? userdbLinesFor(bindings, input.runSecret)),
     });
   } catch (err) {
