@@ -16,5 +16,7 @@ export default {
   incremental: true,
   incrementalFile: "reports/mutation/stryker-incremental.json",
   tempDirName: ".stryker-tmp",
+  // The compiled CLI (bin/build.cjs) is not what the policy tests run.
+  ignorePatterns: ["/build"],
   cleanTempDir: true,
 };

@@ -1,21 +1,26 @@
 import { Command, CommanderError } from "commander";
 import { InputError, InputErrors, UsageError } from "../core/errors";
-import { registerAudit } from "./commands/audit";
-import { registerBindings } from "./commands/bindings";
-import { registerClean } from "./commands/clean";
-import { registerGenerate } from "./commands/generate";
-import { registerGate } from "./commands/gate";
-import { registerLock } from "./commands/lock";
-import { registerPolicyConfig } from "./commands/policy-config";
-import { registerReview } from "./commands/review";
-import { registerRehearse } from "./commands/rehearse";
-import { registerVerify } from "./commands/verify";
+import { registerAudit } from "./specs/audit";
+import { registerBindings } from "./specs/bindings";
+import { registerClean } from "./specs/clean";
+import { registerGenerate } from "./specs/generate";
+import { registerGate } from "./specs/gate";
+import { registerLock } from "./specs/lock";
+import { registerPolicyConfig } from "./specs/policy-config";
+import { registerReview } from "./specs/review";
+import { registerRehearse } from "./specs/rehearse";
+import { registerStatus } from "./specs/status";
+import { registerVerify } from "./specs/verify";
 import { checkOutFile, endQuietlyOnClosedStdout } from "./out-file";
 
 /** Exit codes used by every command. */
 export const EXIT = { ok: 0, rejected: 1, badInput: 2 } as const;
 
-/** Builds the program; each command module adds itself and sets `process.exitCode` through its action's return. */
+/**
+ * Builds the program from the commands' specs (cli/specs/): names, options, help. A command's
+ * implementation (cli/commands/) loads only when it runs, so `--help` and light commands never load
+ * the Pulumi SDK; each action sets `process.exitCode`.
+ */
 export function buildProgram(): Command {
   const program = new Command("oxmig")
     .description("Exchange → Open-Xchange migration stack: bindings, gate, lock, review, rehearsal")
@@ -31,6 +36,7 @@ export function buildProgram(): Command {
   registerPolicyConfig(program);
   registerAudit(program);
   registerClean(program);
+  registerStatus(program);
   // further commands register here
   // Every command with --out: refuse a path that cannot be written before any work starts.
   // (generate's --out is a folder of its own kind.)

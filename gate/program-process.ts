@@ -1,12 +1,15 @@
 // Parent side of program-worker.ts: forks a fresh Node process per program run and
-// returns what the program declared. Stops the child by its PID on timeout.
+// returns what the program declared. Stops the child by its PID on timeout. The child runs the
+// compiled build (bin/build.cjs) when it is fresh and holds the program, else the sources through tsx.
 import { fork } from "node:child_process";
 import * as path from "node:path";
 import type { DeclaredBatch, ProgramJob, WorkerReply } from "./program-worker";
 import type { DeclaredResource } from "./types";
+import type { ProjectBuild } from "../bin/build.cjs";
 
 const REPO = path.resolve(__dirname, "..");
 const RUN_TS = path.join(REPO, "bin", "run-ts.cjs");
+const BUILD_SCRIPT = path.join(REPO, "bin", "build.cjs");
 const WORKER = path.join(__dirname, "program-worker.ts");
 
 export interface ProgramProcessOptions extends ProgramJob {
@@ -50,13 +53,42 @@ export function cpuProfileArgv(env: NodeJS.ProcessEnv = process.env): string[] {
   return dir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(dir)}`, "--require", path.join(__dirname, "profile-exit.cjs")] : [];
 }
 
-/** Runs the program under mocks in a child process and returns its resources. */
-export function runProgram(opts: ProgramProcessOptions): Promise<DeclaredResource[]> {
+/** What the parent asks of a build (bin/build.cjs). */
+export type BuildLookup = Pick<ProjectBuild, "root" | "freshBuildDir" | "builtPath">;
+
+export interface ChildEntry {
+  /** The script the child runs, and its arguments. */
+  readonly module: string;
+  readonly args: string[];
+  readonly job: ProgramJob;
+  readonly compiled: boolean;
+}
+
+/**
+ * The child's entry and job: the compiled worker with the compiled program (and mocks) when the
+ * build is fresh and holds them (starting the SDK and the program compiled saves compiling them
+ * on the fly), else the TypeScript worker through tsx with the job as given.
+ */
+export function childEntry(job: ProgramJob, build: BuildLookup = require(BUILD_SCRIPT)): ChildEntry {
+  const worker = build.freshBuildDir() && build.builtPath(path.join(build.root, path.relative(REPO, WORKER)));
+  const programModule = worker && build.builtPath(job.programModule);
+  const mocksModule = job.mocksModule !== undefined && programModule ? build.builtPath(job.mocksModule) : undefined;
+  if (!worker || !programModule || (job.mocksModule !== undefined && !mocksModule)) return { module: RUN_TS, args: [WORKER], job, compiled: false };
+  return { module: worker, args: [], job: { ...job, programModule, ...(mocksModule ? { mocksModule } : {}) }, compiled: true };
+}
+
+/**
+ * Runs the program under mocks in a child process and returns its resources. `build`: where a
+ * compiled worker and program are looked for (this project's build; tests pass a throwaway one).
+ */
+export function runProgram(opts: ProgramProcessOptions, build: BuildLookup = require(BUILD_SCRIPT)): Promise<DeclaredResource[]> {
   const { stackTraceLimit: _limit, maxOldSpaceMb: _heap, semiSpaceMb: _young, timeoutMs, signal, onDeclared, ...rest } = opts;
   const job: ProgramJob = onDeclared ? { ...rest, streamBatch: rest.streamBatch ?? DEFAULT_STREAM_BATCH } : rest;
+  // Messages name the program as the caller gave it, not its compiled copy.
+  const entry = childEntry(job, build);
   const streamed = new Map<number, DeclaredResource>();
   // An explicit execArgv: the child must not inherit a test runner's loader flags.
-  const child = fork(RUN_TS, [WORKER], { execArgv: execArgvFor(opts), stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(entry.module, entry.args, { execArgv: execArgvFor(opts), stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise<DeclaredResource[]>((resolve, reject) => {
     let reply: WorkerReply | undefined;
     const timer = setTimeout(() => {
@@ -93,6 +125,6 @@ export function runProgram(opts: ProgramProcessOptions): Promise<DeclaredResourc
         else resolve(all as DeclaredResource[]);
       } else reject(new Error(reply ? `Program ${job.programModule} failed:\n${reply.error}` : `Program worker exited with ${exitSignal ?? code} before replying.`));
     });
-    child.send(job);
+    child.send(entry.job);
   });
 }

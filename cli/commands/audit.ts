@@ -2,7 +2,6 @@
 // Read-only. Targets through their doveadm HTTP API (verifyDoveadmUrl, as `verify` uses), sources over
 // IMAP as the migration Job's imapc reaches them (master user with the owner's login as authzid).
 // `oxmig clean` (cli/commands/clean.ts) removes exactly what this finds.
-import type { Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
 import { foundForeign, incomplete } from "../../core/audit";
 import { InputError, UsageError } from "../../core/errors";
@@ -16,11 +15,11 @@ import type { SourceImap } from "../../audit/source-mail";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
 import { isLoopbackHost, TRANSPORT_SECURITIES, type TransportSecurity } from "../../rehearsal/transport-security";
 import { writeOutFile } from "../out-file";
-import { formatOption } from "../options";
 import { requireKnownWaves } from "./rehearse";
 import { doveadmFromConfig } from "./verify";
+import { SOURCE_PASSWORD_VARIABLE } from "../specs/audit";
 
-export const SOURCE_PASSWORD_VARIABLE = "OXMIG_SOURCE_IMAP_PASSWORD";
+export { SOURCE_PASSWORD_VARIABLE };
 
 export interface AuditCommandOptions {
   readonly stack: string;
@@ -88,18 +87,4 @@ export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
     stdout.write(`${failed ? "FAILED" : "PASSED"}: audit written to ${opts.out}\n`);
   } else stdout.write(text);
   return failed ? 1 : 0;
-}
-
-export function registerAudit(program: Command): void {
-  program
-    .command("audit")
-    .description(`read-only: which deployed target mailboxes hold someone else's mail, by the exports (verifyDoveadmUrl, $OXMIG_VERIFY_DOVEADM_KEY; sourceImapHost/Port/Tls/MasterUser, $${SOURCE_PASSWORD_VARIABLE})`)
-    .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
-    .option("--wave <name...>", "only these waves (default: the stack's selection)")
-    .addOption(formatOption(["text", "json", "markdown"]))
-    .option("--out <file>", "write the report to this file instead of stdout")
-    .option("--parallel <n>", "parallel IMAP sessions and doveadm requests (default 4)", (v) => Number(v))
-    .action(async (opts: AuditCommandOptions) => {
-      process.exitCode = await auditCommand(opts);
-    });
 }

@@ -1,9 +1,13 @@
-import type { Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
 import type { Binding } from "../../core/model";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
-import { formatOption, type OutputFormat } from "../options";
+import type { OutputFormat } from "../options";
+
+export interface BindingsCommandOptions {
+  readonly stack: string;
+  readonly format: OutputFormat;
+}
 
 /** One JSON object per mailbox: the whole chain, nothing secret. */
 export function bindingJson(b: Binding) {
@@ -34,19 +38,14 @@ function bindingText(b: Binding): string {
   ].join("\n");
 }
 
-export function registerBindings(program: Command): void {
-  program
-    .command("bindings")
-    .description("print every resolved binding chain of a stack (person → OX user → Dovecot login/home/key → Exchange source → addresses)")
-    .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and inventory/<stack>/)")
-    .addOption(formatOption(["text", "json"]))
-    .action((opts: { stack: string; format: OutputFormat }) => {
-      const selection = stackSelection(opts.stack);
-      const bindings = resolveBindings(readInventory(selection.inventoryDir), selection.resolve);
-      if (opts.format === "json") {
-        process.stdout.write(`${JSON.stringify(bindings.map(bindingJson), null, 2)}\n`);
-      } else {
-        process.stdout.write(`${bindings.map(bindingText).join("\n\n")}\n\n${bindings.length} mailboxes in stack ${opts.stack}\n`);
-      }
-    });
+/** Prints the stack's binding chains; returns the exit code. Input errors propagate as exit 2. */
+export function bindingsCommand(opts: BindingsCommandOptions): number {
+  const selection = stackSelection(opts.stack);
+  const bindings = resolveBindings(readInventory(selection.inventoryDir), selection.resolve);
+  if (opts.format === "json") {
+    process.stdout.write(`${JSON.stringify(bindings.map(bindingJson), null, 2)}\n`);
+  } else {
+    process.stdout.write(`${bindings.map(bindingText).join("\n\n")}\n\n${bindings.length} mailboxes in stack ${opts.stack}\n`);
+  }
+  return 0;
 }

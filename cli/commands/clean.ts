@@ -2,7 +2,6 @@
 // Dry run by default. With --apply, each removal goes to an append-only log (mailbox, folder, GUID,
 // Message-ID; never content) before and after it is tried. Rerunnable: every run audits afresh.
 import { resolve } from "node:path";
-import type { Command } from "commander";
 import { foundForeign, incomplete } from "../../core/audit";
 import { UsageError } from "../../core/errors";
 import { applyClean, cleanPlan, type CleanPlanEntry } from "../../audit/clean";
@@ -63,18 +62,4 @@ export async function cleanCommand(opts: CleanCommandOptions): Promise<number> {
   ];
   stdout.write(lines.join("\n"));
   return removed === plan.length && mixed.length === 0 ? 0 : 1;
-}
-
-export function registerClean(program: Command): void {
-  program
-    .command("clean")
-    .description("remove exactly the messages `oxmig audit` finds foreign in a wave's declared targets (dry run unless --apply)")
-    .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
-    .requiredOption("--wave <name...>", "the wave(s) to clean")
-    .option("--apply", "remove the messages (default: only show them)")
-    .option("--log <file>", "append-only removal log (default: oxmig-clean-<stack>.jsonl)")
-    .option("--parallel <n>", "parallel IMAP sessions and doveadm requests while auditing (default 4)", (v) => Number(v))
-    .action(async (opts: CleanCommandOptions) => {
-      process.exitCode = await cleanCommand(opts);
-    });
 }

@@ -1,9 +1,7 @@
-import { Option, type Command } from "commander";
-import { formatReport, REPORT_FORMATS, type ReportFormat } from "../../gate/report";
+import { formatReport, type ReportFormat } from "../../gate/report";
 import { isBlocking } from "../../gate/violations";
-import { familyGateCommand, type FamilyGateCommandOptions } from "../gate/family-command";
 import { writeOutFile } from "../out-file";
-import { ANALYZER_MODES, runGate, type AnalyzerMode, type GateTimings } from "../gate/run-gate";
+import { runGate, type AnalyzerMode, type GateTimings } from "../gate/run-gate";
 
 export interface GateCommandOptions {
   readonly stack: string;
@@ -40,25 +38,4 @@ export async function gateCommand(opts: GateCommandOptions): Promise<number> {
   }
   log(timingLine(timings));
   return result.violations.some(isBlocking) ? 1 : 0;
-}
-
-export function registerGate(program: Command): void {
-  program
-    .command("gate")
-    .description("run the real program under Pulumi's mock runtime and the real policy pack on it; exit 1 on any mandatory violation")
-    .option("--stack <stack>", "stack name (Pulumi.<stack>.yaml)")
-    .option("--stack-family <family>", "gate every shard of a stack family (stack files with oxmig:family: <family>) in parallel, one combined report")
-    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("text"))
-    .option("--out <file>", "write the report to a file instead of stdout")
-    .option("--inventory <dir>", "gate this inventory folder with the stack's settings (what-if checks; its lock is used)")
-    .option("--verbose", "list every advisory finding (text and markdown collapse them per policy)")
-    .addOption(
-      new Option("--analyzer <mode>", "in-process: the policy SDK's analyzer handlers in this process (fast); grpc: the pack as its own process over the analyzer protocol, as pulumi preview runs it")
-        .choices([...ANALYZER_MODES])
-        .default("in-process"),
-    )
-    .option("--quiet", "no progress lines on stderr")
-    .action(async (opts: GateCommandOptions & FamilyGateCommandOptions) => {
-      process.exitCode = opts.stack !== undefined && opts.stackFamily === undefined ? await gateCommand(opts) : await familyGateCommand(opts);
-    });
 }

@@ -1,5 +1,4 @@
 import path from "node:path";
-import type { Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
 import { InputError, InputErrors } from "../../core/errors";
 import { phaseRank } from "../../core/lifecycle";
@@ -14,8 +13,9 @@ import { readLockText, writeLockText } from "../../io/lock-file";
 import { displayPath, readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import { mergeShardLock } from "../gate/family-lock";
+import { LOCK_FILE } from "../specs/lock";
 
-export const LOCK_FILE = "bindings.lock.yaml";
+export { LOCK_FILE };
 
 export function lockPath(inventoryDir: string): string {
   return path.join(inventoryDir, LOCK_FILE);
@@ -161,16 +161,4 @@ export function lockCommand(opts: LockCommandOptions): number {
   writeLockText(file, renderLock(lock), shown);
   process.stdout.write(`wrote ${shown}: ${counted(lock.mailboxes.length, "mailbox", "mailboxes")}, ${counted(changes.length, "change")}, ${counted(steps.length, "phase step")}\n${listed}${listed ? "\n" : ""}`);
   return 0;
-}
-
-export function registerLock(program: Command): void {
-  program
-    .command("lock")
-    .description(`write inventory/<stack>/${LOCK_FILE}: the approved owner, addresses, source and key identity of every mailbox`)
-    .requiredOption("--stack <stack>", "stack name")
-    .option("--check", "do not write; exit 1 when the lock is missing or differs from the plan (for CI, like `npm ci` with a stale lockfile)")
-    .option("--inventory <dir>", "lock this inventory folder with the stack's settings instead of the stack's own")
-    .action((opts: LockCommandOptions) => {
-      process.exitCode = lockCommand(opts);
-    });
 }

@@ -1,6 +1,5 @@
 // `oxmig policy-config`: the file users pass to the real engine with
 // `pulumi preview --policy-pack policies --policy-pack-config <file>`: the settings the gate sends.
-import type { Command } from "commander";
 import type { PolicyConfig } from "../../gate/types";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
@@ -32,15 +31,4 @@ export function policyConfigCommand(opts: PolicyConfigOptions): number {
   writeOutFile(opts.out, json);
   process.stderr.write(`wrote ${opts.out}; use it with: pulumi preview --stack ${opts.stack} --policy-pack policies --policy-pack-config ${opts.out}\n`);
   return 0;
-}
-
-export function registerPolicyConfig(program: Command): void {
-  program
-    .command("policy-config")
-    .description("write the --policy-pack-config JSON for the real Pulumi CLI: the same settings the gate gives every policy")
-    .requiredOption("--stack <stack>", "stack name (Pulumi.<stack>.yaml)")
-    .option("--out <file>", "write to this file instead of stdout (e.g. policy-config.staging.json)")
-    .action((opts: PolicyConfigOptions) => {
-      process.exitCode = policyConfigCommand(opts);
-    });
 }

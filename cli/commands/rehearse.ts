@@ -2,7 +2,6 @@
 // target configured like the OX backend), migrated wave by wave as the Jobs would, then verified.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
 import { resolveBindings } from "../../core/bindings";
 import { sourceEvidence } from "../../core/source-ownership";
 import { UsageError } from "../../core/errors";
@@ -10,6 +9,9 @@ import type { Binding, Inventory } from "../../core/model";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import type { DovecotInstance } from "../../rehearsal/dovecot-instance";
+import { drillPassed, runIncidentDrill, type DrillInput } from "../../rehearsal/incident-drill";
+import { SWAPS_PER_WAVE } from "../../rehearsal/incident-injection";
+import { drillSummary, formatDrill } from "../../rehearsal/incident-report";
 import { faultBindings, isLifecycleFault, parseFault, type Fault } from "../../rehearsal/faults";
 import { runLifecycleRehearsal, TARGET_MAIL_PER_MAILBOX, type LifecycleRunResult } from "../../rehearsal/lifecycle-run";
 import { requireDovecot } from "../../rehearsal/prerequisites";
@@ -21,7 +23,6 @@ import { sampleBindings } from "../../rehearsal/sample";
 import { cleanUpOnSignals } from "../../rehearsal/signals";
 import { writeOutFile } from "../out-file";
 import { runStackRehearsal } from "../../rehearsal/stack-run";
-import { formatOption } from "../options";
 
 export interface RehearseOptions {
   readonly stack: string;
@@ -35,6 +36,8 @@ export interface RehearseOptions {
   readonly inject?: readonly string[];
   /** Run the whole wave lifecycle (copies, cut-over, canaries, target mail, syncs) instead of one copy. */
   readonly lifecycle?: boolean;
+  /** Rehearse the incident runbook instead (rehearsal/incident-drill.ts): crossed pairings on purpose, then audit, contain, clean, re-migrate, verify, un-contain. */
+  readonly incidentDrill?: boolean;
   /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the working directory). */
   readonly cwd?: string;
   readonly stdout?: ProgressStream;
@@ -49,6 +52,7 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
   const faults = (opts.inject ?? []).map(parseFault);
   const lifecycleFault = faults.find(isLifecycleFault);
   if (lifecycleFault && !opts.lifecycle) throw new UsageError(`--inject ${lifecycleFault.kind} needs --lifecycle (it changes the runs after cut-over)`);
+  if (opts.incidentDrill && (opts.lifecycle || faults.length || opts.format === "junit")) throw new UsageError("--incident-drill injects its own mistake and reports as text or json: it takes neither --lifecycle, --inject nor --format junit");
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
   requireKnownWaves(inventory, opts.wave);
@@ -64,6 +68,11 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
     if (all.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
     const bindings = chooseBindings(all, faults, opts.sample);
     const run = { bindings, root, evidence: sourceEvidence(inventory.people, inventory.sources), faults, messagesPerMailbox: opts.messages ?? 3, progress: phaseProgress(stderr), onStarted: (d: DovecotInstance) => started.push(d) };
+    if (opts.incidentDrill) {
+      const code = await incidentDrill(opts, run, stdout);
+      if (opts.keep) stderr.write(`kept ${root} (it holds this run's throwaway key and master passwords; remove it when done)\n`);
+      return code;
+    }
     const result = opts.lifecycle ? await runLifecycleRehearsal(run) : await runStackRehearsal(run);
     const notes = "counts" in result ? lifecycleNotes(result as LifecycleRunResult, bindings.length) : [];
     const report = buildReport({ title: title(opts, bindings, all, faults), bindings, ...result, notes });
@@ -74,6 +83,19 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
     await cleanUp(); // signals stay handled meanwhile: a SIGHUP now must not cut the clean-up short
     releaseSignals();
   }
+}
+
+/** The incident runbook rehearsed; 0 only when every crossed mailbox was found, exactly its foreign mail removed, and nothing lost. */
+async function incidentDrill(opts: RehearseOptions, run: DrillInput, stdout: ProgressStream): Promise<number> {
+  const result = await runIncidentDrill(run);
+  const waves = new Set(run.bindings.map((b) => b.wave)).size;
+  const title = `Incident drill of stack ${opts.stack}: ${run.bindings.length} mailboxes in ${waves} wave(s), ${run.messagesPerMailbox} message(s) seeded per source, up to ${SWAPS_PER_WAVE} swapped pairs per wave`;
+  const text = formatDrill(title, result, opts.format === "json" ? "json" : "text");
+  if (opts.out) {
+    writeOutFile(opts.out, text);
+    stdout.write(drillSummary(result));
+  } else stdout.write(text);
+  return drillPassed(result) ? 0 : 1;
 }
 
 export function requireKnownWaves(inventory: Inventory, waves: readonly string[] | undefined): void {
@@ -115,30 +137,4 @@ function writeReport(report: RunReport, opts: RehearseOptions, stdout: ProgressS
   }
   writeOutFile(opts.out, text);
   stdout.write(`${reportPassed(report) ? "PASSED" : "FAILED"}: report written to ${opts.out}\n`);
-}
-
-function positiveInteger(name: string) {
-  return (raw: string): number => {
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${raw}".`);
-    return value;
-  };
-}
-
-export function registerRehearse(program: Command): void {
-  program
-    .command("rehearse")
-    .description("dress rehearsal on two private Dovecots: seed a source from exchange.csv, migrate the stack's pairings with doveadm backup -R into a mail_crypt target configured from the bindings, verify (canaries, fingerprints, encryption, own keys)")
-    .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
-    .option("--wave <name...>", "only these waves (default: the stack's selection)")
-    .option("--sample <n>", "only n mailboxes, spread evenly over the waves", positiveInteger("--sample"))
-    .option("--messages <n>", "messages seeded per source mailbox", positiveInteger("--messages"), 3)
-    .addOption(formatOption(["text", "json", "junit"]))
-    .option("--out <file>", "write the report to this file instead of stdout")
-    .option("--lifecycle", "rehearse the whole wave lifecycle: copy, new source mail, delta and final copy (backup -R -s \"\"), cut-over, canaries and target mail, late source mail, sync -1 -R -s <state> twice; proves each message exactly once")
-    .option("--keep", "keep the temporary directory (Dovecot configs, homes, logs) for inspection")
-    .option("--inject <fault>", "inject a fault (repeatable): wrong-home:<uidA>,<uidB> | swapped-keys:<uidA>,<uidB> | swapped-pair:<uidA>,<uidB> | misrouted-alias:<address>,<uid> | backup-after-cut-over | sync-without-state (with --lifecycle)", (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .action(async (opts: RehearseOptions) => {
-      process.exitCode = await rehearseCommand(opts);
-    });
 }

@@ -3,7 +3,6 @@
 // created, rotated or orphaned, and the gate's verdict. Only key names appear, never key material.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import type { Command } from "commander";
 import { resolveBindings, type ResolveOptions } from "../../core/bindings";
 import type { Binding, Inventory } from "../../core/model";
 import { escapeMarkdown as md } from "../../core/markdown-text";
@@ -88,17 +87,4 @@ export async function reviewCommand(opts: ReviewOptions): Promise<number> {
     process.stdout.write(markdown.endsWith("\n") ? markdown : `${markdown}\n`);
   }
   return 0;
-}
-
-export function registerReview(program: Command): void {
-  program
-    .command("review")
-    .description("Markdown for a pull-request comment: mailboxes added, removed and re-bound since --base, key changes, and the gate's verdict")
-    .requiredOption("--stack <stack>", "stack name (Pulumi.<stack>.yaml)")
-    .option("--base <git-ref>", "revision to compare with (default: origin/main if it exists, else HEAD)")
-    .option("--out <file>", "write the Markdown to a file instead of stdout")
-    .option("--no-gate", "skip the policy gate (no verdict in the comment)")
-    .action(async (opts: ReviewOptions) => {
-      process.exitCode = await reviewCommand(opts);
-    });
 }

@@ -4,7 +4,6 @@
 // every address over LMTP, each mailbox read as its owner through the master user, exactly its own
 // canaries and none foreign, canaries removed again.
 import { randomBytes } from "node:crypto";
-import { Option, type Command } from "commander";
 import { lifecycleOf } from "../../core/lifecycle";
 import type { Binding, Wave } from "../../core/model";
 import { resolveBindings } from "../../core/bindings";
@@ -23,17 +22,11 @@ import { verifyCanaries } from "../../rehearsal/verify";
 import { expectedFromBindings, type Finding } from "../../rehearsal/verify-types";
 import { verifyUserdbAnswers } from "../../rehearsal/verify-userdb";
 import { defaultSecurity, isLoopbackHost, TRANSPORT_SECURITIES, type TransportSecurity } from "../../rehearsal/transport-security";
-import { formatOption } from "../options";
 import { requireKnownWaves } from "./rehearse";
 
-export const PASSWORD_VARIABLE = "OXMIG_VERIFY_MASTER_PASSWORD";
-export const DOVEADM_KEY_VARIABLE = "OXMIG_VERIFY_DOVEADM_KEY";
-const KEYS = ["verifyLmtpHost", "verifyLmtpPort", "verifyImapHost", "verifyImapPort", "verifyMasterUser"] as const;
-/** Optional: tls | starttls | none; unset means none on loopback and starttls elsewhere. */
-const SECURITY_KEYS = { imap: "verifyImapTls", lmtp: "verifyLmtpTls" } as const;
+import { DOVEADM_KEY_VARIABLE, ENDPOINT_KEYS as KEYS, PASSWORD_VARIABLE, SECURITY_KEYS, type VerifyCheck } from "../specs/verify";
 
-/** auto: canaries where the wave's lifecycle allows them, userdb lookups elsewhere. */
-export type VerifyCheck = "auto" | "userdb" | "canaries";
+export { DOVEADM_KEY_VARIABLE, PASSWORD_VARIABLE, type VerifyCheck };
 
 export interface VerifyCommandOptions {
   readonly stack: string;
@@ -159,18 +152,4 @@ export async function verifyCommand(opts: VerifyCommandOptions): Promise<number>
     stdout.write(`${reportPassed(report) ? "PASSED" : "FAILED"}: report written to ${opts.out}\n`);
   } else stdout.write(text);
   return reportPassed(report) ? 0 : 1;
-}
-
-export function registerVerify(program: Command): void {
-  program
-    .command("verify")
-    .description(`verify the deployed Dovecot by wave phase: userdb lookups only before cut-over (verifyDoveadmUrl, $${DOVEADM_KEY_VARIABLE}), canaries from cut-over on (${KEYS.join(", ")}, optional ${Object.values(SECURITY_KEYS).join(", ")}; $${PASSWORD_VARIABLE}); cleartext only to loopback`)
-    .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
-    .option("--wave <name...>", "only these waves (default: the stack's selection)")
-    .addOption(formatOption(["text", "json", "junit"]))
-    .option("--out <file>", "write the report to this file instead of stdout")
-    .addOption(new Option("--check <check>", "auto: canaries where the wave's phase allows them, userdb lookups elsewhere; canaries: refuse waves still copying").choices(["auto", "userdb", "canaries"]).default("auto"))
-    .action(async (opts: VerifyCommandOptions) => {
-      process.exitCode = await verifyCommand(opts);
-    });
 }
