@@ -13,7 +13,7 @@ import { formatAudit, type AuditFormat } from "../../audit/report";
 import { runAudit, type AuditRun } from "../../audit/run-audit";
 import type { SourceImap } from "../../audit/source-mail";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
-import { isLoopbackHost, TRANSPORT_SECURITIES, type TransportSecurity } from "../../rehearsal/transport-security";
+import { isLoopbackHost, type TransportSecurity } from "../../rehearsal/transport-security";
 import { writeOutFile } from "../out-file";
 import { requireKnownWaves } from "./rehearse";
 import { doveadmFromConfig } from "./verify";
@@ -44,9 +44,13 @@ export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<s
     throw new UsageError(`${config.file} lacks ${[!host && "sourceImapHost", !masterUser && "sourceImapMasterUser"].filter(Boolean).join(" and ")}, needed to read the source mailboxes. Set with:\n  pulumi config set sourceImapMasterUser <the imapc_master_user of the migration's Secret> --stack ${config.stack}`);
   }
   // Exchange's IMAP is usually implicit TLS on 993; cleartext only on loopback (the rehearsal's source).
-  const security = (values.sourceImapTls || (isLoopbackHost(host) ? "none" : "tls")) as TransportSecurity;
-  if (!TRANSPORT_SECURITIES.includes(security)) throw new InputError(config.file, "config sourceImapTls", `expected one of ${TRANSPORT_SECURITIES.join(", ")}, found "${values.sourceImapTls}"`);
-  if (security === "none" && !isLoopbackHost(host)) throw new InputError(config.file, "config sourceImapTls", `cleartext IMAP is allowed only on loopback; ${host} needs tls or starttls (the master password would cross the network readable)`);
+  // The same keys the migration Job reads: sourceImapTls imaps (default) or starttls. "none" exists only
+  // for a source on loopback (the rehearsal's); the program itself refuses it.
+  const SECURITY: Record<string, TransportSecurity> = { imaps: "tls", starttls: "starttls", none: "none" };
+  const tlsValue = values.sourceImapTls || (isLoopbackHost(host) ? "none" : "imaps");
+  const security = SECURITY[tlsValue];
+  if (!security) throw new InputError(config.file, "config sourceImapTls", `expected imaps or starttls, found "${values.sourceImapTls}"`);
+  if (security === "none" && !isLoopbackHost(host)) throw new InputError(config.file, "config sourceImapTls", `cleartext IMAP is allowed only on loopback; ${host} needs imaps or starttls (the master password would cross the network readable)`);
   const port = Number(values.sourceImapPort || (security === "tls" ? 993 : 143));
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(config.file, "config sourceImapPort", `expected a port number from 1 to 65535, found "${values.sourceImapPort}"`);
   const masterPassword = env[SOURCE_PASSWORD_VARIABLE];

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditCommand, SOURCE_PASSWORD_VARIABLE } from "../../cli/commands/audit";
+import { auditCommand, SOURCE_PASSWORD_VARIABLE, sourceImapFromConfig } from "../../cli/commands/audit";
 import { cleanCommand } from "../../cli/commands/clean";
 import { resolveBindings } from "../../core/bindings";
 import type { Binding } from "../../core/model";
@@ -80,6 +80,14 @@ describe("oxmig audit", () => {
     } finally {
       writeStackConfig(fixture.cwd, config);
     }
+  });
+
+  it("reads the migration Job's own sourceImapTls values: imaps (default, port 993) and starttls", () => {
+    const stack = (values: Record<string, string>) => ({ project: "oxmig", stack: "prod", values: { sourceImapHost: "imap.exchange.example", sourceImapMasterUser: "admin", ...values }, secureKeys: [], declaredSecretKeys: [], file: "Pulumi.prod.yaml" });
+    const secrets = { [SOURCE_PASSWORD_VARIABLE]: "pw" };
+    expect(sourceImapFromConfig(stack({}), secrets)).toMatchObject({ security: "tls", port: 993 });
+    expect(sourceImapFromConfig(stack({ sourceImapTls: "starttls" }), secrets)).toMatchObject({ security: "starttls", port: 143 });
+    expect(() => sourceImapFromConfig(stack({ sourceImapTls: "tls" }), secrets)).toThrow(/expected imaps or starttls, found "tls"/);
   });
 
   it("refuses with a clear message when the source password is not in the environment", async () => {
