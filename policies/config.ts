@@ -128,6 +128,10 @@ function loadUncached(raw: unknown): PolicyContext {
   const at = (file: string) => path.resolve(PROJECT_ROOT, file);
   const config = { ...parsed.data, directory: at(parsed.data.directory), exchange: at(parsed.data.exchange), ...(parsed.data.lock ? { lock: at(parsed.data.lock) } : {}) };
   const lockFile = config.lock;
+  // The reviewed lock is a file of the inventory; a symlink could put any other file in its place.
+  if (lockFile && fs.lstatSync(lockFile, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new PolicyConfigError(`the lock ${displayFile(lockFile)} is a symbolic link (to ${fs.readlinkSync(lockFile)}); the pack reads only the regular file oxmig lock writes`);
+  }
   const lock = lockFile && fs.existsSync(lockFile) ? { file: displayFile(lockFile), lock: cached(lockFile, (b) => parseLock(decodeUtf8(b, displayFile(lockFile)), displayFile(lockFile))) } : undefined;
   const [directory, exchange] = [displayFile(config.directory), displayFile(config.exchange)];
   return {

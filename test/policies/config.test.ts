@@ -55,6 +55,15 @@ describe("policy pack config", () => {
     expect(ctx).not.toHaveProperty("lock");
     expect(loadPolicyContext(config()).config).not.toHaveProperty("lock");
   });
+  it("a lock that is a symbolic link to another file is read as if it were the reviewed lock", () => {
+    const real = writeLock(lockEntries());
+    const link = path.join(policyTempDir("oxmig-lock-link-"), "bindings.lock.yaml");
+    fs.symlinkSync(real, link);
+    const err = errorOf(config({ lock: link }));
+    expect(err).toBeInstanceOf(PolicyConfigError);
+    expect(err.message).toMatch(/bindings\.lock\.yaml is a symbolic link \(to .*bindings\.lock\.yaml\); the pack reads only the regular file/);
+    expect(loadPolicyContext(config({ lock: real }))).toHaveProperty("lock");
+  });
   it("a file named absolutely inside the project, or relatively outside it", () => {
     expect(displayFile(path.join(ROOT, "inventory", "directory.ldif"))).toBe("inventory/directory.ldif");
     expect(displayFile(ROOT)).toBe(ROOT);
