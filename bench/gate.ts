@@ -148,8 +148,8 @@ async function measure(label: string, inventoryDir?: string): Promise<void> {
   let declared: DeclaredResource[] = [];
   for (let i = 0; i < RUNS; i++) {
     const sampler = memorySampler();
-    const keep = (rs: readonly DeclaredResource[]) => void (declared = [...rs]);
-    const { result, timings } = await runGate("staging", { root: ROOT, maxOldSpaceMb: HEAP_MB, observeResources: keep, ...(inventoryDir ? { inventoryDir } : {}) });
+    const { result, timings, declared: judged } = await runGate("staging", { root: ROOT, maxOldSpaceMb: HEAP_MB, ...(inventoryDir ? { inventoryDir } : {}) });
+    declared = [...judged];
     runs.push({ t: timings, mem: sampler.stop(), mailboxes: result.mailboxes, blocking: result.violations.filter(isBlocking).length });
   }
   const m = (pick: (t: GateTimings) => number) => median(runs.map((r) => pick(r.t)));

@@ -43,6 +43,8 @@ export const ANALYZER_MODES: readonly AnalyzerMode[] = ["in-process", "grpc"];
 export interface GateRun {
   readonly result: GateResult;
   readonly timings: GateTimings;
+  /** What the program declared (or what was given to gateDeclared), as the pack judged it. */
+  readonly declared: readonly DeclaredResource[];
 }
 
 export interface GateOptions {
@@ -52,19 +54,42 @@ export interface GateOptions {
   readonly maxOldSpaceMb?: number;
   /** Gate this inventory instead of the stack's own (tests, what-if checks); the lock is read from it too. */
   readonly inventoryDir?: string;
-  /**
-   * Rewrites what the program declared before the pack sees it (tests of mistakes plan.yaml cannot
-   * express, e.g. two keys swapped between people). Never set by the CLI.
-   */
-  readonly transformResources?: (resources: DeclaredResource[]) => DeclaredResource[];
-  /** Sees what the program declared, as the pack gets it (benchmarks); never set by the CLI. */
-  readonly observeResources?: (resources: readonly DeclaredResource[]) => void;
   readonly analyzer?: AnalyzerMode;
   /** The stack's inventory when the caller has read it already (a family's shards share one). */
   readonly inventory?: Inventory;
 }
 
-export async function runGate(stack: string, opts: GateOptions = {}): Promise<GateRun> {
+/** The stack's program under mocks, then the pack on what it declared (analysed while it declares). */
+export function runGate(stack: string, opts: GateOptions = {}): Promise<GateRun> {
+  return gate(stack, opts, undefined);
+}
+
+/** What the stack's program declares under mocks, without judging it (see gateDeclared). */
+export async function declareStack(stack: string, opts: Pick<GateOptions, "root" | "inventoryDir" | "maxOldSpaceMb"> = {}): Promise<DeclaredResource[]> {
+  const root = opts.root ?? process.cwd();
+  const selection = withInventory(stackSelection(stack, root), opts.inventoryDir);
+  return runProgram(programOptions(stack, root, selection, opts.maxOldSpaceMb));
+}
+
+/**
+ * The pack on resources declared elsewhere: a recorded plan, or (in tests) the program's declaration
+ * altered the way plan.yaml cannot express, e.g. two keys swapped between people.
+ */
+export function gateDeclared(stack: string, declared: readonly DeclaredResource[], opts: GateOptions = {}): Promise<GateRun> {
+  return gate(stack, opts, declared);
+}
+
+function programOptions(stack: string, root: string, selection: StackSelection, maxOldSpaceMb: number | undefined) {
+  return {
+    programModule: path.join(root, "infra", "index.ts"),
+    project: selection.config.project,
+    stack,
+    ...programConfig(selection),
+    ...(maxOldSpaceMb ? { maxOldSpaceMb } : {}),
+  };
+}
+
+async function gate(stack: string, opts: GateOptions, given: readonly DeclaredResource[] | undefined): Promise<GateRun> {
   const root = opts.root ?? process.cwd();
   const phase = opts.onPhase ?? (() => undefined);
   const started = performance.now();
@@ -81,17 +106,11 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   // The program starts now (it reads the inventory itself) while this process checks the inputs.
   const stopProgram = new AbortController();
   const programStarted = performance.now();
-  // A rewrite of the resources (tests) must reach every request, so only untouched runs analyse early.
-  const streamed = opts.transformResources ? undefined : new StreamedAnalysis();
-  const programRun = runProgram({
-    programModule: path.join(root, "infra", "index.ts"),
-    project: selection.config.project,
-    stack,
-    ...programConfig(selection),
-    ...(opts.maxOldSpaceMb ? { maxOldSpaceMb: opts.maxOldSpaceMb } : {}),
-    signal: stopProgram.signal,
-    ...(streamed ? { onDeclared: streamed.add } : {}),
-  });
+  // Resources given from elsewhere are judged whole; the program's are analysed as it declares them.
+  const streamed = given ? undefined : new StreamedAnalysis();
+  const programRun: Promise<readonly DeclaredResource[]> = given
+    ? Promise.resolve(given)
+    : runProgram({ ...programOptions(stack, root, selection, opts.maxOldSpaceMb), signal: stopProgram.signal, ...(streamed ? { onDeclared: streamed.add } : {}) });
   programRun.catch(() => undefined); // awaited below; unhandled only until then
   let inventory: Inventory;
   let bindings: Binding[];
@@ -109,11 +128,9 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   const packRun = readyPack(path.join(root, "policies"), opts.analyzer ?? "in-process", packSettings(selection, inventory.plan, root));
   // Handled here so a failed start waits, unreported, until the program is done (then it throws below).
   packRun.then(({ pack }) => streamed?.start(pack), () => undefined);
-  let resources: DeclaredResource[];
+  let resources: readonly DeclaredResource[];
   try {
-    const declared = await programRun;
-    resources = opts.transformResources ? opts.transformResources(declared) : declared;
-    opts.observeResources?.(resources);
+    resources = await programRun;
   } catch (err) {
     await packRun.then((p) => p.pack.close(), () => undefined);
     throw err;
@@ -136,6 +153,7 @@ export async function runGate(stack: string, opts: GateOptions = {}): Promise<Ga
   return {
     result: { stack, mailboxes: bindings.length, violations: sortViolations(violations) },
     timings: { inputsMs, programMs, packStartMs, policyMs, analyzeAlongsideMs: Math.round(streamed?.busyMs ?? 0), totalMs: Math.round(performance.now() - started), resources: resources.length },
+    declared: resources,
   };
 }
 

@@ -12,6 +12,7 @@ import { parseLock } from "../../core/lock";
 import type { DeclaredResource, GateViolation } from "../../gate/types";
 import { isBlocking } from "../../gate/violations";
 import { copyStaging, PlanText, ROOT } from "./support/inventory-mistakes";
+import { gateAltered } from "./support/altered-gate";
 
 const REASON = "INC-2026-0042: holds foreign mail, audit 2026-12-02";
 
@@ -62,7 +63,7 @@ describe("containment passes the gate once locked", () => {
     relock = lock(dir);
     const [clean, edited] = await Promise.all([
       runGate("staging", { root: ROOT, inventoryDir: dir }),
-      runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: (rs) => addDenied(rs, "fa-luebeck", "mmueller") }),
+      gateAltered("staging", { root: ROOT, inventoryDir: dir }, (rs) => addDenied(rs, "fa-luebeck", "mmueller")),
     ]);
     blocking = clean.result.violations.filter(isBlocking);
     tampered = edited.result.violations.filter(isBlocking);

@@ -9,6 +9,7 @@ import type { DeclaredResource, GateViolation } from "../../gate/types";
 import { isBlocking } from "../../gate/violations";
 import { addSecondSource, crossSources, pairArgv } from "../policies/executed-migration-fixtures";
 import { ROOT } from "./support/inventory-mistakes";
+import { gateAltered } from "./support/altered-gate";
 
 const RULE = "migration-moves-own-mail";
 const WAVES = { crossed: "w01-fa-luebeck", secondSource: "w01-im", inline: "w01-fa-kiel", remapped: "w01-lkn" } as const;
@@ -76,7 +77,7 @@ describe("the migration as executed through the gate", () => {
 
   it("crossed lines, a second imapc_user, an inline command and a remapped script are each rejected by name", async () => {
     const expected: Expected[] = [];
-    const { result } = await runGate("staging", { root: ROOT, transformResources: (rs) => mistakes(rs, expected) });
+    const { result } = await gateAltered("staging", { root: ROOT }, (rs) => mistakes(rs, expected));
     const found = ours(result.violations);
     for (const e of expected) {
       for (const mailbox of e.mailboxes) {

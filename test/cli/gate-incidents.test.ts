@@ -12,6 +12,7 @@ import type { DeclaredResource, GateViolation } from "../../gate/types";
 import { isBlocking } from "../../gate/violations";
 import { readInventory } from "../../io/inventory";
 import { copyStaging, PlanText, ROOT, swapKeyKeepers, swapUserdbKeyNames } from "./support/inventory-mistakes";
+import { gateAltered } from "./support/altered-gate";
 
 const LOCK_RULE = "bindings-match-lock";
 
@@ -67,7 +68,7 @@ describe("incidents through the gate", () => {
     const [k1, k2] = mistakes.keyPairs.keepers.map(idOf) as [string, string];
     const [u1, u2] = mistakes.keyPairs.userdb.map(idOf) as [string, string];
     transform = (rs) => swapUserdbKeyNames(swapKeyKeepers(rs, k1, k2), "stk", u1, u2);
-    const run = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: transform });
+    const run = await gateAltered("staging", { root: ROOT, inventoryDir: dir }, transform);
     first = run.result.violations;
   }, 120_000);
 
@@ -163,14 +164,14 @@ describe("incidents through the gate", () => {
   });
 
   it("the pack in its own process over gRPC, as pulumi preview runs it, finds exactly what the in-process gate found", async () => {
-    const overGrpc = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: transform, analyzer: "grpc" });
+    const overGrpc = await gateAltered("staging", { root: ROOT, inventoryDir: dir, analyzer: "grpc" }, transform);
     expect(first.filter(isBlocking).length).toBeGreaterThan(20);
     expect(overGrpc.result.violations).toEqual(first);
   }, 120_000);
 
   it("resources analysed while the program still declares others give exactly the findings of one analysis after it", async () => {
     const streamed = await runGate("staging", { root: ROOT, inventoryDir: dir });
-    const afterwards = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: (rs) => rs });
+    const afterwards = await gateAltered("staging", { root: ROOT, inventoryDir: dir }, (rs) => rs);
     expect(streamed.timings.analyzeAlongsideMs).toBeGreaterThan(0);
     expect(afterwards.timings.analyzeAlongsideMs).toBe(0);
     expect(streamed.result.violations.filter(isBlocking).length).toBeGreaterThan(20);

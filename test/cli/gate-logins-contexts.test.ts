@@ -10,11 +10,11 @@ import { resolveBindings } from "../../core/bindings";
 import { TYPES } from "../../core/contract";
 import { gateCommand } from "../../cli/commands/gate";
 import { lockCommand } from "../../cli/commands/lock";
-import { runGate } from "../../cli/gate/run-gate";
 import type { DeclaredResource, GateViolation } from "../../gate/types";
 import { isBlocking } from "../../gate/violations";
 import { readInventory } from "../../io/inventory";
 import { copyStaging, ROOT } from "./support/inventory-mistakes";
+import { gateAltered } from "./support/altered-gate";
 
 const LOCK_RULE = "bindings-match-lock";
 const dirs: string[] = [];
@@ -120,7 +120,7 @@ describe("classes 3 and 7: the program declares what the inputs cannot express",
         if (r.type === TYPES.oxUser && r.name === `oxuser-${jan.mailboxId}`) return edit(r, (p) => (p["contextId"] = 102));
         return r;
       });
-    const run = await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: transform });
+    const run = await gateAltered("staging", { root: ROOT, inventoryDir: dir }, transform);
     blocking = run.result.violations.filter(isBlocking);
   }, 120_000);
 

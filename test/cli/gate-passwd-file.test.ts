@@ -11,6 +11,7 @@ import { runGate } from "../../cli/gate/run-gate";
 import type { DeclaredResource, GateViolation } from "../../gate/types";
 import { isBlocking } from "../../gate/violations";
 import { copyStaging, ROOT } from "./support/inventory-mistakes";
+import { gateAltered } from "./support/altered-gate";
 
 const LOCK_RULE = "bindings-match-lock";
 const KEY_FIELD = "userdb_mail_crypt_private_password=";
@@ -76,7 +77,7 @@ describe("the passwd-file as Dovecot reads it, keepers and names, through the ga
 
   beforeAll(async () => {
     dir = copyStaging("oxmig-passwd-");
-    violations = (await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: (rs) => doctor(rs, t) })).result.violations;
+    violations = (await gateAltered("staging", { root: ROOT, inventoryDir: dir }, (rs) => doctor(rs, t))).result.violations;
   }, 180_000);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -11,6 +11,7 @@ import { K8S } from "../../core/contract";
 import type { DeclaredResource, GateViolation } from "../../gate/types";
 import { isBlocking } from "../../gate/violations";
 import { copyStaging, PlanText, ROOT } from "./support/inventory-mistakes";
+import { gateAltered } from "./support/altered-gate";
 
 const ORGANISATION_RULE = "functional-mailbox-organisation";
 const DELEGATION_RULE = "delegation-within-organisation";
@@ -62,7 +63,7 @@ describe("shared, room and equipment mailboxes through the gate", () => {
     relock(dir);
     const transform = (rs: DeclaredResource[]) =>
       addGrant(addGrant(rs, "lkn", "doveadm acl set -u 'shared-poststelle-lkn' INBOX 'anyone' lookup read"), "stk", "doveadm acl set -u 'shared-poststelle-stk' INBOX 'user=hmeyerluedenscheid' lookup read");
-    mistakes = (await runGate("staging", { root: ROOT, inventoryDir: dir, transformResources: transform })).result.violations;
+    mistakes = (await gateAltered("staging", { root: ROOT, inventoryDir: dir }, transform)).result.violations;
   }, 180_000);
 
   afterAll(() => {
@@ -92,11 +93,9 @@ describe("shared, room and equipment mailboxes through the gate", () => {
   });
 
   it("the bundled staging inventory passes, and each context declares its delegates as doveadm ACL grants", async () => {
+    const run = await runGate("staging", { root: ROOT });
     const scripts = new Map<string, string>();
-    const observe = (rs: readonly DeclaredResource[]) => {
-      for (const r of rs) if (r.name.startsWith("acl-")) scripts.set(r.name, (r.inputs["data"] as Record<string, string>)[K8S.aclScriptKey]!);
-    };
-    const run = await runGate("staging", { root: ROOT, observeResources: observe });
+    for (const r of run.declared) if (r.name.startsWith("acl-")) scripts.set(r.name, (r.inputs["data"] as Record<string, string>)[K8S.aclScriptKey]!);
     expect(run.result.violations.filter(isBlocking)).toEqual([]);
     expect([...scripts.keys()].sort()).toEqual(["acl-fa-kiel", "acl-fa-luebeck", "acl-fa-ploen", "acl-im", "acl-lkn", "acl-stk"]);
     expect(scripts.get("acl-fa-luebeck")).toContain("doveadm acl set -u 'shared-poststelle-fa-luebeck' INBOX 'user=mmueller' lookup read");
