@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dump, load as loadYaml } from "js-yaml";
 import { runFamilyGate } from "../cli/gate/family";
-import { writeFamilyLock } from "../cli/gate/family-lock-write";
+import { writeFamilyLock } from "../test/support/family-lock-write";
 import { runGate } from "../cli/gate/run-gate";
 import { generate } from "../core/generate";
 import { isBlocking } from "../gate/violations";

@@ -7,7 +7,7 @@ import { dump, load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coverageFindings, shardContexts } from "../../cli/gate/family-config";
 import { familyConcurrency, runFamilyGate, type FamilyGateRun } from "../../cli/gate/family";
-import { writeFamilyLock } from "../../cli/gate/family-lock-write";
+import { writeFamilyLock } from "../support/family-lock-write";
 import { generate } from "../../core/generate";
 import { parsePlan } from "../../core/plan";
 import { isBlocking } from "../../gate/violations";

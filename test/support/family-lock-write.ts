@@ -1,5 +1,6 @@
 // Writes the family lock for every shard at once: what `oxmig lock --stack <shard>` run for each shard
-// would leave behind. For the benchmark and tests; reviewers lock shard by shard.
+// would leave behind. Test and benchmark support only (reviewers lock shard by shard), so it lives
+// outside the production code.
 import { appendAll } from "../../core/append";
 import { resolveBindings } from "../../core/bindings";
 import { InputError, InputErrors } from "../../core/errors";
@@ -9,9 +10,9 @@ import type { Binding } from "../../core/model";
 import { readInventory } from "../../io/inventory";
 import { readLockText, writeLockText } from "../../io/lock-file";
 import { sourceEvidence } from "../../core/source-ownership";
-import { declarationsOf, lockPath, refuseDuplicateIds } from "../commands/lock";
-import { readFamily } from "./family-config";
-import { mergeShardLock } from "./family-lock";
+import { declarationsOf, lockPath, refuseDuplicateIds } from "../../cli/commands/lock";
+import { readFamily } from "../../cli/gate/family-config";
+import { mergeShardLock } from "../../cli/gate/family-lock";
 
 export function writeFamilyLock(name: string, root: string = process.cwd()): { file: string; lock: BindingLock } {
   const family = readFamily(name, root);
