@@ -6,7 +6,9 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly" } },
+    languageOptions: {
+      globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly", Buffer: "readonly" },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-require-imports": "off",
@@ -17,7 +19,13 @@ export default tseslint.config(
     // past ~125k of them. Inputs that large are real (a 100 MB exchange.csv).
     files: ["core/**/*.ts", "io/**/*.ts", "gate/**/*.ts", "cli/**/*.ts", "policies/**/*.ts", "rehearsal/**/*.ts"],
     rules: {
-      "no-restricted-syntax": ["error", { selector: ":matches(CallExpression, NewExpression) > SpreadElement", message: "A spread in call arguments overflows the stack for large arrays: use appendAll (core/append.ts) or a loop." }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: ":matches(CallExpression, NewExpression) > SpreadElement",
+          message: "A spread in call arguments overflows the stack for large arrays: use appendAll (core/append.ts) or a loop.",
+        },
+      ],
     },
   },
 );

@@ -40,7 +40,12 @@ function logLine(entry: CleanPlanEntry, event: "removing" | "removed" | "failed"
  * Removes the planned messages, logging each; stops at the first failure of the target itself (an
  * unreachable server), so a rerun continues from a fresh audit. A message already gone counts as removed.
  */
-export async function applyClean(plan: readonly CleanPlanEntry[], endpoint: DoveadmHttpEndpoint, logFile: string, progress?: PhaseProgress): Promise<CleanOutcome[]> {
+export async function applyClean(
+  plan: readonly CleanPlanEntry[],
+  endpoint: DoveadmHttpEndpoint,
+  logFile: string,
+  progress?: PhaseProgress,
+): Promise<CleanOutcome[]> {
   const outcomes: CleanOutcome[] = [];
   progress?.start("clean", plan.length);
   try {

@@ -26,7 +26,8 @@ function lines(v: TargetVerdict): string[] {
   const extra = v.unattributed ? `, ${v.unattributed} from no audited source (e.g. mail since cut-over)` : "";
   if (v.status === "clean") return [`ok        ${v.reader}: ${v.own} own message(s)${extra}`];
   const held = v.foreign.map((f) => `          holds ${f.messages.length} message(s) of ${f.owner}, ${span(f.firstSent, f.lastSent)}`);
-  if (v.status === "adoptable") return [`UNDECLARED ${v.reader}: all of its attributed mail is one person's; declare it in the plan to adopt it${extra}`, ...held];
+  if (v.status === "adoptable")
+    return [`UNDECLARED ${v.reader}: all of its attributed mail is one person's; declare it in the plan to adopt it${extra}`, ...held];
   if (v.status === "mixed") return [`MIXED     ${v.reader}: holds several people's mail; declare its owner in the plan before cleaning${extra}`, ...held];
   return [`FOREIGN   ${v.reader}: ${v.own} own message(s)${extra}`, ...held];
 }
@@ -51,15 +52,21 @@ function text({ title, result }: AuditReportInput): string {
 }
 
 function markdown({ title, result }: AuditReportInput): string {
-  const rows = sorted(result).filter((v) => v.status !== "clean").flatMap((v) =>
-    v.status === "unreadable"
-      ? [`| not read | ${md(v.reader)} | ${md(v.why)} | | |`]
-      : v.foreign.map((f) => `| ${v.status} | ${md(v.reader)} | ${md(f.owner)} | ${f.messages.length} | ${span(f.firstSent, f.lastSent)} |`),
-  );
+  const rows = sorted(result)
+    .filter((v) => v.status !== "clean")
+    .flatMap((v) =>
+      v.status === "unreadable"
+        ? [`| not read | ${md(v.reader)} | ${md(v.why)} | | |`]
+        : v.foreign.map((f) => `| ${v.status} | ${md(v.reader)} | ${md(f.owner)} | ${f.messages.length} | ${span(f.firstSent, f.lastSent)} |`),
+    );
   return [
-    `## ${md(title)}`, "", `**${md(summary(result))}**`, "",
+    `## ${md(title)}`,
+    "",
+    `**${md(summary(result))}**`,
+    "",
     ...(rows.length ? ["| status | mailbox of | holds mail of | messages | dates |", "|---|---|---|---:|---|", ...rows, ""] : []),
-    ...result.unreadableSources.map((s) => `- source of ${md(s.owner)} not read: ${md(s.why)}`), "",
+    ...result.unreadableSources.map((s) => `- source of ${md(s.owner)} not read: ${md(s.why)}`),
+    "",
   ].join("\n");
 }
 
@@ -67,7 +74,15 @@ function json({ title, result }: AuditReportInput): string {
   const verdicts = sorted(result).map((v) =>
     v.status === "unreadable"
       ? v
-      : { ...v, foreign: v.foreign.map(({ messages, ...f }) => ({ ...f, count: messages.length, ...(f.firstSent !== undefined ? { firstSent: new Date(f.firstSent).toISOString() } : {}), ...(f.lastSent !== undefined ? { lastSent: new Date(f.lastSent).toISOString() } : {}) })) },
+      : {
+          ...v,
+          foreign: v.foreign.map(({ messages, ...f }) => ({
+            ...f,
+            count: messages.length,
+            ...(f.firstSent !== undefined ? { firstSent: new Date(f.firstSent).toISOString() } : {}),
+            ...(f.lastSent !== undefined ? { lastSent: new Date(f.lastSent).toISOString() } : {}),
+          })),
+        },
   );
   return `${JSON.stringify({ title, summary: summary(result), foreignFound: foundForeign(result), incomplete: incomplete(result), sourcesRead: result.sourcesRead, unreadableSources: result.unreadableSources, verdicts }, null, 2)}\n`;
 }

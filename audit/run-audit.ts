@@ -46,8 +46,12 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
     return { guid, read };
   });
   progress.end("read sources");
-  const sources: AuditedSource[] = sourceReads.flatMap(({ guid, read }) => ("messages" in read ? [{ exchangeGuid: guid, owner: owners.get(guid) ?? guid, messages: read.messages }] : []));
-  const unreadableSources = sourceReads.flatMap(({ guid, read }) => ("error" in read ? [{ exchangeGuid: guid, owner: owners.get(guid) ?? guid, why: read.error }] : []));
+  const sources: AuditedSource[] = sourceReads.flatMap(({ guid, read }) =>
+    "messages" in read ? [{ exchangeGuid: guid, owner: owners.get(guid) ?? guid, messages: read.messages }] : [],
+  );
+  const unreadableSources = sourceReads.flatMap(({ guid, read }) =>
+    "error" in read ? [{ exchangeGuid: guid, owner: owners.get(guid) ?? guid, why: read.error }] : [],
+  );
 
   const undeclared = (await listTargetLogins(input.target)).filter((login) => !input.declaredLogins.has(login)).sort();
   const wanted = [

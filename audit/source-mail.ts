@@ -19,7 +19,10 @@ export interface SourceImap {
 export async function readSourceMail(imap: SourceImap, login: string): Promise<{ messages: HeldMessage[] } | { error: string }> {
   requireProtectedTransport("reading a source mailbox over IMAP (the master password is sent)", imap.host, imap.security);
   const client = new ImapFlow({
-    host: imap.host, port: imap.port, secure: imap.security === "tls", logger: false,
+    host: imap.host,
+    port: imap.port,
+    secure: imap.security === "tls",
+    logger: false,
     // A required STARTTLS never falls back to cleartext.
     ...(imap.security === "starttls" ? { doSTARTTLS: true } : imap.security === "none" ? { doSTARTTLS: false } : {}),
     auth: { user: imap.masterUser, pass: imap.masterPassword, authzid: login, loginMethod: "AUTH=PLAIN" },
@@ -39,8 +42,11 @@ export async function readSourceMail(imap: SourceImap, login: string): Promise<{
           const messageId = m.envelope?.messageId?.replace(/\s+/g, " ").trim();
           const sentAt = m.envelope?.date ? new Date(m.envelope.date).getTime() : undefined;
           messages.push({
-            folder, uid: m.uid, size: m.size ?? 0,
-            ...(messageId ? { messageId } : {}), ...(sentAt !== undefined && !Number.isNaN(sentAt) && sentAt !== 0 ? { sentAt } : {}),
+            folder,
+            uid: m.uid,
+            size: m.size ?? 0,
+            ...(messageId ? { messageId } : {}),
+            ...(sentAt !== undefined && !Number.isNaN(sentAt) && sentAt !== 0 ? { sentAt } : {}),
           });
         }
       } finally {

@@ -7,7 +7,14 @@ import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot-instance";
 import { describeFailure, doveadmCall } from "../rehearsal/doveadm-api";
 
 const FIELDS = ["mailbox", "uid", "guid", "hdr.message-id", "date.sent", "size.virtual"] as const;
-const Row = z.object({ mailbox: z.string(), uid: z.string(), guid: z.string(), "hdr.message-id": z.string(), "date.sent": z.string(), "size.virtual": z.string() });
+const Row = z.object({
+  mailbox: z.string(),
+  uid: z.string(),
+  guid: z.string(),
+  "hdr.message-id": z.string(),
+  "date.sent": z.string(),
+  "size.virtual": z.string(),
+});
 
 /** Every login the target's userdb can list (passwd-file userdbs can). */
 export async function listTargetLogins(endpoint: DoveadmHttpEndpoint): Promise<string[]> {
@@ -36,8 +43,12 @@ export function heldMessageOf(row: z.infer<typeof Row>): HeldMessage {
   const messageId = row["hdr.message-id"].replace(/\s+/g, " ").trim();
   const sentAt = parseDoveadmDate(row["date.sent"]);
   return {
-    folder: row.mailbox, uid: Number(row.uid), guid: row.guid, size: Number(row["size.virtual"]),
-    ...(messageId ? { messageId } : {}), ...(sentAt !== undefined ? { sentAt } : {}),
+    folder: row.mailbox,
+    uid: Number(row.uid),
+    guid: row.guid,
+    size: Number(row["size.virtual"]),
+    ...(messageId ? { messageId } : {}),
+    ...(sentAt !== undefined ? { sentAt } : {}),
   };
 }
 

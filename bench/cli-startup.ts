@@ -72,14 +72,19 @@ async function measure(c: Case, mode: Mode): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  console.log(`CLI start-up, medians of ${runs} runs; load average at start ${loadavg().map((l) => l.toFixed(1)).join(" ")} on this machine`);
+  console.log(
+    `CLI start-up, medians of ${runs} runs; load average at start ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} on this machine`,
+  );
   const medians = new Map<string, number>();
   for (const mode of ["build", "sources"] as const) {
     for (const c of CASES.filter((x) => x.modes.includes(mode))) {
       const times = await measure(c, mode);
       const m = Math.round(median(times));
       medians.set(`${mode} ${c.name}`, m);
-      const verdict = c.target === undefined ? "" : mode === "build" ? (m < c.target ? `target < ${c.target} ms: met` : `target < ${c.target} ms: NOT met`) : "";
+      const verdict =
+        c.target === undefined ? "" : mode === "build" ? (m < c.target ? `target < ${c.target} ms: met` : `target < ${c.target} ms: NOT met`) : "";
       const row = `${mode.padEnd(8)} ${c.name.padEnd(40)} ${String(m).padStart(6)} ms  (${times.map((t) => Math.round(t)).join(", ")})  ${verdict}`;
       console.log(row);
     }
@@ -87,7 +92,11 @@ async function main(): Promise<void> {
   const npxOwn = medians.get("build npx oxmig --help")! - medians.get("build node bin/oxmig.cjs --help")!;
   console.log(`npx's own cost for the project's bin (npx oxmig --help − node bin/oxmig.cjs --help): ${npxOwn} ms`);
   await build(); // leave a fresh build behind
-  console.log(`load average at end ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `load average at end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
 }
 
 main().catch((err: unknown) => {

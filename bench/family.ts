@@ -18,7 +18,10 @@ import { registrationFloor, registrationFloorAsShipped } from "./floor";
 const ROOT = resolve(__dirname, "..");
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** Other work on the machine inflates every figure: print the load with them. */
-const load = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`;
 
 /** Peak resident memory of this process plus all its descendants (sampled from /proc every 200 ms). */
 function memorySampler(): { stop(): number } {
@@ -58,7 +61,9 @@ function writeInventory(people: number, shards: number): { dir: string; organisa
   writeFileSync(join(dir, "directory.ldif"), inv.directoryLdif);
   writeFileSync(join(dir, "exchange.csv"), inv.exchangeCsv);
   writeFileSync(join(dir, "plan.yaml"), inv.planYaml);
-  console.log(`generated ${inv.summary.people} people, ${inv.summary.mailboxes} source mailboxes, ${inv.summary.organisations} organisations, ${inv.summary.waves} waves in ${dir}`);
+  console.log(
+    `generated ${inv.summary.people} people, ${inv.summary.mailboxes} source mailboxes, ${inv.summary.organisations} organisations, ${inv.summary.waves} waves in ${dir}`,
+  );
   return { dir, organisations: Array.from({ length: shards }, (_, i) => names.slice(i * 2, i * 2 + 2)) };
 }
 
@@ -66,8 +71,15 @@ function writeStackFiles(family: string, inventory: string, organisations: strin
   return organisations.map((contexts, i) => {
     const file = join(ROOT, `Pulumi.${family}-s${i + 1}.yaml`);
     const config = {
-      "oxmig:family": family, "oxmig:inventory": inventory, "oxmig:contexts": contexts, "oxmig:protect": true, "oxmig:stackKind": "prod",
-      "oxmig:oxEndpoint": "http://127.0.0.1:8009", "oxmig:imapServer": "imap://127.0.0.1:143", "oxmig:smtpServer": "smtp://127.0.0.1:587", "oxmig:sourceImapHost": "exchange.land.example",
+      "oxmig:family": family,
+      "oxmig:inventory": inventory,
+      "oxmig:contexts": contexts,
+      "oxmig:protect": true,
+      "oxmig:stackKind": "prod",
+      "oxmig:oxEndpoint": "http://127.0.0.1:8009",
+      "oxmig:imapServer": "imap://127.0.0.1:143",
+      "oxmig:smtpServer": "smtp://127.0.0.1:587",
+      "oxmig:sourceImapHost": "exchange.land.example",
     };
     writeFileSync(file, `# Temporary shard stack of bench/family.ts; removed when the benchmark ends.\n${JSON.stringify({ config }, null, 2)}\n`);
     return file;
@@ -91,7 +103,9 @@ async function injectedDuplicate(family: string, dir: string, organisations: str
   const run = await runFamilyGate(family, { root: ROOT });
   const cross = run.result.violations.filter((v) => v.policy === "family-unique-across-shards");
   const blocking = run.result.violations.filter(isBlocking);
-  console.log(`with ${taken} (context ${first}) also an alias in context ${last}: wall ${s(performance.now() - t)}, ${blocking.length} mandatory findings → ${blocking.length ? "REJECTED" : "PASSED (wrong!)"}`);
+  console.log(
+    `with ${taken} (context ${first}) also an alias in context ${last}: wall ${s(performance.now() - t)}, ${blocking.length} mandatory findings → ${blocking.length ? "REJECTED" : "PASSED (wrong!)"}`,
+  );
   for (const v of cross.slice(0, 3)) console.log(`  ${v.policy}: ${v.message}`);
 }
 
@@ -112,8 +126,12 @@ async function main(): Promise<void> {
     const onePeak = memory.stop();
     const floor = await registrationFloor(one.timings.resources);
     const ti = one.timings;
-    console.log(`one shard (${family}-s1): ${one.result.mailboxes} mailboxes, ${ti.resources} resources, ${one.result.violations.filter(isBlocking).length} mandatory findings`);
-    console.log(`  wall ${s(oneMs)}: inputs ${s(ti.inputsMs)}, program under mocks ${s(ti.programMs)} (started with the inputs), pack start ${s(ti.packStartMs)} (alongside), Analyze as declared ${s(ti.analyzeAlongsideMs)} (alongside), policy evaluation after the program ${s(ti.policyMs)}; peak memory (with children) ${(onePeak / 2 ** 30).toFixed(2)} GB`);
+    console.log(
+      `one shard (${family}-s1): ${one.result.mailboxes} mailboxes, ${ti.resources} resources, ${one.result.violations.filter(isBlocking).length} mandatory findings`,
+    );
+    console.log(
+      `  wall ${s(oneMs)}: inputs ${s(ti.inputsMs)}, program under mocks ${s(ti.programMs)} (started with the inputs), pack start ${s(ti.packStartMs)} (alongside), Analyze as declared ${s(ti.analyzeAlongsideMs)} (alongside), policy evaluation after the program ${s(ti.policyMs)}; peak memory (with children) ${(onePeak / 2 ** 30).toFixed(2)} GB`,
+    );
     const shipped = registrationFloorAsShipped(one.timings.resources);
     const ratios = (ms: number) => `gate / floor = ${(oneMs / ms).toFixed(2)}, program / floor = ${(ti.programMs / ms).toFixed(2)}`;
     console.log(`  SDK floor for ${floor.resources} resources as shipped: ${s(shipped.ms)}; ${ratios(shipped.ms)}`);
@@ -122,10 +140,14 @@ async function main(): Promise<void> {
     const run = await runFamilyGate(family, { root: ROOT });
     const familyPeak = memory.stop();
     const blocking = run.result.violations.filter(isBlocking);
-    console.log(`family ${family}: ${run.shards.length} shards, ${run.result.mailboxes} mailboxes, ${run.concurrency} at a time: wall ${s(run.wallMs)} (family checks ${s(run.familyChecksMs)}), peak memory (with children) ${(familyPeak / 2 ** 30).toFixed(2)} GB, ${blocking.length} mandatory findings → ${blocking.length ? "REJECTED" : "PASSED"}`);
+    console.log(
+      `family ${family}: ${run.shards.length} shards, ${run.result.mailboxes} mailboxes, ${run.concurrency} at a time: wall ${s(run.wallMs)} (family checks ${s(run.familyChecksMs)}), peak memory (with children) ${(familyPeak / 2 ** 30).toFixed(2)} GB, ${blocking.length} mandatory findings → ${blocking.length ? "REJECTED" : "PASSED"}`,
+    );
     console.log(`  (${load()})`);
     const sum = (k: "inputsMs" | "programMs" | "packStartMs" | "policyMs") => run.shards.reduce((n, r) => n + r.timings[k], 0);
-    console.log(`  summed over shards: inputs ${s(sum("inputsMs"))}, program ${s(sum("programMs"))}, pack start ${s(sum("packStartMs"))}, policy ${s(sum("policyMs"))}`);
+    console.log(
+      `  summed over shards: inputs ${s(sum("inputsMs"))}, program ${s(sum("programMs"))}, pack start ${s(sum("packStartMs"))}, policy ${s(sum("policyMs"))}`,
+    );
     for (const v of blocking.slice(0, 5)) console.log(`  ${v.policy}: ${v.message}`);
     if (process.argv[4] !== "no-inject") await injectedDuplicate(family, dir, organisations);
   } finally {

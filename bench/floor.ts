@@ -93,12 +93,18 @@ if (process.argv[1]?.endsWith("floor.ts")) {
   registrationFloor(n).then(
     (f) => {
       const shipped = registrationFloorAsShipped(n);
-      console.log(`SDK registration floor for ${n} resources: as shipped ${(shipped.ms / 1000).toFixed(2)} s (${perResource(shipped)}); with the gate's avoidances ${(f.ms / 1000).toFixed(2)} s (${perResource(f)})`);
+      console.log(
+        `SDK registration floor for ${n} resources: as shipped ${(shipped.ms / 1000).toFixed(2)} s (${perResource(shipped)}); with the gate's avoidances ${(f.ms / 1000).toFixed(2)} s (${perResource(f)})`,
+      );
       for (const avoid of ["source-positions", "promise-leak-tracking"] as const) {
         const one = registrationFloorAsShipped(n, [avoid]);
         console.log(`  as shipped but without ${avoid}: ${(one.ms / 1000).toFixed(2)} s (${perResource(one)})`);
       }
-      console.log(`  load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+      console.log(
+        `  load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(" ")}`,
+      );
     },
     (err: unknown) => {
       console.error(err);

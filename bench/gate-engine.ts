@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   const pack = await startPolicyPack({ packDir: PACK });
   try {
     await pack.configure({ "fixture-context-label": { expectedContext: "ctx-a" } });
-    for (const c of [1, 16, 64]) await timed(`analyze ${resources.length}, concurrency ${c}`, () => pack.analyze(resources, { concurrency: c }), resources.length);
+    for (const c of [1, 16, 64])
+      await timed(`analyze ${resources.length}, concurrency ${c}`, () => pack.analyze(resources, { concurrency: c }), resources.length);
     await timed(`analyzeStack ${resources.length}`, () => pack.analyzeStack(resources), resources.length);
     const big = scaled(resources, Math.ceil(10_000 / resources.length));
     await timed(`analyze ${big.length}, concurrency 16`, () => pack.analyze(big, { concurrency: 16 }), big.length);

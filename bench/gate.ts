@@ -20,7 +20,6 @@ import { readInventory } from "../io/inventory";
 import { stackSelection } from "../io/stack-selection";
 import { ALL_POLICIES } from "../policies/all";
 
-
 const ROOT = resolve(__dirname, "..");
 const RUNS = Math.max(1, Number(process.argv[3] ?? 3));
 const HEAP_MB = 6144;
@@ -65,7 +64,10 @@ function memorySampler(): { stop: () => { selfMb: number; childrenMb: number[]; 
       clearInterval(timer);
       sample();
       const mb = (kb: number) => Math.round(kb / 1024);
-      const others = [...peaks].filter(([pid]) => pid !== process.pid).map(([, kb]) => mb(kb)).sort((a, b) => b - a);
+      const others = [...peaks]
+        .filter(([pid]) => pid !== process.pid)
+        .map(([, kb]) => mb(kb))
+        .sort((a, b) => b - a);
       return { selfMb: mb(peaks.get(process.pid) ?? 0), childrenMb: others, totalMb: mb(totalKb) };
     },
   };
@@ -136,7 +138,9 @@ async function measurePolicy(resources: readonly DeclaredResource[], inventoryDi
     );
     skipRules = true;
     const sdk = await evaluate();
-    console.log(`  the policy SDK's share (every rule returning at once, same requests): median ${s(sdk.m((r) => r.analyze + r.stack))} = Analyze ${s(sdk.m((r) => r.analyze))} + AnalyzeStack ${s(sdk.m((r) => r.stack))}`);
+    console.log(
+      `  the policy SDK's share (every rule returning at once, same requests): median ${s(sdk.m((r) => r.analyze + r.stack))} = Analyze ${s(sdk.m((r) => r.analyze))} + AnalyzeStack ${s(sdk.m((r) => r.stack))}`,
+    );
   } finally {
     skipRules = false;
     pack.close();
@@ -156,11 +160,17 @@ async function measure(label: string, inventoryDir?: string): Promise<void> {
   const total = m((t) => t.totalMs);
   const { mailboxes, blocking } = runs[0]!;
   console.log(`${label}: ${mailboxes} mailboxes, ${runs[0]!.t.resources} resources, ${blocking} mandatory violation(s)`);
-  console.log(`  inputs ${s(m((t) => t.inputsMs))} | program under mocks ${s(m((t) => t.programMs))} | pack start ${s(m((t) => t.packStartMs))} (alongside the program) | Analyze as declared ${s(m((t) => t.analyzeAlongsideMs))} (alongside) | policy evaluation after the program ${s(m((t) => t.policyMs))} | total ${s(total)}  (medians of ${RUNS})`);
+  console.log(
+    `  inputs ${s(m((t) => t.inputsMs))} | program under mocks ${s(m((t) => t.programMs))} | pack start ${s(m((t) => t.packStartMs))} (alongside the program) | Analyze as declared ${s(m((t) => t.analyzeAlongsideMs))} (alongside) | policy evaluation after the program ${s(m((t) => t.policyMs))} | total ${s(total)}  (medians of ${RUNS})`,
+  );
   console.log(`  policy evaluation runs: ${runs.map((r) => s(r.t.policyMs)).join(" / ")}`);
   const peak = (pick: (r: (typeof runs)[number]) => number) => Math.max(...runs.map(pick));
   await measurePolicy(declared, inventoryDir ?? join(ROOT, "inventory", "staging"));
-  console.log(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `  load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   if (inventoryDir) {
     const floor = await registrationFloor(runs[0]!.t.resources);
     const shipped = registrationFloorAsShipped(runs[0]!.t.resources);
@@ -168,7 +178,9 @@ async function measure(label: string, inventoryDir?: string): Promise<void> {
     console.log(`  SDK registration floor for ${floor.resources} resources, as shipped: ${s(shipped.ms)}; ${ratios(shipped.ms)}`);
     console.log(`  … with the gate's avoidances (no stack trace per resource or per promise): ${s(floor.ms)}; ${ratios(floor.ms)}`);
   }
-  console.log(`  peak RSS: gate process ${peak((r) => r.mem.selfMb)} MB, children ${runs[0]!.mem.childrenMb.join(" MB, ")} MB (largest first), whole tree ${peak((r) => r.mem.totalMb)} MB`);
+  console.log(
+    `  peak RSS: gate process ${peak((r) => r.mem.selfMb)} MB, children ${runs[0]!.mem.childrenMb.join(" MB, ")} MB (largest first), whole tree ${peak((r) => r.mem.totalMb)} MB`,
+  );
 }
 
 /** A generated inventory of about `mailboxes` planned mailboxes, with a fresh lock. */
@@ -191,7 +203,11 @@ function writeShard(mailboxes: number): string {
 async function main(): Promise<void> {
   const shardSize = Number(process.argv[2] ?? 5000);
   const cpu = execFileSync("nproc", { encoding: "utf8" }).trim();
-  console.log(`command: npm run bench -- gate ${shardSize} ${RUNS}   (node ${process.version}, ${cpu} CPUs; program child --max-old-space-size=${HEAP_MB}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")})`);
+  console.log(
+    `command: npm run bench -- gate ${shardSize} ${RUNS}   (node ${process.version}, ${cpu} CPUs; program child --max-old-space-size=${HEAP_MB}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")})`,
+  );
   await measure("staging (inventory/staging)");
   const shard = writeShard(shardSize);
   try {

@@ -36,10 +36,16 @@ async function bench(waveArg: string, runs: number, perMailbox: number): Promise
     console.log(`run ${i + 1}: ${(result.ms / 1000).toFixed(1)} s, ${drillPassed(result) ? "PASSED" : "FAILED"}; ${countsLine(result)}`);
   }
   const t = results[0]!.totals;
-  console.log(`staging, ${waveArg === "all" ? "all" : `first ${waveArg}`} waves (${results[0]!.waves.length}), ${perMailbox} messages seeded per source (+2 later), median of ${runs} run(s):`);
-  console.log(`  time        ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s (${(median(results.map((r) => r.ms / r.totals.mailboxes))).toFixed(0)} ms per mailbox)`);
+  console.log(
+    `staging, ${waveArg === "all" ? "all" : `first ${waveArg}`} waves (${results[0]!.waves.length}), ${perMailbox} messages seeded per source (+2 later), median of ${runs} run(s):`,
+  );
+  console.log(
+    `  time        ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} s (${median(results.map((r) => r.ms / r.totals.mailboxes)).toFixed(0)} ms per mailbox)`,
+  );
   console.log(`  mailboxes   ${t.mailboxes}, crossed ${t.affected}`);
-  console.log(`  messages    ${t.seeded} seeded, ${t.delivered} delivered after cut-over, ${t.foreignRemoved} foreign removed, ${t.reimported}+${t.lateReimported} re-migrated, ${t.messagesAtEnd} on the targets at the end`);
+  console.log(
+    `  messages    ${t.seeded} seeded, ${t.delivered} delivered after cut-over, ${t.foreignRemoved} foreign removed, ${t.reimported}+${t.lateReimported} re-migrated, ${t.messagesAtEnd} on the targets at the end`,
+  );
   const steps = new Map<string, number[]>();
   for (const r of results) {
     const sums = new Map<string, number>();

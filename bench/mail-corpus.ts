@@ -23,7 +23,10 @@ export function seededRandom(seed: number): () => number {
 
 const between = (random: () => number, low: number, high: number) => Math.round(low + random() * (high - low));
 const wrap = (text: string, width = 76) => text.replace(new RegExp(`(.{${width}})`, "g"), "$1\r\n");
-const WORDS = "Sehr geehrte Damen und Herren anbei der Bescheid zur Steuererklärung Rückfrage Termin Akte Vorgang Frist bitte um Kenntnisnahme mit freundlichen Grüßen".split(" ");
+const WORDS =
+  "Sehr geehrte Damen und Herren anbei der Bescheid zur Steuererklärung Rückfrage Termin Akte Vorgang Frist bitte um Kenntnisnahme mit freundlichen Grüßen".split(
+    " ",
+  );
 
 function prose(random: () => number, bytes: number): string {
   const words: string[] = [];
@@ -47,7 +50,14 @@ function attachmentSize(random: () => number): number {
 /** Message `n` of a source mailbox (fingerprint and unique headers as the rehearsal's seed, so checks can count it). */
 export function corpusMessage(exchangeGuid: string, login: string, n: number, random: () => number): CorpusMessage {
   const print = fingerprint(exchangeGuid, n);
-  const headers = { From: "kollegin@behoerde.example", To: login, Subject: `Vorgang ${n}`, ...uniqueHeaders(exchangeGuid, n), [FINGERPRINT_HEADER]: print, "MIME-Version": "1.0" };
+  const headers = {
+    From: "kollegin@behoerde.example",
+    To: login,
+    Subject: `Vorgang ${n}`,
+    ...uniqueHeaders(exchangeGuid, n),
+    [FINGERPRINT_HEADER]: print,
+    "MIME-Version": "1.0",
+  };
   const text = `${prose(random, between(random, 1_500, 12_000))}\r\nFingerprint ${print}\r\n`;
   const attachment = attachmentSize(random);
   const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
@@ -57,11 +67,22 @@ export function corpusMessage(exchangeGuid: string, login: string, n: number, ra
   } else {
     const boundary = `oxmig-${n}-${exchangeGuid.slice(0, 8)}`;
     raw = [
-      ...head, `Content-Type: multipart/mixed; boundary="${boundary}"`, "",
-      `--${boundary}`, "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", text,
-      `--${boundary}`, `Content-Type: application/pdf; name="anlage-${n}.pdf"`, "Content-Transfer-Encoding: base64", `Content-Disposition: attachment; filename="anlage-${n}.pdf"`, "",
+      ...head,
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      "",
+      `--${boundary}`,
+      "Content-Type: text/plain; charset=utf-8",
+      "Content-Transfer-Encoding: 8bit",
+      "",
+      text,
+      `--${boundary}`,
+      `Content-Type: application/pdf; name="anlage-${n}.pdf"`,
+      "Content-Transfer-Encoding: base64",
+      `Content-Disposition: attachment; filename="anlage-${n}.pdf"`,
+      "",
       wrap(randomBytes(attachment).toString("base64")),
-      `--${boundary}--`, "",
+      `--${boundary}--`,
+      "",
     ].join("\r\n");
   }
   return { raw, bytes: Buffer.byteLength(raw) };

@@ -56,17 +56,21 @@ async function main(): Promise<void> {
     let bytes = 0;
     const seedStarted = performance.now();
     for (let n = 1; n <= messages; n += 25) {
-      const chunk = bindings.flatMap((b) => Array.from({ length: Math.min(25, messages - n + 1) }, (_, k) => {
-        const m = corpusMessage(b.source.exchangeGuid, b.source.login, n + k, random);
-        bytes += m.bytes;
-        return { recipient: b.source.login, raw: m.raw };
-      }));
+      const chunk = bindings.flatMap((b) =>
+        Array.from({ length: Math.min(25, messages - n + 1) }, (_, k) => {
+          const m = corpusMessage(b.source.exchangeGuid, b.source.login, n + k, random);
+          bytes += m.bytes;
+          return { recipient: b.source.login, raw: m.raw };
+        }),
+      );
       const refused = (await deliverLmtp(endpointsOf(rehearsal.source).lmtp, chunk, 4)).filter((o) => !o.ok);
       if (refused.length) throw new Error(`seeding refused ${refused.length} message(s): ${refused[0]!.reply}`);
     }
     const total = mailboxes * messages;
     const mb = bytes / 1e6;
-    console.log(`seeded ${total} messages, ${mb.toFixed(1)} MB in ${mailboxes} mailboxes (${((performance.now() - seedStarted) / 1000).toFixed(1)} s); ${runs} run(s) per mode, each into an empty target`);
+    console.log(
+      `seeded ${total} messages, ${mb.toFixed(1)} MB in ${mailboxes} mailboxes (${((performance.now() - seedStarted) / 1000).toFixed(1)} s); ${runs} run(s) per mode, each into an empty target`,
+    );
 
     const paths = rehearsalPaths(rehearsal.source, rehearsal.target);
     const commands = doveadmCommands("copying", pairingsFor(bindings), paths);
@@ -78,13 +82,16 @@ async function main(): Promise<void> {
         for (const b of bindings) rmSync(b.home, { recursive: true, force: true });
         for (const c of commands) rmSync(c.stateFile, { force: true });
         const started = performance.now();
-        const results = mode === "single loop" ? [await singleLoop(script, commands.length)] : await runIndexes(script, allIndexes(commands.length), Number(mode[0]));
+        const results =
+          mode === "single loop" ? [await singleLoop(script, commands.length)] : await runIndexes(script, allIndexes(commands.length), Number(mode[0]));
         const ms = performance.now() - started;
         const copied = messagesOnTarget(bindings);
         const failed = results.filter((r) => r.exitCode !== 0);
         if (failed.length || copied !== total) {
           failures++;
-          console.log(`  run ${run} ${mode}: FAILED (${failed.length} index(es) failed, ${copied} of ${total} messages on the target) ${failed[0]?.stderr.slice(0, 300) ?? ""}`);
+          console.log(
+            `  run ${run} ${mode}: FAILED (${failed.length} index(es) failed, ${copied} of ${total} messages on the target) ${failed[0]?.stderr.slice(0, 300) ?? ""}`,
+          );
         }
         samples.get(mode)!.push(ms);
         console.log(`  run ${run} ${mode.padEnd(11)} ${(ms / 1000).toFixed(1).padStart(6)} s`);
@@ -95,7 +102,9 @@ async function main(): Promise<void> {
     console.log("  mode         wall s   msg/s    MB/s   vs single loop");
     for (const mode of MODES) {
       const ms = median(samples.get(mode)!);
-      console.log(`  ${mode.padEnd(11)} ${(ms / 1000).toFixed(1).padStart(7)} ${(total / (ms / 1000)).toFixed(0).padStart(7)} ${(mb / (ms / 1000)).toFixed(1).padStart(7)}   ${(loop / ms).toFixed(2)}×`);
+      console.log(
+        `  ${mode.padEnd(11)} ${(ms / 1000).toFixed(1).padStart(7)} ${(total / (ms / 1000)).toFixed(0).padStart(7)} ${(mb / (ms / 1000)).toFixed(1).padStart(7)}   ${(loop / ms).toFixed(2)}×`,
+      );
     }
   } finally {
     await rehearsal.stop();

@@ -65,6 +65,10 @@ if (!target) {
   console.error("usage: bench/profile-summary.ts <file.cpuprofile|dir> [top]");
   process.exitCode = 2;
 } else {
-  const files = statSync(target).isDirectory() ? readdirSync(target).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(target, f)) : [target];
+  const files = statSync(target).isDirectory()
+    ? readdirSync(target)
+        .filter((f) => f.endsWith(".cpuprofile"))
+        .map((f) => join(target, f))
+    : [target];
   for (const f of files) summarise(f, Number(topArg ?? 25));
 }

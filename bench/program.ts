@@ -22,22 +22,44 @@ interface RunFigures {
 }
 
 function config(inventory: string, extra: Record<string, string> = {}): Record<string, string> {
-  const values = { inventory, oxEndpoint: "http://127.0.0.1:8009", imapServer: "imap://127.0.0.1:143", smtpServer: "smtp://127.0.0.1:587", sourceImapHost: "exchange.land.example", oxAdminPassword: "bench-only", ...extra };
+  const values = {
+    inventory,
+    oxEndpoint: "http://127.0.0.1:8009",
+    imapServer: "imap://127.0.0.1:143",
+    smtpServer: "smtp://127.0.0.1:587",
+    sourceImapHost: "exchange.land.example",
+    oxAdminPassword: "bench-only",
+    ...extra,
+  };
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [`oxmig:${k}`, v]));
 }
 
 /** Child mode: one program run in this process, figures as JSON on stdout. */
 async function child(inventory: string, stack: string): Promise<void> {
   const start = performance.now();
-  const resources = await runProgramUnderMocks({ programModule: join(ROOT, "infra/index.ts"), project: "oxmig", stack, config: config(inventory), secretKeys: ["oxmig:oxAdminPassword"] });
+  const resources = await runProgramUnderMocks({
+    programModule: join(ROOT, "infra/index.ts"),
+    project: "oxmig",
+    stack,
+    config: config(inventory),
+    secretKeys: ["oxmig:oxAdminPassword"],
+  });
   const ms = performance.now() - start;
   const stackOutputs = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
-  const figures: RunFigures = { ms, maxRssMb: process.resourceUsage().maxRSS / 1024, resources: resources.length, mailboxes: Number(stackOutputs["mailboxCount"]) };
+  const figures: RunFigures = {
+    ms,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    resources: resources.length,
+    mailboxes: Number(stackOutputs["mailboxCount"]),
+  };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
 function runOnce(inventory: string, stack: string): RunFigures {
-  const out = execFileSync(process.execPath, [...CHILD_FLAGS, join(ROOT, "bin/run-ts.cjs"), __filename, "--child", inventory, stack], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [...CHILD_FLAGS, join(ROOT, "bin/run-ts.cjs"), __filename, "--child", inventory, stack], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(out.trim().split("\n").at(-1)!) as RunFigures;
 }
 

@@ -20,7 +20,12 @@ function generatedInventory(mailboxes: number): Inventory {
   const people = Math.max(8, Math.round(mailboxes * 0.95));
   const g = generate({ people, seed: 11 });
   const files = { directory: "generated/directory.ldif", exchange: "generated/exchange.csv", plan: "generated/plan.yaml" };
-  return { files, people: parseDirectory(Buffer.from(g.directoryLdif), files.directory), sources: parseExchange(decodeExportBytes(Buffer.from(g.exchangeCsv), files.exchange), files.exchange), plan: parsePlan(g.planYaml, files.plan) };
+  return {
+    files,
+    people: parseDirectory(Buffer.from(g.directoryLdif), files.directory),
+    sources: parseExchange(decodeExportBytes(Buffer.from(g.exchangeCsv), files.exchange), files.exchange),
+    plan: parsePlan(g.planYaml, files.plan),
+  };
 }
 
 async function once(target: string, perMailbox: number): Promise<{ mailboxes: number; perPhase: Record<Phase, number> }> {
@@ -49,7 +54,12 @@ async function bench(target: string, runs: number, perMailbox: number): Promise<
     console.log(`run ${i + 1}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   console.log(`${target}: ${samples[0]!.mailboxes} mailboxes, ${perMailbox} messages each, median of ${runs} run(s), ms per mailbox:`);
-  for (const phase of PHASES) console.log(`  ${phase.padEnd(9)} ${median(samples.map((s) => s.perPhase[phase])).toFixed(1).padStart(7)}`);
+  for (const phase of PHASES)
+    console.log(
+      `  ${phase.padEnd(9)} ${median(samples.map((s) => s.perPhase[phase]))
+        .toFixed(1)
+        .padStart(7)}`,
+    );
 }
 
 void bench(process.argv[2] ?? "staging", Number(process.argv[3] ?? 3), Number(process.argv[4] ?? 3));

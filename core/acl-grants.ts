@@ -60,7 +60,11 @@ const quote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
 export function renderAclScript(specs: readonly AclGrantSpec[]): string {
   const lines = [...specs]
     .sort((a, b) => (a.mailboxLogin < b.mailboxLogin ? -1 : a.mailboxLogin > b.mailboxLogin ? 1 : 0))
-    .flatMap((s) => [...new Set(s.delegateLogins)].sort().map((d) => `doveadm acl set -u ${quote(s.mailboxLogin)} ${GRANTED_MAILBOX} ${quote(`user=${d}`)} ${DELEGATE_RIGHTS.join(" ")}`));
+    .flatMap((s) =>
+      [...new Set(s.delegateLogins)]
+        .sort()
+        .map((d) => `doveadm acl set -u ${quote(s.mailboxLogin)} ${GRANTED_MAILBOX} ${quote(`user=${d}`)} ${DELEGATE_RIGHTS.join(" ")}`),
+    );
   return `${[...HEADER, ...lines].join("\n")}\n`;
 }
 

@@ -21,7 +21,12 @@ export function addressProblem(raw: string): string | undefined {
 export function normaliseAddress(raw: string): string {
   const at = raw.lastIndexOf("@");
   const local = raw.slice(0, at).normalize("NFC").toLowerCase();
-  const domain = domainToASCII(raw.slice(at + 1).normalize("NFC").toLowerCase());
+  const domain = domainToASCII(
+    raw
+      .slice(at + 1)
+      .normalize("NFC")
+      .toLowerCase(),
+  );
   return `${local}@${domain}`;
 }
 

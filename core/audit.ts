@@ -93,8 +93,11 @@ function foreignGroups(byGuid: ReadonlyMap<string, HeldMessage[]>, owners: Reado
         if (last === undefined || d > last) last = d;
       }
       return {
-        exchangeGuid, owner: owners.get(exchangeGuid) ?? `source ${exchangeGuid}`, messages,
-        ...(first !== undefined ? { firstSent: first } : {}), ...(last !== undefined ? { lastSent: last } : {}),
+        exchangeGuid,
+        owner: owners.get(exchangeGuid) ?? `source ${exchangeGuid}`,
+        messages,
+        ...(first !== undefined ? { firstSent: first } : {}),
+        ...(last !== undefined ? { lastSent: last } : {}),
       };
     })
     .sort((a, b) => b.messages.length - a.messages.length || a.owner.localeCompare(b.owner));

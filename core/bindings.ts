@@ -160,7 +160,9 @@ function indexInventory(inventory: Inventory) {
       if (hit) return hit;
       const secondary = byAnyAddress.get(normalised);
       if (secondary) {
-        return fail(`source is a secondary address of the Exchange mailbox ${secondary.primarySmtp.display} (${inventory.files.exchange} line ${secondary.line}); name its PrimarySmtpAddress`);
+        return fail(
+          `source is a secondary address of the Exchange mailbox ${secondary.primarySmtp.display} (${inventory.files.exchange} line ${secondary.line}); name its PrimarySmtpAddress`,
+        );
       }
       return fail(`source is not a PrimarySmtpAddress in ${inventory.files.exchange}`);
     },

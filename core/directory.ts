@@ -14,8 +14,15 @@ const NON_PERSON_CLASSES = new Set(["computer"]);
 const UAC_DISABLED = 0x2;
 /** The text attributes a person is built from (lower-cased → as written in messages); they end up in OX, userdb and reports. */
 const TEXT_ATTRIBUTES: ReadonlyMap<string, string> = new Map([
-  ["uid", "uid"], ["displayname", "displayName"], ["cn", "cn"], ["givenname", "givenName"], ["sn", "sn"],
-  ["ou", "ou"], ["mail", "mail"], ["mailalternateaddress", "mailAlternateAddress"], ["entryuuid", "entryUUID"],
+  ["uid", "uid"],
+  ["displayname", "displayName"],
+  ["cn", "cn"],
+  ["givenname", "givenName"],
+  ["sn", "sn"],
+  ["ou", "ou"],
+  ["mail", "mail"],
+  ["mailalternateaddress", "mailAlternateAddress"],
+  ["entryuuid", "entryUUID"],
 ]);
 
 type Report = (line: number, problem: string) => void;
@@ -123,7 +130,10 @@ function immutableIds(entry: LdifEntry, single: (name: string) => LdifValue | un
   if (objectGuidValue) {
     objectGuid = objectGuidValue.bytes ? guidFromObjectGuidBytes(objectGuidValue.bytes) : undefined;
     if (!objectGuid) {
-      fail(objectGuidValue.line, `objectGUID must be 16 bytes written base64 as "objectGUID::" (found ${objectGuidValue.bytes ? `${objectGuidValue.bytes.length} bytes` : "plain text"})`);
+      fail(
+        objectGuidValue.line,
+        `objectGUID must be 16 bytes written base64 as "objectGUID::" (found ${objectGuidValue.bytes ? `${objectGuidValue.bytes.length} bytes` : "plain text"})`,
+      );
       return undefined;
     }
   }

@@ -80,7 +80,14 @@ function settingsOf(values: readonly string[]): { settings: Map<string, string>;
   return { settings };
 }
 
-const NOTHING = { flags: new Set<string>(), options: new Map<string, string>(), optionValues: new Map(), globalOptions: new Map(), settings: new Map(), positional: [] };
+const NOTHING = {
+  flags: new Set<string>(),
+  options: new Map<string, string>(),
+  optionValues: new Map(),
+  globalOptions: new Map(),
+  settings: new Map(),
+  positional: [],
+};
 
 /** Parses `doveadm …`; anything that is not doveadm comes back with a problem. */
 export function parseDoveadm(argv: readonly string[]): DoveadmInvocation {
@@ -97,7 +104,13 @@ export function parseDoveadm(argv: readonly string[]): DoveadmInvocation {
   const local = getopt(verbArgs, DSYNC_WITH_VALUE, false);
   const problem = settingsProblem ?? local.problem;
   return {
-    verb, flags: local.flags, options: local.options, optionValues: local.all, globalOptions: global.all, settings, positional: local.rest,
+    verb,
+    flags: local.flags,
+    options: local.options,
+    optionValues: local.all,
+    globalOptions: global.all,
+    settings,
+    positional: local.rest,
     ...(problem ? { problem } : {}),
   };
 }

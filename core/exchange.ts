@@ -149,7 +149,10 @@ function toMailbox(row: Row, line: number, fail: (problem: string) => void): Sou
   const primarySmtp = check(typeof parsedPrimary === "string" ? undefined : parsedPrimary, () => `PrimarySmtpAddress: ${parsedPrimary as string}`);
   const exchangeGuid = check(guid(row.ExchangeGuid), () => `ExchangeGuid "${row.ExchangeGuid}" is not a GUID (or is all zeros)`);
   const ownerGuid = check(guid(row.Guid), () => `Guid "${row.Guid}" is not a GUID (or is all zeros)`);
-  const type = check(RECIPIENT_TYPES.find((t) => t === row.RecipientTypeDetails), () => `RecipientTypeDetails "${row.RecipientTypeDetails}" is not one of ${RECIPIENT_TYPES.join(", ")}`);
+  const type = check(
+    RECIPIENT_TYPES.find((t) => t === row.RecipientTypeDetails),
+    () => `RecipientTypeDetails "${row.RecipientTypeDetails}" is not one of ${RECIPIENT_TYPES.join(", ")}`,
+  );
   const addresses = proxyAddresses(row.EmailAddresses, primarySmtp, (problem) => check(undefined, () => problem));
   if (failed || !primarySmtp || !exchangeGuid || !ownerGuid || !type || !addresses) return undefined;
   return {
@@ -213,7 +216,8 @@ function duplicates(mailboxes: SourceMailbox[], file: string): InputError[] {
     if (sameGuid !== undefined) errors.push(new InputError(file, `line ${m.line}`, `duplicate ExchangeGuid ${m.exchangeGuid}: also on line ${sameGuid}`));
     else byGuid.set(m.exchangeGuid, m.line);
     const sameSmtp = bySmtp.get(m.primarySmtp.normalised);
-    if (sameSmtp !== undefined) errors.push(new InputError(file, `line ${m.line}`, `duplicate PrimarySmtpAddress ${m.primarySmtp.display}: also on line ${sameSmtp}`));
+    if (sameSmtp !== undefined)
+      errors.push(new InputError(file, `line ${m.line}`, `duplicate PrimarySmtpAddress ${m.primarySmtp.display}: also on line ${sameSmtp}`));
     else bySmtp.set(m.primarySmtp.normalised, m.line);
   }
   return errors;

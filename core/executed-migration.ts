@@ -75,9 +75,11 @@ export function readDoveadmRun(argv: readonly string[]): Pick<ExecutedRun, "sour
   const targets = inv.optionValues.get("u") ?? [];
   const target = targets[targets.length - 1];
   if (inv.verb !== undefined && !isDsync(inv)) problems.push(`runs doveadm ${inv.verb}, not backup or sync`);
-  for (const key of inv.settings.keys()) if (key !== "imapc_user") problems.push(`sets -o ${key}=…, which the rendered script never sets (it can change which mailbox is read or written)`);
+  for (const key of inv.settings.keys())
+    if (key !== "imapc_user") problems.push(`sets -o ${key}=…, which the rendered script never sets (it can change which mailbox is read or written)`);
   const configs = inv.globalOptions.get("c") ?? [];
-  if (configs.length !== 1 || configs[0] !== MIGRATION_PATHS.doveadmConf) problems.push(`reads doveadm config ${configs.length ? configs.join(", ") : "(default)"}, not ${MIGRATION_PATHS.doveadmConf}`);
+  if (configs.length !== 1 || configs[0] !== MIGRATION_PATHS.doveadmConf)
+    problems.push(`reads doveadm config ${configs.length ? configs.join(", ") : "(default)"}, not ${MIGRATION_PATHS.doveadmConf}`);
   if (inv.globalOptions.has("i")) problems.push("selects another Dovecot instance (-i)");
   if (inv.verb !== undefined && source === undefined) problems.push("sets no -o imapc_user, so the source comes from a config the stack cannot read");
   const unknownFlags = [...inv.flags].filter((f) => !DSYNC_FLAGS.has(f));
@@ -85,7 +87,8 @@ export function readDoveadmRun(argv: readonly string[]): Pick<ExecutedRun, "sour
   for (const letter of ["F", "S"]) if (inv.options.has(letter)) problems.push(`uses -${letter}, which picks users or a server the script does not name`);
   if (inv.verb !== undefined && target === undefined) problems.push("names no target user (-u)");
   if (target !== undefined && PATTERN.test(target)) problems.push(`-u ${JSON.stringify(target)} is a user pattern: doveadm runs it for every matching user`);
-  if (inv.verb !== undefined && (inv.positional.length !== 1 || inv.positional[0] !== "imapc:")) problems.push(`copies from ${JSON.stringify(inv.positional.join(" "))}, not imapc:`);
+  if (inv.verb !== undefined && (inv.positional.length !== 1 || inv.positional[0] !== "imapc:"))
+    problems.push(`copies from ${JSON.stringify(inv.positional.join(" "))}, not imapc:`);
   return { ...(source !== undefined ? { sourceLogin: source } : {}), ...(target !== undefined ? { targetLogin: target } : {}), problems };
 }
 
@@ -95,7 +98,8 @@ function templateMisfit(lines: readonly string[], wave: string, entries: number)
     const { head, tail } = scriptTemplate(wave, phase, entries);
     const length = head.length + entries + tail.length;
     if (lines.length !== length) return { head: head.length, misfit: `it has ${lines.length} lines, the rendered script for ${entries} pairs ${length}` };
-    const differs = (at: number, want: string, part: string) => (lines[at] !== want ? `line ${at + 1} is not the rendered ${part} (${JSON.stringify(lines[at]!.slice(0, 80))})` : undefined);
+    const differs = (at: number, want: string, part: string) =>
+      lines[at] !== want ? `line ${at + 1} is not the rendered ${part} (${JSON.stringify(lines[at]!.slice(0, 80))})` : undefined;
     for (let i = 0; i < head.length; i++) {
       const d = differs(i, head[i]!, "preamble");
       if (d) return { head: head.length, misfit: d };
@@ -128,12 +132,15 @@ function readScript(text: string, wave: string, where: string, container: string
     const { words, problem } = shellWords(lines[n]!);
     const [, mailboxId, stateFile, need, ...argv] = words;
     if (problem || mailboxId === undefined || stateFile === undefined || (need !== "fresh" && need !== "needs-state") || argv.length === 0) {
-      problems.push(`${origin} is not "pair <mailbox id> <state file> fresh|needs-state <doveadm argv…>" of plain words and '…' strings${problem ? ` (${problem})` : ""}`);
+      problems.push(
+        `${origin} is not "pair <mailbox id> <state file> fresh|needs-state <doveadm argv…>" of plain words and '…' strings${problem ? ` (${problem})` : ""}`,
+      );
       continue;
     }
     const run = readDoveadmRun(argv);
     // Another mailbox's state would make its cut-over sync start from the wrong baseline.
-    if (stateFile !== `${MIGRATION_PATHS.stateDir}/${mailboxId}.state`) run.problems.push(`keeps its state in ${stateFile}, not ${MIGRATION_PATHS.stateDir}/${mailboxId}.state`);
+    if (stateFile !== `${MIGRATION_PATHS.stateDir}/${mailboxId}.state`)
+      run.problems.push(`keeps its state in ${stateFile}, not ${MIGRATION_PATHS.stateDir}/${mailboxId}.state`);
     runs.push({ container, origin, mailboxId, index, ...run });
   }
   return { runs, problems, entries };
@@ -175,7 +182,11 @@ function readArgv(argv: readonly string[], view: PodView, wave: string, containe
     const { file, problem } = readPodFile(view, rest[0]!);
     if (!file) return { ...out, problems: [`container ${container} runs ${rest[0]}, which cannot be read: ${problem}`] };
     const read = readScript(file.text, str(file.configMap.labels[K8S.labelWave]) ?? wave, `ConfigMap ${file.configMap.name} key ${file.key}`, container);
-    return { runs: read.runs, problems: read.problems, scripts: [{ configMap: file.configMap, key: file.key, ...(read.entries !== undefined ? { entries: read.entries } : {}) }] };
+    return {
+      runs: read.runs,
+      problems: read.problems,
+      scripts: [{ configMap: file.configMap, key: file.key, ...(read.entries !== undefined ? { entries: read.entries } : {}) }],
+    };
   }
   if (isShell(program) && rest[0] === "-c" && rest[1] !== undefined && depth === 0) {
     for (const command of simpleCommands(rest[1])) {
@@ -192,7 +203,10 @@ function readArgv(argv: readonly string[], view: PodView, wave: string, containe
     return out;
   }
   if (isDoveadm(program)) return { ...out, runs: [{ container, origin: `an inline command of container ${container}`, ...readDoveadmRun(argv) }] };
-  return { ...out, problems: [`container ${container} runs ${JSON.stringify(argv.join(" ").slice(0, 120))}, which is neither the rendered script nor a doveadm command`] };
+  return {
+    ...out,
+    problems: [`container ${container} runs ${JSON.stringify(argv.join(" ").slice(0, 120))}, which is neither the rendered script nor a doveadm command`],
+  };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -208,7 +222,8 @@ function containsUnknown(value: unknown, isUnknown: Unknown): boolean {
 function checkDoveadmConf(view: PodView, configMap: DeclaredConfigMap, container: string): string | undefined {
   const { file, problem } = readPodFile(view, MIGRATION_PATHS.doveadmConf);
   if (!file) return `container ${container} reads ${MIGRATION_PATHS.doveadmConf}, which cannot be read: ${problem}`;
-  if (file.configMap !== configMap || file.key !== "doveadm.conf") return `container ${container} reads ${MIGRATION_PATHS.doveadmConf} from ConfigMap ${file.configMap.name} key ${file.key}, not key doveadm.conf of ${configMap.name}`;
+  if (file.configMap !== configMap || file.key !== "doveadm.conf")
+    return `container ${container} reads ${MIGRATION_PATHS.doveadmConf} from ConfigMap ${file.configMap.name} key ${file.key}, not key doveadm.conf of ${configMap.name}`;
   // Re-rendered from the source settings it names: any other line (an !include of a file the stack does
   // not render, a credential that is not a plain `<file` value, mail_location …) is a difference.
   const options = doveadmConfOptionsOf(file.text);
@@ -218,7 +233,9 @@ function checkDoveadmConf(view: PodView, configMap: DeclaredConfigMap, container
   } catch {
     rendered = undefined;
   }
-  return rendered === file.text ? undefined : `ConfigMap ${configMap.name} key doveadm.conf is not the rendered doveadm config (it decides where doveadm writes and which source it reads)`;
+  return rendered === file.text
+    ? undefined
+    : `ConfigMap ${configMap.name} key doveadm.conf is not the rendered doveadm config (it decides where doveadm writes and which source it reads)`;
 }
 
 /** pairings.json of the wave's ConfigMap, as the list `oxmig status` and the lifecycle rules index by. */
@@ -250,7 +267,9 @@ function indexProblems(runs: readonly ExecutedRun[], table: readonly Pairing[]):
     const problems = run.problems as string[];
     if (!entry) problems.push(`Job index ${run.index} has no entry in ${K8S.pairingsDataKey} (${table.length} pairs)`);
     else if (run.mailboxId !== entry.mailboxId) {
-      problems.push(`Job index ${run.index} runs the pair line of mailbox id ${run.mailboxId ?? "?"}, but entry ${run.index} of ${K8S.pairingsDataKey} is mailbox id ${entry.mailboxId} (${entry.targetLogin}): index i must run pair i, or oxmig status and the lifecycle rules name another mailbox for it`);
+      problems.push(
+        `Job index ${run.index} runs the pair line of mailbox id ${run.mailboxId ?? "?"}, but entry ${run.index} of ${K8S.pairingsDataKey} is mailbox id ${entry.mailboxId} (${entry.targetLogin}): index i must run pair i, or oxmig status and the lifecycle rules name another mailbox for it`,
+      );
     }
   }
 }
@@ -264,9 +283,11 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
   const pod = obj(obj(obj(props.spec)?.template)?.spec) ?? {};
   const base = { job: job.name, wave, storageAt: () => ({ problem: "the Job's pod spec cannot be read" }) };
   const containers = [...(Array.isArray(pod.initContainers) ? pod.initContainers : []), ...(Array.isArray(pod.containers) ? pod.containers : [])].map(obj);
-  if (containers.length === 0 || containers.some((c) => c === undefined)) return { ...base, runs: [], problems: ["the Job's pod spec has no readable containers"] };
+  if (containers.length === 0 || containers.some((c) => c === undefined))
+    return { ...base, runs: [], problems: ["the Job's pod spec has no readable containers"] };
   const readable = containers.map((c) => ({ command: c!.command, args: c!.args, volumeMounts: c!.volumeMounts }));
-  if (containsUnknown([readable, pod.volumes], isUnknown)) return { ...base, runs: [], problems: ["the Job's containers or volumes are unknown at preview; what it runs must be known"] };
+  if (containsUnknown([readable, pod.volumes], isUnknown))
+    return { ...base, runs: [], problems: ["the Job's containers or volumes are unknown at preview; what it runs must be known"] };
   const waveMaps = configMaps.filter((c) => c.labels[K8S.labelWave] === wave && c.namespace === namespace && K8S.pairingsDataKey in c.data);
   const problems: string[] = [];
   if (waveMaps.length !== 1) problems.push(`${waveMaps.length} pairing ConfigMaps are labelled for wave ${wave}, expected one`);
@@ -278,7 +299,13 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
   const scriptsRun: Reading["scripts"] = [];
   for (const [index, container] of (containers as Obj[]).entries()) {
     const name = str(container.name) ?? "(unnamed)";
-    const view: PodView = { container, volumes: Array.isArray(pod.volumes) ? pod.volumes : [], ...(namespace !== undefined ? { namespace } : {}), configMaps, isUnknown };
+    const view: PodView = {
+      container,
+      volumes: Array.isArray(pod.volumes) ? pod.volumes : [],
+      ...(namespace !== undefined ? { namespace } : {}),
+      configMaps,
+      isUnknown,
+    };
     const met: PodContainer = { name, container, view, init: index < initCount };
     seen.push(met);
     const command = strings(container.command);
@@ -290,7 +317,8 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
     // Environment can change what runs (PATH, $(VAR) below) and which index a pod runs; the rendered Job sets none.
     const indexOverride = indexVariableProblem(name, container.env);
     if (indexOverride) problems.push(indexOverride);
-    if (container.env !== undefined || container.envFrom !== undefined) problems.push(`container ${name} sets environment variables (env/envFrom), which the rendered Job never does`);
+    if (container.env !== undefined || container.envFrom !== undefined)
+      problems.push(`container ${name} sets environment variables (env/envFrom), which the rendered Job never does`);
     const argv = [...command, ...args];
     appendAll(problems, hookProblems(name, container, isAuthSidecarArgv(argv)));
     if (argv.some((a) => a.includes("$("))) {
@@ -311,7 +339,9 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
     const own = waveMaps.length === 1 && script !== undefined && script.configMap === waveMaps[0] && script.key === "migrate.sh";
     if (!rendered || !own || read.scripts.length !== 1) {
       const what = read.scripts.length ? read.scripts.map((s) => `key ${s.key} of ConfigMap ${s.configMap.name}`).join(", ") : "no script file";
-      problems.push(`container ${name} runs ${JSON.stringify(argv.join(" ").slice(0, 120))} (${what}), not ["/bin/sh", "${MIGRATION_PATHS.script}"] with key migrate.sh of the wave's ConfigMap, so the lifecycle rules did not read what it runs`);
+      problems.push(
+        `container ${name} runs ${JSON.stringify(argv.join(" ").slice(0, 120))} (${what}), not ["/bin/sh", "${MIGRATION_PATHS.script}"] with key migrate.sh of the wave's ConfigMap, so the lifecycle rules did not read what it runs`,
+      );
     }
     if (script && read.runs.length) {
       const confProblem = checkDoveadmConf(view, script.configMap, name);
@@ -328,7 +358,8 @@ export function readExecutedMigration(job: JobInput, configMaps: readonly Declar
     const table = pairingTable(scripts[0]!.configMap, isUnknown);
     if (table.problem) problems.push(`which mailbox each index runs cannot be compared with the pairing table: ${table.problem}`);
     else {
-      if (table.table!.length !== entries) problems.push(`${K8S.pairingsDataKey} of ConfigMap ${scripts[0]!.configMap.name} has ${table.table!.length} pairs, but migrate.sh's table ${entries}`);
+      if (table.table!.length !== entries)
+        problems.push(`${K8S.pairingsDataKey} of ConfigMap ${scripts[0]!.configMap.name} has ${table.table!.length} pairs, but migrate.sh's table ${entries}`);
       indexProblems(runs, table.table!);
     }
   } else if (scripts.length > 1) problems.push(`the Job runs ${scripts.length} rendered scripts, so which pair each index runs cannot be told`);

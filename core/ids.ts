@@ -7,7 +7,10 @@ export const DEFAULT_MAIL_ROOT = "/var/vmail";
 
 /** Canonical form of a textual UUID/GUID (lower case, no braces); undefined if it is not one. */
 export function canonicalUuid(raw: string): string | undefined {
-  const s = raw.trim().replace(/^\{|\}$/g, "").toLowerCase();
+  const s = raw
+    .trim()
+    .replace(/^\{|\}$/g, "")
+    .toLowerCase();
   return UUID.test(s) ? s : undefined;
 }
 

@@ -29,19 +29,28 @@ export function indexedJobProblems(spec: unknown, entries: number, name: IndexNa
   const s = obj(spec) ?? {};
   const problems: string[] = [];
   if (s.completionMode !== "Indexed") {
-    problems.push(`spec.completionMode is ${JSON.stringify(s.completionMode ?? "NonIndexed (the default)")}, not Indexed: its pods get no ${COMPLETION_INDEX_VARIABLE}, so no pod can tell which pair is its own`);
+    problems.push(
+      `spec.completionMode is ${JSON.stringify(s.completionMode ?? "NonIndexed (the default)")}, not Indexed: its pods get no ${COMPLETION_INDEX_VARIABLE}, so no pod can tell which pair is its own`,
+    );
   }
   if (!isCount(s.completions)) problems.push(`spec.completions is ${JSON.stringify(s.completions ?? null)}, not the number of pairs (${entries})`);
-  else if (s.completions < entries) problems.push(`spec.completions is ${s.completions}, but the pairing table has ${entries} pairs: ${range(s.completions, entries, name)} would never run`);
-  else if (s.completions > entries) problems.push(`spec.completions is ${s.completions}, but the pairing table has ${entries} pairs: ${s.completions - entries === 1 ? `index ${entries} has` : `indexes ${entries} to ${s.completions - 1} have`} no pair (the script refuses it, the Job can never complete)`);
+  else if (s.completions < entries)
+    problems.push(`spec.completions is ${s.completions}, but the pairing table has ${entries} pairs: ${range(s.completions, entries, name)} would never run`);
+  else if (s.completions > entries)
+    problems.push(
+      `spec.completions is ${s.completions}, but the pairing table has ${entries} pairs: ${s.completions - entries === 1 ? `index ${entries} has` : `indexes ${entries} to ${s.completions - 1} have`} no pair (the script refuses it, the Job can never complete)`,
+    );
   if (s.parallelism !== undefined && (!isCount(s.parallelism) || s.parallelism < 1)) {
     problems.push(`spec.parallelism is ${JSON.stringify(s.parallelism)}: no pod would run, so every pair is skipped`);
   }
   if (s.successPolicy !== undefined) problems.push("spec.successPolicy is declared: it can end the Job as succeeded before every index ran (pairs skipped)");
   // A Job that selects pods by hand can count another Job's finished pods as its own indexes.
-  if (s.manualSelector !== undefined || s.selector !== undefined) problems.push("spec.manualSelector/selector choose pods by hand: pods of another Job could count as this Job's finished indexes");
+  if (s.manualSelector !== undefined || s.selector !== undefined)
+    problems.push("spec.manualSelector/selector choose pods by hand: pods of another Job could count as this Job's finished indexes");
   if (s.podReplacementPolicy !== "Failed") {
-    problems.push(`spec.podReplacementPolicy is ${JSON.stringify(s.podReplacementPolicy ?? "TerminatingOrFailed (the default)")}, not Failed: a replacement pod could start while the old one of the same index still runs, so two pods would write one mailbox and its state`);
+    problems.push(
+      `spec.podReplacementPolicy is ${JSON.stringify(s.podReplacementPolicy ?? "TerminatingOrFailed (the default)")}, not Failed: a replacement pod could start while the old one of the same index still runs, so two pods would write one mailbox and its state`,
+    );
   }
   return problems;
 }
@@ -50,7 +59,9 @@ export function indexedJobProblems(spec: unknown, entries: number, name: IndexNa
 export function indexVariableProblem(container: string, env: unknown): string | undefined {
   if (!Array.isArray(env)) return undefined;
   const declared = env.some((e) => obj(e)?.name === COMPLETION_INDEX_VARIABLE);
-  return declared ? `container ${container} declares ${COMPLETION_INDEX_VARIABLE} itself; the Job controller then keeps that value, so the pod would not run its own index's pair` : undefined;
+  return declared
+    ? `container ${container} declares ${COMPLETION_INDEX_VARIABLE} itself; the Job controller then keeps that value, so the pod would not run its own index's pair`
+    : undefined;
 }
 
 /**

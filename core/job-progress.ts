@@ -65,7 +65,14 @@ export interface ProgressInput {
 export function waveProgress(input: ProgressInput): WaveProgress {
   const total = input.pairings.length;
   const base = { wave: input.wave, phase: input.phase, total, done: [], failed: [], running: 0, conditions: [] };
-  if (input.phase === "done") return { ...base, found: input.job !== undefined, left: 0, tableMatches: true, problems: input.job !== undefined ? [`${jobName(input.wave)} is still in the cluster although the wave is done; delete it`] : [] };
+  if (input.phase === "done")
+    return {
+      ...base,
+      found: input.job !== undefined,
+      left: 0,
+      tableMatches: true,
+      problems: input.job !== undefined ? [`${jobName(input.wave)} is still in the cluster although the wave is done; delete it`] : [],
+    };
   const job = jobName(input.wave);
   if (input.job === undefined) return { ...base, job, found: false, left: total, tableMatches: true, problems: [] };
   const j = obj(input.job) ?? {};
@@ -76,7 +83,10 @@ export function waveProgress(input: ProgressInput): WaveProgress {
   const digest = str(obj(obj(j.metadata)?.annotations)?.[PAIRING_DIGEST_ANNOTATION]);
   const tableMatches = spec.completionMode === "Indexed" && completions === total && digest === pairingDigest(input.pairings);
   if (spec.completionMode !== "Indexed") problems.push(`${job} is not an Indexed Job (made before per-mailbox Jobs?); its progress cannot be told per mailbox`);
-  else if (!tableMatches) problems.push(`${job} was made from another pairing table (${completions} indexes, digest ${digest ?? "none"}) than the plan's (${total} pairs): indexes are not named as mailboxes; run pulumi up to replace it`);
+  else if (!tableMatches)
+    problems.push(
+      `${job} was made from another pairing table (${completions} indexes, digest ${digest ?? "none"}) than the plan's (${total} pairs): indexes are not named as mailboxes; run pulumi up to replace it`,
+    );
   const read = (field: string) => {
     const indexes = parseIndexIntervals(str(status[field]), Math.max(completions, 1));
     if (indexes === undefined) problems.push(`${job} status.${field} ${JSON.stringify(status[field])} is not a list of indexes below ${completions}`);
@@ -89,7 +99,19 @@ export function waveProgress(input: ProgressInput): WaveProgress {
     .filter((c): c is Obj => c !== undefined && c.status === "True" && typeof c.type === "string")
     .map((c) => ({ type: c.type as string, ...(str(c.reason) ? { reason: str(c.reason)! } : {}), ...(str(c.message) ? { message: str(c.message)! } : {}) }));
   const width = tableMatches ? total : completions;
-  return { ...base, job, found: true, total: width, done, failed, running: count(status.active), left: Math.max(0, width - done.length - failed.length), conditions, tableMatches, problems };
+  return {
+    ...base,
+    job,
+    found: true,
+    total: width,
+    done,
+    failed,
+    running: count(status.active),
+    left: Math.max(0, width - done.length - failed.length),
+    conditions,
+    tableMatches,
+    problems,
+  };
 }
 
 /** Nothing failed and nothing unreadable: failed indexes, a Failed Job or a problem make the wave not fine. */

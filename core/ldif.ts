@@ -118,7 +118,11 @@ function toEntry(record: LogicalLine[], file: string): LdifEntry | undefined {
   for (const line of rest) {
     const { name, value } = parseAttribute(line, file);
     if (CHANGE_RECORD_ATTRIBUTES.has(name)) {
-      throw new InputError(file, `line ${line.line}`, `"${name}:" marks an LDIF change record; export the directory as content records (ldapsearch/ldifde export)`);
+      throw new InputError(
+        file,
+        `line ${line.line}`,
+        `"${name}:" marks an LDIF change record; export the directory as content records (ldapsearch/ldifde export)`,
+      );
     }
     if (name === "dn") throw new InputError(file, `line ${line.line}`, "second dn: in one record (records must be separated by a blank line)");
     const values = attributes.get(name) ?? [];

@@ -109,7 +109,13 @@ export function identityChanges(declared: DeclaredIdentity, sameId: LockEntry | 
       ...(locked.source.exchangeGuid === declared.sourceGuid ? ["Exchange source"] : []),
       ...(lower(locked.source.address) === lower(declared.sourceAddress) ? ["source address"] : []),
       ...(locked.addresses[0] !== undefined && lower(locked.addresses[0]) === lower(declared.primary) ? ["primary address"] : []),
-      ...(locked.kind === "personal" && declared.kind === "personal" && locked.owner && declared.ownerUid !== undefined && normaliseUid(locked.owner.uid) === normaliseUid(declared.ownerUid) ? ["owner uid"] : []),
+      ...(locked.kind === "personal" &&
+      declared.kind === "personal" &&
+      locked.owner &&
+      declared.ownerUid !== undefined &&
+      normaliseUid(locked.owner.uid) === normaliseUid(declared.ownerUid)
+        ? ["owner uid"]
+        : []),
     ];
     if (!sameBy.length) continue;
     const changed = changedFields(declared, locked);
@@ -193,7 +199,8 @@ export function advanceLock(
     const declared = declarations.get(entry.mailbox);
     const was = history.get(entry.mailbox);
     const label = entry.addresses[0] ?? entry.mailbox;
-    const refuse = (problem: string) => refusals.push({ mailbox: entry.mailbox, ...(declared ? { line: declared.line } : {}), problem: `mailbox ${label} (${entry.mailbox}) ${problem}` });
+    const refuse = (problem: string) =>
+      refusals.push({ mailbox: entry.mailbox, ...(declared ? { line: declared.line } : {}), problem: `mailbox ${label} (${entry.mailbox}) ${problem}` });
     const changes = identityChanges(identityOf(entry), was, gone);
     // A new id that takes over a migrated mailbox continues that mailbox's lifecycle.
     const inherited = changes.map((c) => entryPhase(c.locked)).sort((a, b) => phaseRank(b) - phaseRank(a))[0];
@@ -201,21 +208,28 @@ export function advanceLock(
     const to = entryPhase(entry);
     const needs = stepNeeds(from, to);
     const reason = needs === "phaseRollback" ? declared?.phaseRollback : needs === "phaseSkip" ? declared?.phaseSkip : undefined;
-    if (needs && !reason) refuse(`${describeStep(from, to)}; this needs \`${needs}: "<reason>"\` on wave ${declared?.wave ?? entry.wave} and a reviewed lock change`);
+    if (needs && !reason)
+      refuse(`${describeStep(from, to)}; this needs \`${needs}: "<reason>"\` on wave ${declared?.wave ?? entry.wave} and a reviewed lock change`);
     const phaseReason = reason ?? (from === to ? was?.phaseReason : undefined);
     let identity: Pick<LockEntry, "rebind" | "rekey" | "replaces"> = was ? pickIdentity(was) : {};
     if (changes.length) {
       const missing = [...new Set(changes.flatMap((c) => c.needs))].filter((n) => (n === "rekey" ? declared?.rekey : declared?.rebind) === undefined);
       for (const c of changes) {
         if (missing.some((n) => c.needs.includes(n))) {
-          refuse(`changes the ${c.changed.join(", ")} of mailbox ${c.locked.addresses[0] ?? c.locked.mailbox} (${c.locked.mailbox}, phase ${entryPhase(c.locked)}; same ${c.sameBy.join(", ")}); a mailbox that already receives mail keeps its home, key and source unless the plan declares ${c.needs.map((n) => `\`${n}: "<reason>"\``).join(" and ")} on it`);
+          refuse(
+            `changes the ${c.changed.join(", ")} of mailbox ${c.locked.addresses[0] ?? c.locked.mailbox} (${c.locked.mailbox}, phase ${entryPhase(c.locked)}; same ${c.sameBy.join(", ")}); a mailbox that already receives mail keeps its home, key and source unless the plan declares ${c.needs.map((n) => `\`${n}: "<reason>"\``).join(" and ")} on it`,
+          );
         }
       }
       const replaced = changes.map((c) => c.locked.mailbox).filter((id) => id !== entry.mailbox);
       identity = {
         ...(declared?.rebind !== undefined ? { rebind: declared.rebind } : {}),
         ...(declared?.rekey !== undefined ? { rekey: declared.rekey } : {}),
-        ...(replaced.length ? { replaces: [...new Set([...(identity.replaces ?? []), ...replaced])].sort() } : identity.replaces ? { replaces: identity.replaces } : {}),
+        ...(replaced.length
+          ? { replaces: [...new Set([...(identity.replaces ?? []), ...replaced])].sort() }
+          : identity.replaces
+            ? { replaces: identity.replaces }
+            : {}),
       };
     }
     const { phaseReason: _dropReason, rebind: _b, rekey: _k, replaces: _r, ...binding } = entry;
@@ -224,12 +238,20 @@ export function advanceLock(
   appendAll(refusals, contextRefusals(fresh, previous));
   const retired = gone.map((e) => ({ ...e })).sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.mailbox < b.mailbox ? -1 : 1));
   const contexts = { ...(previous?.contexts ?? {}), ...(fresh.contexts ?? {}) };
-  const sortedContexts = Object.fromEntries(Object.keys(contexts).sort().map((c) => [c, contexts[c]!]));
+  const sortedContexts = Object.fromEntries(
+    Object.keys(contexts)
+      .sort()
+      .map((c) => [c, contexts[c]!]),
+  );
   return { lock: { ...fresh, contexts: sortedContexts, mailboxes, retired }, refusals };
 }
 
 function pickIdentity(e: LockEntry): Pick<LockEntry, "rebind" | "rekey" | "replaces"> {
-  return { ...(e.rebind !== undefined ? { rebind: e.rebind } : {}), ...(e.rekey !== undefined ? { rekey: e.rekey } : {}), ...(e.replaces ? { replaces: e.replaces } : {}) };
+  return {
+    ...(e.rebind !== undefined ? { rebind: e.rebind } : {}),
+    ...(e.rekey !== undefined ? { rekey: e.rekey } : {}),
+    ...(e.replaces ? { replaces: e.replaces } : {}),
+  };
 }
 
 /** A context id that changes after mailboxes of the context were cut over re-points every OX account there. */
@@ -239,7 +261,10 @@ function contextRefusals(fresh: BindingLock, previous: BindingLock | undefined):
   for (const [name, now] of Object.entries(fresh.contexts ?? {})) {
     const was = previous?.contexts?.[name];
     if (!was || !migrated.has(name) || was.id === now.id) continue;
-    refusals.push({ mailbox: "", problem: `context ${name}: its OX context id changes from ${was.id ?? "unset"} to ${now.id ?? "unset"}, but mailboxes of the context are already cut over; a context id never changes once it receives mail` });
+    refusals.push({
+      mailbox: "",
+      problem: `context ${name}: its OX context id changes from ${was.id ?? "unset"} to ${now.id ?? "unset"}, but mailboxes of the context are already cut over; a context id never changes once it receives mail`,
+    });
   }
   return refusals;
 }

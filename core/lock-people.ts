@@ -54,7 +54,8 @@ export function fieldText(f: FieldChange, change: LockChange, people: PeopleLook
   const { locked, declared } = change;
   if (f.field === "owner" && locked && declared) {
     // The same person under another uid spelling (or none) is a uid change, not another person.
-    if (locked.owner && declared.owner && locked.owner.id === declared.owner.id) return `owner uid: "${locked.owner.uid}" → "${declared.owner.uid}" (id ${declared.owner.id})`;
+    if (locked.owner && declared.owner && locked.owner.id === declared.owner.id)
+      return `owner uid: "${locked.owner.uid}" → "${declared.owner.uid}" (id ${declared.owner.id})`;
     return `owner: ${entryPerson(locked, people)} → ${entryPerson(declared, people)}`;
   }
   if (f.field === "contain") return `containment: ${reasonOrNone(locked?.contain)} → ${reasonOrNone(declared?.contain)}`;
@@ -107,6 +108,8 @@ export function describeChange(change: LockChange, people: PeopleLookup): { head
   const containment = containmentChanges(change).map((c) => containmentText(c, people));
   if (onlyContainment(change)) return { headline: containment[0]!, details: containment.slice(1) };
   const exports = change.change === "rebound" ? [`the exports say: ${sourceAddress(change.declared!)} is the ${sourceHolder(change.declared!, people)}`] : [];
-  const fields = detailFields(change).filter((f) => f.field !== "contain").map((f) => fieldText(f, change, people));
+  const fields = detailFields(change)
+    .filter((f) => f.field !== "contain")
+    .map((f) => fieldText(f, change, people));
   return { headline: changeHeadline(change, people), details: [...exports, ...containment, ...fields] };
 }

@@ -134,10 +134,12 @@ export function buildLock(
   phases: Readonly<Record<string, WavePhase>>,
   contextIds: Readonly<Record<string, number | undefined>> = {},
 ): BindingLock {
-  const mailboxes = bindings
-    .map((b) => ({ ...lockEntryFor(b), phase: phases[b.wave] ?? "copying" }))
-    .sort(byContextThenLogin);
-  const waves = Object.fromEntries(Object.keys(phases).sort().map((w) => [w, { phase: phases[w]! }]));
+  const mailboxes = bindings.map((b) => ({ ...lockEntryFor(b), phase: phases[b.wave] ?? "copying" })).sort(byContextThenLogin);
+  const waves = Object.fromEntries(
+    Object.keys(phases)
+      .sort()
+      .map((w) => [w, { phase: phases[w]! }]),
+  );
   const used = new Set(bindings.map((b) => b.context));
   const contexts = Object.fromEntries(
     Object.keys(contextIds)
@@ -164,7 +166,21 @@ export function renderLock(lock: BindingLock): string {
   return header + dump(lock.lockVersion === LOCK_VERSION ? canonical(lock) : lock, { lineWidth: -1, noRefs: true, sortKeys: false, flowLevel: 3 });
 }
 
-const ENTRY_ORDER = ["mailbox", "kind", "wave", "context", "contextException", "contain", "owner", "source", "login", "home", "key", "addresses", "shard"] as const;
+const ENTRY_ORDER = [
+  "mailbox",
+  "kind",
+  "wave",
+  "context",
+  "contextException",
+  "contain",
+  "owner",
+  "source",
+  "login",
+  "home",
+  "key",
+  "addresses",
+  "shard",
+] as const;
 
 function pick(e: LockEntry, keys: readonly (keyof LockEntry)[]): Partial<LockEntry> {
   return Object.fromEntries(keys.filter((k) => e[k] !== undefined).map((k) => [k, e[k]]));

@@ -69,7 +69,9 @@ function confProblem(c: PodContainer, waveConfigMap: DeclaredConfigMap | undefin
   } catch {
     rendered = undefined;
   }
-  return rendered === file.text ? undefined : `ConfigMap ${file.configMap.name} key ${DOVECOT_CONF_KEY} is not the rendered Dovecot configuration (it decides how doveadm -u resolves a login)`;
+  return rendered === file.text
+    ? undefined
+    : `ConfigMap ${file.configMap.name} key ${DOVECOT_CONF_KEY} is not the rendered Dovecot configuration (it decides how doveadm -u resolves a login)`;
 }
 
 /** The volume at base_dir: must be an emptyDir, mounted whole. */
@@ -77,20 +79,32 @@ function baseDirVolume(c: PodContainer): { volume?: string; problem?: string } {
   const { found, problem } = mountAt(c.view, MIGRATION_DOVECOT_PATHS.baseDir);
   if (!found) return { problem: `container ${c.name} has no volume at ${MIGRATION_DOVECOT_PATHS.baseDir}: ${problem}` };
   if (found.mountPath !== MIGRATION_DOVECOT_PATHS.baseDir || found.rel !== "" || !obj(found.volume.emptyDir)) {
-    return { problem: `container ${c.name} sees ${MIGRATION_DOVECOT_PATHS.baseDir} in volume "${String(found.volume.name)}" (at ${found.mountPath || "/"}${found.rel ? `, path ${found.rel}` : ""}), not in a whole emptyDir the pod owns: another Dovecot could answer doveadm's userdb lookups there` };
+    return {
+      problem: `container ${c.name} sees ${MIGRATION_DOVECOT_PATHS.baseDir} in volume "${String(found.volume.name)}" (at ${found.mountPath || "/"}${found.rel ? `, path ${found.rel}` : ""}), not in a whole emptyDir the pod owns: another Dovecot could answer doveadm's userdb lookups there`,
+    };
   }
   return { volume: str(found.volume.name)! };
 }
 
 /** Reads the sidecar and every Dovecot configuration of the pod (fail closed: each doubt is a problem). */
-export function readMigrationAuth(sidecars: readonly PodContainer[], doveadmContainers: readonly PodContainer[], waveConfigMap: DeclaredConfigMap | undefined): MigrationAuth {
+export function readMigrationAuth(
+  sidecars: readonly PodContainer[],
+  doveadmContainers: readonly PodContainer[],
+  waveConfigMap: DeclaredConfigMap | undefined,
+): MigrationAuth {
   const problems: string[] = [];
   for (const s of sidecars) {
-    if (!s.init || s.container.restartPolicy !== "Always") problems.push(`container ${s.name} runs Dovecot, but not as a native sidecar (an init container with restartPolicy Always)`);
+    if (!s.init || s.container.restartPolicy !== "Always")
+      problems.push(`container ${s.name} runs Dovecot, but not as a native sidecar (an init container with restartPolicy Always)`);
   }
   if (doveadmContainers.length === 0) return { problems };
   if (sidecars.length !== 1) {
-    return { problems: [...problems, `${sidecars.length} containers run the auth sidecar ${JSON.stringify(AUTH_SIDECAR.command.join(" "))}, expected one: which userdb doveadm -u resolves logins through cannot be told`] };
+    return {
+      problems: [
+        ...problems,
+        `${sidecars.length} containers run the auth sidecar ${JSON.stringify(AUTH_SIDECAR.command.join(" "))}, expected one: which userdb doveadm -u resolves logins through cannot be told`,
+      ],
+    };
   }
   const sidecar = sidecars[0]!;
   for (const c of [sidecar, ...doveadmContainers]) {
@@ -102,7 +116,8 @@ export function readMigrationAuth(sidecars: readonly PodContainer[], doveadmCont
   for (const c of doveadmContainers) {
     const own = baseDirVolume(c);
     if (own.problem) problems.push(own.problem);
-    else if (shared.volume !== undefined && own.volume !== shared.volume) problems.push(`container ${c.name} sees ${MIGRATION_DOVECOT_PATHS.baseDir} in volume "${own.volume}", not the auth sidecar's "${shared.volume}"`);
+    else if (shared.volume !== undefined && own.volume !== shared.volume)
+      problems.push(`container ${c.name} sees ${MIGRATION_DOVECOT_PATHS.baseDir} in volume "${own.volume}", not the auth sidecar's "${shared.volume}"`);
   }
   const { secret, problem } = readPodSecretRef(sidecar.view, MIGRATION_DOVECOT_PATHS.userdb);
   if (!secret) problems.push(`the auth sidecar's userdb ${MIGRATION_DOVECOT_PATHS.userdb} cannot be told: ${problem}`);
@@ -119,7 +134,13 @@ export function homeStorage(c: PodContainer, home: string): { storage?: HomeStor
   const { found, problem } = mountAt(c.view, home);
   if (!found) return { problem: `home ${home} is not on a mounted volume in container ${c.name}: ${problem}` };
   const claim = obj(found.volume.persistentVolumeClaim)?.claimName;
-  if (str(claim) === undefined || c.view.isUnknown(claim)) return { problem: `home ${home} lands in volume "${String(found.volume.name)}" of container ${c.name}, which is not a PersistentVolumeClaim with a known name` };
-  if ((str(found.mount.subPath) ?? "") !== "") return { problem: `home ${home} lands in PVC ${String(claim)} through the mount at ${found.mountPath} with subPath "${String(found.mount.subPath)}", which can put one home onto another's directory` };
+  if (str(claim) === undefined || c.view.isUnknown(claim))
+    return {
+      problem: `home ${home} lands in volume "${String(found.volume.name)}" of container ${c.name}, which is not a PersistentVolumeClaim with a known name`,
+    };
+  if ((str(found.mount.subPath) ?? "") !== "")
+    return {
+      problem: `home ${home} lands in PVC ${String(claim)} through the mount at ${found.mountPath} with subPath "${String(found.mount.subPath)}", which can put one home onto another's directory`,
+    };
   return { storage: { claim: str(claim)!, mountPath: found.mountPath } };
 }

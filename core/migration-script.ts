@@ -65,10 +65,13 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 
 /** Why these source settings cannot be rendered, or undefined. */
 export function doveadmConfProblem(options: DoveadmConfOptions): string | undefined {
-  if (!/^[A-Za-z0-9.-]+$/.test(options.sourceImapHost)) return `sourceImapHost "${options.sourceImapHost}" must be a host name (letters, digits, dots, hyphens)`;
-  if (!Number.isInteger(options.sourceImapPort) || options.sourceImapPort < 1 || options.sourceImapPort > 65535) return `sourceImapPort ${options.sourceImapPort} is not a TCP port`;
+  if (!/^[A-Za-z0-9.-]+$/.test(options.sourceImapHost))
+    return `sourceImapHost "${options.sourceImapHost}" must be a host name (letters, digits, dots, hyphens)`;
+  if (!Number.isInteger(options.sourceImapPort) || options.sourceImapPort < 1 || options.sourceImapPort > 65535)
+    return `sourceImapPort ${options.sourceImapPort} is not a TCP port`;
   if (!SOURCE_TLS_MODES.includes(options.sourceImapTls)) return `sourceImapTls "${String(options.sourceImapTls)}" is not one of ${SOURCE_TLS_MODES.join(", ")}`;
-  if (options.sourceImapTls === "no" && !LOOPBACK_HOSTS.has(options.sourceImapHost)) return `sourceImapTls "no" would send the master password in cleartext to ${options.sourceImapHost}; only a loopback source may go without TLS`;
+  if (options.sourceImapTls === "no" && !LOOPBACK_HOSTS.has(options.sourceImapHost))
+    return `sourceImapTls "no" would send the master password in cleartext to ${options.sourceImapHost}; only a loopback source may go without TLS`;
   return undefined;
 }
 

@@ -90,11 +90,14 @@ function resolve(login: string, lines: readonly RawLine[]): PasswdEntry {
   const keyPassword = userdb.get(KEY_PASSWORD_FIELD);
   const mail = userdb.get("mail");
   return {
-    login, line, lines: lines.map((l) => l.line),
+    login,
+    line,
+    lines: lines.map((l) => l.line),
     ...(home ? { home } : {}),
     ...(keyPassword !== undefined ? { keyPassword } : {}),
     ...(mail !== undefined ? { mail } : {}),
-    otherFields, problems,
+    otherFields,
+    problems,
   };
 }
 
@@ -105,7 +108,13 @@ function extraFields(fields: readonly string[]): { fields: string[]; mail?: stri
     const rest = fields.slice(8);
     return rest.length && rest[0] !== "" ? { fields: [], mail: rest.join(":") } : { fields: [] };
   }
-  return { fields: fields.slice(7).join(":").split(" ").filter((f) => f !== "") };
+  return {
+    fields: fields
+      .slice(7)
+      .join(":")
+      .split(" ")
+      .filter((f) => f !== ""),
+  };
 }
 
 /** auth_request_set_userdb_field for one `userdb_` extra field; other extra fields are ignored. */

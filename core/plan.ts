@@ -18,8 +18,7 @@ const KIND_OF: Record<(typeof KINDS)[number], MailboxKind> = { owner: "personal"
 function strict<T extends z.ZodRawShape>(shape: T) {
   const allowed = Object.keys(shape).join(", ");
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")} (allowed keys: ${allowed})` : undefined,
+    error: (issue) => (issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")} (allowed keys: ${allowed})` : undefined),
   });
 }
 
@@ -71,7 +70,12 @@ const waveSchema = strict({
   phaseRollback: z.string().trim().min(1, { error: "phaseRollback must give a reason" }).optional(),
   phaseSkip: z.string().trim().min(1, { error: "phaseSkip must give a reason" }).optional(),
   // Bounded: every mailbox copied at once is another IMAP session of the master user at Exchange (docs/program.md).
-  parallelism: z.number().int({ error: "parallelism must be a whole number of mailboxes" }).min(1, { error: "parallelism must be at least 1" }).max(MAX_WAVE_PARALLELISM, { error: `parallelism must be at most ${MAX_WAVE_PARALLELISM}` }).optional(),
+  parallelism: z
+    .number()
+    .int({ error: "parallelism must be a whole number of mailboxes" })
+    .min(1, { error: "parallelism must be at least 1" })
+    .max(MAX_WAVE_PARALLELISM, { error: `parallelism must be at most ${MAX_WAVE_PARALLELISM}` })
+    .optional(),
   mailboxes: z.array(mailboxSchema).min(1, { error: "a wave needs at least one mailbox" }),
 });
 
@@ -125,7 +129,10 @@ function checkKeysAndText(value: unknown, path: YamlPath, fail: Fail): void {
     value.forEach((item, i) => checkKeysAndText(item, [...path, i], fail));
   } else if (value !== null && typeof value === "object") {
     for (const key of Object.keys(value)) {
-      const problem = key === "__proto__" ? 'the key "__proto__" is not allowed (JavaScript reads it as the prototype, so the entry would be lost)' : forbiddenCharacterProblem(key);
+      const problem =
+        key === "__proto__"
+          ? 'the key "__proto__" is not allowed (JavaScript reads it as the prototype, so the entry would be lost)'
+          : forbiddenCharacterProblem(key);
       if (problem) fail([...path, key], key === "__proto__" ? problem : `the key ${problem}`);
       else checkKeysAndText((value as Record<string, unknown>)[key], [...path, key], fail);
     }
@@ -155,14 +162,25 @@ function toPlan(raw: RawPlan, lines: Map<string, number>, fail: Fail): Plan {
     organisation: spec?.organisation ?? contextName,
   }));
   const waves = raw.waves.map((wave, w) => toWave(wave, w, lines));
-  checkUnique(waves.map((wave, w) => ({ key: wave.name, path: ["waves", w, "name"] })), "wave name", lines, fail);
+  checkUnique(
+    waves.map((wave, w) => ({ key: wave.name, path: ["waves", w, "name"] })),
+    "wave name",
+    lines,
+    fail,
+  );
   const sources = waves.flatMap((wave, w) => wave.mailboxes.map((m, i) => ({ key: normaliseAddress(m.source), path: ["waves", w, "mailboxes", i, "source"] })));
   checkUnique(sources, "mailbox source", lines, fail);
-  checkUnique(contexts.filter((c) => c.id !== undefined).map((c) => ({ key: String(c.id), path: ["contexts", c.name, "id"] })), "context id", lines, fail);
+  checkUnique(
+    contexts.filter((c) => c.id !== undefined).map((c) => ({ key: String(c.id), path: ["contexts", c.name, "id"] })),
+    "context id",
+    lines,
+    fail,
+  );
   if (raw.contexts) {
     const declared = new Set(contexts.map((c) => c.name));
     waves.forEach((wave, w) => {
-      if (!declared.has(wave.context)) fail(["waves", w, "context"], `context "${wave.context}" is not declared under contexts: (declared: ${[...declared].join(", ") || "none"})`);
+      if (!declared.has(wave.context))
+        fail(["waves", w, "context"], `context "${wave.context}" is not declared under contexts: (declared: ${[...declared].join(", ") || "none"})`);
     });
     return { waves, contexts };
   }

@@ -52,7 +52,8 @@ function sourcesOf(volume: Obj): { sources?: Source[]; problem?: string } {
   for (const raw of list(projected.sources)) {
     const entry = obj(raw) ?? {};
     const kind = Object.keys(entry)[0];
-    if (kind === undefined || Object.keys(entry).length !== 1 || !obj(entry[kind])) return { problem: `volume "${str(volume.name)}" has a projected source that is not one object` };
+    if (kind === undefined || Object.keys(entry).length !== 1 || !obj(entry[kind]))
+      return { problem: `volume "${str(volume.name)}" has a projected source that is not one object` };
     sources.push({ kind, spec: obj(entry[kind])! });
   }
   return { sources };
@@ -104,7 +105,9 @@ export interface PodMount {
 /** Which volume the container sees at the absolute `path`, the way the kubelet lays out mounts. */
 export function mountAt(view: Pick<PodView, "container" | "volumes">, path: string): { found?: PodMount; problem?: string } {
   if (!path.startsWith("/") || `/${normalize(path) ?? ""}` !== path) return { problem: `${JSON.stringify(path)} is not a plain absolute path` };
-  const mounts = list(view.container.volumeMounts).map(obj).filter((m) => m !== undefined);
+  const mounts = list(view.container.volumeMounts)
+    .map(obj)
+    .filter((m) => m !== undefined);
   const containing = mounts
     .flatMap((m) => {
       const at = str(m.mountPath)?.startsWith("/") ? normalize(str(m.mountPath)!) : undefined;
@@ -120,7 +123,9 @@ export function mountAt(view: Pick<PodView, "container" | "volumes">, path: stri
   const subPath = str(mount.m.subPath);
   const rel = normalize([subPath, below].filter((p) => p).join("/"));
   if (rel === undefined) return { problem: `the mount at ${mount.at} has a subPath that climbs out of its volume` };
-  const volume = list(view.volumes).map(obj).find((v) => v !== undefined && v.name === mount.m.name);
+  const volume = list(view.volumes)
+    .map(obj)
+    .find((v) => v !== undefined && v.name === mount.m.name);
   if (!volume) return { problem: `the mount at ${mount.at} names volume "${String(mount.m.name)}", which the Pod does not declare` };
   return { found: { mountPath: mount.at, mount: mount.m, volume, rel } };
 }
@@ -143,11 +148,13 @@ export function readPodFile(view: PodView, path: string): { file?: PodFile; prob
     if (!named.configMap) return { problem: `${path} comes from ConfigMap "${String(source.spec.name)}", which the stack does not declare` };
     found.push({ configMap: named.configMap, key: at.key! });
   }
-  if (found.length !== 1) return { problem: found.length ? `${found.length} sources put a file at ${path}` : `nothing in volume "${String(volume.name)}" is at ${path}` };
+  if (found.length !== 1)
+    return { problem: found.length ? `${found.length} sources put a file at ${path}` : `nothing in volume "${String(volume.name)}" is at ${path}` };
   const { configMap, key } = found[0]!;
   const text = configMap.data[key];
   if (view.isUnknown(text)) return { problem: `data["${key}"] of ConfigMap ${configMap.name} is unknown at preview` };
-  if (typeof text !== "string") return { problem: `ConfigMap ${configMap.name} has no text data["${key}"]${configMap.binaryKeys.includes(key) ? " (it is binaryData)" : ""}` };
+  if (typeof text !== "string")
+    return { problem: `ConfigMap ${configMap.name} has no text data["${key}"]${configMap.binaryKeys.includes(key) ? " (it is binaryData)" : ""}` };
   return { file: { configMap, key, text } };
 }
 
@@ -178,10 +185,12 @@ export function readPodSecretRef(view: PodView, path: string): { secret?: PodSec
     if (at.problem) return { problem: `volume "${String(volume.name)}": ${at.problem}` };
     if (!at.provides) continue;
     if (source.kind !== "secret") return { problem: `${path} comes from a ${source.kind}, not a Secret` };
-    if (view.isUnknown(source.spec.name) || str(source.spec.name) === undefined) return { problem: `the name of the Secret at ${path} is unknown at preview or missing` };
+    if (view.isUnknown(source.spec.name) || str(source.spec.name) === undefined)
+      return { problem: `the name of the Secret at ${path} is unknown at preview or missing` };
     found.push({ name: str(source.spec.name)!, key: at.key! });
   }
-  if (found.length !== 1) return { problem: found.length ? `${found.length} sources put a file at ${path}` : `nothing in volume "${String(volume.name)}" is at ${path}` };
+  if (found.length !== 1)
+    return { problem: found.length ? `${found.length} sources put a file at ${path}` : `nothing in volume "${String(volume.name)}" is at ${path}` };
   return { secret: found[0]! };
 }
 

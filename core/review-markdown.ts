@@ -94,7 +94,10 @@ export function renderReviewMarkdown(stack: string, review: Review, intro?: stri
   );
   for (const group of review.sharedIds) {
     const sources = group.map((e) => md(e.source.address)).join(" and ");
-    lines.push(`⚠ **${md(who(group[0]!, people))} is named owner of ${group.length} mailboxes (${sources}).** One mailbox id is one home and one key: \`oxmig lock\` refuses this until one owner: line is corrected.`, "");
+    lines.push(
+      `⚠ **${md(who(group[0]!, people))} is named owner of ${group.length} mailboxes (${sources}).** One mailbox id is one home and one key: \`oxmig lock\` refuses this until one owner: line is corrected.`,
+      "",
+    );
   }
   if (review.rebound.length) {
     lines.push(`### ⚠ Re-bindings (${review.rebound.length}): a source mailbox now goes to another person — check each one`, "");
@@ -127,7 +130,9 @@ export function renderReviewMarkdown(stack: string, review: Review, intro?: stri
     lines.push("### Phase changes (per mailbox)", "");
     for (const c of review.phaseChanges.slice(0, LIST_LIMIT)) {
       const from = c.before ? `${c.before.phase} (wave ${md(c.before.wave)})` : "never copied";
-      const warn = c.needs ? ` ⚠ needs \`${c.needs}\`${c.needs === "phaseRollback" ? ": the next backup -R expunges mail delivered to the target" : ": a step is skipped"}` : "";
+      const warn = c.needs
+        ? ` ⚠ needs \`${c.needs}\`${c.needs === "phaseRollback" ? ": the next backup -R expunges mail delivered to the target" : ": a step is skipped"}`
+        : "";
       lines.push(`- ${label(c.entry, people)}: ${from} → ${c.after.phase} (wave ${md(c.after.wave)})${warn}`);
     }
     if (review.phaseChanges.length > LIST_LIMIT) lines.push(`- … and ${review.phaseChanges.length - LIST_LIMIT} more`);
@@ -142,7 +147,8 @@ export function renderReviewMarkdown(stack: string, review: Review, intro?: stri
   };
   list("Added mailboxes", review.added);
   list("Removed mailboxes", review.removed);
-  if (!review.added.length && !review.removed.length && !review.rebound.length && !review.changed.length && !review.containment.length) lines.push("No binding changes.", "");
+  if (!review.added.length && !review.removed.length && !review.rebound.length && !review.changed.length && !review.containment.length)
+    lines.push("No binding changes.", "");
   if (appendix.length) appendAll(lines, [...appendix, ""]);
   return lines.join("\n");
 }

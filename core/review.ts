@@ -115,7 +115,10 @@ export function computeReview(base: readonly Binding[], head: readonly Binding[]
 /** Blocked logins first (the incident), then new reasons, then logins opened again; each by source. */
 const CONTAINMENT_ORDER: readonly ContainmentChange["change"][] = ["contained", "reason", "released"];
 function byContainmentKind(a: ContainmentChange, b: ContainmentChange): number {
-  return CONTAINMENT_ORDER.indexOf(a.change) - CONTAINMENT_ORDER.indexOf(b.change) || (a.entry.source.address < b.entry.source.address ? -1 : a.entry.source.address > b.entry.source.address ? 1 : 0);
+  return (
+    CONTAINMENT_ORDER.indexOf(a.change) - CONTAINMENT_ORDER.indexOf(b.change) ||
+    (a.entry.source.address < b.entry.source.address ? -1 : a.entry.source.address > b.entry.source.address ? 1 : 0)
+  );
 }
 
 function personFacts(p: Person, file: string): string {
@@ -131,16 +134,32 @@ function rebinding(c: LockChange, inventory: Inventory, people: SourceEvidence):
   if (source) {
     const account = holder?.strength === "strong" ? `AD account ${source.ownerGuid}` : `AD account ${source.ownerGuid}, UPN ${source.userPrincipalName}`;
     evidence.push(`${exchange} line ${source.line}: ${source.primarySmtp.display} (${source.type}, "${source.displayName}") belongs to ${account}`);
-    if (holder) evidence.push(`${holder.strength === "strong" ? "that AD account's objectGUID is" : "by address and UPN only (no objectGUID), that is"} ${personFacts(holder.person, directory)}`);
+    if (holder)
+      evidence.push(
+        `${holder.strength === "strong" ? "that AD account's objectGUID is" : "by address and UPN only (no objectGUID), that is"} ${personFacts(holder.person, directory)}`,
+      );
     else if (source.type === "UserMailbox") evidence.push(`no directory entry carries objectGUID ${source.ownerGuid}`);
   } else {
     evidence.push(`ExchangeGuid ${after.source.exchangeGuid} is not in ${exchange}`);
   }
-  for (const [side, entry] of [["before", before], ["after", after]] as const) {
+  for (const [side, entry] of [
+    ["before", before],
+    ["after", after],
+  ] as const) {
     const person = entry.owner ? people.personById.get(entry.owner.id) : undefined;
-    if (entry.owner) evidence.push(`${side}: ${person ? personFacts(person, directory) : `owner ${entry.owner.uid} (id ${entry.owner.id}) is not in ${directory}`}`);
+    if (entry.owner)
+      evidence.push(`${side}: ${person ? personFacts(person, directory) : `owner ${entry.owner.uid} (id ${entry.owner.id}) is not in ${directory}`}`);
   }
   const owner = holder?.person.immutableId;
-  const verdict: ExportsVerdict = !source || source.type !== "UserMailbox" ? "functional" : owner === undefined ? "nobody" : owner === after.owner?.id ? "new-owner" : owner === before.owner?.id ? "previous-owner" : "someone-else";
+  const verdict: ExportsVerdict =
+    !source || source.type !== "UserMailbox"
+      ? "functional"
+      : owner === undefined
+        ? "nobody"
+        : owner === after.owner?.id
+          ? "new-owner"
+          : owner === before.owner?.id
+            ? "previous-owner"
+            : "someone-else";
   return { source: after.source.address, before, after, fields: c.fields, evidence, verdict };
 }

@@ -64,7 +64,8 @@ export function readMigrationScript(text: string, wave: string, phase: WavePhase
   const misplaced: string[] = [];
   lines.forEach((line, i) => {
     if (!line.startsWith(PAIR_PREFIX)) return void fixed.push({ line, n: i + 1 });
-    if (i < head.length || i >= head.length + entries) misplaced.push(`line ${i + 1}: a pair line outside the pairing table would shift which pair each Job index runs`);
+    if (i < head.length || i >= head.length + entries)
+      misplaced.push(`line ${i + 1}: a pair line outside the pairing table would shift which pair each Job index runs`);
     const read = readPairLine(line, i + 1);
     if (read.command) commands.push(read.command);
     if (read.problem) problems.push(read.problem);
@@ -73,7 +74,11 @@ export function readMigrationScript(text: string, wave: string, phase: WavePhase
   for (let k = 0; k < length; k++) {
     const have = fixed[k];
     if (have?.line === template[k]) continue;
-    problems.push(have ? `line ${have.n} differs from the rendered script (${JSON.stringify(have.line.slice(0, 80))})` : `the rendered script's line ${JSON.stringify(template[k])} is missing`);
+    problems.push(
+      have
+        ? `line ${have.n} differs from the rendered script (${JSON.stringify(have.line.slice(0, 80))})`
+        : `the rendered script's line ${JSON.stringify(template[k])} is missing`,
+    );
     return { commands, problems }; // one difference is enough to reject; the rest would only repeat it
   }
   if (misplaced[0] !== undefined) problems.push(misplaced[0]);

@@ -13,7 +13,15 @@ const LF = 0x0a;
  */
 const FORBIDDEN = /[\p{Cc}\u2028\u2029\uFFFE\uFFFF]|\p{Cs}/u;
 
-const NAMED: Readonly<Record<number, string>> = { 0x00: "NUL", 0x09: "tab", 0x0a: "line feed", 0x0d: "carriage return", 0x1b: "escape", 0x7f: "DEL", 0x85: "next line" };
+const NAMED: Readonly<Record<number, string>> = {
+  0x00: "NUL",
+  0x09: "tab",
+  0x0a: "line feed",
+  0x0d: "carriage return",
+  0x1b: "escape",
+  0x7f: "DEL",
+  0x85: "next line",
+};
 
 function kindOf(code: number): string {
   if (code <= 0x9f) return `the control character`;

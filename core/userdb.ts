@@ -25,7 +25,10 @@ export function renderUserdb(lines: readonly UserdbLine[], options: RenderOption
   const rendered = [...lines]
     .sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0))
     .map((line) => {
-      for (const [field, value] of [["login", line.login], ["home", line.home]] as const) {
+      for (const [field, value] of [
+        ["login", line.login],
+        ["home", line.home],
+      ] as const) {
         if (!value || FORBIDDEN.test(value)) throw new Error(`userdb ${field} "${value}" is empty or contains ':' or whitespace`);
       }
       if (!line.keyPassword || FORBIDDEN.test(line.keyPassword)) {

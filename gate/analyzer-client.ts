@@ -116,7 +116,10 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<PolicyPackClient> {
   const started = performance.now();
   const packDir = path.resolve(opts.packDir);
-  const child = spawn(process.execPath, [`--max-semi-space-size=${DEFAULT_SEMI_SPACE_MB}`, ...cpuProfileArgv(), ...commandFor(opts)], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [`--max-semi-space-size=${DEFAULT_SEMI_SPACE_MB}`, ...cpuProfileArgv(), ...commandFor(opts)], {
+    cwd: packDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const onExit = () => stop(child);
   process.once("exit", onExit);
   try {
@@ -137,7 +140,9 @@ export async function startPolicyPack(opts: StartPolicyPackOptions): Promise<Pol
       configure: async (config) => void (await call(client, "configure", configureRequest(policies, config))),
       analyze: async (resources, opts = {}) => {
         const byUrn = opts.known ?? new Map(resources.map((r) => [r.urn, r]));
-        const answers = await mapBounded(resources, opts.concurrency ?? 64, (r) => callWithBytes(client, "analyze", analyzeRequestBytes(r, byUrn)).then((a) => violationsOf(a, r.urn)));
+        const answers = await mapBounded(resources, opts.concurrency ?? 64, (r) =>
+          callWithBytes(client, "analyze", analyzeRequestBytes(r, byUrn)).then((a) => violationsOf(a, r.urn)),
+        );
         return answers.flat();
       },
       analyzeStack: async (resources) => violationsOf(await callWithBytes(client, "analyzeStack", analyzeStackRequestBytes(resources))),

@@ -184,7 +184,10 @@ function schemaDefaults(schema: Record<string, unknown> | undefined): Record<str
 }
 
 export function policyInfos(info: any): PolicyInfo[] {
-  const kinds: Record<number, PolicyInfo["kind"]> = { [analyzerProto.PolicyType.POLICY_TYPE_RESOURCE]: "resource", [analyzerProto.PolicyType.POLICY_TYPE_STACK]: "stack" };
+  const kinds: Record<number, PolicyInfo["kind"]> = {
+    [analyzerProto.PolicyType.POLICY_TYPE_RESOURCE]: "resource",
+    [analyzerProto.PolicyType.POLICY_TYPE_STACK]: "stack",
+  };
   return info.getPoliciesList().map((p: any) => ({
     name: p.getName(),
     description: p.getDescription(),

@@ -123,7 +123,8 @@ export function runProgram(opts: ProgramProcessOptions, build: BuildLookup = req
         const missing = all.findIndex((r) => r === undefined);
         if (missing >= 0) reject(new Error(`Program ${job.programModule} declared ${reply.streamed} resources but resource #${missing} never arrived.`));
         else resolve(all as DeclaredResource[]);
-      } else reject(new Error(reply ? `Program ${job.programModule} failed:\n${reply.error}` : `Program worker exited with ${exitSignal ?? code} before replying.`));
+      } else
+        reject(new Error(reply ? `Program ${job.programModule} failed:\n${reply.error}` : `Program worker exited with ${exitSignal ?? code} before replying.`));
     });
     child.send(entry.job);
   });

@@ -19,9 +19,7 @@ export interface DeclaredBatch {
 }
 
 export type WorkerReply =
-  | { readonly ok: true; readonly resources: Declared }
-  | { readonly ok: true; readonly streamed: number }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly resources: Declared } | { readonly ok: true; readonly streamed: number } | { readonly ok: false; readonly error: string };
 
 function reply(message: WorkerReply, code: number): void {
   process.send?.(message, () => process.exit(code));

@@ -76,7 +76,13 @@ function readRequest(req: any, index: number): Registration {
   req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
     propertyDependencies[key] = deps.getUrnsList();
   });
-  const aliasUrns: string[] = [...req.getAliasurnsList(), ...req.getAliasesList().map((a: any) => a.getUrn()).filter(Boolean)];
+  const aliasUrns: string[] = [
+    ...req.getAliasurnsList(),
+    ...req
+      .getAliasesList()
+      .map((a: any) => a.getUrn())
+      .filter(Boolean),
+  ];
   return {
     index,
     type: req.getType(),

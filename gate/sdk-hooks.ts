@@ -80,9 +80,23 @@ const missing = (names: readonly string[], on: object | undefined): string[] => 
 // ——— @pulumi/pulumi under the mock runtime (gate/run-program.ts) ———
 
 const REQUEST_GETTERS = [
-  "getType", "getName", "getCustom", "getParent", "getObject", "getDependenciesList", "getPropertydependenciesMap", "getAliasurnsList", "getAliasesList",
-  "getProtect", "getRetainondelete", "getIgnorechangesList", "getDeletebeforereplacedefined", "getDeletebeforereplace", "getAdditionalsecretoutputsList",
-  "getProvider", "getCustomtimeouts",
+  "getType",
+  "getName",
+  "getCustom",
+  "getParent",
+  "getObject",
+  "getDependenciesList",
+  "getPropertydependenciesMap",
+  "getAliasurnsList",
+  "getAliasesList",
+  "getProtect",
+  "getRetainondelete",
+  "getIgnorechangesList",
+  "getDeletebeforereplacedefined",
+  "getDeletebeforereplace",
+  "getAdditionalsecretoutputsList",
+  "getProvider",
+  "getCustomtimeouts",
 ];
 
 export const NO_SOURCE_POSITIONS = hook({
@@ -275,7 +289,13 @@ export const DECODE_ONCE_PER_REQUEST = hook({
 });
 
 const SENTINEL_NAMES = [
-  "unknownBooleanValue", "unknownNumberValue", "unknownStringValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue",
+  "unknownBooleanValue",
+  "unknownNumberValue",
+  "unknownStringValue",
+  "unknownArrayValue",
+  "unknownAssetValue",
+  "unknownArchiveValue",
+  "unknownObjectValue",
 ];
 
 export const UNKNOWN_SENTINELS = hook({

@@ -81,7 +81,13 @@ export interface MigrationSettings {
 }
 
 /** The raw values, as the stack config holds them (defaults applied). */
-export type RawMigrationSettings = { readonly migrationImage: string } & { -readonly [K in keyof typeof MIGRATION_DEFAULTS]: (typeof MIGRATION_DEFAULTS)[K] extends readonly string[] ? readonly string[] : (typeof MIGRATION_DEFAULTS)[K] extends number ? number : string };
+export type RawMigrationSettings = { readonly migrationImage: string } & {
+  -readonly [K in keyof typeof MIGRATION_DEFAULTS]: (typeof MIGRATION_DEFAULTS)[K] extends readonly string[]
+    ? readonly string[]
+    : (typeof MIGRATION_DEFAULTS)[K] extends number
+      ? number
+      : string;
+};
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 // A Kubernetes quantity in the plain forms (no exponent): 500m, 2, 1.5, 512Mi, 2Gi, 1G.
@@ -99,7 +105,8 @@ function cidrProblem(cidr: string): string | undefined {
   const [address, prefix, extra] = cidr.split("/");
   const family = isIP(address ?? "");
   const bits = Number(prefix);
-  if (extra !== undefined || family === 0 || !/^\d{1,3}$/.test(prefix ?? "") || bits > (family === 4 ? 32 : 128)) return `"${cidr}" is not an address/prefix (e.g. 192.0.2.10/32)`;
+  if (extra !== undefined || family === 0 || !/^\d{1,3}$/.test(prefix ?? "") || bits > (family === 4 ? 32 : 128))
+    return `"${cidr}" is not an address/prefix (e.g. 192.0.2.10/32)`;
   return undefined;
 }
 
@@ -109,8 +116,10 @@ export function migrationSettingsFrom(raw: RawMigrationSettings, stack: string):
     throw new InputError(`Pulumi.${stack}.yaml`, `config oxmig:${key}`, problem);
   };
   if (raw.migrationImage.includes("@")) fail("migrationImage", `"${raw.migrationImage}" already carries a digest; set it as oxmig:migrationImageDigest`);
-  if (raw.migrationImageDigest !== "" && !DIGEST.test(raw.migrationImageDigest)) fail("migrationImageDigest", `"${raw.migrationImageDigest}" is not sha256:<64 lower-case hex digits>`);
-  if (!DNS_SUBDOMAIN.test(raw.mailStorageClaim) || raw.mailStorageClaim.length > 253) fail("mailStorageClaim", `"${raw.mailStorageClaim}" is not a PersistentVolumeClaim name`);
+  if (raw.migrationImageDigest !== "" && !DIGEST.test(raw.migrationImageDigest))
+    fail("migrationImageDigest", `"${raw.migrationImageDigest}" is not sha256:<64 lower-case hex digits>`);
+  if (!DNS_SUBDOMAIN.test(raw.mailStorageClaim) || raw.mailStorageClaim.length > 253)
+    fail("mailStorageClaim", `"${raw.mailStorageClaim}" is not a PersistentVolumeClaim name`);
   const mailAccount = { user: raw.mailUser, group: raw.mailGroup, uid: raw.mailUid, gid: raw.mailGid };
   const accountProblem = mailAccountProblem(mailAccount);
   if (accountProblem) fail(`mail${accountProblem.field[0]!.toUpperCase()}${accountProblem.field.slice(1)}`, accountProblem.problem);
@@ -122,8 +131,10 @@ export function migrationSettingsFrom(raw: RawMigrationSettings, stack: string):
     if (l === undefined || l <= 0) fail(`migration${resource}Limit`, `"${limit}" is not a positive Kubernetes quantity (e.g. 2, 2Gi)`);
     if (r! > l!) fail(`migration${resource}Request`, `${request} is more than the limit ${limit} (Kubernetes refuses that)`);
   }
-  if (!Number.isInteger(raw.migrationDeadlineSeconds) || raw.migrationDeadlineSeconds < 60) fail("migrationDeadlineSeconds", `${raw.migrationDeadlineSeconds} is not a whole number of seconds ≥ 60`);
-  if (!Number.isInteger(raw.sourceImapPort) || raw.sourceImapPort < 1 || raw.sourceImapPort > 65535) fail("sourceImapPort", `${raw.sourceImapPort} is not a TCP port`);
+  if (!Number.isInteger(raw.migrationDeadlineSeconds) || raw.migrationDeadlineSeconds < 60)
+    fail("migrationDeadlineSeconds", `${raw.migrationDeadlineSeconds} is not a whole number of seconds ≥ 60`);
+  if (!Number.isInteger(raw.sourceImapPort) || raw.sourceImapPort < 1 || raw.sourceImapPort > 65535)
+    fail("sourceImapPort", `${raw.sourceImapPort} is not a TCP port`);
   for (const cidr of raw.sourceImapCidrs) {
     const problem = cidrProblem(cidr);
     if (problem) fail("sourceImapCidrs", problem);
@@ -133,9 +144,12 @@ export function migrationSettingsFrom(raw: RawMigrationSettings, stack: string):
   if (!(tls as readonly string[]).includes(raw.sourceImapTls)) fail("sourceImapTls", `"${raw.sourceImapTls}" is not one of ${tls.join(", ")}`);
   const parallelismProblem = parallelismRangeProblem(raw.migrationParallelism);
   if (parallelismProblem) fail("migrationParallelism", parallelismProblem);
-  if (!Number.isInteger(raw.migrationRetriesPerMailbox) || raw.migrationRetriesPerMailbox < 0 || raw.migrationRetriesPerMailbox > 10) fail("migrationRetriesPerMailbox", `${raw.migrationRetriesPerMailbox} is not a whole number from 0 to 10`);
-  if (!Number.isInteger(raw.migrationMaxFailedPercent) || raw.migrationMaxFailedPercent < 0 || raw.migrationMaxFailedPercent > 100) fail("migrationMaxFailedPercent", `${raw.migrationMaxFailedPercent} is not a whole percentage from 0 to 100`);
-  if (raw.migrationStateStorageClass !== "" && (!DNS_SUBDOMAIN.test(raw.migrationStateStorageClass) || raw.migrationStateStorageClass.length > 253)) fail("migrationStateStorageClass", `"${raw.migrationStateStorageClass}" is not a StorageClass name`);
+  if (!Number.isInteger(raw.migrationRetriesPerMailbox) || raw.migrationRetriesPerMailbox < 0 || raw.migrationRetriesPerMailbox > 10)
+    fail("migrationRetriesPerMailbox", `${raw.migrationRetriesPerMailbox} is not a whole number from 0 to 10`);
+  if (!Number.isInteger(raw.migrationMaxFailedPercent) || raw.migrationMaxFailedPercent < 0 || raw.migrationMaxFailedPercent > 100)
+    fail("migrationMaxFailedPercent", `${raw.migrationMaxFailedPercent} is not a whole percentage from 0 to 100`);
+  if (raw.migrationStateStorageClass !== "" && (!DNS_SUBDOMAIN.test(raw.migrationStateStorageClass) || raw.migrationStateStorageClass.length > 253))
+    fail("migrationStateStorageClass", `"${raw.migrationStateStorageClass}" is not a StorageClass name`);
   return {
     image: raw.migrationImageDigest ? `${raw.migrationImage}@${raw.migrationImageDigest}` : raw.migrationImage,
     mailStorageClaim: raw.mailStorageClaim,
@@ -157,11 +171,17 @@ export function migrationSettingsFrom(raw: RawMigrationSettings, stack: string):
 
 /** Why a parallelism (stack default or a wave's) is out of range, or undefined. */
 export function parallelismRangeProblem(value: number): string | undefined {
-  return Number.isInteger(value) && value >= 1 && value <= MAX_PARALLELISM ? undefined : `${value} is not a whole number of mailboxes from 1 to ${MAX_PARALLELISM}`;
+  return Number.isInteger(value) && value >= 1 && value <= MAX_PARALLELISM
+    ? undefined
+    : `${value} is not a whole number of mailboxes from 1 to ${MAX_PARALLELISM}`;
 }
 
 /** The Job's index settings for a wave of `pairs` mailboxes: parallelism, retries per mailbox, failed mailboxes tolerated. */
-export function indexSettings(settings: Pick<MigrationSettings, "parallelism" | "retriesPerMailbox" | "maxFailedPercent">, pairs: number, waveParallelism?: number): { parallelism: number; backoffLimitPerIndex: number; maxFailedIndexes: number } {
+export function indexSettings(
+  settings: Pick<MigrationSettings, "parallelism" | "retriesPerMailbox" | "maxFailedPercent">,
+  pairs: number,
+  waveParallelism?: number,
+): { parallelism: number; backoffLimitPerIndex: number; maxFailedIndexes: number } {
   return {
     // More pods than pairs would only idle; Kubernetes would cap it the same way.
     parallelism: Math.max(1, Math.min(waveParallelism ?? settings.parallelism, pairs)),
@@ -180,7 +200,8 @@ export function readMigrationSettings(
   const text = (key: keyof typeof MIGRATION_DEFAULTS) => config.get(key) ?? (MIGRATION_DEFAULTS[key] as string);
   const number = (key: keyof typeof MIGRATION_DEFAULTS) => config.getNumber(key) ?? (MIGRATION_DEFAULTS[key] as number);
   const cidrs = config.getObject<unknown>("sourceImapCidrs") ?? MIGRATION_DEFAULTS.sourceImapCidrs;
-  if (!Array.isArray(cidrs) || cidrs.some((c) => typeof c !== "string")) throw new InputError(`Pulumi.${stack}.yaml`, "config oxmig:sourceImapCidrs", "is not a list of strings");
+  if (!Array.isArray(cidrs) || cidrs.some((c) => typeof c !== "string"))
+    throw new InputError(`Pulumi.${stack}.yaml`, "config oxmig:sourceImapCidrs", "is not a list of strings");
   return migrationSettingsFrom(
     {
       migrationImage,

@@ -33,7 +33,10 @@ export function committedLock(file: string): CommittedLock | undefined {
   if (!fs.existsSync(dir)) return undefined;
   const top = git(["rev-parse", "--show-toplevel"], dir)?.toString("utf8").trim();
   if (!top) return undefined;
-  const rel = path.relative(fs.realpathSync(top), path.join(fs.realpathSync(dir), path.basename(file))).split(path.sep).join("/");
+  const rel = path
+    .relative(fs.realpathSync(top), path.join(fs.realpathSync(dir), path.basename(file)))
+    .split(path.sep)
+    .join("/");
   if (rel.startsWith("..")) return undefined;
   const atHead = lockAt("HEAD", rel, top);
   if (atHead) return atHead;

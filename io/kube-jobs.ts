@@ -41,10 +41,21 @@ function loadConfig(options: KubeOptions): KubeConfig {
     throw new InputError(file, undefined, `cannot read the kubeconfig: ${loadProblem(err)}`);
   }
   if (options.context) {
-    if (!kc.getContexts().some((c) => c.name === options.context)) throw new InputError(file, undefined, `has no context "${options.context}" (contexts: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`);
+    if (!kc.getContexts().some((c) => c.name === options.context))
+      throw new InputError(
+        file,
+        undefined,
+        `has no context "${options.context}" (contexts: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(", ") || "none"
+        })`,
+      );
     kc.setCurrentContext(options.context);
   }
-  if (!kc.getCurrentCluster()) throw new UsageError(`no Kubernetes cluster to ask: ${file} names no current context with a cluster; pass --kubeconfig or --context`);
+  if (!kc.getCurrentCluster())
+    throw new UsageError(`no Kubernetes cluster to ask: ${file} names no current context with a cluster; pass --kubeconfig or --context`);
   return kc;
 }
 

@@ -63,7 +63,9 @@ export function listStacks(root: string = process.cwd()): string[] {
 export function readStackConfig(stack: string, root: string = process.cwd()): StackConfig {
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
-    throw new UsageError(`unknown stack "${stack}": ${path.relative(process.cwd(), file) || file} does not exist (stacks here: ${listStacks(root).join(", ") || "none"})`);
+    throw new UsageError(
+      `unknown stack "${stack}": ${path.relative(process.cwd(), file) || file} does not exist (stacks here: ${listStacks(root).join(", ") || "none"})`,
+    );
   }
   const projectFile = readProject(root);
   const project = projectFile.name;

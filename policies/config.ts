@@ -123,16 +123,28 @@ function loadUncached(raw: unknown): PolicyContext {
   const parsed = packConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(config)"}: ${i.message}`);
-    throw new PolicyConfigError(`invalid policy pack config: ${problems.join("; ")} (pass --policy-pack-config with directory, exchange, stackKind for every policy)`);
+    throw new PolicyConfigError(
+      `invalid policy pack config: ${problems.join("; ")} (pass --policy-pack-config with directory, exchange, stackKind for every policy)`,
+    );
   }
   const at = (file: string) => path.resolve(PROJECT_ROOT, file);
-  const config = { ...parsed.data, directory: at(parsed.data.directory), exchange: at(parsed.data.exchange), ...(parsed.data.lock ? { lock: at(parsed.data.lock) } : {}) };
+  const config = {
+    ...parsed.data,
+    directory: at(parsed.data.directory),
+    exchange: at(parsed.data.exchange),
+    ...(parsed.data.lock ? { lock: at(parsed.data.lock) } : {}),
+  };
   const lockFile = config.lock;
   // The reviewed lock is a file of the inventory; a symlink could put any other file in its place.
   if (lockFile && fs.lstatSync(lockFile, { throwIfNoEntry: false })?.isSymbolicLink()) {
-    throw new PolicyConfigError(`the lock ${displayFile(lockFile)} is a symbolic link (to ${fs.readlinkSync(lockFile)}); the pack reads only the regular file oxmig lock writes`);
+    throw new PolicyConfigError(
+      `the lock ${displayFile(lockFile)} is a symbolic link (to ${fs.readlinkSync(lockFile)}); the pack reads only the regular file oxmig lock writes`,
+    );
   }
-  const lock = lockFile && fs.existsSync(lockFile) ? { file: displayFile(lockFile), lock: cached(lockFile, (b) => parseLock(decodeUtf8(b, displayFile(lockFile)), displayFile(lockFile))) } : undefined;
+  const lock =
+    lockFile && fs.existsSync(lockFile)
+      ? { file: displayFile(lockFile), lock: cached(lockFile, (b) => parseLock(decodeUtf8(b, displayFile(lockFile)), displayFile(lockFile))) }
+      : undefined;
   const [directory, exchange] = [displayFile(config.directory), displayFile(config.exchange)];
   return {
     config,

@@ -23,16 +23,24 @@ export async function doveadmCall(endpoint: DoveadmHttpEndpoint, commands: reado
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });
-  if (!response.ok) throw new Error(`doveadm HTTP API at ${endpoint.url} answered ${response.status} ${response.statusText}${response.status === 401 ? " (wrong API key?)" : ""}`);
+  if (!response.ok)
+    throw new Error(
+      `doveadm HTTP API at ${endpoint.url} answered ${response.status} ${response.statusText}${response.status === 401 ? " (wrong API key?)" : ""}`,
+    );
   const parsed = Reply.safeParse(await response.json());
   if (!parsed.success) throw new Error(`doveadm HTTP API at ${endpoint.url}: unexpected answer (${parsed.error.issues[0]?.message})`);
   const answers: (DoveadmAnswer | undefined)[] = commands.map(() => undefined);
   for (const [kind, payload, tag] of parsed.data) {
     const i = Number(tag.slice(1));
     if (!Number.isInteger(i) || i < 0 || i >= commands.length) continue;
-    answers[i] = kind === "doveadmResponse"
-      ? { ok: true, payload }
-      : { ok: false, kind, ...(typeof (payload as { exitCode?: unknown } | null)?.exitCode === "number" ? { exitCode: (payload as { exitCode: number }).exitCode } : {}) };
+    answers[i] =
+      kind === "doveadmResponse"
+        ? { ok: true, payload }
+        : {
+            ok: false,
+            kind,
+            ...(typeof (payload as { exitCode?: unknown } | null)?.exitCode === "number" ? { exitCode: (payload as { exitCode: number }).exitCode } : {}),
+          };
   }
   return answers.map((a, i) => a ?? { ok: false, kind: `no answer for ${commands[i]![0]}` });
 }

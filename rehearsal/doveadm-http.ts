@@ -27,7 +27,11 @@ export async function lookupUserdbHttp(endpoint: DoveadmHttpEndpoint, logins: re
   const answers = new Map<string, UserdbAnswer>();
   for (let i = 0; i < logins.length; i += BATCH) {
     const batch = logins.slice(i, i + BATCH);
-    const replies = await doveadmCall(endpoint, batch.map((login) => ["user", { userMask: [login] }] as const), 30_000);
+    const replies = await doveadmCall(
+      endpoint,
+      batch.map((login) => ["user", { userMask: [login] }] as const),
+      30_000,
+    );
     batch.forEach((login, j) => answers.set(login, answerOf(replies[j]!, login, nonce)));
   }
   return answers;

@@ -71,7 +71,11 @@ export interface DovecotInstance {
 const START_ATTEMPTS = 4;
 
 class DovecotStartError extends Error {
-  constructor(message: string, readonly lostPortRace: boolean, cause: unknown) {
+  constructor(
+    message: string,
+    readonly lostPortRace: boolean,
+    cause: unknown,
+  ) {
     super(message, { cause });
   }
 }
@@ -101,7 +105,11 @@ async function startOnce(options: DovecotOptions & { readonly recordsDir: string
   // at any point before it has removed the folder is found.
   const recordName = `${role}-${process.pid}-${randomBytes(6).toString("hex")}`;
   const recordOf = (pid?: number) => ({
-    role, confPath, dir, ...(options.runDir ? { runDir: options.runDir } : {}), ...ownerOfThisProcess(),
+    role,
+    confPath,
+    dir,
+    ...(options.runDir ? { runDir: options.runDir } : {}),
+    ...ownerOfThisProcess(),
     ...(pid === undefined ? {} : { dovecotPid: pid, dovecotStartTime: processStartTime(pid) ?? "0" }),
   });
   const record = writeRecord(options.recordsDir, recordName, recordOf());
@@ -172,7 +180,13 @@ async function startOnce(options: DovecotOptions & { readonly recordsDir: string
   }
   if (stopped) throw await stoppedWhileStarting();
   return {
-    role, dir, confPath, imapPort, lmtpPort, pid, masterUser: options.masterUser,
+    role,
+    dir,
+    confPath,
+    imapPort,
+    lmtpPort,
+    pid,
+    masterUser: options.masterUser,
     ...(http ? { doveadmHttp: { url: `http://127.0.0.1:${http.port}/doveadm/v1`, apiKey: http.apiKey } } : {}),
     replaceUserdb: (text: string) => replacePasswdFile(userdbPath, text),
     replaceDenyList: (text: string) => {
@@ -212,12 +226,31 @@ async function prepare(options: DovecotOptions, confPath: string): Promise<Prepa
   if (options.denyPassdb) writeOwned(paths.deny, "");
   const http = options.doveadmHttp ? { port: await freeLoopbackPort([imapPort, lmtpPort]), apiKey: randomBytes(18).toString("hex") } : undefined;
   const instanceName = `oxmig-${role}-${process.pid}-${imapPort}`;
-  writeFileSync(confPath, renderDovecotConf({
-    instanceName, dir, imapPort, lmtpPort, account: runAccount(), mailCrypt: options.mailCrypt,
-    userdbPath: paths.userdb, masterPasswdPath: paths.master, noPasswdPath: paths.none, ...(http ? { doveadmHttp: http } : {}),
-    ...(options.denyPassdb ? { denyPasswdPath: paths.deny } : {}),
-  }), { mode: 0o600 });
-  return { imapPort, lmtpPort, userdbPath: paths.userdb, noPasswdPath: paths.none, ...(options.denyPassdb ? { denyPath: paths.deny } : {}), ...(http ? { http } : {}) };
+  writeFileSync(
+    confPath,
+    renderDovecotConf({
+      instanceName,
+      dir,
+      imapPort,
+      lmtpPort,
+      account: runAccount(),
+      mailCrypt: options.mailCrypt,
+      userdbPath: paths.userdb,
+      masterPasswdPath: paths.master,
+      noPasswdPath: paths.none,
+      ...(http ? { doveadmHttp: http } : {}),
+      ...(options.denyPassdb ? { denyPasswdPath: paths.deny } : {}),
+    }),
+    { mode: 0o600 },
+  );
+  return {
+    imapPort,
+    lmtpPort,
+    userdbPath: paths.userdb,
+    noPasswdPath: paths.none,
+    ...(options.denyPassdb ? { denyPath: paths.deny } : {}),
+    ...(http ? { http } : {}),
+  };
 }
 
 async function waitForPorts(ports: number[], exited: Promise<void>): Promise<void> {
@@ -236,7 +269,10 @@ async function waitForPorts(ports: number[], exited: Promise<void>): Promise<voi
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => { socket.destroy(); resolve(true); });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once("error", () => resolve(false));
   });
 }

@@ -13,10 +13,14 @@ export const FAULT_KINDS = [...BINDING_FAULT_KINDS, ...LIFECYCLE_FAULT_KINDS] as
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type Fault =
-  | { readonly kind: (typeof BINDING_FAULT_KINDS)[number]; /** `<uidA>,<uidB>` or, for misrouted-alias, `<address>,<uid>`. */ readonly args: readonly [string, string] }
+  | {
+      readonly kind: (typeof BINDING_FAULT_KINDS)[number];
+      /** `<uidA>,<uidB>` or, for misrouted-alias, `<address>,<uid>`. */ readonly args: readonly [string, string];
+    }
   | { readonly kind: LifecycleFaultKind; readonly args: readonly [] };
 
-const USAGE = "expected wrong-home:<uidA>,<uidB>, swapped-keys:<uidA>,<uidB>, swapped-pair:<uidA>,<uidB>, misrouted-alias:<address>,<uid>, or (with --lifecycle) backup-after-cut-over or sync-without-state";
+const USAGE =
+  "expected wrong-home:<uidA>,<uidB>, swapped-keys:<uidA>,<uidB>, swapped-pair:<uidA>,<uidB>, misrouted-alias:<address>,<uid>, or (with --lifecycle) backup-after-cut-over or sync-without-state";
 
 export function isLifecycleFault(fault: Fault): fault is Extract<Fault, { kind: LifecycleFaultKind }> {
   return (LIFECYCLE_FAULT_KINDS as readonly string[]).includes(fault.kind);
@@ -26,7 +30,10 @@ export function parseFault(raw: string): Fault {
   if ((LIFECYCLE_FAULT_KINDS as readonly string[]).includes(raw)) return { kind: raw as LifecycleFaultKind, args: [] };
   const colon = raw.indexOf(":");
   const kind = raw.slice(0, colon) as (typeof BINDING_FAULT_KINDS)[number];
-  const args = raw.slice(colon + 1).split(",").map((s) => s.trim());
+  const args = raw
+    .slice(colon + 1)
+    .split(",")
+    .map((s) => s.trim());
   if (colon < 0 || !BINDING_FAULT_KINDS.includes(kind) || args.length !== 2 || args.some((a) => a === "")) {
     throw new UsageError(`Invalid value for --inject: "${raw}". ${USAGE}.`);
   }

@@ -27,7 +27,11 @@ function client(endpoints: MailEndpoints, login: string): ImapFlow {
   // (doSTARTTLS: true) fails when the server does not offer it instead of continuing unencrypted.
   requireProtectedTransport("an IMAP login with the master password", host, security);
   return new ImapFlow({
-    host, port, secure: security === "tls", ...(security === "starttls" ? { doSTARTTLS: true } : {}), logger: false,
+    host,
+    port,
+    secure: security === "tls",
+    ...(security === "starttls" ? { doSTARTTLS: true } : {}),
+    logger: false,
     auth: { user: `${login}*${endpoints.masterUser.login}`, pass: endpoints.masterUser.password },
     socketTimeout: 30_000,
   });
@@ -53,7 +57,8 @@ export async function readMailbox(endpoints: MailEndpoints, login: string, remov
         for await (const m of imap.fetch("1:*", { uid: true, source: true })) {
           const index = messages.findIndex((x) => x.folder === folder && x.uid === m.uid);
           const read: ReadMessage = { folder, uid: m.uid, subject: messages[index]?.subject ?? "", source: m.source?.toString("utf8") };
-          if (index >= 0) messages[index] = read; else messages.push(read);
+          if (index >= 0) messages[index] = read;
+          else messages.push(read);
         }
         const doomed = messages.filter((m) => m.folder === folder && remove(m)).map((m) => m.uid);
         if (doomed.length) await imap.messageDelete(doomed.join(","), { uid: true }).catch((err: unknown) => (removeError ??= describe(err)));

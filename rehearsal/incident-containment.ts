@@ -26,11 +26,13 @@ export function drillPasswords(logins: readonly string[]): Map<string, string> {
 
 /** passwd-file lines for the target's password passdb. */
 export function renderPasswords(passwords: ReadonlyMap<string, string>): string {
-  return [...passwords].map(([login, password]) => {
-    const problem = loginProblem(login);
-    if (problem) throw new Error(`cannot give "${login}" a password: ${problem}`);
-    return `${login}:{PLAIN}${password}\n`;
-  }).join("");
+  return [...passwords]
+    .map(([login, password]) => {
+      const problem = loginProblem(login);
+      if (problem) throw new Error(`cannot give "${login}" a password: ${problem}`);
+      return `${login}:{PLAIN}${password}\n`;
+    })
+    .join("");
 }
 
 let nextSource = 0;
@@ -48,7 +50,16 @@ function freshLoopbackSource(): ImapTransport {
 
 /** One IMAP login on loopback (AUTHENTICATE PLAIN), then LOGOUT; a refusal is returned, not thrown. */
 export async function imapLogin(port: number, user: string, password: string): Promise<LoginOutcome> {
-  const client = new ImapFlow({ host: "127.0.0.1", port, secure: false, doSTARTTLS: false, logger: false, auth: { user, pass: password }, socketTimeout: 30_000, transport: freshLoopbackSource() });
+  const client = new ImapFlow({
+    host: "127.0.0.1",
+    port,
+    secure: false,
+    doSTARTTLS: false,
+    logger: false,
+    auth: { user, pass: password },
+    socketTimeout: 30_000,
+    transport: freshLoopbackSource(),
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();
@@ -64,10 +75,15 @@ export async function imapLogin(port: number, user: string, password: string): P
 /** Tries each login as its person and through the master user, all at once (Dovecot delays every failure by ~2 s). */
 export function probeLogins(target: DovecotInstance, passwords: ReadonlyMap<string, string>): Promise<LoginProbe[]> {
   const master = target.masterUser;
-  return Promise.all([...passwords].map(async ([login, password]) => {
-    const [own, viaMaster] = await Promise.all([imapLogin(target.imapPort, login, password), imapLogin(target.imapPort, `${login}*${master.login}`, master.password)]);
-    return { login, own, master: viaMaster };
-  }));
+  return Promise.all(
+    [...passwords].map(async ([login, password]) => {
+      const [own, viaMaster] = await Promise.all([
+        imapLogin(target.imapPort, login, password),
+        imapLogin(target.imapPort, `${login}*${master.login}`, master.password),
+      ]);
+      return { login, own, master: viaMaster };
+    }),
+  );
 }
 
 /** The deny list as the plan's `contain:` renders it: exactly these logins (none: nobody contained). */

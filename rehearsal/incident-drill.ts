@@ -95,7 +95,21 @@ export interface DrillResult {
 
 const silent: PhaseProgress = { start: () => undefined, tick: () => undefined, end: () => undefined };
 
-export const ZERO_COUNTS: DrillCounts = { mailboxes: 0, affected: 0, found: 0, foreignExpected: 0, foreignRemoved: 0, reimported: 0, lateReimported: 0, lost: 0, duplicated: 0, foreignLeft: 0, seeded: 0, delivered: 0, messagesAtEnd: 0 };
+export const ZERO_COUNTS: DrillCounts = {
+  mailboxes: 0,
+  affected: 0,
+  found: 0,
+  foreignExpected: 0,
+  foreignRemoved: 0,
+  reimported: 0,
+  lateReimported: 0,
+  lost: 0,
+  duplicated: 0,
+  foreignLeft: 0,
+  seeded: 0,
+  delivered: 0,
+  messagesAtEnd: 0,
+};
 
 export function addCounts(a: DrillCounts, b: DrillCounts): DrillCounts {
   return Object.fromEntries(Object.keys(a).map((k) => [k, a[k as keyof DrillCounts] + b[k as keyof DrillCounts]])) as unknown as DrillCounts;
@@ -127,8 +141,14 @@ export async function runIncidentDrill(input: DrillInput): Promise<DrillResult> 
   let rehearsal: Rehearsal;
   try {
     rehearsal = await startRehearsal({
-      bindings: input.bindings, root: input.root, runSecret, evidence: input.evidence, userdbLines: inputs.userdbLines,
-      doveadmHttp: true, denyPassdb: true, ...(input.onStarted ? { onStarted: input.onStarted } : {}),
+      bindings: input.bindings,
+      root: input.root,
+      runSecret,
+      evidence: input.evidence,
+      userdbLines: inputs.userdbLines,
+      doveadmHttp: true,
+      denyPassdb: true,
+      ...(input.onStarted ? { onStarted: input.onStarted } : {}),
     });
   } finally {
     progress.end("provision");
@@ -136,7 +156,14 @@ export async function runIncidentDrill(input: DrillInput): Promise<DrillResult> 
   try {
     const passwords = drillPasswords(plans.flatMap((p) => p.probed));
     await rehearsal.target.replaceUserPasswords(renderPasswords(passwords));
-    const context: WaveContext = { input, rehearsal, routes: inputs.routes, passwords, declaredLogins: new Set(input.bindings.map((b) => b.dovecotLogin)), progress };
+    const context: WaveContext = {
+      input,
+      rehearsal,
+      routes: inputs.routes,
+      passwords,
+      declaredLogins: new Set(input.bindings.map((b) => b.dovecotLogin)),
+      progress,
+    };
     const waves: WaveDrill[] = [];
     for (const plan of plans) waves.push(await drillWave(context, plan));
     return { waves, totals: waves.reduce((t, w) => addCounts(t, w.counts), ZERO_COUNTS), ms: performance.now() - started };
@@ -148,5 +175,12 @@ export async function runIncidentDrill(input: DrillInput): Promise<DrillResult> 
 /** Passed: every crossed mailbox found, exactly the foreign mail removed, nothing lost, duplicated or left. */
 export function drillPassed(result: DrillResult): boolean {
   const t = result.totals;
-  return result.waves.every((w) => w.problems.length === 0) && t.found === t.affected && t.foreignRemoved === t.foreignExpected && t.lost === 0 && t.duplicated === 0 && t.foreignLeft === 0;
+  return (
+    result.waves.every((w) => w.problems.length === 0) &&
+    t.found === t.affected &&
+    t.foreignRemoved === t.foreignExpected &&
+    t.lost === 0 &&
+    t.duplicated === 0 &&
+    t.foreignLeft === 0
+  );
 }

@@ -35,7 +35,10 @@ export function chooseSwaps(wave: readonly Binding[], max = SWAPS_PER_WAVE): Swa
 }
 
 export function misbindingsOf(swaps: readonly Swap[]): Misbinding[] {
-  return swaps.flatMap(({ a, b }) => [{ target: a, sourceOf: b }, { target: b, sourceOf: a }]);
+  return swaps.flatMap(({ a, b }) => [
+    { target: a, sourceOf: b },
+    { target: b, sourceOf: a },
+  ]);
 }
 
 /** The wave's pairings with the swapped sources crossed (targets, ids and order unchanged). */

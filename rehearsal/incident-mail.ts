@@ -18,15 +18,31 @@ export interface Delivery {
 }
 
 /** One new message to each address of each mailbox, delivered to the login `routes` gives that address. */
-export async function deliverAfterCutOver(target: DovecotInstance, wave: readonly Binding[], routes: ReadonlyMap<string, string>, round: string): Promise<Delivery> {
+export async function deliverAfterCutOver(
+  target: DovecotInstance,
+  wave: readonly Binding[],
+  routes: ReadonlyMap<string, string>,
+  round: string,
+): Promise<Delivery> {
   const run = randomBytes(4).toString("hex");
-  const planned = wave.flatMap((b) => b.addresses.map((address, i) => ({
-    address, login: routes.get(address.normalised) ?? b.dovecotLogin, messageId: `<after-cut-over-${round}-${run}-${b.mailboxId}-${i + 1}@drill.oxmig.example>`,
-  })));
-  const outcomes = await deliverLmtp(endpointsOf(target).lmtp, planned.map((p) => ({
-    recipient: p.login,
-    raw: rawMessage({ To: p.address.display, Subject: `After cut-over (${round})`, "Message-ID": p.messageId, Date: new Date(Date.UTC(2026, 0, 5)).toUTCString() }, "Delivered to the target after cut-over.\n"),
-  })), 4);
+  const planned = wave.flatMap((b) =>
+    b.addresses.map((address, i) => ({
+      address,
+      login: routes.get(address.normalised) ?? b.dovecotLogin,
+      messageId: `<after-cut-over-${round}-${run}-${b.mailboxId}-${i + 1}@drill.oxmig.example>`,
+    })),
+  );
+  const outcomes = await deliverLmtp(
+    endpointsOf(target).lmtp,
+    planned.map((p) => ({
+      recipient: p.login,
+      raw: rawMessage(
+        { To: p.address.display, Subject: `After cut-over (${round})`, "Message-ID": p.messageId, Date: new Date(Date.UTC(2026, 0, 5)).toUTCString() },
+        "Delivered to the target after cut-over.\n",
+      ),
+    })),
+    4,
+  );
   const byLogin = new Map<string, string[]>();
   planned.forEach((p, i) => {
     if (outcomes[i]?.ok) byLogin.set(p.login, [...(byLogin.get(p.login) ?? []), p.messageId]);

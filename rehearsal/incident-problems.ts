@@ -15,12 +15,19 @@ export function reasonOf(stderr: string): string {
 }
 
 export function pairProblems(results: readonly PairResult[], readerOf: ReaderOf): string[] {
-  return results.filter((r) => !r.ok).map((r) => `doveadm ${r.label ?? "backup -R"} of ${r.pairing.sourceLogin} into the mailbox of ${readerOf(r.pairing.targetLogin)} failed (exit ${r.exitCode ?? "none"}): ${reasonOf(r.stderr)}`);
+  return results
+    .filter((r) => !r.ok)
+    .map(
+      (r) =>
+        `doveadm ${r.label ?? "backup -R"} of ${r.pairing.sourceLogin} into the mailbox of ${readerOf(r.pairing.targetLogin)} failed (exit ${r.exitCode ?? "none"}): ${reasonOf(r.stderr)}`,
+    );
 }
 
 export function detectionProblems(detection: Detection, readerOf: ReaderOf, ownerOf: (m: Misbinding) => string): string[] {
   return [
-    ...detection.missed.map((m) => `MISSED: the audit did not name the mailbox of ${readerOf(m.target.dovecotLogin)}, which was given the mail of ${ownerOf(m)}`),
+    ...detection.missed.map(
+      (m) => `MISSED: the audit did not name the mailbox of ${readerOf(m.target.dovecotLogin)}, which was given the mail of ${ownerOf(m)}`,
+    ),
     ...detection.falseAlarms.map((v) => `FALSE ALARM: the audit says the mailbox of ${v.reader} holds someone else's mail; nothing was crossed into it`),
   ];
 }
@@ -30,7 +37,8 @@ export type Probes = Record<"before" | "contained" | "after", readonly LoginProb
 /** Before: every tried login works; contained: exactly the contained ones refused, master access kept; after: all work again. */
 export function containmentProblems(probes: Probes, contained: ReadonlySet<string>, readerOf: ReaderOf): string[] {
   const problems: string[] = [];
-  for (const p of probes.before) if (!p.own.ok) problems.push(`cannot prove containment: the own login of ${readerOf(p.login)} failed already before it: ${p.own.why}`);
+  for (const p of probes.before)
+    if (!p.own.ok) problems.push(`cannot prove containment: the own login of ${readerOf(p.login)} failed already before it: ${p.own.why}`);
   for (const p of probes.contained) {
     const who = readerOf(p.login);
     if (contained.has(p.login) && p.own.ok) problems.push(`CONTAINMENT FAILED: the own login of ${who} still works while contained`);
@@ -55,7 +63,9 @@ export function remigrationProblems(results: readonly Remigration[], readerOf: R
     return [
       ...(r.error ? [`re-migration could not compare the mailbox of ${who} with its source: ${r.error}`] : []),
       ...(r.withoutId ? [`re-migration cannot select ${r.withoutId} message(s) without Message-ID for the mailbox of ${who}`] : []),
-      ...r.runs.filter((x) => !x.ok).map((x) => `doveadm import of ${r.pairing.sourceLogin} into the mailbox of ${who} failed (exit ${x.exitCode ?? "none"}): ${reasonOf(x.stderr)}`),
+      ...r.runs
+        .filter((x) => !x.ok)
+        .map((x) => `doveadm import of ${r.pairing.sourceLogin} into the mailbox of ${who} failed (exit ${x.exitCode ?? "none"}): ${reasonOf(x.stderr)}`),
     ];
   });
 }

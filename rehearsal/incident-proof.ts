@@ -35,7 +35,9 @@ export function judgeDetection(injected: readonly Misbinding[], audit: AuditResu
     return v !== undefined && v.status === "foreign" && v.foreign.some((f) => f.exchangeGuid === m.sourceOf.source.exchangeGuid);
   };
   const injectedInto = new Map(injected.map((m) => [m.target.dovecotLogin, m.sourceOf.source.exchangeGuid]));
-  const falseAlarms = audit.verdicts.filter((v) => (v.status === "foreign" || v.status === "mixed") && v.foreign.some((f) => f.exchangeGuid !== injectedInto.get(v.login)));
+  const falseAlarms = audit.verdicts.filter(
+    (v) => (v.status === "foreign" || v.status === "mixed") && v.foreign.some((f) => f.exchangeGuid !== injectedInto.get(v.login)),
+  );
   return { found: injected.filter(holds), missed: injected.filter((m) => !holds(m)), falseAlarms };
 }
 
@@ -59,7 +61,9 @@ const keyOf = (r: ExpectedRemoval) => `${r.login}\u0000${r.messageId}`;
 
 /** The cleanup must remove exactly the crossed-in messages: count and identity (mailbox, Message-ID). */
 export function judgeClean(expected: readonly ExpectedRemoval[], outcomes: readonly CleanOutcome[]): CleanJudgement {
-  const removed = outcomes.filter((o) => o.removed).map((o) => ({ login: o.entry.login, messageId: o.entry.message.messageId ?? `(no Message-ID, guid ${o.entry.message.guid})` }));
+  const removed = outcomes
+    .filter((o) => o.removed)
+    .map((o) => ({ login: o.entry.login, messageId: o.entry.message.messageId ?? `(no Message-ID, guid ${o.entry.message.guid})` }));
   const left = new Map(expected.map((e) => [keyOf(e), e]));
   const wronglyRemoved: ExpectedRemoval[] = [];
   for (const r of removed) {
@@ -132,6 +136,10 @@ export function finalAuditProblems(audit: AuditResult): string[] {
     if (v.status === "clean" || v.status === "adoptable") return [];
     return [`final audit: the mailbox of ${v.reader} still holds ${v.foreign.map((f) => `${f.messages.length} message(s) of ${f.owner}`).join("; ")}`];
   });
-  if (incomplete(audit)) appendAll(problems, audit.unreadableSources.map((s) => `final audit could not read the source of ${s.owner}: ${s.why}`));
+  if (incomplete(audit))
+    appendAll(
+      problems,
+      audit.unreadableSources.map((s) => `final audit could not read the source of ${s.owner}: ${s.why}`),
+    );
   return problems;
 }

@@ -64,7 +64,12 @@ export function importCommands(pairing: Pairing, missing: MissingMail, paths: Co
     Array.from({ length: Math.ceil(ids.length / IDS_PER_RUN) }, (_, i) => {
       const chunk = ids.slice(i * IDS_PER_RUN, (i + 1) * IDS_PER_RUN);
       const search = chunk.flatMap((id, j) => [...(j ? ["OR"] : []), "header", "message-id", id]);
-      return { mailboxId: pairing.mailboxId, stateFile: stateFileFor(paths.stateDir, pairing.mailboxId), needsState: false, argv: [...base, "mailbox", folder, "(", ...search, ")"] };
+      return {
+        mailboxId: pairing.mailboxId,
+        stateFile: stateFileFor(paths.stateDir, pairing.mailboxId),
+        needsState: false,
+        argv: [...base, "mailbox", folder, "(", ...search, ")"],
+      };
     }),
   );
 }
@@ -80,17 +85,31 @@ export interface Remigration {
 }
 
 /** Imports into each re-paired target what its rightful source holds and it lacks; rerunnable. */
-export async function remigrate(source: DovecotInstance, target: DovecotInstance, sourceImap: SourceImap, pairings: readonly Pairing[]): Promise<Remigration[]> {
+export async function remigrate(
+  source: DovecotInstance,
+  target: DovecotInstance,
+  sourceImap: SourceImap,
+  pairings: readonly Pairing[],
+): Promise<Remigration[]> {
   const endpoint = target.doveadmHttp;
   if (!endpoint) throw new Error("the rehearsal target has no doveadm HTTP API");
   const paths = rehearsalPaths(source, target);
-  const planned = await Promise.all(pairings.map(async (pairing) => {
-    const [from, into] = await Promise.all([readSourceMail(sourceImap, pairing.sourceLogin), readTargetMail(endpoint, pairing.targetLogin)]);
-    if ("error" in from || "error" in into) return { pairing, missing: 0, withoutId: 0, commands: [], error: "error" in from ? `source: ${from.error}` : `target: ${"error" in into ? into.error : ""}` };
-    const missing = missingMail(from.messages, into.messages);
-    const count = [...missing.byFolder.values()].reduce((n, ids) => n + ids.length, 0);
-    return { pairing, missing: count, withoutId: missing.withoutId, commands: importCommands(pairing, missing, paths) };
-  }));
+  const planned = await Promise.all(
+    pairings.map(async (pairing) => {
+      const [from, into] = await Promise.all([readSourceMail(sourceImap, pairing.sourceLogin), readTargetMail(endpoint, pairing.targetLogin)]);
+      if ("error" in from || "error" in into)
+        return {
+          pairing,
+          missing: 0,
+          withoutId: 0,
+          commands: [],
+          error: "error" in from ? `source: ${from.error}` : `target: ${"error" in into ? into.error : ""}`,
+        };
+      const missing = missingMail(from.messages, into.messages);
+      const count = [...missing.byFolder.values()].reduce((n, ids) => n + ids.length, 0);
+      return { pairing, missing: count, withoutId: missing.withoutId, commands: importCommands(pairing, missing, paths) };
+    }),
+  );
   // The saved state is the wrong source's: gone, so the Job's cut-over sync refuses this mailbox.
   for (const pairing of pairings) rmSync(stateFileFor(paths.stateDir, pairing.mailboxId), { force: true });
   const commands = planned.flatMap((p) => p.commands);

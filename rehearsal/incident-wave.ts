@@ -77,7 +77,10 @@ export async function drillWave(c: WaveContext, plan: WavePlan): Promise<WaveDri
   const deliver = async (round: string) => {
     const d = await deliverAfterCutOver(target, wave, c.routes, round);
     afterCutOver.push(d);
-    appendAll(problems, d.refused.map((r) => `delivery after cut-over refused: ${r}`));
+    appendAll(
+      problems,
+      d.refused.map((r) => `delivery after cut-over refused: ${r}`),
+    );
   };
 
   // The incident: a wrong pairing copied by the Job, cut over, new mail, and the Job's syncs go on.
@@ -90,7 +93,13 @@ export async function drillWave(c: WaveContext, plan: WavePlan): Promise<WaveDri
   });
 
   // 1. Detect.
-  const sourceImap: SourceImap = { host: "127.0.0.1", port: source.imapPort, security: "none", masterUser: source.masterUser.login, masterPassword: source.masterUser.password };
+  const sourceImap: SourceImap = {
+    host: "127.0.0.1",
+    port: source.imapPort,
+    security: "none",
+    masterUser: source.masterUser.login,
+    masterPassword: source.masterUser.password,
+  };
   const auditWave = () => runAudit({ bindings: wave, declaredLogins: c.declaredLogins, evidence: c.input.evidence, target: endpoint, source: sourceImap });
   const audit = await step("audit", wave.length, async () => {
     const run = await auditWave();
@@ -136,9 +145,17 @@ export async function drillWave(c: WaveContext, plan: WavePlan): Promise<WaveDri
   const lateReimported = await step("late source mail, the Job's sync, import again", wave.length, async () => {
     await c.rehearsal.seed(1, users, n + 2);
     const job = await runPhase({ phase: "cut-over", pairings: wave.map(pairingOf), ...rehearsalPaths(source, target), onPair: tick });
-    appendAll(problems, pairProblems(job.filter((r) => !repairedIds.has(r.pairing.mailboxId)), readerOf));
+    appendAll(
+      problems,
+      pairProblems(
+        job.filter((r) => !repairedIds.has(r.pairing.mailboxId)),
+        readerOf,
+      ),
+    );
     for (const r of job.filter((x) => repairedIds.has(x.pairing.mailboxId) && x.exitCode !== REFUSED_EXIT_CODE)) {
-      problems.push(`the Job's cut-over sync was not refused for the re-paired mailbox of ${readerOf(r.pairing.targetLogin)} (exit ${r.exitCode ?? "none"}): its saved state was the wrong source's`);
+      problems.push(
+        `the Job's cut-over sync was not refused for the re-paired mailbox of ${readerOf(r.pairing.targetLogin)} (exit ${r.exitCode ?? "none"}): its saved state was the wrong source's`,
+      );
     }
     return importMissing();
   });
@@ -146,16 +163,25 @@ export async function drillWave(c: WaveContext, plan: WavePlan): Promise<WaveDri
   // 5. Verify: the audit again, and every expected message exactly once.
   const finals = await step("verify", wave.length, async () => {
     appendAll(problems, finalAuditProblems(await auditWave()));
-    const held = await readMessageIds(target, wave.map((b) => b.dovecotLogin));
+    const held = await readMessageIds(
+      target,
+      wave.map((b) => b.dovecotLogin),
+    );
     return wave.map((b) => {
       const rightful = expected.get(b.dovecotLogin)?.sourceExchangeGuids ?? [];
       const ids = held.get(b.dovecotLogin);
       if (!Array.isArray(ids)) problems.push(`the mailbox of ${readerOf(b.dovecotLogin)} could not be read at the end: ${ids?.error}`);
       const afterIds = afterCutOver.flatMap((d) => d.byLogin.get(b.dovecotLogin) ?? []);
-      return countTarget({ login: b.dovecotLogin, own: rightful.flatMap((g) => seededIds(g, n + 2)), afterCutOver: afterIds, rightfulSources: rightful }, Array.isArray(ids) ? ids : []);
+      return countTarget(
+        { login: b.dovecotLogin, own: rightful.flatMap((g) => seededIds(g, n + 2)), afterCutOver: afterIds, rightfulSources: rightful },
+        Array.isArray(ids) ? ids : [],
+      );
     });
   });
-  appendAll(problems, finals.flatMap((f) => finalProblems(f, readerOf(f.login))));
+  appendAll(
+    problems,
+    finals.flatMap((f) => finalProblems(f, readerOf(f.login))),
+  );
 
   // 6. Un-contain: nobody listed, every own login works again.
   await step("un-contain", named.length, async () => {
@@ -165,12 +191,23 @@ export async function drillWave(c: WaveContext, plan: WavePlan): Promise<WaveDri
   appendAll(problems, containmentProblems(probes, new Set(named), readerOf));
 
   const finalOf = new Map(finals.map((f) => [f.login, f]));
-  const record = (m: Misbinding) => affectedRecord(m, { audit, detection, contained: new Set(named), outcomes, crossedInPerMailbox: n + 1, finalOf, readerOf, ownerOf });
+  const record = (m: Misbinding) =>
+    affectedRecord(m, { audit, detection, contained: new Set(named), outcomes, crossedInPerMailbox: n + 1, finalOf, readerOf, ownerOf });
   const sum = (f: (t: TargetCount) => number) => finals.reduce((s, t) => s + f(t), 0);
   const counts: DrillCounts = {
-    mailboxes: wave.length, affected: injected.length, found: detection.found.length, foreignExpected: clean.expected, foreignRemoved: clean.removed, reimported, lateReimported,
-    lost: sum((t) => t.lost.length), duplicated: sum((t) => t.duplicated), foreignLeft: sum((t) => t.foreign),
-    seeded: users.length * (n + 2), delivered: afterCutOver.reduce((s, d) => s + d.count, 0), messagesAtEnd: sum((t) => t.total),
+    mailboxes: wave.length,
+    affected: injected.length,
+    found: detection.found.length,
+    foreignExpected: clean.expected,
+    foreignRemoved: clean.removed,
+    reimported,
+    lateReimported,
+    lost: sum((t) => t.lost.length),
+    duplicated: sum((t) => t.duplicated),
+    foreignLeft: sum((t) => t.foreign),
+    seeded: users.length * (n + 2),
+    delivered: afterCutOver.reduce((s, d) => s + d.count, 0),
+    messagesAtEnd: sum((t) => t.total),
   };
   return { wave: plan.name, affected: injected.map(record), problems, counts, steps };
 }
@@ -191,9 +228,14 @@ function affectedRecord(m: Misbinding, r: RecordInput): AffectedMailbox {
   const verdict = r.audit.verdicts.find((v) => v.login === login);
   const group = verdict && verdict.status !== "unreadable" ? verdict.foreign.find((f) => f.exchangeGuid === m.sourceOf.source.exchangeGuid) : undefined;
   return {
-    login, reader: r.readerOf(login), crossedIn: r.ownerOf(m),
-    found: r.detection.found.includes(m), foundMessages: group?.messages.length ?? 0, contained: r.contained.has(login),
-    foreignExpected: r.crossedInPerMailbox, removed: r.outcomes.filter((o) => o.removed && o.entry.login === login).length,
+    login,
+    reader: r.readerOf(login),
+    crossedIn: r.ownerOf(m),
+    found: r.detection.found.includes(m),
+    foundMessages: group?.messages.length ?? 0,
+    contained: r.contained.has(login),
+    foreignExpected: r.crossedInPerMailbox,
+    removed: r.outcomes.filter((o) => o.removed && o.entry.login === login).length,
     final: r.finalOf.get(login)!,
   };
 }
@@ -201,7 +243,10 @@ function affectedRecord(m: Misbinding, r: RecordInput): AffectedMailbox {
 /** "removed" lines of the clean log (the audit trail must match what was done). */
 function removalsLogged(file: string): number {
   try {
-    return readFileSync(file, "utf8").split("\n").filter(Boolean).filter((l) => (JSON.parse(l) as { event?: string }).event === "removed").length;
+    return readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .filter((l) => (JSON.parse(l) as { event?: string }).event === "removed").length;
   } catch {
     return 0;
   }

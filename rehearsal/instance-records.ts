@@ -48,10 +48,13 @@ export function privateRecordsDir(dir: string): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stat = lstatSync(dir);
   const uid = process.getuid?.();
-  const problem = !stat.isDirectory() ? "is not a folder"
-    : uid !== undefined && stat.uid !== uid ? `belongs to uid ${stat.uid}, not to you (uid ${uid})`
-    : (stat.mode & 0o077) !== 0 ? `is open to others (mode ${(stat.mode & 0o777).toString(8)})`
-    : undefined;
+  const problem = !stat.isDirectory()
+    ? "is not a folder"
+    : uid !== undefined && stat.uid !== uid
+      ? `belongs to uid ${stat.uid}, not to you (uid ${uid})`
+      : (stat.mode & 0o077) !== 0
+        ? `is open to others (mode ${(stat.mode & 0o777).toString(8)})`
+        : undefined;
   if (problem) throw new UsageError(`the rehearsal's record folder ${dir} ${problem}; remove it (or set TMPDIR elsewhere) and run again`);
   return dir;
 }
@@ -103,13 +106,15 @@ export type ReadRecord = { readonly path: string } & ({ readonly record: Instanc
 /** Every record in the folder; a damaged one is returned as unreadable rather than trusted. */
 export function readRecords(recordsDir: string): ReadRecord[] {
   const dir = privateRecordsDir(recordsDir);
-  return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => {
-    const path = join(dir, f);
-    try {
-      const parsed = recordSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-      return parsed.success ? { path, record: parsed.data as InstanceRecord } : { path, unreadable: parsed.error.issues[0]?.message ?? "invalid" };
-    } catch (err) {
-      return { path, unreadable: (err as Error).message };
-    }
-  });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => {
+      const path = join(dir, f);
+      try {
+        const parsed = recordSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+        return parsed.success ? { path, record: parsed.data as InstanceRecord } : { path, unreadable: parsed.error.issues[0]?.message ?? "invalid" };
+      } catch (err) {
+        return { path, unreadable: (err as Error).message };
+      }
+    });
 }

@@ -28,7 +28,10 @@ export function lifecycleFinding(result: ReadResult, all: readonly ReadResult[],
   const unread = content.messages.filter((m) => m.source === undefined).length;
   if (content.readError || unread) {
     const counts = { lost: 0, duplicated: 0, targetOnlyLost: 0, foreign: 0 };
-    return { finding: { ...base, ok: false, detail: `not provable: ${unread} bodies unreadable with the owner's key (${content.readError ?? "missing source"})` }, counts };
+    return {
+      finding: { ...base, ok: false, detail: `not provable: ${unread} bodies unreadable with the owner's key (${content.readError ?? "missing source"})` },
+      counts,
+    };
   }
   const prints = new Map<string, number>();
   const tokens = new Set<string>();
@@ -39,11 +42,18 @@ export function lifecycleFinding(result: ReadResult, all: readonly ReadResult[],
     const print = FINGERPRINT.exec(message.source!);
     const token = TARGET_ONLY.exec(message.source!)?.[1];
     if (print) {
-      if (mailbox.sourceExchangeGuids.includes(print[1]!.toLowerCase())) prints.set(`${print[1]}/${print[2]}`, (prints.get(`${print[1]}/${print[2]}`) ?? 0) + 1);
+      if (mailbox.sourceExchangeGuids.includes(print[1]!.toLowerCase()))
+        prints.set(`${print[1]}/${print[2]}`, (prints.get(`${print[1]}/${print[2]}`) ?? 0) + 1);
       else foreignSources.push(print[1]!.toLowerCase());
     } else if (token !== undefined) {
       if (expect.targetOnly.get(mailbox.mailboxId)?.includes(token)) tokens.add(token);
-      else foreignTarget.push(describe("target mail", whose((r) => expect.targetOnly.get(r.mailbox.mailboxId)?.includes(token) ?? false)));
+      else
+        foreignTarget.push(
+          describe(
+            "target mail",
+            whose((r) => expect.targetOnly.get(r.mailbox.mailboxId)?.includes(token) ?? false),
+          ),
+        );
     }
   }
   const foreign = [...(foreignSources.length ? [foreignMailText(mailbox, foreignSources)] : []), ...new Set(foreignTarget)];
@@ -58,7 +68,9 @@ export function lifecycleFinding(result: ReadResult, all: readonly ReadResult[],
     ...(targetLost.length ? [`${targetLost.length} message(s) delivered to the target after cut-over lost`] : []),
     ...(foreign.length ? [`holds foreign mail: ${foreign.join("; ")}`] : []),
   ];
-  const detail = problems.length ? `mailbox of ${mailbox.reader}: ${problems.join("; ")}` : `${wanted.length} source messages once each, ${tokens.size} target-only kept, nothing foreign`;
+  const detail = problems.length
+    ? `mailbox of ${mailbox.reader}: ${problems.join("; ")}`
+    : `${wanted.length} source messages once each, ${tokens.size} target-only kept, nothing foreign`;
   return { finding: { ...base, ok: problems.length === 0, detail }, counts };
 }
 
@@ -67,5 +79,13 @@ function describe(what: string, owner: { reader: string; login: string } | undef
 }
 
 export function sumCounts(counts: readonly LifecycleCounts[]): LifecycleCounts {
-  return counts.reduce((a, c) => ({ lost: a.lost + c.lost, duplicated: a.duplicated + c.duplicated, targetOnlyLost: a.targetOnlyLost + c.targetOnlyLost, foreign: a.foreign + c.foreign }), { lost: 0, duplicated: 0, targetOnlyLost: 0, foreign: 0 });
+  return counts.reduce(
+    (a, c) => ({
+      lost: a.lost + c.lost,
+      duplicated: a.duplicated + c.duplicated,
+      targetOnlyLost: a.targetOnlyLost + c.targetOnlyLost,
+      foreign: a.foreign + c.foreign,
+    }),
+    { lost: 0, duplicated: 0, targetOnlyLost: 0, foreign: 0 },
+  );
 }

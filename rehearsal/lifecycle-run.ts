@@ -61,7 +61,15 @@ export async function runLifecycleRehearsal(input: StackRunInput): Promise<Lifec
   const timings: PhaseTiming[] = [];
   const step = stepper(progress, timings);
   const rehearsal = await step("provision", bindings.length, () =>
-    startRehearsal({ bindings, root: input.root, runSecret, evidence: input.evidence, userdbLines: inputs.userdbLines, doveadmHttp: true, ...(input.onStarted ? { onStarted: input.onStarted } : {}) }),
+    startRehearsal({
+      bindings,
+      root: input.root,
+      runSecret,
+      evidence: input.evidence,
+      userdbLines: inputs.userdbLines,
+      doveadmHttp: true,
+      ...(input.onStarted ? { onStarted: input.onStarted } : {}),
+    }),
   );
   try {
     return await lifecycle({ ...input, rehearsal, inputs, runSecret, mistake, step, timings, progress });
@@ -88,9 +96,19 @@ async function lifecycle(c: Context): Promise<LifecycleRunResult> {
   const onTarget = () => messagesOnTarget(bindings);
   appendAll(findings, await step("verify userdb (before cut-over)", n, () => userdbFindings(c), failedMailboxes));
   const seed = (name: string, count: number, first: number) =>
-    step(name, n, () => rehearsal.seed(count, undefined, first), () => ({ messages: onTarget() }));
+    step(
+      name,
+      n,
+      () => rehearsal.seed(count, undefined, first),
+      () => ({ messages: onTarget() }),
+    );
   const migrateStep = (name: string, phase: "copying" | "cut-over") =>
-    step(name, n, () => migrateAll(c, phase), (done) => (appendAll(pairs, done), { failed: done.filter((p) => !p.ok).length, messages: onTarget() }));
+    step(
+      name,
+      n,
+      () => migrateAll(c, phase),
+      (done) => (appendAll(pairs, done), { failed: done.filter((p) => !p.ok).length, messages: onTarget() }),
+    );
   await seed("seed", c.messagesPerMailbox, 1);
   await migrateStep("copy 1 (backup -R)", "copying");
   await seed("new source mail", 1, c.messagesPerMailbox + 1);
@@ -98,17 +116,38 @@ async function lifecycle(c: Context): Promise<LifecycleRunResult> {
   await migrateStep("final copy (backup -R)", "copying");
   if (!lifecycleOf({ name: "rehearsal", phase: "cut-over" }).canaries) throw new Error("canaries are not allowed at cut-over");
   const expected = expectedFromEvidence(bindings, c.evidence);
-  appendAll(findings, await step("canaries (cut-over)", n, () => verifyCanaries(endpointsOf(rehearsal.target), expected, { routes: c.inputs.routes, onMailbox: () => c.progress.tick() }), (f) => ({ ...failedMailboxes(f), messages: onTarget() })));
-  const targetOnly = await step("mail to target", n, () => deliverTargetMail(c), (t) => ({ failed: t.refused, messages: onTarget() }));
+  appendAll(
+    findings,
+    await step(
+      "canaries (cut-over)",
+      n,
+      () => verifyCanaries(endpointsOf(rehearsal.target), expected, { routes: c.inputs.routes, onMailbox: () => c.progress.tick() }),
+      (f) => ({ ...failedMailboxes(f), messages: onTarget() }),
+    ),
+  );
+  const targetOnly = await step(
+    "mail to target",
+    n,
+    () => deliverTargetMail(c),
+    (t) => ({ failed: t.refused, messages: onTarget() }),
+  );
   await seed("late source mail", 1, c.messagesPerMailbox + 2);
   await migrateStep("sync 1 (sync -1 -R -s)", "cut-over");
   await migrateStep("sync 2 (sync -1 -R -s)", "cut-over");
   const perSource = c.messagesPerMailbox + 2;
-  const checked = await step("proof per person", n, async () => {
-    const reads = await mapLimited(expected, 4, async (mailbox) => ({ mailbox, content: await readMailbox(endpointsOf(rehearsal.target), mailbox.login) }));
-    return reads.map((r) => lifecycleFinding(r, reads, { perSource, targetOnly: targetOnly.tokens }));
-  }, (results) => ({ failed: results.filter((r) => !r.finding.ok).length, messages: onTarget() }));
-  appendAll(findings, checked.map((r) => r.finding));
+  const checked = await step(
+    "proof per person",
+    n,
+    async () => {
+      const reads = await mapLimited(expected, 4, async (mailbox) => ({ mailbox, content: await readMailbox(endpointsOf(rehearsal.target), mailbox.login) }));
+      return reads.map((r) => lifecycleFinding(r, reads, { perSource, targetOnly: targetOnly.tokens }));
+    },
+    (results) => ({ failed: results.filter((r) => !r.finding.ok).length, messages: onTarget() }),
+  );
+  appendAll(
+    findings,
+    checked.map((r) => r.finding),
+  );
   return { timings: c.timings, pairs, findings, counts: sumCounts(checked.map((r) => r.counts)), perSource };
 }
 
@@ -122,7 +161,11 @@ async function userdbFindings(c: Context): Promise<Finding[]> {
   if (!endpoint) throw new Error("the rehearsal target has no doveadm HTTP API");
   const nonce = randomBytes(32);
   const expected = expectedFromBindings(c.bindings);
-  const answers = await lookupUserdbHttp(endpoint, expected.map((m) => m.login), nonce);
+  const answers = await lookupUserdbHttp(
+    endpoint,
+    expected.map((m) => m.login),
+    nonce,
+  );
   const keys = new Map([...keyPasswordsFor(c.bindings, c.runSecret)].map(([id, password]) => [id, keyFingerprint(nonce, password)]));
   return verifyUserdbAnswers(expected, answers, keys);
 }
@@ -143,11 +186,20 @@ async function migrateAll(c: Context, phase: "copying" | "cut-over"): Promise<Pa
 /** New mail routed to the target after cut-over; it must survive every later doveadm run. */
 async function deliverTargetMail(c: Context): Promise<{ tokens: Map<string, string[]>; refused: number }> {
   const run = randomBytes(6).toString("hex");
-  const planned = c.bindings.flatMap((b) => Array.from({ length: TARGET_MAIL_PER_MAILBOX }, (_, i) => ({ b, token: `oxmig-target-${run}-${b.mailboxId}-${i + 1}` })));
-  const outcomes = await deliverLmtp(endpointsOf(c.rehearsal.target).lmtp, planned.map(({ b, token }) => ({
-    recipient: c.inputs.routes.get(b.primaryAddress.normalised) ?? b.dovecotLogin,
-    raw: rawMessage({ To: b.primaryAddress.display, Subject: `After cut-over ${token}`, "Message-ID": `<${token}@target.oxmig.example>`, [TARGET_ONLY_HEADER]: token }, `Delivered to the target after cut-over: ${token}\n`),
-  })), 4);
+  const planned = c.bindings.flatMap((b) =>
+    Array.from({ length: TARGET_MAIL_PER_MAILBOX }, (_, i) => ({ b, token: `oxmig-target-${run}-${b.mailboxId}-${i + 1}` })),
+  );
+  const outcomes = await deliverLmtp(
+    endpointsOf(c.rehearsal.target).lmtp,
+    planned.map(({ b, token }) => ({
+      recipient: c.inputs.routes.get(b.primaryAddress.normalised) ?? b.dovecotLogin,
+      raw: rawMessage(
+        { To: b.primaryAddress.display, Subject: `After cut-over ${token}`, "Message-ID": `<${token}@target.oxmig.example>`, [TARGET_ONLY_HEADER]: token },
+        `Delivered to the target after cut-over: ${token}\n`,
+      ),
+    })),
+    4,
+  );
   const tokens = new Map<string, string[]>();
   for (const { b, token } of planned) tokens.set(b.mailboxId, [...(tokens.get(b.mailboxId) ?? []), token]);
   return { tokens, refused: outcomes.filter((o) => !o.ok).length };

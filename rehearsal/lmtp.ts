@@ -35,7 +35,14 @@ async function deliverOnOneConnection(endpoint: HostPort, messages: readonly Lmt
   if (messages.length === 0) return [];
   const security = endpoint.security ?? "none";
   // requireTLS: no MAIL FROM unless the STARTTLS upgrade succeeded (no silent fallback to cleartext).
-  const connection = new SMTPConnection({ lmtp: true, host: endpoint.host, port: endpoint.port, secure: security === "tls", requireTLS: security === "starttls", socketTimeout: 30_000 });
+  const connection = new SMTPConnection({
+    lmtp: true,
+    host: endpoint.host,
+    port: endpoint.port,
+    secure: security === "tls",
+    requireTLS: security === "starttls",
+    socketTimeout: 30_000,
+  });
   await new Promise<void>((resolve, reject) => {
     connection.once("error", reject);
     connection.connect(() => resolve());

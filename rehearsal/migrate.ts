@@ -32,7 +32,12 @@ export interface MigrateOptions {
 }
 
 /** Copies `pairings` as a copying wave's Job does: `backup -R -s ""` per index, state saved per mailbox. */
-export async function migrate(source: DovecotInstance, target: DovecotInstance, pairings: readonly Pairing[], options: MigrateOptions = {}): Promise<PairResult[]> {
+export async function migrate(
+  source: DovecotInstance,
+  target: DovecotInstance,
+  pairings: readonly Pairing[],
+  options: MigrateOptions = {},
+): Promise<PairResult[]> {
   const paths = rehearsalPaths(source, target);
   return runIndexedCommands({ phase: "copying", commands: doveadmCommands("copying", pairings, paths), pairings, scriptDir: target.dir, ...options });
 }
@@ -55,7 +60,10 @@ export function writeImapcConf(source: DovecotInstance, target: DovecotInstance)
   const values: Record<(typeof IMAPC_SECRET_KEYS)[number], string> = { imapc_master_user: source.masterUser.login, imapc_password: source.masterUser.password };
   for (const key of IMAPC_SECRET_KEYS) writeOwned(join(secretDir, key), values[key]);
   const path = join(target.dir, "doveadm.conf");
-  writeOwned(path, renderDoveadmConf({ sourceImapHost: "127.0.0.1", sourceImapPort: source.imapPort, sourceImapTls: "no" }, { targetConf: target.confPath, secretDir }));
+  writeOwned(
+    path,
+    renderDoveadmConf({ sourceImapHost: "127.0.0.1", sourceImapPort: source.imapPort, sourceImapTls: "no" }, { targetConf: target.confPath, secretDir }),
+  );
   return path;
 }
 

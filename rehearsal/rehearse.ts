@@ -67,14 +67,24 @@ export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> 
   const sourceDir = join(root, "source");
   mkdirOwned(join(root, "target", "vmail"));
   const source = await startDovecot({
-    role: "source", dir: sourceDir, ...recorded, mailCrypt: false, masterUser: masterUser(),
+    role: "source",
+    dir: sourceDir,
+    ...recorded,
+    mailCrypt: false,
+    masterUser: masterUser(),
     userdbText: renderSourceUserdb(sourceUsersFor(bindings), join(sourceDir, "homes")),
   });
   input.onStarted?.(source);
   let target: DovecotInstance;
   try {
     target = await startDovecot({
-      role: "target", dir: join(root, "target"), ...recorded, mailCrypt: true, masterUser: masterUser(), ...(input.doveadmHttp ? { doveadmHttp: true } : {}), ...(input.denyPassdb ? { denyPassdb: true } : {}),
+      role: "target",
+      dir: join(root, "target"),
+      ...recorded,
+      mailCrypt: true,
+      masterUser: masterUser(),
+      ...(input.doveadmHttp ? { doveadmHttp: true } : {}),
+      ...(input.denyPassdb ? { denyPassdb: true } : {}),
       userdbText: renderUserdb(input.userdbLines ?? userdbLinesFor(bindings, input.runSecret)),
     });
   } catch (err) {
@@ -84,10 +94,12 @@ export async function startRehearsal(input: RehearsalInput): Promise<Rehearsal> 
   input.onStarted?.(target);
   mkdirOwned(join(sourceDir, "homes"));
   return {
-    source, target,
+    source,
+    target,
     seed: (perMailbox, users, first) => seedSource(endpointsOf(source).lmtp, users ?? sourceUsersFor(bindings), perMailbox, 4, first),
     migrate: (pairings, options) => migrate(source, target, pairings ?? pairingsFor(bindings), options),
-    verify: (options) => verifyTarget(target, expectedFromEvidence(bindings, input.evidence), { keyPasswords: keyPasswordsFor(bindings, input.runSecret), ...options }),
+    verify: (options) =>
+      verifyTarget(target, expectedFromEvidence(bindings, input.evidence), { keyPasswords: keyPasswordsFor(bindings, input.runSecret), ...options }),
     stop: async () => {
       await Promise.all([source.stop(), target.stop()]);
     },

@@ -14,7 +14,12 @@ export function formatReport(report: RunReport, format: ReportFormat): string {
 function formatText(report: RunReport): string {
   const counted = report.rows.some((r) => r.messages !== undefined);
   const head = ["step", "checked", "failed", ...(counted ? ["on target"] : []), "time"];
-  const table = new Table({ head, colAligns: head.map((_, i) => (i === 0 ? "left" : "right")), style: { head: [], border: [] }, chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } });
+  const table = new Table({
+    head,
+    colAligns: head.map((_, i) => (i === 0 ? "left" : "right")),
+    style: { head: [], border: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
   const time = (ms?: number) => (ms === undefined ? "" : `${(ms / 1000).toFixed(1)} s`);
   for (const r of report.rows) table.push([r.step, r.checked, r.failed, ...(counted ? [r.messages ?? ""] : []), time(r.ms)]);
   const failures = report.failures.map(failureText);
@@ -41,7 +46,9 @@ function formatJunit(report: RunReport): string {
   const doc = {
     "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" },
     testsuites: {
-      "@_name": "oxmig-rehearsal", "@_tests": cases.length, "@_failures": failed,
+      "@_name": "oxmig-rehearsal",
+      "@_tests": cases.length,
+      "@_failures": failed,
       testsuite: { "@_name": report.title, "@_tests": cases.length, "@_failures": failed, "@_errors": 0, testcase: cases },
     },
   };

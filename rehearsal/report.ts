@@ -60,26 +60,35 @@ export function personLabel(p: PersonRef): string {
 
 /** The mailbox itself plus every other mailbox whose id or login the text names. */
 function involved(own: Binding, text: string, bindings: readonly Binding[]): PersonRef[] {
-  const others = bindings.filter((b) => b !== own && (text.includes(b.mailboxId) || text.includes(`login ${b.dovecotLogin})`) || text.includes(` into ${b.dovecotLogin}:`)));
+  const others = bindings.filter(
+    (b) => b !== own && (text.includes(b.mailboxId) || text.includes(`login ${b.dovecotLogin})`) || text.includes(` into ${b.dovecotLogin}:`)),
+  );
   return [own, ...others].map(personOf);
 }
 
 function pairFailures(pairs: readonly PairResult[], byId: Map<string, Binding>, bindings: readonly Binding[]): ReportFailure[] {
-  return pairs.filter((p) => !p.ok).flatMap((p) => {
-    const own = byId.get(p.pairing.mailboxId);
-    if (!own) return [];
-    const lines = p.stderr.split("\n");
-    const reason = lines.find((l) => /Error|Panic|Fatal/.test(l)) ?? lines.at(-1) ?? "";
-    const detail = `doveadm ${p.label ?? "backup -R"} of ${p.pairing.sourceLogin} into ${p.pairing.targetLogin}: exit ${p.exitCode ?? "none"}: ${reason}`;
-    return [{ step: "migrate", mailbox: personOf(own), people: involved(own, detail, bindings), detail }];
-  });
+  return pairs
+    .filter((p) => !p.ok)
+    .flatMap((p) => {
+      const own = byId.get(p.pairing.mailboxId);
+      if (!own) return [];
+      const lines = p.stderr.split("\n");
+      const reason = lines.find((l) => /Error|Panic|Fatal/.test(l)) ?? lines.at(-1) ?? "";
+      const detail = `doveadm ${p.label ?? "backup -R"} of ${p.pairing.sourceLogin} into ${p.pairing.targetLogin}: exit ${p.exitCode ?? "none"}: ${reason}`;
+      return [{ step: "migrate", mailbox: personOf(own), people: involved(own, detail, bindings), detail }];
+    });
 }
 
 export function buildReport(input: ReportInput): RunReport {
   const { bindings, findings, pairs = [] } = input;
   const byId = new Map(bindings.map((b) => [b.mailboxId, b]));
-  const row = (step: string, checked: number, failed: number, time?: number, messages?: number): ReportRow =>
-    ({ step, checked, failed, ...(time !== undefined ? { ms: time } : {}), ...(messages !== undefined ? { messages } : {}) });
+  const row = (step: string, checked: number, failed: number, time?: number, messages?: number): ReportRow => ({
+    step,
+    checked,
+    failed,
+    ...(time !== undefined ? { ms: time } : {}),
+    ...(messages !== undefined ? { messages } : {}),
+  });
   const rows: ReportRow[] = [];
   const failedMailboxes = (of: readonly Finding[]) => new Set(of.filter((f) => !f.ok).map((f) => f.mailboxId)).size;
   for (const t of input.timings ?? []) {
@@ -92,10 +101,12 @@ export function buildReport(input: ReportInput): RunReport {
   }
   const failures: ReportFailure[] = [
     ...pairFailures(pairs, byId, bindings),
-    ...findings.filter((f) => !f.ok).flatMap((f) => {
-      const own = byId.get(f.mailboxId);
-      return own ? [{ step: `verify: ${f.check}`, mailbox: personOf(own), people: involved(own, f.detail, bindings), detail: f.detail }] : [];
-    }),
+    ...findings
+      .filter((f) => !f.ok)
+      .flatMap((f) => {
+        const own = byId.get(f.mailboxId);
+        return own ? [{ step: `verify: ${f.check}`, mailbox: personOf(own), people: involved(own, f.detail, bindings), detail: f.detail }] : [];
+      }),
   ];
   return { title: input.title, mailboxes: bindings.length, rows, failures, ...(input.notes?.length ? { notes: input.notes } : {}) };
 }

@@ -18,12 +18,14 @@ export function fingerprint(exchangeGuid: string, n: number): string {
 
 /** passwd-file userdb of the source: no password, no key, home derived from the ExchangeGuid. */
 export function renderSourceUserdb(users: readonly SourceUser[], homeRoot: string): string {
-  return users.map((u) => {
-    if (/[:\s]/.test(u.login) || !/^[0-9a-f-]+$/.test(u.exchangeGuid)) {
-      throw new Error(`source user "${u.login}" / "${u.exchangeGuid}" cannot go into a passwd-file`);
-    }
-    return `${u.login}:::::${homeRoot}/${u.exchangeGuid}::\n`;
-  }).join("");
+  return users
+    .map((u) => {
+      if (/[:\s]/.test(u.login) || !/^[0-9a-f-]+$/.test(u.exchangeGuid)) {
+        throw new Error(`source user "${u.login}" / "${u.exchangeGuid}" cannot go into a passwd-file`);
+      }
+      return `${u.login}:::::${homeRoot}/${u.exchangeGuid}::\n`;
+    })
+    .join("");
 }
 
 /** A unique Message-ID and Date per message: dsync matches messages by header hash, so identical headers would collide. */

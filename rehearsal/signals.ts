@@ -31,7 +31,10 @@ export function cleanUpOnSignals(cleanUp: () => Promise<void>): () => void {
       for (const stream of [process.stdout, process.stderr]) stream.removeAllListeners("error").on("error", () => undefined);
     }
     // Every Dovecot of this process, also one still starting (the run's own list knows only those up).
-    void stopAllDovecots({ shuttingDown: true }).then(() => cleanUp()).catch(() => undefined).finally(() => process.exit(code));
+    void stopAllDovecots({ shuttingDown: true })
+      .then(() => cleanUp())
+      .catch(() => undefined)
+      .finally(() => process.exit(code));
   };
   for (const signal of CLEANED_UP_ON) process.on(signal, onSignal);
   return () => {

@@ -70,7 +70,14 @@ export async function runStackRehearsal(input: StackRunInput): Promise<StackRunR
     }
   };
   const rehearsal: Rehearsal = await phase("provision", bindings.length, () =>
-    startRehearsal({ bindings, root: input.root, runSecret, evidence: input.evidence, userdbLines: inputs.userdbLines, ...(input.onStarted ? { onStarted: input.onStarted } : {}) }),
+    startRehearsal({
+      bindings,
+      root: input.root,
+      runSecret,
+      evidence: input.evidence,
+      userdbLines: inputs.userdbLines,
+      ...(input.onStarted ? { onStarted: input.onStarted } : {}),
+    }),
   );
   try {
     await phase("seed", bindings.length, async () => {
@@ -82,11 +89,15 @@ export async function runStackRehearsal(input: StackRunInput): Promise<StackRunR
       }
     });
     const waves = [...inputs.pairings];
-    const pairs = await phase("migrate", waves.reduce((n, [, list]) => n + list.length, 0), async () => {
-      const done: PairResult[] = [];
-      for (const [, list] of waves) appendAll(done, await rehearsal.migrate(list, { onPair: () => progress.tick() }));
-      return done;
-    });
+    const pairs = await phase(
+      "migrate",
+      waves.reduce((n, [, list]) => n + list.length, 0),
+      async () => {
+        const done: PairResult[] = [];
+        for (const [, list] of waves) appendAll(done, await rehearsal.migrate(list, { onPair: () => progress.tick() }));
+        return done;
+      },
+    );
     const findings = await phase("verify", bindings.length, () =>
       rehearsal.verify({ seededPerMailbox: input.messagesPerMailbox, routes: inputs.routes, onMailbox: () => progress.tick() }),
     );

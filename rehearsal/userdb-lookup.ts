@@ -34,7 +34,11 @@ export function parseUserBlocks(text: string): Map<string, UserdbEntry> {
   let login: string | undefined;
   let fields: Record<string, string> = {};
   const flush = () => {
-    if (login !== undefined) entries.set(login, { ...(fields.home ? { home: fields.home } : {}), ...(fields.mail_crypt_private_password ? { keyPassword: fields.mail_crypt_private_password } : {}) });
+    if (login !== undefined)
+      entries.set(login, {
+        ...(fields.home ? { home: fields.home } : {}),
+        ...(fields.mail_crypt_private_password ? { keyPassword: fields.mail_crypt_private_password } : {}),
+      });
   };
   for (const line of text.split("\n")) {
     const head = /^userdb: (\S+)$/.exec(line);

@@ -55,7 +55,10 @@ export function canaryFinding(result: ReadResult, all: readonly ReadResult[], se
   }
   const mine = sent.filter((c) => c.mailboxId === mailbox.mailboxId).length;
   return {
-    mailboxId: mailbox.mailboxId, login: mailbox.login, check: "canary", ok: problems.length === 0,
+    mailboxId: mailbox.mailboxId,
+    login: mailbox.login,
+    check: "canary",
+    ok: problems.length === 0,
     detail: problems.length ? problems.join("; ") : `${mine} canaries arrived, no foreign one`,
   };
 }

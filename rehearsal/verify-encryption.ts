@@ -11,7 +11,12 @@ import type { ExpectedMailbox, Finding } from "./verify-types";
 const run = promisify(execFile);
 
 /** `homes`: login → home as the running userdb gives it (see userdb-lookup.ts). */
-export async function verifyEncryption(target: DovecotInstance, mailbox: ExpectedMailbox, all: readonly ExpectedMailbox[], homes: ReadonlyMap<string, string>): Promise<Finding> {
+export async function verifyEncryption(
+  target: DovecotInstance,
+  mailbox: ExpectedMailbox,
+  all: readonly ExpectedMailbox[],
+  homes: ReadonlyMap<string, string>,
+): Promise<Finding> {
   const finding = (ok: boolean, detail: string): Finding => ({ mailboxId: mailbox.mailboxId, login: mailbox.login, check: "encryption", ok, detail });
   const home = homes.get(mailbox.login);
   if (home !== mailbox.home) {
@@ -36,7 +41,8 @@ export async function verifyEncryption(target: DovecotInstance, mailbox: Expecte
     const header = readCryptedHeader(readHead(file));
     const name = file.slice(mailbox.home.length + 1);
     if (!header.encrypted) problems.push(`${name} is not encrypted`);
-    else if (!header.keyId || !folderKeys.includes(header.keyId)) problems.push(`${name} uses key ${header.keyId ?? "?"}, not an INBOX key of ${mailbox.login}`);
+    else if (!header.keyId || !folderKeys.includes(header.keyId))
+      problems.push(`${name} uses key ${header.keyId ?? "?"}, not an INBOX key of ${mailbox.login}`);
   }
   return problems.length
     ? finding(false, `${problems.length} of ${files.length} files: ${problems.slice(0, 3).join("; ")}`)

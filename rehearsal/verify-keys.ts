@@ -4,7 +4,11 @@
 import type { UserdbEntry } from "./userdb-lookup";
 import type { ExpectedMailbox, Finding } from "./verify-types";
 
-export function verifyOwnKeys(expected: readonly ExpectedMailbox[], passwords: ReadonlyMap<string, string>, running: ReadonlyMap<string, UserdbEntry>): Finding[] {
+export function verifyOwnKeys(
+  expected: readonly ExpectedMailbox[],
+  passwords: ReadonlyMap<string, string>,
+  running: ReadonlyMap<string, UserdbEntry>,
+): Finding[] {
   const ownerOfPassword = new Map([...passwords].map(([mailboxId, password]) => [password, mailboxId]));
   const byId = new Map(expected.map((m) => [m.mailboxId, m]));
   return expected.map((mailbox) => {

@@ -8,25 +8,42 @@ import type { ExpectedMailbox, Finding } from "./verify-types";
  * `expectedKeys`: mailboxId → fingerprint of the key the bindings give it (same nonce). Without it the
  * key check can only require a key that no other login shares.
  */
-export function verifyUserdbAnswers(expected: readonly ExpectedMailbox[], answers: ReadonlyMap<string, UserdbAnswer>, expectedKeys?: ReadonlyMap<string, string>): Finding[] {
-  const facts = new Map(expected.map((m) => {
-    const answer = answers.get(m.login);
-    return [m.mailboxId, answer?.found ? answer.facts : undefined] as const;
-  }));
+export function verifyUserdbAnswers(
+  expected: readonly ExpectedMailbox[],
+  answers: ReadonlyMap<string, UserdbAnswer>,
+  expectedKeys?: ReadonlyMap<string, string>,
+): Finding[] {
+  const facts = new Map(
+    expected.map((m) => {
+      const answer = answers.get(m.login);
+      return [m.mailboxId, answer?.found ? answer.facts : undefined] as const;
+    }),
+  );
   const label = (m: ExpectedMailbox) => `${m.mailboxId} (login ${m.login})`;
   return expected.flatMap((mailbox) => {
-    const finding = (check: "userdb" | "key", ok: boolean, detail: string): Finding => ({ mailboxId: mailbox.mailboxId, login: mailbox.login, check, ok, detail });
+    const finding = (check: "userdb" | "key", ok: boolean, detail: string): Finding => ({
+      mailboxId: mailbox.mailboxId,
+      login: mailbox.login,
+      check,
+      ok,
+      detail,
+    });
     const answer = answers.get(mailbox.login);
     if (!answer?.found) return [finding("userdb", false, `${mailbox.login}: ${answer?.why ?? "no answer from the userdb"}`)];
     const { home, keyFingerprint } = answer.facts;
     const others = expected.filter((m) => m !== mailbox);
     const homeOwner = others.find((m) => m.home === home);
     const sharing = others.filter((m) => facts.get(m.mailboxId)?.home === home);
-    const homeFinding = home !== mailbox.home
-      ? finding("userdb", false, `userdb gives ${mailbox.login} the home ${home ?? "(none)"}, ${homeOwner ? `the home of ${label(homeOwner)}` : "no expected mailbox's home"}; expected ${mailbox.home}`)
-      : sharing.length
-        ? finding("userdb", false, `userdb also gives this home to ${sharing.map(label).join(", ")}`)
-        : finding("userdb", true, `${mailbox.login} resolves to its own home`);
+    const homeFinding =
+      home !== mailbox.home
+        ? finding(
+            "userdb",
+            false,
+            `userdb gives ${mailbox.login} the home ${home ?? "(none)"}, ${homeOwner ? `the home of ${label(homeOwner)}` : "no expected mailbox's home"}; expected ${mailbox.home}`,
+          )
+        : sharing.length
+          ? finding("userdb", false, `userdb also gives this home to ${sharing.map(label).join(", ")}`)
+          : finding("userdb", true, `${mailbox.login} resolves to its own home`);
     return [homeFinding, keyFinding(mailbox, keyFingerprint, expected, facts, expectedKeys, finding)];
   });
 }
@@ -44,7 +61,11 @@ function keyFinding(
   if (expectedKeys) {
     if (given === expectedKeys.get(mailbox.mailboxId)) return finding("key", true, `uses its own key key-${mailbox.mailboxId} (fingerprints match)`);
     const owner = expected.find((m) => expectedKeys.get(m.mailboxId) === given);
-    return finding("key", false, `${mailbox.login} uses ${owner ? `the key of ${label(owner)}` : "a key of no verified mailbox"}, not its own key key-${mailbox.mailboxId}`);
+    return finding(
+      "key",
+      false,
+      `${mailbox.login} uses ${owner ? `the key of ${label(owner)}` : "a key of no verified mailbox"}, not its own key key-${mailbox.mailboxId}`,
+    );
   }
   const sharing = expected.filter((m) => m !== mailbox && facts.get(m.mailboxId)?.keyFingerprint === given);
   return sharing.length

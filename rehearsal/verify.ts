@@ -52,7 +52,10 @@ export async function verifyCanaries(endpoints: MailEndpoints, expected: readonl
 export async function verifyTarget(target: DovecotInstance, expected: readonly ExpectedMailbox[], options: VerifyOptions = {}): Promise<Finding[]> {
   const parallelism = options.parallelism ?? 4;
   const findings = await verifyCanaries(endpointsOf(target), expected, options);
-  const running = await lookupUserdb(target, expected.map((m) => m.login));
+  const running = await lookupUserdb(
+    target,
+    expected.map((m) => m.login),
+  );
   const homes = new Map([...running].map(([login, entry]) => [login, entry.home ?? "(no home)"]));
   appendAll(findings, await mapLimited(expected, parallelism, (m) => verifyEncryption(target, m, expected, homes)));
   if (options.keyPasswords) appendAll(findings, verifyOwnKeys(expected, options.keyPasswords, running));
@@ -63,10 +66,14 @@ async function sendCanaries(endpoints: MailEndpoints, expected: readonly Expecte
   const run = randomBytes(6).toString("hex");
   const planned = expected.flatMap((m) => m.addresses.map((address) => ({ mailboxId: m.mailboxId, address, login: routes?.get(address) ?? m.login })));
   const tokens = planned.map((_, i) => `oxmig-canary-${run}-${i}`);
-  const outcomes = await deliverLmtp(endpoints.lmtp, planned.map((p, i) => ({
-    recipient: p.login,
-    raw: rawMessage({ To: p.address, Subject: `Canary ${tokens[i]}`, [CANARY_HEADER]: tokens[i]! }, `Canary for ${p.address}: ${tokens[i]}\n`),
-  })), 4);
+  const outcomes = await deliverLmtp(
+    endpoints.lmtp,
+    planned.map((p, i) => ({
+      recipient: p.login,
+      raw: rawMessage({ To: p.address, Subject: `Canary ${tokens[i]}`, [CANARY_HEADER]: tokens[i]! }, `Canary for ${p.address}: ${tokens[i]}\n`),
+    })),
+    4,
+  );
   return planned.map((p, i) => ({ token: tokens[i]!, mailboxId: p.mailboxId, address: p.address, delivered: outcomes[i]!.ok, reply: outcomes[i]!.reply }));
 }
 

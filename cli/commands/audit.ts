@@ -41,7 +41,9 @@ export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<s
   const host = values.sourceImapHost;
   const masterUser = values.sourceImapMasterUser;
   if (!host || !masterUser) {
-    throw new UsageError(`${config.file} lacks ${[!host && "sourceImapHost", !masterUser && "sourceImapMasterUser"].filter(Boolean).join(" and ")}, needed to read the source mailboxes. Set with:\n  pulumi config set sourceImapMasterUser <the imapc_master_user of the migration's Secret> --stack ${config.stack}`);
+    throw new UsageError(
+      `${config.file} lacks ${[!host && "sourceImapHost", !masterUser && "sourceImapMasterUser"].filter(Boolean).join(" and ")}, needed to read the source mailboxes. Set with:\n  pulumi config set sourceImapMasterUser <the imapc_master_user of the migration's Secret> --stack ${config.stack}`,
+    );
   }
   // Exchange's IMAP is usually implicit TLS on 993; cleartext only on loopback (the rehearsal's source).
   // The same keys the migration Job reads: sourceImapTls imaps (default) or starttls. "none" exists only
@@ -50,12 +52,20 @@ export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<s
   const tlsValue = values.sourceImapTls || (isLoopbackHost(host) ? "none" : "imaps");
   const security = SECURITY[tlsValue];
   if (!security) throw new InputError(config.file, "config sourceImapTls", `expected imaps or starttls, found "${values.sourceImapTls}"`);
-  if (security === "none" && !isLoopbackHost(host)) throw new InputError(config.file, "config sourceImapTls", `cleartext IMAP is allowed only on loopback; ${host} needs imaps or starttls (the master password would cross the network readable)`);
+  if (security === "none" && !isLoopbackHost(host))
+    throw new InputError(
+      config.file,
+      "config sourceImapTls",
+      `cleartext IMAP is allowed only on loopback; ${host} needs imaps or starttls (the master password would cross the network readable)`,
+    );
   const port = Number(values.sourceImapPort || (security === "tls" ? 993 : 143));
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(config.file, "config sourceImapPort", `expected a port number from 1 to 65535, found "${values.sourceImapPort}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new InputError(config.file, "config sourceImapPort", `expected a port number from 1 to 65535, found "${values.sourceImapPort}"`);
   const masterPassword = env[SOURCE_PASSWORD_VARIABLE];
   if (!masterPassword) {
-    throw new UsageError(`${SOURCE_PASSWORD_VARIABLE} is not set. It is the imapc master password of the migration's Secret; export it with:\n  export ${SOURCE_PASSWORD_VARIABLE}=<imapc_password>`);
+    throw new UsageError(
+      `${SOURCE_PASSWORD_VARIABLE} is not set. It is the imapc master password of the migration's Secret; export it with:\n  export ${SOURCE_PASSWORD_VARIABLE}=<imapc_password>`,
+    );
   }
   return { host, port, security, masterUser, masterPassword };
 }
@@ -71,13 +81,22 @@ export async function auditStack(opts: AuditCommandOptions): Promise<{ run: Audi
   if (bindings.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
   const target = doveadmFromConfig(selection.config, env);
   const source = sourceImapFromConfig(selection.config, env);
-  if (opts.parallel !== undefined && (!Number.isInteger(opts.parallel) || opts.parallel < 1 || opts.parallel > 64)) throw new UsageError(`--parallel must be a whole number from 1 to 64, found ${opts.parallel}`);
+  if (opts.parallel !== undefined && (!Number.isInteger(opts.parallel) || opts.parallel < 1 || opts.parallel > 64))
+    throw new UsageError(`--parallel must be a whole number from 1 to 64, found ${opts.parallel}`);
   const run = await runAudit({
-    bindings, declaredLogins: new Set(stackBindings.map((b) => b.dovecotLogin)), evidence: sourceEvidence(inventory.people, inventory.sources),
-    target, source, parallelism: opts.parallel ?? 4, progress: phaseProgress(opts.stderr ?? process.stderr),
+    bindings,
+    declaredLogins: new Set(stackBindings.map((b) => b.dovecotLogin)),
+    evidence: sourceEvidence(inventory.people, inventory.sources),
+    target,
+    source,
+    parallelism: opts.parallel ?? 4,
+    progress: phaseProgress(opts.stderr ?? process.stderr),
   });
   const scope = opts.wave ? `wave(s) ${opts.wave.join(", ")}` : "all waves";
-  return { run, title: `Audit of stack ${opts.stack}, ${scope}: ${bindings.length} planned mailbox(es) and ${run.undeclared.length} undeclared login(s) on ${target.url}; sources on ${source.host}:${source.port}` };
+  return {
+    run,
+    title: `Audit of stack ${opts.stack}, ${scope}: ${bindings.length} planned mailbox(es) and ${run.undeclared.length} undeclared login(s) on ${target.url}; sources on ${source.host}:${source.port}`,
+  };
 }
 
 /** 0: no foreign mail and everything read; 1: foreign mail found, or the audit is incomplete. */

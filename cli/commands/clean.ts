@@ -47,7 +47,18 @@ export async function cleanCommand(opts: CleanCommandOptions): Promise<number> {
   const mixed = run.verdicts.filter((v) => v.status === "mixed").map((v) => v.reader);
   const notes = mixed.length ? [`Left alone (undeclared, several people's mail; declare the owner in the plan first): ${mixed.join("; ")}`] : [];
   if (!opts.apply) {
-    stdout.write([title, "", plan.length ? `Would remove ${plan.length} message(s):` : "Nothing foreign to remove.", ...planLines(plan), ...notes, "", "Dry run: nothing removed. Add --apply to remove them.", ""].join("\n"));
+    stdout.write(
+      [
+        title,
+        "",
+        plan.length ? `Would remove ${plan.length} message(s):` : "Nothing foreign to remove.",
+        ...planLines(plan),
+        ...notes,
+        "",
+        "Dry run: nothing removed. Add --apply to remove them.",
+        "",
+      ].join("\n"),
+    );
     return foundForeign(run) ? 1 : 0;
   }
   const endpoint = doveadmFromConfig(stackSelection(opts.stack, opts.cwd).config, opts.env ?? process.env);
@@ -55,7 +66,11 @@ export async function cleanCommand(opts: CleanCommandOptions): Promise<number> {
   const removed = outcomes.filter((o) => o.removed).length;
   const failure = outcomes.find((o) => !o.removed);
   const lines = [
-    title, "", ...planLines(plan), ...notes, "",
+    title,
+    "",
+    ...planLines(plan),
+    ...notes,
+    "",
     `removed ${removed} of ${plan.length} foreign message(s); log: ${log}`,
     ...(failure ? [`stopped at ${failure.entry.reader}: ${failure.why}. Rerun the same command: it audits again and removes only what is left.`] : []),
     "",

@@ -45,7 +45,14 @@ function describe(change: LockChange, people: PeopleLookup): string {
  * sources, or of mailboxes in two shards) would pour both sources into one mailbox, and every
  * comparison by id would keep only one of them: refused, naming every entry and whose source it is.
  */
-export function refuseDuplicateIds(lock: BindingLock, bindings: readonly Binding[], plan: Plan, previous: BindingLock | undefined, planFile: string, people: PeopleLookup): void {
+export function refuseDuplicateIds(
+  lock: BindingLock,
+  bindings: readonly Binding[],
+  plan: Plan,
+  previous: BindingLock | undefined,
+  planFile: string,
+  people: PeopleLookup,
+): void {
   const ownerLines = new Map(plan.waves.flatMap((w) => w.mailboxes.map((m) => [m.line, m.ownerLine ?? m.line] as const)));
   const planned = new Map(bindings.map((b) => [b.source.exchangeGuid, ownerLines.get(b.planLine) ?? b.planLine]));
   const lockedBySource = new Map((previous?.mailboxes ?? []).map((e) => [e.source.exchangeGuid, e]));
@@ -58,7 +65,8 @@ export function refuseDuplicateIds(lock: BindingLock, bindings: readonly Binding
     return `${line !== undefined ? `line ${line}` : `shard ${e.shard ?? "?"} (locked)`} (owner of source ${e.source.address}, the ${sourceHolder(e, people)}${locked})`;
   };
   const errors = duplicateIds(lock.mailboxes, (e) => e.mailbox).map((group) => {
-    const suspect = group.find((e) => lineOf(e) !== undefined && sourceBelongsToOwner(e, people) === false) ?? group.find((e) => lineOf(e) !== undefined) ?? group[1]!;
+    const suspect =
+      group.find((e) => lineOf(e) !== undefined && sourceBelongsToOwner(e, people) === false) ?? group.find((e) => lineOf(e) !== undefined) ?? group[1]!;
     const line = lineOf(suspect);
     return new InputError(
       planFile,
@@ -74,7 +82,11 @@ function refuseSilentRollback(waves: readonly Wave[], previous: BindingLock | un
   for (const wave of waves) {
     const locked = previous?.waves[wave.name]?.phase;
     if (locked && phaseRank(wave.phase) < phaseRank(locked) && !wave.phaseRollback) {
-      throw new InputError(planFile, `line ${wave.line} (wave ${wave.name})`, `phase ${wave.phase} is behind the locked phase ${locked}; moving a wave back needs \`phaseRollback: "<reason>"\` on the wave`);
+      throw new InputError(
+        planFile,
+        `line ${wave.line} (wave ${wave.name})`,
+        `phase ${wave.phase} is behind the locked phase ${locked}; moving a wave back needs \`phaseRollback: "<reason>"\` on the wave`,
+      );
     }
   }
 }
@@ -108,7 +120,11 @@ function previousHistory(file: string, shown: string, check: boolean): { current
   if (!current && check) return {}; // --check reports the missing lock itself
   const committed = committedLock(file);
   if (!current && committed) {
-    throw new InputError(shown, undefined, `the lock is missing, but git has it at ${committed.ref}; a fresh lock would forget which mailboxes already receive mail (a later backup -R expunges them). Restore it with \`git checkout ${committed.ref} -- ${committed.path}\`, then rerun \`npx oxmig lock\``);
+    throw new InputError(
+      shown,
+      undefined,
+      `the lock is missing, but git has it at ${committed.ref}; a fresh lock would forget which mailboxes already receive mail (a later backup -R expunges them). Restore it with \`git checkout ${committed.ref} -- ${committed.path}\`, then rerun \`npx oxmig lock\``,
+    );
   }
   const history = mergeHistory(current, committed ? parseLock(committed.text, `${committed.ref}:${committed.path}`) : undefined);
   return { ...(current ? { current } : {}), ...(history ? { history } : {}) };
@@ -118,7 +134,10 @@ function phaseSteps(previous: BindingLock | undefined, lock: BindingLock, people
   const was = new Map((previous?.mailboxes ?? []).map((e) => [e.mailbox, entryPhase(e)]));
   return lock.mailboxes
     .filter((e) => was.get(e.mailbox) !== entryPhase(e))
-    .map((e) => `  phase of ${entryLabel(e, people)}: ${was.get(e.mailbox) ?? "(new)"} → ${entryPhase(e)}${e.phaseReason && was.has(e.mailbox) ? ` (${e.phaseReason})` : ""}`);
+    .map(
+      (e) =>
+        `  phase of ${entryLabel(e, people)}: ${was.get(e.mailbox) ?? "(new)"} → ${entryPhase(e)}${e.phaseReason && was.has(e.mailbox) ? ` (${e.phaseReason})` : ""}`,
+    );
 }
 
 /** Writes (or with `check`, compares) the stack's lock; returns the exit code. Input errors propagate as exit 2. */
@@ -152,13 +171,17 @@ export function lockCommand(opts: LockCommandOptions): number {
     const phaseDrift = JSON.stringify(previous.waves) !== JSON.stringify(lock.waves);
     const historyDrift = renderLock(previous) !== renderLock(lock);
     if (changes.length || phaseDrift || historyDrift) {
-      process.stderr.write(`${shown} is out of date (${counted(changes.length, "mailbox change")}${phaseDrift ? ", wave phases changed" : ""}${historyDrift && !changes.length && !phaseDrift ? ", lifecycle history or format changed" : ""}):\n${listed}\nrun \`npx oxmig lock --stack ${opts.stack}\` and have the change reviewed\n`);
+      process.stderr.write(
+        `${shown} is out of date (${counted(changes.length, "mailbox change")}${phaseDrift ? ", wave phases changed" : ""}${historyDrift && !changes.length && !phaseDrift ? ", lifecycle history or format changed" : ""}):\n${listed}\nrun \`npx oxmig lock --stack ${opts.stack}\` and have the change reviewed\n`,
+      );
       return 1;
     }
     process.stdout.write(`${shown} is up to date (${counted(lock.mailboxes.length, "mailbox", "mailboxes")})\n`);
     return 0;
   }
   writeLockText(file, renderLock(lock), shown);
-  process.stdout.write(`wrote ${shown}: ${counted(lock.mailboxes.length, "mailbox", "mailboxes")}, ${counted(changes.length, "change")}, ${counted(steps.length, "phase step")}\n${listed}${listed ? "\n" : ""}`);
+  process.stdout.write(
+    `wrote ${shown}: ${counted(lock.mailboxes.length, "mailbox", "mailboxes")}, ${counted(changes.length, "change")}, ${counted(steps.length, "phase step")}\n${listed}${listed ? "\n" : ""}`,
+  );
   return 0;
 }

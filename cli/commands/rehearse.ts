@@ -52,7 +52,8 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
   const faults = (opts.inject ?? []).map(parseFault);
   const lifecycleFault = faults.find(isLifecycleFault);
   if (lifecycleFault && !opts.lifecycle) throw new UsageError(`--inject ${lifecycleFault.kind} needs --lifecycle (it changes the runs after cut-over)`);
-  if (opts.incidentDrill && (opts.lifecycle || faults.length || opts.format === "junit")) throw new UsageError("--incident-drill injects its own mistake and reports as text or json: it takes neither --lifecycle, --inject nor --format junit");
+  if (opts.incidentDrill && (opts.lifecycle || faults.length || opts.format === "junit"))
+    throw new UsageError("--incident-drill injects its own mistake and reports as text or json: it takes neither --lifecycle, --inject nor --format junit");
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
   requireKnownWaves(inventory, opts.wave);
@@ -67,7 +68,15 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
     const all = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}), mailRoot: join(root, "target", "vmail") });
     if (all.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
     const bindings = chooseBindings(all, faults, opts.sample);
-    const run = { bindings, root, evidence: sourceEvidence(inventory.people, inventory.sources), faults, messagesPerMailbox: opts.messages ?? 3, progress: phaseProgress(stderr), onStarted: (d: DovecotInstance) => started.push(d) };
+    const run = {
+      bindings,
+      root,
+      evidence: sourceEvidence(inventory.people, inventory.sources),
+      faults,
+      messagesPerMailbox: opts.messages ?? 3,
+      progress: phaseProgress(stderr),
+      onStarted: (d: DovecotInstance) => started.push(d),
+    };
     if (opts.incidentDrill) {
       const code = await incidentDrill(opts, run, stdout);
       if (opts.keep) stderr.write(`kept ${root} (it holds this run's throwaway key and master passwords; remove it when done)\n`);

@@ -45,7 +45,9 @@ export function reviewMarkdown(inputs: ReviewInputs): string {
   const review = computeReview(inputs.base ?? [], inputs.head, inputs.inventory, inputs.phases);
   const findings = inputs.gate ? mandatoryFindings(inputs.gate) : [];
   const gateLine = inputs.gate ? [`**Policy gate:** ${md(verdict(inputs.gate))}${findings.length ? " (findings below the binding changes)" : ""}`] : [];
-  const baseLine = inputs.base ? `Compared with ${md(inputs.baseLabel)}.` : `The inventory of this stack does not exist at ${md(inputs.baseLabel)}: every mailbox is new.`;
+  const baseLine = inputs.base
+    ? `Compared with ${md(inputs.baseLabel)}.`
+    : `The inventory of this stack does not exist at ${md(inputs.baseLabel)}: every mailbox is new.`;
   const appendix = findings.length ? ["### Policy gate: mandatory findings", "", ...findings] : [];
   return renderReviewMarkdown(inputs.stack, review, [baseLine, "", ...gateLine].join("\n").trimEnd(), appendix);
 }
@@ -79,8 +81,17 @@ export async function reviewCommand(opts: ReviewOptions): Promise<number> {
   const { bindings: base, phases: basePhases } = baseBindings(ref, selection.inventoryDir, selection.resolve, root);
   const phases = { base: basePhases, head: phasesOf(inventory) };
   const commit = git(["rev-parse", "--short", `${ref}^{commit}`], root);
-  const gate = opts.gate === false ? undefined : (await runGate(opts.stack, { root, onPhase: (p) => process.stderr.write(`review ${opts.stack}: gate: ${p}\n`) })).result;
-  const markdown = reviewMarkdown({ stack: opts.stack, baseLabel: commit ? `${ref} (${commit})` : ref, base, head, inventory, phases, ...(gate ? { gate } : {}) });
+  const gate =
+    opts.gate === false ? undefined : (await runGate(opts.stack, { root, onPhase: (p) => process.stderr.write(`review ${opts.stack}: gate: ${p}\n`) })).result;
+  const markdown = reviewMarkdown({
+    stack: opts.stack,
+    baseLabel: commit ? `${ref} (${commit})` : ref,
+    base,
+    head,
+    inventory,
+    phases,
+    ...(gate ? { gate } : {}),
+  });
   if (opts.out) {
     writeOutFile(opts.out, markdown);
   } else {

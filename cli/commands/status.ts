@@ -54,7 +54,11 @@ export interface StatusReport {
 function labelOf(b: Binding, evidence: SourceEvidence): string {
   const source = evidence.sourceByGuid.get(b.source.exchangeGuid);
   const owner = b.owner ? evidence.personById.get(b.owner.immutableId) : undefined;
-  const who = source ? sourceLabel(evidence, source) : owner ? `${personLabel(owner)}, Exchange mailbox ${b.source.address.display}` : `${b.displayName} <${b.source.address.display}>`;
+  const who = source
+    ? sourceLabel(evidence, source)
+    : owner
+      ? `${personLabel(owner)}, Exchange mailbox ${b.source.address.display}`
+      : `${b.displayName} <${b.source.address.display}>`;
   return `${who} → target login ${b.dovecotLogin}`;
 }
 
@@ -63,7 +67,11 @@ function failedMailboxes(progress: WaveProgress, bindings: readonly Binding[], e
     const b = progress.tableMatches ? bindings[index] : undefined;
     if (!b) return { index, label: `index ${index} (the Job's table is not the plan's: look it up in the Job's own ConfigMap)` };
     return {
-      index, mailboxId: b.mailboxId, label: labelOf(b, evidence), sourceLogin: b.source.login, targetLogin: b.dovecotLogin,
+      index,
+      mailboxId: b.mailboxId,
+      label: labelOf(b, evidence),
+      sourceLogin: b.source.login,
+      targetLogin: b.dovecotLogin,
       ...(b.owner ? { owner: { uid: b.owner.uid, displayName: b.owner.displayName, organisation: b.owner.ou } } : {}),
     };
   });
@@ -87,20 +95,33 @@ export function formatStatus(report: StatusReport, format: "text" | "json"): str
   return [
     `Migration status of stack ${report.stack} (namespace ${report.namespace}, ${report.server}):`,
     ...report.waves.flatMap(waveText),
-    report.ok ? "OK: nothing failed" : `FAILED: ${failed} mailbox(es) failed${report.waves.some((w) => w.problems.length || w.conditions.some((c) => c.type === "Failed")) ? ", or a Job failed or cannot be read" : ""}`,
+    report.ok
+      ? "OK: nothing failed"
+      : `FAILED: ${failed} mailbox(es) failed${report.waves.some((w) => w.problems.length || w.conditions.some((c) => c.type === "Failed")) ? ", or a Job failed or cannot be read" : ""}`,
     "",
   ].join("\n");
 }
 
 /** Reads every selected wave's Job and builds the report. */
-export async function readStatus(stack: string, namespace: string, inventory: Inventory, bindings: readonly Binding[], reader: JobReader): Promise<StatusReport> {
+export async function readStatus(
+  stack: string,
+  namespace: string,
+  inventory: Inventory,
+  bindings: readonly Binding[],
+  reader: JobReader,
+): Promise<StatusReport> {
   const evidence = sourceEvidence(inventory.people, inventory.sources);
   const pairs = pairingsByWave(bindings);
   const selected = new Set(bindings.map((b) => b.wave));
   const waves: WaveStatus[] = [];
   for (const wave of inventory.plan.waves.filter((w) => selected.has(w.name))) {
     const own = bindings.filter((b) => b.wave === wave.name);
-    const progress = waveProgress({ wave: wave.name, phase: wave.phase, pairings: pairs.get(wave.name) ?? [], job: await reader.readJob(namespace, jobName(wave.name)) });
+    const progress = waveProgress({
+      wave: wave.name,
+      phase: wave.phase,
+      pairings: pairs.get(wave.name) ?? [],
+      job: await reader.readJob(namespace, jobName(wave.name)),
+    });
     waves.push({ ...progress, failedMailboxes: failedMailboxes(progress, own, evidence) });
   }
   return { stack, namespace, server: reader.server, ok: waves.every(waveFine), waves };

@@ -51,11 +51,14 @@ export function endpointsFromConfig(config: StackConfig, env: Readonly<Record<st
   }
   const password = env[PASSWORD_VARIABLE];
   if (!password) {
-    throw new UsageError(`${PASSWORD_VARIABLE} is not set. The master password is a Pulumi secret; export it with:\n  export ${PASSWORD_VARIABLE}=$(pulumi config get verifyMasterPassword --stack ${config.stack})`);
+    throw new UsageError(
+      `${PASSWORD_VARIABLE} is not set. The master password is a Pulumi secret; export it with:\n  export ${PASSWORD_VARIABLE}=$(pulumi config get verifyMasterPassword --stack ${config.stack})`,
+    );
   }
   const port = (key: (typeof KEYS)[number]) => {
     const value = Number(config.values[key]);
-    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new InputError(config.file, `config ${key}`, `expected a port number from 1 to 65535, found "${config.values[key]}"`);
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+      throw new InputError(config.file, `config ${key}`, `expected a port number from 1 to 65535, found "${config.values[key]}"`);
     return value;
   };
   const lmtp = { host: config.values.verifyLmtpHost!, port: port("verifyLmtpPort") };
@@ -75,7 +78,11 @@ function securityFromConfig(config: StackConfig, protocol: keyof typeof SECURITY
   const security = TRANSPORT_SECURITIES.find((s) => s === raw);
   if (!security) throw new InputError(config.file, `config ${key}`, `expected ${TRANSPORT_SECURITIES.join(", ")}, found "${raw}"`);
   if (security === "none" && !isLoopbackHost(endpoint.host)) {
-    throw new InputError(config.file, `config ${key}`, `"none" would send ${exposed} in cleartext to ${endpoint.host}, which is not loopback (127.0.0.0/8, ::1, localhost); use tls (implicit TLS) or starttls`);
+    throw new InputError(
+      config.file,
+      `config ${key}`,
+      `"none" would send ${exposed} in cleartext to ${endpoint.host}, which is not loopback (127.0.0.0/8, ::1, localhost); use tls (implicit TLS) or starttls`,
+    );
   }
   return security;
 }
@@ -84,15 +91,25 @@ function securityFromConfig(config: StackConfig, protocol: keyof typeof SECURITY
 export function doveadmFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): DoveadmHttpEndpoint {
   const url = config.values.verifyDoveadmUrl;
   if (!url) {
-    throw new UsageError(`${config.file} lacks verifyDoveadmUrl, needed for userdb lookups before cut-over (doveadm HTTP API, e.g. https://dovecot.example:8443/doveadm/v1; http only on loopback). Set it with:\n  pulumi config set verifyDoveadmUrl <url> --stack ${config.stack}`);
+    throw new UsageError(
+      `${config.file} lacks verifyDoveadmUrl, needed for userdb lookups before cut-over (doveadm HTTP API, e.g. https://dovecot.example:8443/doveadm/v1; http only on loopback). Set it with:\n  pulumi config set verifyDoveadmUrl <url> --stack ${config.stack}`,
+    );
   }
-  if (!/^https?:\/\/[^\s/]+\/doveadm\/v1$/.test(url)) throw new InputError(config.file, "config verifyDoveadmUrl", `expected http(s)://<host>:<port>/doveadm/v1, found "${url}"`);
+  if (!/^https?:\/\/[^\s/]+\/doveadm\/v1$/.test(url))
+    throw new InputError(config.file, "config verifyDoveadmUrl", `expected http(s)://<host>:<port>/doveadm/v1, found "${url}"`);
   const host = new URL(url).hostname;
   if (url.startsWith("http:") && !isLoopbackHost(host)) {
-    throw new InputError(config.file, "config verifyDoveadmUrl", `http:// would send the doveadm API key in cleartext to ${host}, which is not loopback (127.0.0.0/8, ::1, localhost); use https://`);
+    throw new InputError(
+      config.file,
+      "config verifyDoveadmUrl",
+      `http:// would send the doveadm API key in cleartext to ${host}, which is not loopback (127.0.0.0/8, ::1, localhost); use https://`,
+    );
   }
   const apiKey = env[DOVEADM_KEY_VARIABLE];
-  if (!apiKey) throw new UsageError(`${DOVEADM_KEY_VARIABLE} is not set. It is the target's doveadm_api_key (a secret); export it with:\n  export ${DOVEADM_KEY_VARIABLE}=$(pulumi config get verifyDoveadmKey --stack ${config.stack})`);
+  if (!apiKey)
+    throw new UsageError(
+      `${DOVEADM_KEY_VARIABLE} is not set. It is the target's doveadm_api_key (a secret); export it with:\n  export ${DOVEADM_KEY_VARIABLE}=$(pulumi config get verifyDoveadmKey --stack ${config.stack})`,
+    );
   return { url, apiKey };
 }
 
@@ -107,7 +124,9 @@ export function canaryWaves(waves: readonly Wave[], check: VerifyCheck): Set<str
     const refused = waves.filter((w) => !allowed(w));
     if (refused.length) {
       const named = refused.map((w) => `${w.name} (phase ${w.phase}${w.canaries === false ? ", canaries: false" : ""})`).join(", ");
-      throw new UsageError(`refusing to deliver canaries to wave(s) ${named}: a delivery before the final backup -R makes backup -R fail or expunge the target's mail. Verify these waves with --check userdb until they are cut over.`);
+      throw new UsageError(
+        `refusing to deliver canaries to wave(s) ${named}: a delivery before the final backup -R makes backup -R fail or expunge the target's mail. Verify these waves with --check userdb until they are cut over.`,
+      );
     }
   }
   return new Set(waves.filter((w) => check !== "userdb" && allowed(w)).map((w) => w.name));
@@ -116,7 +135,11 @@ export function canaryWaves(waves: readonly Wave[], check: VerifyCheck): Set<str
 async function userdbCheck(config: StackConfig, env: Readonly<Record<string, string | undefined>>, bindings: readonly Binding[]): Promise<Finding[]> {
   const endpoint = doveadmFromConfig(config, env);
   const expected = expectedFromBindings(bindings);
-  const answers = await lookupUserdbHttp(endpoint, expected.map((m) => m.login), randomBytes(32));
+  const answers = await lookupUserdbHttp(
+    endpoint,
+    expected.map((m) => m.login),
+    randomBytes(32),
+  );
   return verifyUserdbAnswers(expected, answers);
 }
 
@@ -130,7 +153,10 @@ export async function verifyCommand(opts: VerifyCommandOptions): Promise<number>
   const bindings = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}) });
   if (bindings.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes`);
   const selected = new Set(bindings.map((b) => b.wave));
-  const canaried = canaryWaves(inventory.plan.waves.filter((w) => selected.has(w.name)), opts.check ?? "auto");
+  const canaried = canaryWaves(
+    inventory.plan.waves.filter((w) => selected.has(w.name)),
+    opts.check ?? "auto",
+  );
   const [forCanaries, forUserdb] = [bindings.filter((b) => canaried.has(b.wave)), bindings.filter((b) => !canaried.has(b.wave))];
   const endpoints = forCanaries.length ? endpointsFromConfig(selection.config, env) : undefined;
   if (forUserdb.length) doveadmFromConfig(selection.config, env);
@@ -143,9 +169,18 @@ export async function verifyCommand(opts: VerifyCommandOptions): Promise<number>
   ])().finally(() => progress.end("verify"));
   const parts = [
     ...(forUserdb.length ? [`userdb lookups for ${forUserdb.length} (waves before cut-over) via ${selection.config.values.verifyDoveadmUrl}`] : []),
-    ...(endpoints ? [`canaries for ${forCanaries.length} via LMTP ${endpoints.lmtp.host}:${endpoints.lmtp.port} (${securityLabel(endpoints.lmtp)}), IMAP ${endpoints.imap.host}:${endpoints.imap.port} (${securityLabel(endpoints.imap)})`] : []),
+    ...(endpoints
+      ? [
+          `canaries for ${forCanaries.length} via LMTP ${endpoints.lmtp.host}:${endpoints.lmtp.port} (${securityLabel(endpoints.lmtp)}), IMAP ${endpoints.imap.host}:${endpoints.imap.port} (${securityLabel(endpoints.imap)})`,
+        ]
+      : []),
   ];
-  const report = buildReport({ title: `Verification of stack ${opts.stack}: ${bindings.length} mailboxes; ${parts.join("; ")}`, bindings, findings, timings: [{ phase: "verify", total: bindings.length, ms: performance.now() - started }] });
+  const report = buildReport({
+    title: `Verification of stack ${opts.stack}: ${bindings.length} mailboxes; ${parts.join("; ")}`,
+    bindings,
+    findings,
+    timings: [{ phase: "verify", total: bindings.length, ms: performance.now() - started }],
+  });
   const text = formatReport(report, opts.format ?? "text");
   if (opts.out) {
     writeOutFile(opts.out, text);

@@ -49,7 +49,8 @@ function pick(candidates: readonly Binding[] | undefined, v: GateViolation, look
   if (!candidates || candidates.length <= 1) return candidates?.[0];
   // A source's address also names the mailbox when it is its owner's own address: only the
   // ExchangeGuid, or an address that is not the mailbox's own, tells the lines apart.
-  const names = (b: Binding) => v.message.includes(b.source.exchangeGuid) || (b.source.address.normalised !== b.primaryAddress.normalised && v.message.includes(b.source.address.display));
+  const names = (b: Binding) =>
+    v.message.includes(b.source.exchangeGuid) || (b.source.address.normalised !== b.primaryAddress.normalised && v.message.includes(b.source.address.display));
   const named = candidates.filter(names);
   if (named.length === 1) return named[0];
   const misbound = (named.length ? named : candidates).filter(lookup.misbound);

@@ -24,7 +24,8 @@ function timingLines(run: FamilyGateRun): string[] {
   return [
     `${run.shards.length} shards, ${run.concurrency} at a time, ${s(run.wallMs)} in all (family checks ${s(run.familyChecksMs)})`,
     ...run.shards.map(
-      (r) => `  ${r.shard}: ${s(r.wallMs)} — inputs ${s(r.timings.inputsMs)}, program ${s(r.timings.programMs)} (${r.timings.resources} resources), pack start ${s(r.timings.packStartMs)} alongside, policy ${s(r.timings.policyMs)}`,
+      (r) =>
+        `  ${r.shard}: ${s(r.wallMs)} — inputs ${s(r.timings.inputsMs)}, program ${s(r.timings.programMs)} (${r.timings.resources} resources), pack start ${s(r.timings.packStartMs)} alongside, policy ${s(r.timings.policyMs)}`,
     ),
   ];
 }

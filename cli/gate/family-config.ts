@@ -30,7 +30,11 @@ export function readFamily(name: string, root: string = process.cwd()): StackFam
   const inventoryDir = shards[0]!.inventoryDir;
   for (const shard of shards) {
     if (shard.inventoryDir !== inventoryDir) {
-      throw new InputError(shard.config.file, `config inventory`, `shards of family "${name}" must share one inventory: ${shard.stack} selects ${shard.inventoryDir}, ${shards[0]!.stack} selects ${inventoryDir}`);
+      throw new InputError(
+        shard.config.file,
+        `config inventory`,
+        `shards of family "${name}" must share one inventory: ${shard.stack} selects ${shard.inventoryDir}, ${shards[0]!.stack} selects ${inventoryDir}`,
+      );
     }
   }
   return { name, shards, inventoryDir };
@@ -60,8 +64,12 @@ export function coverageFindings(family: string, shards: Record<string, readonly
     }
   }
   for (const [context, owners] of holders) {
-    if (owners.length > 1) findings.push(finding(`context ${context} is in ${owners.length} shards of family ${family}: ${owners.join(", ")}; each context must be in exactly one`));
-    if (owners.length === 0) findings.push(finding(`context ${context} is in no shard of family ${family} (shards: ${Object.keys(shards).join(", ")}); add it to one shard's oxmig:contexts`));
+    if (owners.length > 1)
+      findings.push(finding(`context ${context} is in ${owners.length} shards of family ${family}: ${owners.join(", ")}; each context must be in exactly one`));
+    if (owners.length === 0)
+      findings.push(
+        finding(`context ${context} is in no shard of family ${family} (shards: ${Object.keys(shards).join(", ")}); add it to one shard's oxmig:contexts`),
+      );
   }
   return findings;
 }

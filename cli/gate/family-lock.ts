@@ -30,8 +30,16 @@ export function mergeShardLock(selection: StackSelection, fresh: BindingLock, pr
   return {
     lockVersion: fresh.lockVersion,
     stack: family,
-    contexts: Object.fromEntries(Object.keys(contexts).sort().map((c) => [c, contexts[c]!])),
-    waves: Object.fromEntries(Object.keys(waves).sort().map((w) => [w, waves[w]!])),
+    contexts: Object.fromEntries(
+      Object.keys(contexts)
+        .sort()
+        .map((c) => [c, contexts[c]!]),
+    ),
+    waves: Object.fromEntries(
+      Object.keys(waves)
+        .sort()
+        .map((w) => [w, waves[w]!]),
+    ),
     mailboxes: [...kept, ...fresh.mailboxes.map((e) => ({ ...e, shard }))].sort(byContextThenLogin),
     retired: previous?.retired ?? [],
   };

@@ -122,7 +122,9 @@ export async function runFamilyGate(name: string, opts: FamilyGateOptions = {}):
     progress?.stop();
   }
   const blockingFirst = (v: GateViolation) => (v.level === "mandatory" || v.level === "remediate" ? 0 : 1);
-  const violations = [...coverage, ...cross, ...shards.flatMap((s) => s.result.violations.map((v) => inShard(v, s.shard)))].sort((a, b) => blockingFirst(a) - blockingFirst(b));
+  const violations = [...coverage, ...cross, ...shards.flatMap((s) => s.result.violations.map((v) => inShard(v, s.shard)))].sort(
+    (a, b) => blockingFirst(a) - blockingFirst(b),
+  );
   return {
     result: { stack: name, mailboxes: shards.reduce((n, s) => n + s.result.mailboxes, 0), violations },
     shards,

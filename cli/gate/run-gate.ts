@@ -110,7 +110,11 @@ async function gate(stack: string, opts: GateOptions, given: readonly DeclaredRe
   const streamed = given ? undefined : new StreamedAnalysis();
   const programRun: Promise<readonly DeclaredResource[]> = given
     ? Promise.resolve(given)
-    : runProgram({ ...programOptions(stack, root, selection, opts.maxOldSpaceMb), signal: stopProgram.signal, ...(streamed ? { onDeclared: streamed.add } : {}) });
+    : runProgram({
+        ...programOptions(stack, root, selection, opts.maxOldSpaceMb),
+        signal: stopProgram.signal,
+        ...(streamed ? { onDeclared: streamed.add } : {}),
+      });
   programRun.catch(() => undefined); // awaited below; unhandled only until then
   let inventory: Inventory;
   let bindings: Binding[];
@@ -127,12 +131,18 @@ async function gate(stack: string, opts: GateOptions, given: readonly DeclaredRe
   phase(`running the program under mocks (${bindings.length} mailboxes)`);
   const packRun = readyPack(path.join(root, "policies"), opts.analyzer ?? "in-process", packSettings(selection, inventory.plan, root));
   // Handled here so a failed start waits, unreported, until the program is done (then it throws below).
-  packRun.then(({ pack }) => streamed?.start(pack), () => undefined);
+  packRun.then(
+    ({ pack }) => streamed?.start(pack),
+    () => undefined,
+  );
   let resources: readonly DeclaredResource[];
   try {
     resources = await programRun;
   } catch (err) {
-    await packRun.then((p) => p.pack.close(), () => undefined);
+    await packRun.then(
+      (p) => p.pack.close(),
+      () => undefined,
+    );
     throw err;
   }
   const programMs = Math.round(performance.now() - programStarted);
@@ -152,7 +162,15 @@ async function gate(stack: string, opts: GateOptions, given: readonly DeclaredRe
   const policyMs = lap();
   return {
     result: { stack, mailboxes: bindings.length, violations: sortViolations(violations) },
-    timings: { inputsMs, programMs, packStartMs, policyMs, analyzeAlongsideMs: Math.round(streamed?.busyMs ?? 0), totalMs: Math.round(performance.now() - started), resources: resources.length },
+    timings: {
+      inputsMs,
+      programMs,
+      packStartMs,
+      policyMs,
+      analyzeAlongsideMs: Math.round(streamed?.busyMs ?? 0),
+      totalMs: Math.round(performance.now() - started),
+      resources: resources.length,
+    },
     declared: resources,
   };
 }
@@ -195,7 +213,14 @@ function withInventory(selection: StackSelection, dir: string | undefined): Stac
  */
 function sortViolations(vs: GateViolation[]): GateViolation[] {
   const key = (v: GateViolation) => `${v.level === "mandatory" ? 0 : 1}\u0000${v.mailbox ?? "\uffff"}\u0000${v.policy}\u0000${v.message}`;
-  const unique = [...new Map(vs.map((v) => [`${key(v)}\u0000${v.identity ?? ""}\u0000${v.file ?? ""}:${v.line ?? ""}\u0000${v.urn === undefined || v.subject || v.mailbox !== undefined ? "" : v.urn}`, v])).values()];
+  const unique = [
+    ...new Map(
+      vs.map((v) => [
+        `${key(v)}\u0000${v.identity ?? ""}\u0000${v.file ?? ""}:${v.line ?? ""}\u0000${v.urn === undefined || v.subject || v.mailbox !== undefined ? "" : v.urn}`,
+        v,
+      ]),
+    ).values(),
+  ];
   // Keys computed once per finding, not per comparison.
   const keyed = unique.map((v) => ({ v, k: key(v) }));
   return keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((e) => e.v);

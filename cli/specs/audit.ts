@@ -10,7 +10,9 @@ export const SOURCE_PASSWORD_VARIABLE = "OXMIG_SOURCE_IMAP_PASSWORD";
 export function registerAudit(program: Command): void {
   program
     .command("audit")
-    .description(`read-only: which deployed target mailboxes hold someone else's mail, by the exports (verifyDoveadmUrl, $OXMIG_VERIFY_DOVEADM_KEY; sourceImapHost/Port/Tls/MasterUser, $${SOURCE_PASSWORD_VARIABLE})`)
+    .description(
+      `read-only: which deployed target mailboxes hold someone else's mail, by the exports (verifyDoveadmUrl, $OXMIG_VERIFY_DOVEADM_KEY; sourceImapHost/Port/Tls/MasterUser, $${SOURCE_PASSWORD_VARIABLE})`,
+    )
     .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
     .option("--wave <name...>", "only these waves (default: the stack's selection)")
     .addOption(formatOption(["text", "json", "markdown"]))

@@ -23,7 +23,10 @@ export function registerGate(program: Command): void {
     .option("--inventory <dir>", "gate this inventory folder with the stack's settings (what-if checks; its lock is used)")
     .option("--verbose", "list every advisory finding (text and markdown collapse them per policy)")
     .addOption(
-      new Option("--analyzer <mode>", "in-process: the policy SDK's analyzer handlers in this process (fast); grpc: the pack as its own process over the analyzer protocol, as pulumi preview runs it")
+      new Option(
+        "--analyzer <mode>",
+        "in-process: the policy SDK's analyzer handlers in this process (fast); grpc: the pack as its own process over the analyzer protocol, as pulumi preview runs it",
+      )
         .choices([...ANALYZER_CHOICES])
         .default("in-process"),
     )

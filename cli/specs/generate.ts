@@ -18,7 +18,11 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-const list = (raw: string): string[] => raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+const list = (raw: string): string[] =>
+  raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
 export function registerGenerate(program: Command): void {
   program
@@ -30,7 +34,11 @@ export function registerGenerate(program: Command): void {
     .requiredOption("--out <dir>", "directory to write the three files into (created if missing)")
     .option("--people <n>", "number of people, curated ones included", integer("--people", 1, MAX_PEOPLE), 300)
     .option("--seed <n>", "seed of the pseudo-random generator", integer("--seed", 0, 2 ** 32 - 1), 1)
-    .addOption(new Option("--profile <profile>", "staging adds the curated traps (homonyms, disabled accounts, umlauts, …) and its six organisations").choices([...PROFILE_NAMES]).default("default"))
+    .addOption(
+      new Option("--profile <profile>", "staging adds the curated traps (homonyms, disabled accounts, umlauts, …) and its six organisations")
+        .choices([...PROFILE_NAMES])
+        .default("default"),
+    )
     .option("--wave-size <n>", "mailboxes per wave (default: 50, staging 25)", integer("--wave-size", 1, 100_000))
     .option("--organisations <list>", "comma-separated organisation names, e.g. im,fa-luebeck (default: from the profile or the head count)", list)
     .option("--force", "overwrite existing files")

@@ -19,12 +19,18 @@ export type VerifyCheck = (typeof VERIFY_CHECKS)[number];
 export function registerVerify(program: Command): void {
   program
     .command("verify")
-    .description(`verify the deployed Dovecot by wave phase: userdb lookups only before cut-over (verifyDoveadmUrl, $${DOVEADM_KEY_VARIABLE}), canaries from cut-over on (${ENDPOINT_KEYS.join(", ")}, optional ${Object.values(SECURITY_KEYS).join(", ")}; $${PASSWORD_VARIABLE}); cleartext only to loopback`)
+    .description(
+      `verify the deployed Dovecot by wave phase: userdb lookups only before cut-over (verifyDoveadmUrl, $${DOVEADM_KEY_VARIABLE}), canaries from cut-over on (${ENDPOINT_KEYS.join(", ")}, optional ${Object.values(SECURITY_KEYS).join(", ")}; $${PASSWORD_VARIABLE}); cleartext only to loopback`,
+    )
     .requiredOption("--stack <stack>", "stack name (reads Pulumi.<stack>.yaml and its inventory)")
     .option("--wave <name...>", "only these waves (default: the stack's selection)")
     .addOption(formatOption(["text", "json", "junit"]))
     .option("--out <file>", "write the report to this file instead of stdout")
-    .addOption(new Option("--check <check>", "auto: canaries where the wave's phase allows them, userdb lookups elsewhere; canaries: refuse waves still copying").choices([...VERIFY_CHECKS]).default("auto"))
+    .addOption(
+      new Option("--check <check>", "auto: canaries where the wave's phase allows them, userdb lookups elsewhere; canaries: refuse waves still copying")
+        .choices([...VERIFY_CHECKS])
+        .default("auto"),
+    )
     .action(async (opts: VerifyCommandOptions) => {
       const { verifyCommand } = await implementation(import("../commands/verify.js"));
       process.exitCode = await verifyCommand(opts);

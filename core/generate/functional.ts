@@ -34,7 +34,13 @@ const SHARED_NAMES: readonly (readonly [local: string, title: string])[] = [
 /** Delegates fixed by curated people: "<organisation>/<local part>" → uids. */
 export type PinnedDelegates = ReadonlyMap<string, readonly string[]>;
 
-export function generateFunctional(organisations: readonly Organisation[], people: readonly GeneratedPerson[], pinned: PinnedDelegates, random: Random, addresses: Claims): GeneratedFunctional[] {
+export function generateFunctional(
+  organisations: readonly Organisation[],
+  people: readonly GeneratedPerson[],
+  pinned: PinnedDelegates,
+  random: Random,
+  addresses: Claims,
+): GeneratedFunctional[] {
   const byOrganisation = new Map<string, { size: number; enabled: string[] }>(organisations.map((o) => [o.name, { size: 0, enabled: [] }]));
   for (const person of people) {
     const group = byOrganisation.get(person.organisation.name)!;

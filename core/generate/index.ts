@@ -43,7 +43,9 @@ export function generate(options: GenerateOptions): GeneratedInventory {
   const waveSize = options.waveSize ?? settings.waveSize;
   validate(options, waveSize);
   const features = { ...settings.features, ...options.features };
-  const organisations = organisationsFor(options.organisations ?? settings.organisations ?? defaultOrganisationNames(Math.max(4, Math.round(options.people / 300))));
+  const organisations = organisationsFor(
+    options.organisations ?? settings.organisations ?? defaultOrganisationNames(Math.max(4, Math.round(options.people / 300))),
+  );
   const random = seededRandom(options.seed);
   const claims = { uids: newClaims(), addresses: newClaims() };
   const people = generatePeople(options.people, organisations, features, random, claims);
@@ -86,7 +88,12 @@ function pinnedDelegates(features: PeopleFeatures, people: readonly GeneratedPer
 }
 
 /** Per organisation: its enabled people, then its functional mailboxes, cut into waves of `waveSize`. */
-function planWaves(organisations: readonly Organisation[], people: readonly GeneratedPerson[], functional: readonly GeneratedFunctional[], waveSize: number): PlannedWave[] {
+function planWaves(
+  organisations: readonly Organisation[],
+  people: readonly GeneratedPerson[],
+  functional: readonly GeneratedFunctional[],
+  waveSize: number,
+): PlannedWave[] {
   const entries = new Map<string, PlannedWave["mailboxes"][number][]>(organisations.map((o) => [o.name, []]));
   for (const p of people) if (!p.disabled) entries.get(p.organisation.name)!.push({ source: p.mail, owner: p.uid });
   for (const f of functional) entries.get(f.organisation.name)!.push({ source: f.address, kind: f.kind, delegates: f.delegates });

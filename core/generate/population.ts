@@ -58,15 +58,25 @@ interface PersonDraft {
 }
 
 /** `count` people in total (curated ones included), with `claims` recording every uid and address. */
-export function generatePeople(count: number, organisations: readonly Organisation[], features: PeopleFeatures, random: Random, claims: { uids: Claims; addresses: Claims }): GeneratedPerson[] {
-  const drafts = [...curatedDrafts(features.curated ?? [], organisations), ...randomDrafts(count - (features.curated?.length ?? 0), organisations, features, random)];
+export function generatePeople(
+  count: number,
+  organisations: readonly Organisation[],
+  features: PeopleFeatures,
+  random: Random,
+  claims: { uids: Claims; addresses: Claims },
+): GeneratedPerson[] {
+  const drafts = [
+    ...curatedDrafts(features.curated ?? [], organisations),
+    ...randomDrafts(count - (features.curated?.length ?? 0), organisations, features, random),
+  ];
   return drafts.map((draft) => materialise(draft, random, claims));
 }
 
 function curatedDrafts(curated: readonly CuratedPerson[], organisations: readonly Organisation[]): PersonDraft[] {
   return curated.map((c) => {
     const organisation = organisations.find((o) => o.name === c.organisation);
-    if (!organisation) throw new UsageError(`Curated person "${c.givenName} ${c.surname}" belongs to "${c.organisation}", which is not among the organisations`);
+    if (!organisation)
+      throw new UsageError(`Curated person "${c.givenName} ${c.surname}" belongs to "${c.organisation}", which is not among the organisations`);
     return {
       givenName: c.givenName,
       surname: c.surname,

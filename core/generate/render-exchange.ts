@@ -10,11 +10,31 @@ const RECIPIENT_TYPE: Record<FunctionalKind, string> = { shared: "SharedMailbox"
 
 export function renderExchange(people: readonly GeneratedPerson[], functional: readonly GeneratedFunctional[]): string {
   const rows = [
-    ...people.map((p) => [p.displayName, p.uid, p.uid, `${p.uid}@${UPN_DOMAIN}`, p.mail, emailAddresses(p.mail, p.aliases, p.uid), p.exchangeGuid, "UserMailbox", p.accountGuid]),
+    ...people.map((p) => [
+      p.displayName,
+      p.uid,
+      p.uid,
+      `${p.uid}@${UPN_DOMAIN}`,
+      p.mail,
+      emailAddresses(p.mail, p.aliases, p.uid),
+      p.exchangeGuid,
+      "UserMailbox",
+      p.accountGuid,
+    ]),
     ...functional.map((f) => {
       // Exchange names the accounts it creates for resource mailboxes "SM_…".
       const sam = `SM_${f.exchangeGuid.replace(/-/g, "").slice(0, 12)}`;
-      return [f.displayName, f.alias, sam, `${f.alias}@${UPN_DOMAIN}`, f.address, emailAddresses(f.address, f.secondaries, f.alias), f.exchangeGuid, RECIPIENT_TYPE[f.kind], f.accountGuid];
+      return [
+        f.displayName,
+        f.alias,
+        sam,
+        `${f.alias}@${UPN_DOMAIN}`,
+        f.address,
+        emailAddresses(f.address, f.secondaries, f.alias),
+        f.exchangeGuid,
+        RECIPIENT_TYPE[f.kind],
+        f.accountGuid,
+      ];
     }),
   ];
   return stringify(rows, { header: true, columns: [...EXCHANGE_COLUMNS], quoted: true, quoted_empty: true, bom: true, record_delimiter: "windows" });

@@ -13,7 +13,13 @@ const UAC_ENABLED = "512";
 const UAC_DISABLED = "514";
 
 export function renderDirectory(organisations: readonly Organisation[], people: readonly GeneratedPerson[]): string {
-  const root: LdifRecordToWrite = { dn: PEOPLE_DN, attributes: [["objectClass", "organizationalUnit"], ["ou", "people"]] };
+  const root: LdifRecordToWrite = {
+    dn: PEOPLE_DN,
+    attributes: [
+      ["objectClass", "organizationalUnit"],
+      ["ou", "people"],
+    ],
+  };
   return formatLdif([root, ...organisations.map(organisationRecord), ...people.map(personRecord)]);
 }
 

@@ -4,8 +4,7 @@ import type { FunctionalKind } from "./functional";
 import type { Organisation } from "./organisations";
 
 export type PlannedMailbox =
-  | { readonly source: string; readonly owner: string }
-  | { readonly source: string; readonly kind: FunctionalKind; readonly delegates: readonly string[] };
+  { readonly source: string; readonly owner: string } | { readonly source: string; readonly kind: FunctionalKind; readonly delegates: readonly string[] };
 
 export interface PlannedWave {
   readonly name: string;

@@ -18,7 +18,8 @@ function testcase(v: GateViolation): object {
 }
 
 export function formatJunit(result: GateResult): string {
-  const cases = result.violations.length > 0 ? result.violations.map(testcase) : [{ "@_name": `gate: ${result.mailboxes} mailbox(es)`, "@_classname": "oxmig-gate" }];
+  const cases =
+    result.violations.length > 0 ? result.violations.map(testcase) : [{ "@_name": `gate: ${result.mailboxes} mailbox(es)`, "@_classname": "oxmig-gate" }];
   const failures = result.violations.filter(isBlocking).length;
   const doc = {
     "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" },

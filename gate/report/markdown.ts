@@ -23,8 +23,18 @@ function row(v: GateViolation, group: FindingGroup): string {
 const HEADER = ["| Level | Policy | Finding |", "|---|---|---|"];
 
 function groupSection(group: FindingGroup): string[] {
-  const details = [...(group.location ? [escapeMarkdown(group.location)] : []), ...(group.subject ? [`mailbox id ${escapeMarkdown(group.subject.mailboxId)}`] : [])];
-  return [`#### ${escapeMarkdown(group.title)}`, "", ...(details.length ? [details.join(" · "), ""] : []), ...HEADER, ...group.findings.map((v) => row(v, group)), ""];
+  const details = [
+    ...(group.location ? [escapeMarkdown(group.location)] : []),
+    ...(group.subject ? [`mailbox id ${escapeMarkdown(group.subject.mailboxId)}`] : []),
+  ];
+  return [
+    `#### ${escapeMarkdown(group.title)}`,
+    "",
+    ...(details.length ? [details.join(" · "), ""] : []),
+    ...HEADER,
+    ...group.findings.map((v) => row(v, group)),
+    "",
+  ];
 }
 
 function grouped(violations: readonly GateViolation[]): string[] {
@@ -45,7 +55,10 @@ function advisorySection(advisory: readonly GateViolation[], verbose: boolean): 
   else {
     for (const block of collapsedAdvisories(advisory)) {
       lines.push(`- ${code(block.policy)} (${block.level}): ${block.count} finding(s), e.g.`);
-      appendAll(lines, block.examples.map((e) => `  - ${escapeMarkdown(e)}`));
+      appendAll(
+        lines,
+        block.examples.map((e) => `  - ${escapeMarkdown(e)}`),
+      );
       if (block.count > block.examples.length) lines.push(`  - … and ${block.count - block.examples.length} more (\`--verbose\` lists all)`);
     }
   }
@@ -55,6 +68,12 @@ function advisorySection(advisory: readonly GateViolation[], verbose: boolean): 
 export function formatMarkdown(result: GateResult, options: ReportOptions = {}): string {
   const lines = [`### Gate: ${escapeMarkdown(verdict(result))}`, ""];
   appendAll(lines, mandatoryFindings(result));
-  appendAll(lines, advisorySection(result.violations.filter((v) => !isBlocking(v)), options.verbose ?? false));
+  appendAll(
+    lines,
+    advisorySection(
+      result.violations.filter((v) => !isBlocking(v)),
+      options.verbose ?? false,
+    ),
+  );
   return lines.join("\n").trimEnd() + "\n";
 }

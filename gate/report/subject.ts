@@ -64,7 +64,8 @@ export function groupFindings(violations: readonly GateViolation[]): FindingGrou
   const rank = (g: Keyed) => (g.key === NO_MAILBOX ? 2 : g.first.subject ? 0 : 1);
   const file = (g: Keyed) => (g.first.subject ? (g.first.file ?? "") : "");
   const line = (g: Keyed) => (g.first.subject ? (g.first.line ?? 0) : 0);
-  const inPlanOrder = (a: Keyed, b: Keyed) => rank(a) - rank(b) || (file(a) < file(b) ? -1 : file(a) > file(b) ? 1 : 0) || line(a) - line(b) || a.order - b.order;
+  const inPlanOrder = (a: Keyed, b: Keyed) =>
+    rank(a) - rank(b) || (file(a) < file(b) ? -1 : file(a) > file(b) ? 1 : 0) || line(a) - line(b) || a.order - b.order;
   return result.sort(inPlanOrder).map((g) => ({
     title: titleOf(g.key, g.findings),
     ...(g.first.subject ? { subject: g.first.subject } : {}),

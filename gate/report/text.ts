@@ -34,7 +34,10 @@ function byMailbox(violations: readonly GateViolation[]): string[] {
   const out: string[] = [];
   for (const group of groupFindings(violations)) {
     out.push(groupHeading(group));
-    appendAll(out, group.findings.map((v) => line(v, group)));
+    appendAll(
+      out,
+      group.findings.map((v) => line(v, group)),
+    );
   }
   return out;
 }
@@ -74,7 +77,10 @@ export function formatText(result: GateResult, options: ReportOptions = {}): str
     out.push(`${other.length} advisory finding(s), collapsed per policy (--verbose lists all):`);
     for (const block of collapsedAdvisories(other)) {
       out.push(`  ${block.level.toUpperCase().padEnd(9)} ${block.policy}: ${block.count} finding(s), e.g.`);
-      appendAll(out, block.examples.map((e) => `    ${e}`));
+      appendAll(
+        out,
+        block.examples.map((e) => `    ${e}`),
+      );
       if (block.count > block.examples.length) out.push(`    … and ${block.count - block.examples.length} more`);
     }
   }

@@ -89,7 +89,10 @@ export class ContextStack extends pulumi.ComponentResource {
     // annotation below is its known structure (docs/gate-evidence.md, "unknown at preview").
     const passwd = pulumi.secret(
       pulumi.all([...keys]).apply((keyPasswords) =>
-        renderUserdb(bindings.map((b, i) => ({ login: b.dovecotLogin, home: b.home, keyPassword: keyPasswords[i]! })), { duplicateLogins: "keep" }),
+        renderUserdb(
+          bindings.map((b, i) => ({ login: b.dovecotLogin, home: b.home, keyPassword: keyPasswords[i]! })),
+          { duplicateLogins: "keep" },
+        ),
       ),
     );
     const name = `userdb-${contextName}`;

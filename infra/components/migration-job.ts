@@ -43,12 +43,14 @@ export interface MigrationJobInput {
   readonly userdbSecretName: string;
   /** Where the homes live (the mail storage is mounted there). */
   readonly mailRoot: string;
-  readonly settings: Pick<MigrationSettings, "image" | "mailStorageClaim" | "mailAccount" | "resources" | "deadlineSeconds" | "parallelism" | "retriesPerMailbox" | "maxFailedPercent">;
+  readonly settings: Pick<
+    MigrationSettings,
+    "image" | "mailStorageClaim" | "mailAccount" | "resources" | "deadlineSeconds" | "parallelism" | "retriesPerMailbox" | "maxFailedPercent"
+  >;
 }
 
 /** Name of the migration container; the pod failure policy names it. */
 export const MIGRATE_CONTAINER = "migrate";
-
 
 /** The Secret ContextStack declares for a context's passwd-file (infra/components/context-stack.ts). */
 export const userdbSecretName = (context: string): string => `userdb-${context}`;
@@ -73,7 +75,11 @@ export function migrationJobSpec(input: MigrationJobInput): k8s.batch.v1.JobArgs
   const { settings } = input;
   const mailRoot = input.mailRoot.replace(/\/+$/, "");
   const confItems = [{ key: DOVECOT_CONF_KEY, path: posix.basename(MIGRATION_DOVECOT_PATHS.conf) }];
-  const secretItems = IMAPC_SECRET_KEYS.map((key) => ({ key, path: posix.join(posix.relative(MIGRATION_PATHS.dir, MIGRATION_PATHS.secretDir), key), mode: GROUP_READABLE }));
+  const secretItems = IMAPC_SECRET_KEYS.map((key) => ({
+    key,
+    path: posix.join(posix.relative(MIGRATION_PATHS.dir, MIGRATION_PATHS.secretDir), key),
+    mode: GROUP_READABLE,
+  }));
   return {
     metadata: {
       name: `migrate-${input.wave}`,
@@ -122,7 +128,11 @@ export function migrationJobSpec(input: MigrationJobInput): k8s.batch.v1.JobArgs
               image: settings.image,
               restartPolicy: "Always",
               command: [...AUTH_SIDECAR.command],
-              startupProbe: { exec: { command: [...AUTH_SIDECAR.startupProbe.exec.command] }, periodSeconds: AUTH_SIDECAR.startupProbe.periodSeconds, failureThreshold: AUTH_SIDECAR.startupProbe.failureThreshold },
+              startupProbe: {
+                exec: { command: [...AUTH_SIDECAR.startupProbe.exec.command] },
+                periodSeconds: AUTH_SIDECAR.startupProbe.periodSeconds,
+                failureThreshold: AUTH_SIDECAR.startupProbe.failureThreshold,
+              },
               securityContext: CONTAINER_SECURITY,
               resources: SIDECAR_RESOURCES,
               volumeMounts: [
@@ -154,10 +164,7 @@ export function migrationJobSpec(input: MigrationJobInput): k8s.batch.v1.JobArgs
             {
               name: "oxmig",
               projected: {
-                sources: [
-                  { configMap: { name: input.configMapName } },
-                  { secret: { name: input.imapcSecretName, items: secretItems } },
-                ],
+                sources: [{ configMap: { name: input.configMapName } }, { secret: { name: input.imapcSecretName, items: secretItems } }],
               },
             },
             // Plain names, so the policies can read them at preview.
@@ -170,7 +177,14 @@ export function migrationJobSpec(input: MigrationJobInput): k8s.batch.v1.JobArgs
               projected: {
                 sources: [
                   { configMap: { name: input.configMapName, items: confItems } },
-                  { secret: { name: input.userdbSecretName, items: [{ key: K8S.userdbDataKey, path: posix.relative(MIGRATION_DOVECOT_PATHS.confDir, MIGRATION_DOVECOT_PATHS.userdb), mode: GROUP_READABLE }] } },
+                  {
+                    secret: {
+                      name: input.userdbSecretName,
+                      items: [
+                        { key: K8S.userdbDataKey, path: posix.relative(MIGRATION_DOVECOT_PATHS.confDir, MIGRATION_DOVECOT_PATHS.userdb), mode: GROUP_READABLE },
+                      ],
+                    },
+                  },
                 ],
               },
             },

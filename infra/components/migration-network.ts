@@ -20,7 +20,8 @@ const CLUSTER_DNS = {
 };
 
 /** A Kubernetes name from the stack name (stack names may hold capitals, `_` and `.`). */
-export const migrationNetworkPolicyName = (stack: string): string => `migration-egress-${stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`.slice(0, 63).replace(/-+$/, "");
+export const migrationNetworkPolicyName = (stack: string): string =>
+  `migration-egress-${stack.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`.slice(0, 63).replace(/-+$/, "");
 
 /** The NetworkPolicy's spec; a policy that selects a pod denies everything it does not allow. */
 export function migrationNetworkPolicySpec(input: MigrationNetworkInput): k8s.networking.v1.NetworkPolicyArgs {
@@ -38,7 +39,13 @@ export function migrationNetworkPolicySpec(input: MigrationNetworkInput): k8s.ne
       ingress: [],
       egress: [
         // imapc_host is a host name, so the pod must resolve it.
-        { to: [CLUSTER_DNS], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+        {
+          to: [CLUSTER_DNS],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
         {
           ...(cidrs.length ? { to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) } : {}),
           ports: [{ protocol: "TCP", port: input.settings.sourceImapPort }],

@@ -26,9 +26,7 @@ export function selectFromPlan(plan: Plan, config: Pick<StackConfig, "stack" | "
   };
   known("contexts", config.contexts, new Set(declared.keys()));
   known("waves", config.waves, new Set(plan.waves.map((w) => w.name)));
-  const waves = plan.waves.filter(
-    (w) => (!config.waves || config.waves.includes(w.name)) && (!config.contexts || config.contexts.includes(w.context)),
-  );
+  const waves = plan.waves.filter((w) => (!config.waves || config.waves.includes(w.name)) && (!config.contexts || config.contexts.includes(w.context)));
   const contexts = [...declared.values()].filter(
     (c) => (!config.contexts || config.contexts.includes(c.name)) && (!config.waves || waves.some((w) => w.context === c.name)),
   );

@@ -27,7 +27,20 @@ export interface WaveArgs {
   /** Root of the homes; the mail storage is mounted there. */
   readonly mailRoot: string;
   /** Image, mail storage and its owner, resources, deadline, source port and TLS, parallelism and retries (infra/migration-settings.ts). */
-  readonly migration: Pick<MigrationSettings, "image" | "mailStorageClaim" | "mailAccount" | "resources" | "deadlineSeconds" | "sourceImapPort" | "sourceImapTls" | "parallelism" | "retriesPerMailbox" | "maxFailedPercent" | "stateStorageClass">;
+  readonly migration: Pick<
+    MigrationSettings,
+    | "image"
+    | "mailStorageClaim"
+    | "mailAccount"
+    | "resources"
+    | "deadlineSeconds"
+    | "sourceImapPort"
+    | "sourceImapTls"
+    | "parallelism"
+    | "retriesPerMailbox"
+    | "maxFailedPercent"
+    | "stateStorageClass"
+  >;
   /** Explicit Kubernetes provider (rendering manifests); default: the ambient one. */
   readonly k8sProvider?: k8s.Provider;
 }
@@ -64,7 +77,12 @@ export class Wave extends pulumi.ComponentResource {
     const labels = { [K8S.labelWave]: wave.name, [K8S.labelContext]: wave.context };
     const childOpts = { parent: this, ...(args.k8sProvider ? { provider: args.k8sProvider } : {}) };
     const { migration } = args;
-    const data = waveConfigData({ ...args, mailAccount: migration.mailAccount, sourceImapPort: migration.sourceImapPort, sourceImapTls: migration.sourceImapTls });
+    const data = waveConfigData({
+      ...args,
+      mailAccount: migration.mailAccount,
+      sourceImapPort: migration.sourceImapPort,
+      sourceImapTls: migration.sourceImapTls,
+    });
     const lifecycle = lifecycleOf(wave);
     const configMap = new k8s.core.v1.ConfigMap(
       `pairings-${wave.name}`,

@@ -110,15 +110,29 @@ function configValue(config: ConfigSource, key: string): string | undefined {
  * else the stack config from `configure`.
  */
 export function resolveConnection(env: NodeJS.ProcessEnv = process.env): ResolvedConnection {
-  if (present(env[OX_ENV.endpoint])) return fromSource("environment", (f) => env[OX_ENV[f]], (f) => OX_ENV[f]);
+  if (present(env[OX_ENV.endpoint]))
+    return fromSource(
+      "environment",
+      (f) => env[OX_ENV[f]],
+      (f) => OX_ENV[f],
+    );
   const stray = (Object.keys(OX_ENV) as Field[]).filter((f) => present(env[OX_ENV[f]]));
   if (stray.length) {
     const names = stray.map((f) => OX_ENV[f]).join(", ");
-    return { source: "environment", problems: [{ property: OX_ENV.endpoint, reason: `${names} set but ${OX_ENV.endpoint} is not: the environment gives the whole OX connection or none of it` }] };
+    return {
+      source: "environment",
+      problems: [
+        { property: OX_ENV.endpoint, reason: `${names} set but ${OX_ENV.endpoint} is not: the environment gives the whole OX connection or none of it` },
+      ],
+    };
   }
   const config = stackConfig;
   if (config && present(configValue(config, OX_CONFIG_KEYS.endpoint))) {
-    return fromSource("stack config", (f) => configValue(config, OX_CONFIG_KEYS[f]), (f) => OX_CONFIG_KEYS[f]);
+    return fromSource(
+      "stack config",
+      (f) => configValue(config, OX_CONFIG_KEYS[f]),
+      (f) => OX_CONFIG_KEYS[f],
+    );
   }
   const why = config
     ? `the stack config this provider received has no ${OX_CONFIG_KEYS.endpoint}`

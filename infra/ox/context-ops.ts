@@ -77,9 +77,7 @@ function declaredMappings(found: readonly string[], context: { name: string; con
 }
 
 export function diffContext(_id: string, olds: OxContextOutputs, news: OxContextInputs): pulumi.dynamic.DiffResult {
-  const replaces = CONTEXT_REPLACE_KEYS.filter(
-    (key) => !(key === "contextId" && news.contextId === undefined) && !sameValue(olds[key], news[key]),
-  );
+  const replaces = CONTEXT_REPLACE_KEYS.filter((key) => !(key === "contextId" && news.contextId === undefined) && !sameValue(olds[key], news[key]));
   const changed = (key: (typeof CONTEXT_UPDATE_KEYS)[number]) =>
     key === "loginMappings"
       ? !sameSet(declaredMappings(olds.loginMappings ?? [], olds, news.loginMappings), news.loginMappings)
@@ -113,7 +111,11 @@ export async function createContext(news: OxContextInputs): Promise<pulumi.dynam
   const ctx = { id: inputs.contextId, name: inputs.name, maxQuota: inputs.maxQuotaMb, loginMappings: [...inputs.loginMappings] };
   let answer: unknown;
   try {
-    answer = await callOx(connection, "OXContextService", "create", [contextPart(ctx), { element: "admin_user", kind: "user", value: admin }, authPart(connection)]);
+    answer = await callOx(connection, "OXContextService", "create", [
+      contextPart(ctx),
+      { element: "admin_user", kind: "user", value: admin },
+      authPart(connection),
+    ]);
   } catch (err) {
     if (inputs.contextId === undefined || !mayAlreadyExist(err)) throw err;
     return adoptAfterFailedCreate(connection, inputs, inputs.contextId, err as Error);
@@ -140,7 +142,12 @@ const mayAlreadyExist = (err: unknown): boolean =>
  * timeout): the context under the plan's id is ours only if it has the plan's name. Then it is
  * brought to the declared quota and mappings; otherwise the create fails naming both.
  */
-async function adoptAfterFailedCreate(connection: OxConnection, inputs: OxContextInputs, contextId: number, cause: Error): Promise<pulumi.dynamic.CreateResult> {
+async function adoptAfterFailedCreate(
+  connection: OxConnection,
+  inputs: OxContextInputs,
+  contextId: number,
+  cause: Error,
+): Promise<pulumi.dynamic.CreateResult> {
   let found;
   try {
     found = contextFromXml(await callOx(connection, "OXContextService", "getData", [contextPart({ id: contextId }), authPart(connection)]));
@@ -149,7 +156,9 @@ async function adoptAfterFailedCreate(connection: OxConnection, inputs: OxContex
     throw err;
   }
   if (found.name !== inputs.name) {
-    throw new Error(`OX OXContextService.create: context id ${contextId} is held by context "${found.name}" in OX, the plan's is "${inputs.name}": not adopted. First error: ${cause.message}`);
+    throw new Error(
+      `OX OXContextService.create: context id ${contextId} is held by context "${found.name}" in OX, the plan's is "${inputs.name}": not adopted. First error: ${cause.message}`,
+    );
   }
   const ctx = { id: contextId, maxQuota: inputs.maxQuotaMb, loginMappings: [...inputs.loginMappings] };
   await callOx(connection, "OXContextService", "change", [contextPart(ctx), authPart(connection)]);

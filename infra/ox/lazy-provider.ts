@@ -29,7 +29,9 @@ export function lazyProvider(modulePath: string, suffix: string): pulumi.dynamic
     while (!holds(root)) {
       const up = path.dirname(root);
       if (up === root || process.env.OXMIG_PROJECT_ROOT) {
-        throw new Error(`OX provider: ${modulePath} not found ${process.env.OXMIG_PROJECT_ROOT ? "in OXMIG_PROJECT_ROOT" : `at or above ${process.cwd()}`}; run Pulumi from the project, or set OXMIG_PROJECT_ROOT`);
+        throw new Error(
+          `OX provider: ${modulePath} not found ${process.env.OXMIG_PROJECT_ROOT ? "in OXMIG_PROJECT_ROOT" : `at or above ${process.cwd()}`}; run Pulumi from the project, or set OXMIG_PROJECT_ROOT`,
+        );
       }
       root = up;
     }

@@ -37,7 +37,11 @@ export function userFieldProblems(user: OxUserFields): RuleFailure[] {
   if (!user.name) fail("name", "name must not be empty");
   else if (user.name !== user.name.toLowerCase()) fail("name", `name "${user.name}" must be lower case (OX lower-cases logins)`);
   if (!user.displayName.trim()) fail("displayName", "displayName must not be empty");
-  const addresses = [["primaryEmail", user.primaryEmail], ["email1", user.email1], ["defaultSenderAddress", user.defaultSenderAddress]] as const;
+  const addresses = [
+    ["primaryEmail", user.primaryEmail],
+    ["email1", user.email1],
+    ["defaultSenderAddress", user.defaultSenderAddress],
+  ] as const;
   const malformed = [...addresses, ...user.aliases.map((alias, i) => [`aliases[${i}]`, alias] as const)].flatMap(([property, value]) => {
     const reason = addressProblem(value);
     return reason ? [{ property, reason }] : [];

@@ -112,7 +112,11 @@ function fetchFailure(where: string, url: string, err: unknown, secrets: readonl
   const error = err as Error & { cause?: Error };
   if (error.name === "TimeoutError") return new OxTransportError(`${where}: no answer from ${url} in time`, "timeout", true);
   if (/redirect/i.test(error.cause?.message ?? "")) {
-    return new OxTransportError(`${where}: ${url} answered with a redirect; refused, the admin password is only sent to the configured endpoint`, "redirect", false);
+    return new OxTransportError(
+      `${where}: ${url} answered with a redirect; refused, the admin password is only sent to the configured endpoint`,
+      "redirect",
+      false,
+    );
   }
   const detail = redact([error.message, error.cause?.message].filter(Boolean).join(": "), secrets);
   return new OxTransportError(`${where}: no answer from ${url} (${detail})`, "network", true);
@@ -125,7 +129,11 @@ function readAnswer(where: string, operation: string, status: number, xml: strin
     parsed = parseEnvelope(xml);
   } catch (err) {
     if (err instanceof OxSoapFault) throw new OxSoapFault(`${where}: ${redact(err.faultString, secrets)}`, err.exception);
-    throw new OxTransportError(`${where}: unreadable answer (HTTP ${status}): ${redact((err as Error).message, secrets)}`, status >= 500 ? "http" : "unreadable", status >= 500);
+    throw new OxTransportError(
+      `${where}: unreadable answer (HTTP ${status}): ${redact((err as Error).message, secrets)}`,
+      status >= 500 ? "http" : "unreadable",
+      status >= 500,
+    );
   }
   if (status < 200 || status >= 300) throw new OxTransportError(`${where}: HTTP ${status} without a SOAP fault`, "http", status >= 500);
   const expected = `${operation}Response`;
@@ -136,7 +144,11 @@ function readAnswer(where: string, operation: string, status: number, xml: strin
     return parsed.content.return;
   }
   const got = parsed.operation === undefined ? "an empty Body" : `<${parsed.operation}>`;
-  throw new OxTransportError(`${where}: unreadable answer (HTTP ${status}): got ${got}, expected <${expected}>${VOID_OPERATIONS.has(operation) ? " or an empty Body" : " with a <return>"}`, "unreadable", false);
+  throw new OxTransportError(
+    `${where}: unreadable answer (HTTP ${status}): got ${got}, expected <${expected}>${VOID_OPERATIONS.has(operation) ? " or an empty Body" : " with a <return>"}`,
+    "unreadable",
+    false,
+  );
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -62,8 +62,23 @@ export interface OxCredentials {
 
 // The WSDL declares xsd:sequence, so elements go out in the schema's (alphabetical) order.
 const USER_ORDER = [
-  "aliases", "defaultSenderAddress", "display_name", "email1", "given_name", "id", "imapLogin", "imapServer",
-  "language", "mailenabled", "name", "password", "primaryEmail", "smtpServer", "sur_name", "timezone", "userAttributes",
+  "aliases",
+  "defaultSenderAddress",
+  "display_name",
+  "email1",
+  "given_name",
+  "id",
+  "imapLogin",
+  "imapServer",
+  "language",
+  "mailenabled",
+  "name",
+  "password",
+  "primaryEmail",
+  "smtpServer",
+  "sur_name",
+  "timezone",
+  "userAttributes",
 ] as const;
 const CONTEXT_ORDER = ["id", "loginMappings", "maxQuota", "name"] as const;
 const NUMBERS = new Set(["id", "maxQuota"]);

@@ -35,7 +35,15 @@ export interface OxUserOutputs extends OxUserInputs {
 export const USER_DEFAULTS = { language: "de_DE", timezone: "Europe/Berlin" } as const;
 
 const REQUIRED_STRINGS = [
-  "contextName", "name", "displayName", "primaryEmail", "email1", "defaultSenderAddress", "imapLogin", "imapServer", "smtpServer",
+  "contextName",
+  "name",
+  "displayName",
+  "primaryEmail",
+  "email1",
+  "defaultSenderAddress",
+  "imapLogin",
+  "imapServer",
+  "smtpServer",
 ] as const;
 
 /** Fills defaults: language, timezone, enabled, and given/sur name (OX requires both; functional mailboxes have neither). */

@@ -27,8 +27,18 @@ export const configureUser = configureConnection;
 export const USER_REPLACE_KEYS = ["contextName", "contextId", "name", "primaryEmail", "email1"] as const;
 /** Changing these is an OXUserService.change. */
 export const USER_UPDATE_KEYS = [
-  "displayName", "givenName", "surName", "defaultSenderAddress", "aliases", "imapLogin", "imapServer", "smtpServer",
-  "userAttributes", "language", "timezone", "mailEnabled",
+  "displayName",
+  "givenName",
+  "surName",
+  "defaultSenderAddress",
+  "aliases",
+  "imapLogin",
+  "imapServer",
+  "smtpServer",
+  "userAttributes",
+  "language",
+  "timezone",
+  "mailEnabled",
 ] as const;
 
 type UserTarget = Pick<OxUserInputs, "contextId" | "contextName">;
@@ -162,7 +172,9 @@ async function adoptAfterFailedCreate(inputs: OxUserInputs, cause: Error): Promi
   const where = `OX OXUserService.create: user "${inputs.name}" already exists in context ${inputs.contextId}`;
   if (!ours || theirs !== ours) {
     const held = theirs ? `${key} "${theirs}"` : `no ${key}`;
-    throw new Error(`${where} with ${held}, this mailbox's is ${ours ? `"${ours}"` : "not declared"}: not adopted (never by name). First error: ${cause.message}`);
+    throw new Error(
+      `${where} with ${held}, this mailbox's is ${ours ? `"${ours}"` : "not declared"}: not adopted (never by name). First error: ${cause.message}`,
+    );
   }
   if (!Number.isInteger(existing.id)) throw new Error(`${where}: its answer carries no user id`);
   if (existing.primaryEmail !== undefined && !sameMail(existing.primaryEmail, inputs.primaryEmail)) {

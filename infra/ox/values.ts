@@ -6,7 +6,8 @@ import type { RuleFailure } from "./rules";
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const isUnknown = (value: unknown): boolean =>
-  value === UNKNOWN || (Array.isArray(value) && value.some(isUnknown)) ||
+  value === UNKNOWN ||
+  (Array.isArray(value) && value.some(isUnknown)) ||
   (value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).some(isUnknown));
 
 /** Stable comparison of JSON-like values (object key order ignored). */
@@ -17,7 +18,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
 function stable(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stable).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : 1));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([x], [y]) => (x < y ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "undefined";

@@ -33,7 +33,9 @@ function addressProblems(ctx: PolicyContext, user: OxUserView, owner: Person | u
       // Stryker disable next-line MethodExpression,ConditionalExpression: equivalent, an address of the mailbox's own source never gets here (inSource)
       const sources = (ctx.exchange.byAddress.get(address) ?? []).filter((s) => s !== source);
       const elsewhere = sources.length ? `it belongs to ${sources.map((s) => describeSource(ctx, s)).join(" and ")}` : "nobody in the exports carries it";
-      problems.push(`address ${value} (${field}) is neither the owner's in ${ctx.directory.file} nor the source mailbox's in ${ctx.exchange.file}; ${elsewhere}`);
+      problems.push(
+        `address ${value} (${field}) is neither the owner's in ${ctx.directory.file} nor the source mailbox's in ${ctx.exchange.file}; ${elsewhere}`,
+      );
     }
   }
   return problems;
@@ -41,7 +43,8 @@ function addressProblems(ctx: PolicyContext, user: OxUserView, owner: Person | u
 
 export const addressesBelongToOwner: ResourceValidationPolicy = {
   name: "addresses-belong-to-owner",
-  description: "Checks whether every address of an OX user belongs to its owner (or, for shared, room and equipment mailboxes, to its Exchange source) and to nobody else.",
+  description:
+    "Checks whether every address of an OX user belongs to its owner (or, for shared, room and equipment mailboxes, to its Exchange source) and to nobody else.",
   enforcementLevel: "mandatory",
   configSchema,
   validateResource: resourceValidation([TYPES.oxUser], (ctx, resource, report) => {

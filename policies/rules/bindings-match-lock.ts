@@ -18,7 +18,9 @@ import type { StackView } from "../support/stack";
  * `pulumi preview` as in the gate; a stack without mailboxes falls back to the lock's own stack.
  */
 function reviewAdvice(stack: string | undefined): string {
-  return stack !== undefined ? `run \`npx oxmig lock --stack ${stack}\` and have the change reviewed` : "run `npx oxmig lock` for this stack and have the change reviewed";
+  return stack !== undefined
+    ? `run \`npx oxmig lock --stack ${stack}\` and have the change reviewed`
+    : "run `npx oxmig lock` for this stack and have the change reviewed";
 }
 
 /** Who owns what by the exports, built once per loaded directory and Exchange export. */
@@ -88,7 +90,13 @@ function detailText(change: LockChange, people: PeopleLookup, lead = ""): string
   return details.length ? `${lead ? "; " : ": "}${lead}${details.join("; ")}` : "";
 }
 
-function reportChanges(locked: readonly LockEntry[], declared: readonly LockEntry[], ctx: PolicyContext, stack: string | undefined, report: ReportViolation): void {
+function reportChanges(
+  locked: readonly LockEntry[],
+  declared: readonly LockEntry[],
+  ctx: PolicyContext,
+  stack: string | undefined,
+  report: ReportViolation,
+): void {
   const file = ctx.lock!.file;
   const people = peopleOf(ctx);
   for (const change of diffLock(locked, declared)) {
@@ -98,7 +106,12 @@ function reportChanges(locked: readonly LockEntry[], declared: readonly LockEntr
 }
 
 /** Which lock entries a stack compares: a shard its own; an unsharded stack every entry, shard tags aside. */
-export function lockScope(locked: readonly LockEntry[], declared: readonly LockEntry[], isShard: boolean, self: string | undefined): { locked: LockEntry[]; declared: LockEntry[] } {
+export function lockScope(
+  locked: readonly LockEntry[],
+  declared: readonly LockEntry[],
+  isShard: boolean,
+  self: string | undefined,
+): { locked: LockEntry[]; declared: LockEntry[] } {
   if (isShard) return shardScope(locked, declared, self);
   return { locked: locked.map(({ shard: _shard, ...entry }) => entry), declared: [...declared] };
 }
@@ -113,7 +126,8 @@ export const bindingsMatchLock: StackValidationPolicy = {
     const self = stackOfView(stack);
     if (!ctx.lock) {
       if (ctx.config.lock !== undefined) return report(plainMessage(`the lock file ${displayFile(ctx.config.lock)} does not exist; ${reviewAdvice(self)}`));
-      if (ctx.config.stackKind === "prod") return report(plainMessage(`a prod stack needs a binding lock: set "lock" in the policy pack config; ${reviewAdvice(self)}`));
+      if (ctx.config.stackKind === "prod")
+        return report(plainMessage(`a prod stack needs a binding lock: set "lock" in the policy pack config; ${reviewAdvice(self)}`));
       return;
     }
     // A family lock holds every shard's entries: a shard compares its own; an unsharded stack over the

@@ -19,7 +19,14 @@ export const canariesOnlyAfterCutOver: StackValidationPolicy = {
       if (phaseRank(view.phase!) >= phaseRank("cut-over")) continue;
       const locked = lockedPhase(ctx, view.wave);
       const note = locked ? ` (lock records ${locked})` : "";
-      report(waveMessage(RULE, view.wave, `canaries are configured in phase ${view.phase}${note}: a canary delivered before the final backup -R destroys it; set canaries: false or move the wave to cut-over`), view.urn);
+      report(
+        waveMessage(
+          RULE,
+          view.wave,
+          `canaries are configured in phase ${view.phase}${note}: a canary delivered before the final backup -R destroys it; set canaries: false or move the wave to cut-over`,
+        ),
+        view.urn,
+      );
     }
   }),
 };

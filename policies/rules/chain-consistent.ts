@@ -25,7 +25,10 @@ function buildIndexes(stack: StackView, report: ReportViolation): Indexes {
   for (const db of stack.userdbs) {
     if (db.unknown.length) report(plainMessage(`userdb ${db.resourceName}: ${unknownText("", db.unknown).trim()}`), db.urn);
     else if (db.indexProblem) report(plainMessage(`userdb ${db.resourceName}: ${db.indexProblem}`), db.urn);
-    index.set(db.context, groupBy(db.index ?? [], (e) => e.login));
+    index.set(
+      db.context,
+      groupBy(db.index ?? [], (e) => e.login),
+    );
     // Unknown at preview (new keys make the whole file unknown): the known index is the structure
     // checked now; the file itself is read wherever its values are known (docs/gate-evidence.md).
     if (db.passwd !== undefined) passwd.set(db.context, { entries: readPasswdFile(db.passwd) });
@@ -41,9 +44,12 @@ function buildIndexes(stack: StackView, report: ReportViolation): Indexes {
 /** Identity links of one OX user: attributes, names, index line, key, passwd line, pairing. */
 function checkUser(ctx: PolicyContext, stack: StackView, ix: Indexes, user: OxUserView, fail: (text: string) => void): void {
   const id = expectedMailboxId(ctx, user);
-  if (id === undefined) return fail(`chain cannot be checked: the ${user.kind === "personal" ? `owner id ${user.ownerId}` : `source ExchangeGuid ${user.sourceGuid}`} is not in the exports`);
+  if (id === undefined)
+    return fail(
+      `chain cannot be checked: the ${user.kind === "personal" ? `owner id ${user.ownerId}` : `source ExchangeGuid ${user.sourceGuid}`} is not in the exports`,
+    );
   const owner = ownerOf(ctx, user);
-  const login = owner ? loginOf(owner) : user.oxName ?? "";
+  const login = owner ? loginOf(owner) : (user.oxName ?? "");
   const expect = (what: string, found: string | undefined, wanted: string) => {
     if (found !== wanted) fail(`${what} is "${found ?? ""}", expected "${wanted}" (derived from mailbox id ${id})`);
   };
@@ -68,7 +74,14 @@ function checkUser(ctx: PolicyContext, stack: StackView, ix: Indexes, user: OxUs
 }
 
 /** The login's line as Dovecot resolves it: effective home and key, and nothing Dovecot reads otherwise. */
-function checkPasswd(passwd: PasswdOfContext | undefined, context: string, home: string, keyResult: string | undefined, login: string, fail: (text: string) => void): void {
+function checkPasswd(
+  passwd: PasswdOfContext | undefined,
+  context: string,
+  home: string,
+  keyResult: string | undefined,
+  login: string,
+  fail: (text: string) => void,
+): void {
   if (passwd === undefined) return;
   if ("problem" in passwd) return fail(`userdb-${context} passwd-file cannot be read: ${passwd.problem}`);
   const entry = passwd.entries.get(login);
@@ -81,13 +94,22 @@ function checkPasswd(passwd: PasswdOfContext | undefined, context: string, home:
   else if (keyResult !== undefined && entry.keyPassword !== keyResult) fail(`${at} gives "${login}" a key password that is not the result of its own key`);
 }
 
-function checkPairing(ctx: PolicyContext, user: OxUserView, pairings: readonly (Pairing & { table: string })[], login: string, fail: (text: string) => void): void {
+function checkPairing(
+  ctx: PolicyContext,
+  user: OxUserView,
+  pairings: readonly (Pairing & { table: string })[],
+  login: string,
+  fail: (text: string) => void,
+): void {
   const source = sourceOf(ctx, user);
   for (const p of pairings) {
     if (source && p.sourceLogin !== source.userPrincipalName) {
-      fail(`${p.table} pairs source login "${p.sourceLogin}", but the mailbox's source is ${source.userPrincipalName} (${ctx.exchange.file} line ${source.line})`);
+      fail(
+        `${p.table} pairs source login "${p.sourceLogin}", but the mailbox's source is ${source.userPrincipalName} (${ctx.exchange.file} line ${source.line})`,
+      );
     }
-    if (p.sourceExchangeGuid.toLowerCase() !== (user.sourceGuid ?? "").toLowerCase()) fail(`${p.table} pairs source ExchangeGuid ${p.sourceExchangeGuid}, but the OX user declares ${user.sourceGuid}`);
+    if (p.sourceExchangeGuid.toLowerCase() !== (user.sourceGuid ?? "").toLowerCase())
+      fail(`${p.table} pairs source ExchangeGuid ${p.sourceExchangeGuid}, but the OX user declares ${user.sourceGuid}`);
     if (p.targetLogin !== login) fail(`${p.table} copies into target login "${p.targetLogin}", expected "${login}"`);
   }
 }
@@ -97,7 +119,14 @@ function checkKeysUsedOnce(stack: StackView, report: ReportViolation): void {
   for (const [name, key] of stack.keys) {
     const holders = users.get(name) ?? [];
     if (holders.length !== 1) {
-      report(mailboxMessage(key.keeper ?? name, undefined, `key ${name} is used by ${holders.length} mailboxes${holders.length ? `: ${mailboxList(holders)}` : ""}; expected exactly one`), key.urn);
+      report(
+        mailboxMessage(
+          key.keeper ?? name,
+          undefined,
+          `key ${name} is used by ${holders.length} mailboxes${holders.length ? `: ${mailboxList(holders)}` : ""}; expected exactly one`,
+        ),
+        key.urn,
+      );
     }
   }
 }
@@ -106,11 +135,16 @@ function checkOrphanLines(stack: StackView, report: ReportViolation): void {
   const logins = new Set(stack.users.map((u) => `${u.contextName}/${u.imapLogin}`));
   for (const db of stack.userdbs) {
     for (const e of db.index ?? []) {
-      if (!logins.has(`${db.context}/${e.login}`)) report(mailboxMessage(e.mailboxId, undefined, `userdb ${db.resourceName} has a line for "${e.login}" that no OX user of context ${db.context} logs in with`), db.urn);
+      if (!logins.has(`${db.context}/${e.login}`))
+        report(
+          mailboxMessage(e.mailboxId, undefined, `userdb ${db.resourceName} has a line for "${e.login}" that no OX user of context ${db.context} logs in with`),
+          db.urn,
+        );
     }
     const indexed = new Set((db.index ?? []).map((e) => e.login));
     for (const entry of db.passwd !== undefined ? readPasswdFile(db.passwd).values() : []) {
-      if (!indexed.has(entry.login)) report(plainMessage(`userdb ${db.resourceName} passwd line ${entry.line} for "${entry.login}" is missing from the userdb index`), db.urn);
+      if (!indexed.has(entry.login))
+        report(plainMessage(`userdb ${db.resourceName} passwd line ${entry.line} for "${entry.login}" is missing from the userdb index`), db.urn);
     }
   }
 }

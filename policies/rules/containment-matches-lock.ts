@@ -26,7 +26,8 @@ function lockLookup(ctx: PolicyContext): (user: OxUserView) => LockEntry | undef
 
 export const containmentMatchesLock: StackValidationPolicy = {
   name: RULE,
-  description: "Checks whether each context's deny list blocks exactly the logins of its userdb whose mailboxes the binding lock records as contained, and whether exactly those mailboxes' OX users are disabled.",
+  description:
+    "Checks whether each context's deny list blocks exactly the logins of its userdb whose mailboxes the binding lock records as contained, and whether exactly those mailboxes' OX users are disabled.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: resourcesValidation((ctx, resources, report) => {
@@ -41,10 +42,20 @@ export const containmentMatchesLock: StackValidationPolicy = {
       const users = usersByContext.get(context) ?? [];
       const lists = denyLists.get(context) ?? [];
       if (lists.length === 0) {
-        report(plainMessage(`context ${context} (rule ${RULE}) declares no deny list deny-${context}: the production Dovecot's deny passdb would find no file, and a missing file refuses nobody, so a contained login gets in`));
+        report(
+          plainMessage(
+            `context ${context} (rule ${RULE}) declares no deny list deny-${context}: the production Dovecot's deny passdb would find no file, and a missing file refuses nobody, so a contained login gets in`,
+          ),
+        );
         continue;
       }
-      if (lists.length > 1) report(plainMessage(`context ${context} (rule ${RULE}) has ${lists.length} deny lists (${lists.map((d) => d.resourceName).join(", ")}); the Dovecot of a context reads one`), lists[1]!.urn);
+      if (lists.length > 1)
+        report(
+          plainMessage(
+            `context ${context} (rule ${RULE}) has ${lists.length} deny lists (${lists.map((d) => d.resourceName).join(", ")}); the Dovecot of a context reads one`,
+          ),
+          lists[1]!.urn,
+        );
       checkDenyList(lists[0]!, users, userdbLogins.get(context), lockOf, lockName, report);
     }
     for (const user of stack.users) checkOxUser(user, lockOf(user), lockName, report);
@@ -61,7 +72,11 @@ function checkDenyList(
   report: ReportViolation,
 ): void {
   const where = `${list.resourceName} (rule ${RULE})`;
-  if (list.unknown.length) return report(plainMessage(`${where}: ${list.unknown.join(", ")} ${list.unknown.length > 1 ? "are" : "is"} unknown at preview; the contained logins must be known`), list.urn);
+  if (list.unknown.length)
+    return report(
+      plainMessage(`${where}: ${list.unknown.join(", ")} ${list.unknown.length > 1 ? "are" : "is"} unknown at preview; the contained logins must be known`),
+      list.urn,
+    );
   if (list.problem || !list.reading) return report(plainMessage(`${where}: ${list.problem ?? "cannot be read"}`), list.urn);
   for (const p of list.reading.problems) report(plainMessage(`${where} line ${p.line} ${p.problem}`), list.urn);
   const byLogin = new Map(users.filter((u) => u.imapLogin !== undefined).map((u) => [u.imapLogin!, u]));
@@ -71,7 +86,11 @@ function checkDenyList(
     if (entry?.contain !== undefined) contained.set(entry.login, { user, entry });
   }
   for (const [login, line] of list.reading.logins) {
-    if (userdb && !userdb.has(login)) report(plainMessage(`${where} line ${line} blocks "${login}", which is no login of the context's userdb: a typo blocks nobody, or the wrong person`), list.urn);
+    if (userdb && !userdb.has(login))
+      report(
+        plainMessage(`${where} line ${line} blocks "${login}", which is no login of the context's userdb: a typo blocks nobody, or the wrong person`),
+        list.urn,
+      );
     if (contained.has(login)) continue;
     const user = byLogin.get(login);
     const text = `${list.resourceName} line ${line} blocks login "${login}", but ${lockName} records no containment for it: a person locked out without review; declare \`contain: "<reason>"\` on its plan line and relock, or remove the line`;
@@ -79,18 +98,37 @@ function checkDenyList(
   }
   for (const [login, { user, entry }] of contained) {
     if (list.reading.logins.has(login)) continue;
-    report(userMessage(user, `${lockName} contains this mailbox (${entry.contain}), but ${list.resourceName} does not block its login "${login}": the person can still log in to Dovecot, reading the mail that is being cleaned up`), list.urn);
+    report(
+      userMessage(
+        user,
+        `${lockName} contains this mailbox (${entry.contain}), but ${list.resourceName} does not block its login "${login}": the person can still log in to Dovecot, reading the mail that is being cleaned up`,
+      ),
+      list.urn,
+    );
   }
 }
 
 /** A contained mailbox's OX user is disabled, and only a contained one. */
 function checkOxUser(user: OxUserView, entry: LockEntry | undefined, lockName: string, report: ReportViolation): void {
-  if (user.unknown.includes("mailEnabled")) return report(userMessage(user, `its OX user's mailEnabled is unknown at preview (rule ${RULE}); whether the person can log in must be known`), user.urn);
+  if (user.unknown.includes("mailEnabled"))
+    return report(userMessage(user, `its OX user's mailEnabled is unknown at preview (rule ${RULE}); whether the person can log in must be known`), user.urn);
   const disabled = user.mailEnabled === false;
   if (entry?.contain !== undefined && !disabled) {
-    report(userMessage(user, `${lockName} contains this mailbox (${entry.contain}), but its OX user ${user.resourceName} is not disabled (mailEnabled must be false): OX still lets the person log in`), user.urn);
+    report(
+      userMessage(
+        user,
+        `${lockName} contains this mailbox (${entry.contain}), but its OX user ${user.resourceName} is not disabled (mailEnabled must be false): OX still lets the person log in`,
+      ),
+      user.urn,
+    );
   }
   if (entry?.contain === undefined && disabled) {
-    report(userMessage(user, `its OX user ${user.resourceName} is disabled (mailEnabled false), but ${lockName} records no containment for it: a person locked out without review; declare \`contain: "<reason>"\` on its plan line and relock`), user.urn);
+    report(
+      userMessage(
+        user,
+        `its OX user ${user.resourceName} is disabled (mailEnabled false), but ${lockName} records no containment for it: a person locked out without review; declare \`contain: "<reason>"\` on its plan line and relock`,
+      ),
+      user.urn,
+    );
   }
 }

@@ -25,7 +25,13 @@ export const contextMatchesOrganisation: ResourceValidationPolicy = {
     if (!owner) return report(userMessage(user, `context cannot be checked: owner id ${user.ownerId ?? "(none)"} is not in ${ctx.directory.file}`));
     const expected = contextsServing(ctx.config, owner.ou);
     if (!expected.includes(user.contextName ?? "")) {
-      report(userMessage(user, `context "${user.contextName}" does not serve the owner's organisation: ${describePerson(ctx, owner)} belongs in context ${expected.join(" or ")} (declare userAttributes["${CONTEXT_EXCEPTION}"] with a reason if intended)`, owner.uid));
+      report(
+        userMessage(
+          user,
+          `context "${user.contextName}" does not serve the owner's organisation: ${describePerson(ctx, owner)} belongs in context ${expected.join(" or ")} (declare userAttributes["${CONTEXT_EXCEPTION}"] with a reason if intended)`,
+          owner.uid,
+        ),
+      );
     }
   }),
 };

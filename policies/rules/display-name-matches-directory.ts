@@ -16,7 +16,8 @@ export function normaliseName(name: string): string {
 // directory's (personal) or Exchange's (shared, room, equipment) one labels a mailbox as someone else's.
 export const displayNameMatchesDirectory: ResourceValidationPolicy = {
   name: "display-name-matches-directory",
-  description: "Checks whether each OX user's display name is the directory displayName of its owner, or the Exchange DisplayName of a shared, room or equipment mailbox.",
+  description:
+    "Checks whether each OX user's display name is the directory displayName of its owner, or the Exchange DisplayName of a shared, room or equipment mailbox.",
   enforcementLevel: "mandatory",
   configSchema,
   validateResource: resourceValidation([TYPES.oxUser], (ctx, resource, report) => {
@@ -28,8 +29,11 @@ export const displayNameMatchesDirectory: ResourceValidationPolicy = {
     const owner = user.kind === "personal" ? ownerOf(ctx, user) : undefined;
     const source = user.kind !== "personal" ? sourceOf(ctx, user) : undefined;
     // Owner or source missing from the exports: owner-in-directory / source-belongs-to-owner reject that.
-    const expected = owner ? { name: owner.displayName, from: `directory displayName of ${describePerson(ctx, owner)}` }
-      : source ? { name: source.displayName, from: `Exchange DisplayName of ${describeSource(ctx, source)}` } : undefined;
+    const expected = owner
+      ? { name: owner.displayName, from: `directory displayName of ${describePerson(ctx, owner)}` }
+      : source
+        ? { name: source.displayName, from: `Exchange DisplayName of ${describeSource(ctx, source)}` }
+        : undefined;
     if (!expected) return;
     if (normaliseName(declared) !== normaliseName(expected.name)) {
       report(userMessage(user, `display name "${declared}" differs from the ${expected.from}: "${expected.name}"`, owner?.uid));

@@ -11,7 +11,8 @@ const FUNCTIONAL = new Set(["shared", "room", "equipment"]);
 
 export const functionalMailboxOrganisation: ResourceValidationPolicy = {
   name: "functional-mailbox-organisation",
-  description: "Checks whether each shared, room and equipment OX user lives in the context serving the organisation the Exchange and directory exports place it in.",
+  description:
+    "Checks whether each shared, room and equipment OX user lives in the context serving the organisation the Exchange and directory exports place it in.",
   enforcementLevel: "mandatory",
   configSchema,
   validateResource: resourceValidation([TYPES.oxUser], (ctx, resource, report) => {
@@ -27,12 +28,24 @@ export const functionalMailboxOrganisation: ResourceValidationPolicy = {
       return;
     }
     const source = sourceOf(ctx, user);
-    if (!source) return report(userMessage(user, `organisation cannot be checked: source ExchangeGuid ${user.sourceGuid ?? "(none)"} is not in ${ctx.exchange.file}`));
+    if (!source)
+      return report(userMessage(user, `organisation cannot be checked: source ExchangeGuid ${user.sourceGuid ?? "(none)"} is not in ${ctx.exchange.file}`));
     const found = functionalOrganisation(ctx, source);
-    if ("problem" in found) return report(userMessage(user, `organisation of ${user.kind} mailbox ${describeSource(ctx, source)} cannot be established, so its context cannot be checked: ${found.problem}`));
+    if ("problem" in found)
+      return report(
+        userMessage(
+          user,
+          `organisation of ${user.kind} mailbox ${describeSource(ctx, source)} cannot be established, so its context cannot be checked: ${found.problem}`,
+        ),
+      );
     const expected = contextsServing(ctx.config, found.ou);
     if (!expected.includes(user.contextName ?? "")) {
-      report(userMessage(user, `context "${user.contextName}" does not serve organisation ${found.ou} of ${user.kind} mailbox ${describeSource(ctx, source)}: ${found.evidence}; it belongs in context ${expected.join(" or ")} (declare userAttributes["${CONTEXT_EXCEPTION}"] with a reason if intended)`));
+      report(
+        userMessage(
+          user,
+          `context "${user.contextName}" does not serve organisation ${found.ou} of ${user.kind} mailbox ${describeSource(ctx, source)}: ${found.evidence}; it belongs in context ${expected.join(" or ")} (declare userAttributes["${CONTEXT_EXCEPTION}"] with a reason if intended)`,
+        ),
+      );
     }
   }),
 };

@@ -24,7 +24,10 @@ export const keyKeepersExact: StackValidationPolicy = {
         continue;
       }
       const extra = key.keeperNames.filter((k) => k !== ONLY_KEEPER);
-      if (extra.length) fail(`key ${name} has keepers ${extra.join(", ")} besides ${ONLY_KEEPER}; a change of any of them would replace the key and orphan the mail encrypted with it`);
+      if (extra.length)
+        fail(
+          `key ${name} has keepers ${extra.join(", ")} besides ${ONLY_KEEPER}; a change of any of them would replace the key and orphan the mail encrypted with it`,
+        );
       if (key.keeper === undefined) fail(`key ${name} has no keepers.${ONLY_KEEPER}`);
     }
   }),

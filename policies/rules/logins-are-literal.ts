@@ -16,13 +16,15 @@ import { stackView } from "../support/stack";
 
 const RULE = "logins-are-literal";
 
-const problemText = (field: string, login: string, problem: string) =>
-  `${field} "${login}" is not a literal login: ${problem} (logins: ${LOGIN_GRAMMAR})`;
+const problemText = (field: string, login: string, problem: string) => `${field} "${login}" is not a literal login: ${problem} (logins: ${LOGIN_GRAMMAR})`;
 
 function checkUser(user: OxUserView, report: ReportViolation): void {
   const unknown = unknownAmong(user.unknown, ["name", "imapLogin"]);
   if (unknown.length) return report(userMessage(user, unknownText("OX user", unknown)), user.urn);
-  for (const [field, login] of [["OX name", user.oxName], ["OX imapLogin", user.imapLogin]] as const) {
+  for (const [field, login] of [
+    ["OX name", user.oxName],
+    ["OX imapLogin", user.imapLogin],
+  ] as const) {
     if (login === undefined) report(userMessage(user, `${field} is missing, so the login cannot be checked`), user.urn);
     else if (loginProblem(login)) report(userMessage(user, problemText(field, login, loginProblem(login)!)), user.urn);
   }
@@ -30,7 +32,8 @@ function checkUser(user: OxUserView, report: ReportViolation): void {
 
 export const loginsAreLiteral: StackValidationPolicy = {
   name: RULE,
-  description: "Checks whether every target login (OX name and imapLogin, userdb, pairing table, doveadm -u of migrate.sh) is a literal login that doveadm cannot read as a user mask.",
+  description:
+    "Checks whether every target login (OX name and imapLogin, userdb, pairing table, doveadm -u of migrate.sh) is a literal login that doveadm cannot read as a user mask.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: resourcesValidation((_ctx, resources, report) => {
@@ -65,13 +68,21 @@ export const loginsAreLiteral: StackValidationPolicy = {
         continue;
       }
       // A line that is not a rendered pair line could run doveadm with any -u: fail closed.
-      for (const p of wave.script.problems) report(waveMessage(RULE, wave.wave, `migrate.sh cannot be read as rendered, so its doveadm -u logins cannot be checked: ${p}`), wave.urn);
+      for (const p of wave.script.problems)
+        report(waveMessage(RULE, wave.wave, `migrate.sh cannot be read as rendered, so its doveadm -u logins cannot be checked: ${p}`), wave.urn);
       for (const command of wave.script.commands) {
         const inv = parseDoveadm(command.argv);
         if (!isDsync(inv)) continue;
         const login = inv.options.get("u");
         if (inv.flags.has("A") || inv.options.has("F") || login === undefined) {
-          report(about(command.mailboxId, login ?? "", `migrate.sh runs doveadm ${inv.verb} for mailbox ${command.mailboxId} without exactly one literal -u login (-A or -F select many users)`), wave.urn);
+          report(
+            about(
+              command.mailboxId,
+              login ?? "",
+              `migrate.sh runs doveadm ${inv.verb} for mailbox ${command.mailboxId} without exactly one literal -u login (-A or -F select many users)`,
+            ),
+            wave.urn,
+          );
           continue;
         }
         const problem = loginProblem(login);

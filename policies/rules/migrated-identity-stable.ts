@@ -43,14 +43,19 @@ function declaredIdentity(ctx: PolicyContext, stack: StackView, user: OxUserView
 function describe(change: IdentityChange): string {
   const was = change.locked;
   const fields = change.changed.map((f) =>
-    f === "home" ? `home ${was.home}` : f === "key" ? `key ${was.key.name} (keeper ${was.key.keeper})` : `Exchange source ${was.source.address} (${was.source.exchangeGuid})`,
+    f === "home"
+      ? `home ${was.home}`
+      : f === "key"
+        ? `key ${was.key.name} (keeper ${was.key.keeper})`
+        : `Exchange source ${was.source.address} (${was.source.exchangeGuid})`,
   );
   return `mailbox ${was.addresses[0] ?? was.mailbox} (${was.mailbox}) reached ${entryPhase(was)} (lock, wave ${was.wave}); this declaration is the same mailbox by ${change.sameBy.join(", ")} but no longer has its ${fields.join(", ")}: mail already delivered there would be unreadable or mixed with another mailbox's; declare ${change.needs.map((n) => `${n}: "<reason>"`).join(" and ")} on the mailbox in plan.yaml and have the relocked change reviewed`;
 }
 
 export const migratedIdentityStable: StackValidationPolicy = {
   name: RULE,
-  description: "Checks whether no mailbox that the binding lock records at cut-over or later changes its home, key or Exchange source, under the same or a new mailbox id, without a reviewed rekey or rebind recorded in the lock.",
+  description:
+    "Checks whether no mailbox that the binding lock records at cut-over or later changes its home, key or Exchange source, under the same or a new mailbox id, without a reviewed rekey or rebind recorded in the lock.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: stackValidation((ctx, stack, report) => {

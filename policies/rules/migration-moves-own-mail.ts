@@ -52,7 +52,7 @@ function ownSources(ev: Evidence, user: OxUserView, owner: Person | undefined, m
     if (owner.objectGuid !== undefined) return (ev.sourcesByOwner.get(owner.objectGuid) ?? []).filter((s) => s.type === "UserMailbox");
     // Without an objectGUID: the sources tied by primary address and UPN (source-match.ts), whatever the plan declared.
     // Stryker disable next-line ArrayDeclaration: equivalent, a filler element has no type and is filtered out
-    const byMail = owner.mail ? ev.ctx.exchange.byAddress.get(owner.mail.normalised) ?? [] : [];
+    const byMail = owner.mail ? (ev.ctx.exchange.byAddress.get(owner.mail.normalised) ?? []) : [];
     return byMail.filter((s) => s.type === "UserMailbox" && matchSource(ev.ctx, owner, s).strength !== "none");
   }
   const source = ev.ctx.exchange.byGuid.get(mailboxId);
@@ -91,7 +91,9 @@ function checkRun(ev: Evidence, job: string, urn: string, run: ExecutedRun, repo
   const users = ev.usersByLogin.get(run.targetLogin.toLowerCase()) ?? [];
   if (users.length !== 1) {
     const unknown = ev.unknownLogins ? ` (${ev.unknownLogins} OX users have a login unknown at preview)` : "";
-    loose(`copies into target login "${run.targetLogin}", which ${users.length ? `${users.length} declared mailboxes log in with: ${mailboxList(users)}` : `no declared mailbox logs in with${unknown}`}; a run may only write into one declared mailbox`);
+    loose(
+      `copies into target login "${run.targetLogin}", which ${users.length ? `${users.length} declared mailboxes log in with: ${mailboxList(users)}` : `no declared mailbox logs in with${unknown}`}; a run may only write into one declared mailbox`,
+    );
     for (const p of run.problems) loose(p);
     return undefined;
   }
@@ -100,25 +102,37 @@ function checkRun(ev: Evidence, job: string, urn: string, run: ExecutedRun, repo
   const fail = (text: string) => report(userMessage(user, `${where} ${text}`, owner?.uid), urn);
   for (const p of run.problems) fail(p);
   const unknown = unknownAmong(user.unknown, ["userAttributes", "imapLogin"]);
-  if (unknown.length) return fail(unknownText("OX user", unknown)), user;
+  if (unknown.length) return (fail(unknownText("OX user", unknown)), user);
   const mailboxId = expectedMailboxId(ev.ctx, user);
   if (mailboxId === undefined) {
-    return fail(`copies into target login "${run.targetLogin}", whose ${user.kind === "personal" ? `owner id ${user.ownerId ?? "(none)"} is not in ${ev.ctx.directory.file}` : `source ExchangeGuid ${user.sourceGuid ?? "(none)"} is not in ${ev.ctx.exchange.file}`}; the run cannot be checked`), user;
+    return (
+      fail(
+        `copies into target login "${run.targetLogin}", whose ${user.kind === "personal" ? `owner id ${user.ownerId ?? "(none)"} is not in ${ev.ctx.directory.file}` : `source ExchangeGuid ${user.sourceGuid ?? "(none)"} is not in ${ev.ctx.exchange.file}`}; the run cannot be checked`,
+      ),
+      user
+    );
   }
   if (run.mailboxId !== undefined && run.mailboxId !== mailboxId) {
-    fail(`is the pair line of mailbox id ${run.mailboxId}, but it copies into target login "${run.targetLogin}" = ${targetText(ev, user, owner)}, whose mailbox id is ${mailboxId}`);
+    fail(
+      `is the pair line of mailbox id ${run.mailboxId}, but it copies into target login "${run.targetLogin}" = ${targetText(ev, user, owner)}, whose mailbox id is ${mailboxId}`,
+    );
   }
   if (run.sourceLogin === undefined) return user;
   const own = ownSources(ev, user, owner, mailboxId);
   if (own.some((s) => s.userPrincipalName.toLowerCase() === run.sourceLogin!.toLowerCase())) return user;
-  const expected = own.length ? own.map((s) => `${s.userPrincipalName} (${describeSource(ev.ctx, s)})`).join(" or ") : "no Exchange source the exports tie to it";
-  fail(`copies source imapc_user ${sourceText(ev, run.sourceLogin)} into target login "${run.targetLogin}" = ${targetText(ev, user, owner)}; its own source is ${expected}`);
+  const expected = own.length
+    ? own.map((s) => `${s.userPrincipalName} (${describeSource(ev.ctx, s)})`).join(" or ")
+    : "no Exchange source the exports tie to it";
+  fail(
+    `copies source imapc_user ${sourceText(ev, run.sourceLogin)} into target login "${run.targetLogin}" = ${targetText(ev, user, owner)}; its own source is ${expected}`,
+  );
   return user;
 }
 
 export const migrationMovesOwnMail: StackValidationPolicy = {
   name: RULE,
-  description: "Checks whether every doveadm run the migration Jobs really execute, index by index, copies each target mailbox's own Exchange source into it, as the exports (not pairings.json) say, resolving each target through its own context's declared userdb.",
+  description:
+    "Checks whether every doveadm run the migration Jobs really execute, index by index, copies each target mailbox's own Exchange source into it, as the exports (not pairings.json) say, resolving each target through its own context's declared userdb.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: resourcesValidation((ctx, resources, report) => {
@@ -127,7 +141,11 @@ export const migrationMovesOwnMail: StackValidationPolicy = {
     const written = new Map<OxUserView, string[]>();
     for (const job of resources.filter((r) => r.type === TYPES.job)) {
       const executed = readExecutedMigration({ name: job.name, props: rawProps(job.props) }, configMaps, isUnknown);
-      for (const p of executed.problems) report(plainMessage(`Job ${job.name} of wave ${executed.wave} (rule ${RULE}): the migration as executed cannot be checked, so the plan is rejected: ${p}`), job.urn);
+      for (const p of executed.problems)
+        report(
+          plainMessage(`Job ${job.name} of wave ${executed.wave} (rule ${RULE}): the migration as executed cannot be checked, so the plan is rejected: ${p}`),
+          job.urn,
+        );
       // `-u` resolves through the userdb the Job's Dovecot mounts (support/executed-userdb.ts).
       const namespace = at(rawProps(job.props), "metadata", "namespace");
       const userdb = executed.userdb && mountedUserdb(resources, executed.userdb, typeof namespace === "string" ? namespace : undefined);
@@ -135,14 +153,33 @@ export const migrationMovesOwnMail: StackValidationPolicy = {
       for (const run of executed.runs) {
         const user = checkRun(ev, job.name, job.urn, run, report);
         if (!user) continue;
-        for (const p of resolutionProblems(executed, run, user, userdb, storages)) report(userMessage(user, `Job ${job.name} (${run.origin}) ${p}`, ownerOf(ctx, user)?.uid), job.urn);
+        for (const p of resolutionProblems(executed, run, user, userdb, storages))
+          report(userMessage(user, `Job ${job.name} (${run.origin}) ${p}`, ownerOf(ctx, user)?.uid), job.urn);
         written.set(user, [...(written.get(user) ?? []), `Job ${job.name} (${run.origin})`]);
-        if (executed.problems.length) report(userMessage(user, `Job ${job.name} (${run.origin}) writes into this mailbox, but the Job is not exactly the rendered migration (see its findings)`, ownerOf(ctx, user)?.uid), job.urn);
+        if (executed.problems.length)
+          report(
+            userMessage(
+              user,
+              `Job ${job.name} (${run.origin}) writes into this mailbox, but the Job is not exactly the rendered migration (see its findings)`,
+              ownerOf(ctx, user)?.uid,
+            ),
+            job.urn,
+          );
       }
-      if (storages.size > 1) report(plainMessage(`Job ${job.name} of wave ${executed.wave} (rule ${RULE}): its homes land in ${storages.size} different mounts (${[...storages].join(", ")}); one Job writes into one mail storage mounted whole`), job.urn);
+      if (storages.size > 1)
+        report(
+          plainMessage(
+            `Job ${job.name} of wave ${executed.wave} (rule ${RULE}): its homes land in ${storages.size} different mounts (${[...storages].join(", ")}); one Job writes into one mail storage mounted whole`,
+          ),
+          job.urn,
+        );
     }
     for (const [user, runs] of written) {
-      if (runs.length > 1) report(userMessage(user, `${runs.length} doveadm runs write into this mailbox (${runs.join("; ")}); each target gets at most one`, ownerOf(ctx, user)?.uid), user.urn);
+      if (runs.length > 1)
+        report(
+          userMessage(user, `${runs.length} doveadm runs write into this mailbox (${runs.join("; ")}); each target gets at most one`, ownerOf(ctx, user)?.uid),
+          user.urn,
+        );
     }
   }),
 };

@@ -18,7 +18,8 @@ const CUT_OVER = phaseRank("cut-over");
 
 export const noBackupAfterCutOver: StackValidationPolicy = {
   name: RULE,
-  description: "Checks whether no mailbox at or after cut-over (declared by its wave, or recorded for the mailbox in the binding lock) gets doveadm backup, which would expunge mail delivered to the target.",
+  description:
+    "Checks whether no mailbox at or after cut-over (declared by its wave, or recorded for the mailbox in the binding lock) gets doveadm backup, which would expunge mail delivered to the target.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: resourcesValidation((ctx, resources, report) => {
@@ -28,8 +29,12 @@ export const noBackupAfterCutOver: StackValidationPolicy = {
       const locked = lockedPhase(ctx, view.wave);
       const phases: WavePhase[] = [view.lifecycle!.phase, view.phase!, ...(locked ? [locked] : [])];
       const reached = phases.reduce((a, b) => (phaseRank(b) > phaseRank(a) ? b : a));
-      const why = locked && phaseRank(locked) >= CUT_OVER && locked === reached ? `the lock ${ctx.lock!.file} records phase ${locked}` : `the wave is in phase ${reached}`;
-      if (phaseRank(reached) >= CUT_OVER && view.lifecycle!.mode === "backup-reverse") report(waveMessage(RULE, view.wave, `lifecycle.json declares mode backup-reverse, but ${why}`), view.urn);
+      const why =
+        locked && phaseRank(locked) >= CUT_OVER && locked === reached
+          ? `the lock ${ctx.lock!.file} records phase ${locked}`
+          : `the wave is in phase ${reached}`;
+      if (phaseRank(reached) >= CUT_OVER && view.lifecycle!.mode === "backup-reverse")
+        report(waveMessage(RULE, view.wave, `lifecycle.json declares mode backup-reverse, but ${why}`), view.urn);
       for (const command of view.script!.commands) {
         const argv = parseDoveadm(command.argv);
         if (argv.verb !== "backup") continue;
@@ -39,12 +44,23 @@ export const noBackupAfterCutOver: StackValidationPolicy = {
         );
         for (const entry of new Map(migrated.map((e) => [e.mailbox, e])).values()) {
           report(
-            lockedMailboxMessage(RULE, entry, `migrate.sh of wave ${view.wave} runs doveadm backup for it, but the lock ${ctx.lock!.file} records phase ${entryPhase(entry)} for mailbox ${entry.mailbox} (locked in wave ${entry.wave}): backup would expunge mail delivered to the target; only sync -1 -R -s <state> may run, or a reviewed phaseRollback`),
+            lockedMailboxMessage(
+              RULE,
+              entry,
+              `migrate.sh of wave ${view.wave} runs doveadm backup for it, but the lock ${ctx.lock!.file} records phase ${entryPhase(entry)} for mailbox ${entry.mailbox} (locked in wave ${entry.wave}): backup would expunge mail delivered to the target; only sync -1 -R -s <state> may run, or a reviewed phaseRollback`,
+            ),
             view.urn,
           );
         }
         if (migrated.length === 0 && phaseRank(reached) >= CUT_OVER) {
-          report(waveMessage(RULE, view.wave, `migrate.sh runs doveadm backup for mailbox ${command.mailboxId}, but ${why}: backup would expunge mail delivered to the target; only sync -1 -R -s <state> may run`), view.urn);
+          report(
+            waveMessage(
+              RULE,
+              view.wave,
+              `migrate.sh runs doveadm backup for mailbox ${command.mailboxId}, but ${why}: backup would expunge mail delivered to the target; only sync -1 -R -s <state> may run`,
+            ),
+            view.urn,
+          );
         }
       }
     }

@@ -22,7 +22,8 @@ export const ownerInDirectory: ResourceValidationPolicy = {
       return report(userMessage(user, `userAttributes["${USER_ATTRIBUTES.kind}"] is "${user.kind ?? ""}", expected one of ${KINDS.join(", ")}`));
     }
     if (user.kind !== "personal") {
-      if (user.ownerId !== undefined) report(userMessage(user, `a ${user.kind} mailbox must not carry an owner id (found ${user.ownerId}); it belongs to no person`));
+      if (user.ownerId !== undefined)
+        report(userMessage(user, `a ${user.kind} mailbox must not carry an owner id (found ${user.ownerId}); it belongs to no person`));
       return;
     }
     if (!user.ownerId) return report(userMessage(user, `personal mailbox has no userAttributes["${USER_ATTRIBUTES.ownerId}"]`));

@@ -16,7 +16,8 @@ const RULE = "phase-steps-one-at-a-time";
 
 export const phaseStepsOneAtATime: StackValidationPolicy = {
   name: RULE,
-  description: "Checks whether every mailbox's declared phase is at most one step past the phase the binding lock records for that mailbox, so no mailbox reaches cut-over or done without a recorded copy.",
+  description:
+    "Checks whether every mailbox's declared phase is at most one step past the phase the binding lock records for that mailbox, so no mailbox reaches cut-over or done without a recorded copy.",
   enforcementLevel: "mandatory",
   configSchema,
   validateStack: resourcesValidation((ctx, resources, report) => {
@@ -26,7 +27,10 @@ export const phaseStepsOneAtATime: StackValidationPolicy = {
     for (const view of lifecycleStack(resources).waves) {
       if (!checkable(RULE, view, report, false)) continue;
       if (view.pairingsProblem && view.phase !== "copying") {
-        report(waveMessage(RULE, view.wave, `cannot tell which mailboxes the wave moves to ${view.phase}, so the plan is rejected: ${view.pairingsProblem}`), view.urn);
+        report(
+          waveMessage(RULE, view.wave, `cannot tell which mailboxes the wave moves to ${view.phase}, so the plan is rejected: ${view.pairingsProblem}`),
+          view.urn,
+        );
         continue;
       }
       for (const id of view.mailboxIds) {
@@ -35,7 +39,12 @@ export const phaseStepsOneAtATime: StackValidationPolicy = {
         if (stepNeeds(from, view.phase!) !== "phaseSkip") continue;
         const text = `in wave ${view.wave}: the mailbox ${describeStep(from, view.phase!)} (lock ${ctx.lock.file}); phases move one step at a time: copy first, or declare phaseSkip: "<reason>" on the wave and have the relocked change reviewed`;
         const user = users.get(id);
-        report(entry ? lockedMailboxMessage(RULE, entry, text) : mailboxMessage(user?.primaryEmail ?? id, user?.oxName ?? user?.imapLogin, `(rule ${RULE}) mailbox ${id} ${text}`), view.urn);
+        report(
+          entry
+            ? lockedMailboxMessage(RULE, entry, text)
+            : mailboxMessage(user?.primaryEmail ?? id, user?.oxName ?? user?.imapLogin, `(rule ${RULE}) mailbox ${id} ${text}`),
+          view.urn,
+        );
       }
     }
   }),

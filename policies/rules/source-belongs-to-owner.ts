@@ -10,7 +10,8 @@ import { matchSource } from "../support/source-match";
 
 export const sourceBelongsToOwner: ResourceValidationPolicy = {
   name: "source-belongs-to-owner",
-  description: "Checks whether each OX user's Exchange source mailbox belongs to the same person (or is of the same kind, for shared, room and equipment mailboxes).",
+  description:
+    "Checks whether each OX user's Exchange source mailbox belongs to the same person (or is of the same kind, for shared, room and equipment mailboxes).",
   enforcementLevel: "mandatory",
   configSchema,
   validateResource: resourceValidation([TYPES.oxUser], (ctx, resource, report) => {
@@ -19,7 +20,9 @@ export const sourceBelongsToOwner: ResourceValidationPolicy = {
     if (unknown.length > 0) return report(userMessage(user, unknownText("OX user", unknown)));
     const source = sourceOf(ctx, user);
     if (!source) {
-      return report(userMessage(user, `userAttributes["${USER_ATTRIBUTES.sourceGuid}"] ${user.sourceGuid ?? "(missing)"} is not an ExchangeGuid in ${ctx.exchange.file}`));
+      return report(
+        userMessage(user, `userAttributes["${USER_ATTRIBUTES.sourceGuid}"] ${user.sourceGuid ?? "(missing)"} is not an ExchangeGuid in ${ctx.exchange.file}`),
+      );
     }
     const expectedType = RECIPIENT_TYPE_OF[user.kind as MailboxKind];
     if (expectedType && source.type !== expectedType) {

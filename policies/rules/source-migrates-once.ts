@@ -39,13 +39,27 @@ export const sourceMigratesOnce: StackValidationPolicy = {
           const where = found.map((p) => `${p.table.resourceName} (mailbox ${p.mailboxId})`).join(", ");
           report(userMessage(u, `source ExchangeGuid ${guid} appears in ${found.length} pairings${where ? `: ${where}` : ""}; expected exactly one`), u.urn);
         } else if (found[0]!.mailboxId !== u.mailboxId) {
-          report(userMessage(u, `source ExchangeGuid ${guid} is paired to mailbox ${found[0]!.mailboxId} in ${found[0]!.table.resourceName}, but feeds mailbox ${u.mailboxId}`), u.urn);
+          report(
+            userMessage(
+              u,
+              `source ExchangeGuid ${guid} is paired to mailbox ${found[0]!.mailboxId} in ${found[0]!.table.resourceName}, but feeds mailbox ${u.mailboxId}`,
+            ),
+            u.urn,
+          );
         }
       }
     }
     for (const [guid, found] of pairings) {
       if (users.has(guid)) continue;
-      for (const p of found) report(mailboxMessage(p.mailboxId, p.targetLogin, `pairing in ${p.table.resourceName} migrates source ExchangeGuid ${guid}, which no OX user declares as its source`), p.table.urn);
+      for (const p of found)
+        report(
+          mailboxMessage(
+            p.mailboxId,
+            p.targetLogin,
+            `pairing in ${p.table.resourceName} migrates source ExchangeGuid ${guid}, which no OX user declares as its source`,
+          ),
+          p.table.urn,
+        );
     }
   }),
 };

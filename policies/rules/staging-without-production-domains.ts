@@ -10,7 +10,13 @@ import { resourceValidation } from "../support/rule";
 function productionDomainOf(value: string, domains: readonly string[]): string | undefined {
   const at = value.lastIndexOf("@");
   if (at < 0) return undefined;
-  const domain = domainToASCII(value.slice(at + 1).normalize("NFC").toLowerCase()) || value.slice(at + 1).toLowerCase();
+  const domain =
+    domainToASCII(
+      value
+        .slice(at + 1)
+        .normalize("NFC")
+        .toLowerCase(),
+    ) || value.slice(at + 1).toLowerCase();
   return domains.find((d) => domain === d || domain.endsWith(`.${d}`));
 }
 
@@ -30,14 +36,18 @@ function checkResource(resource: ResourceLike, domains: readonly string[], repor
     const db = userdbView(resource);
     if (db.unknown.length) return report(plainMessage(`userdb ${db.resourceName}: ${unknownText("", db.unknown).trim()}`));
     const entries = db.index ?? [];
-    for (const e of entries) checkValues(`userdb ${db.resourceName}`, [{ field: "login", value: e.login }], domains, (text) => report(mailboxMessage(e.mailboxId, e.login, text)));
+    for (const e of entries)
+      checkValues(`userdb ${db.resourceName}`, [{ field: "login", value: e.login }], domains, (text) => report(mailboxMessage(e.mailboxId, e.login, text)));
     return;
   }
   if (isPairingTable(resource)) {
     const table = pairingView(resource);
     if (table.unknown.length) return report(plainMessage(`pairing table ${table.resourceName}: ${unknownText("", table.unknown).trim()}`));
     for (const p of table.pairings ?? []) {
-      const values = [{ field: "sourceLogin", value: p.sourceLogin }, { field: "targetLogin", value: p.targetLogin }];
+      const values = [
+        { field: "sourceLogin", value: p.sourceLogin },
+        { field: "targetLogin", value: p.targetLogin },
+      ];
       checkValues(`pairing table ${table.resourceName}`, values, domains, (text) => report(mailboxMessage(p.mailboxId, p.targetLogin, text)));
     }
   }

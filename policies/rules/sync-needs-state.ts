@@ -16,7 +16,11 @@ function checkCommand(stack: LifecycleStack, view: WaveLifecycleView, command: D
   const fail = (text: string) => report(waveMessage(RULE, view.wave, `mailbox ${command.mailboxId}: ${text}`), view.urn);
   const state = parseDoveadm(command.argv).options.get("s");
   if (state !== STATE_PLACEHOLDER) {
-    return fail(state === undefined ? "doveadm sync runs without -s <state>; it would duplicate mail" : `doveadm sync -s ${JSON.stringify(state)} is not the pair's saved state (${STATE_PLACEHOLDER}); it would duplicate mail`);
+    return fail(
+      state === undefined
+        ? "doveadm sync runs without -s <state>; it would duplicate mail"
+        : `doveadm sync -s ${JSON.stringify(state)} is not the pair's saved state (${STATE_PLACEHOLDER}); it would duplicate mail`,
+    );
   }
   if (!command.needsState) fail("the sync is marked fresh; a pair without a saved state must fail, not sync");
   const claim = view.lifecycle!.stateVolume;

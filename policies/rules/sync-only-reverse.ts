@@ -20,9 +20,12 @@ export const syncOnlyReverse: StackValidationPolicy = {
         const inv = parseDoveadm(command.argv);
         const who = `mailbox ${command.mailboxId}`;
         if (inv.problem) report(waveMessage(RULE, view.wave, `${who}: the script ${inv.problem}`), view.urn);
-        else if (!isDsync(inv)) report(waveMessage(RULE, view.wave, `${who}: the script runs doveadm ${inv.verb}; only backup -R and sync -1 -R may run`), view.urn);
-        else if (!inv.flags.has("R")) report(waveMessage(RULE, view.wave, `${who}: doveadm ${inv.verb} without -R writes target → source (Exchange); every run must carry -R`), view.urn);
-        else if (inv.verb === "sync" && !inv.flags.has("1")) report(waveMessage(RULE, view.wave, `${who}: doveadm sync without -1 is two-way and writes into the source; use sync -1 -R`), view.urn);
+        else if (!isDsync(inv))
+          report(waveMessage(RULE, view.wave, `${who}: the script runs doveadm ${inv.verb}; only backup -R and sync -1 -R may run`), view.urn);
+        else if (!inv.flags.has("R"))
+          report(waveMessage(RULE, view.wave, `${who}: doveadm ${inv.verb} without -R writes target → source (Exchange); every run must carry -R`), view.urn);
+        else if (inv.verb === "sync" && !inv.flags.has("1"))
+          report(waveMessage(RULE, view.wave, `${who}: doveadm sync without -1 is two-way and writes into the source; use sync -1 -R`), view.urn);
       }
     }
   }),

@@ -104,7 +104,11 @@ export function stackOfView(stack: StackView): string | undefined {
  * In a family lock (entries carry `shard`), what bindings-match-lock compares for this stack: its own
  * entries (or another shard's entry for a mailbox it now declares, to show the move) against its declarations.
  */
-export function shardScope(locked: readonly LockEntry[], declared: readonly LockEntry[], self: string | undefined): { locked: LockEntry[]; declared: LockEntry[] } {
+export function shardScope(
+  locked: readonly LockEntry[],
+  declared: readonly LockEntry[],
+  self: string | undefined,
+): { locked: LockEntry[]; declared: LockEntry[] } {
   if (!locked.some((e) => e.shard !== undefined)) return { locked: [...locked], declared: [...declared] };
   const own = locked.filter((e) => e.shard === self);
   const ownIds = new Set(own.map((e) => e.mailbox));
@@ -123,7 +127,8 @@ export const uniqueAcrossShards: StackValidationPolicy = {
     if (!shards) return;
     const self = stackOfView(stack);
     if (self === undefined || !(self in shards)) {
-      if (stack.users.length) report(plainMessage(`stack ${self ?? "(unknown)"} is not a shard of the configured family (shards: ${Object.keys(shards).join(", ")})`));
+      if (stack.users.length)
+        report(plainMessage(`stack ${self ?? "(unknown)"} is not a shard of the configured family (shards: ${Object.keys(shards).join(", ")})`));
       return;
     }
     // Without a lock bindings-match-lock already rejects a prod stack; nothing approved to compare with.
@@ -135,7 +140,10 @@ export const uniqueAcrossShards: StackValidationPolicy = {
       if (shard !== undefined && shard !== self) others.push(fromLockEntry(entry, shard));
     }
     const byMailbox = new Map(stack.users.map((u) => [u.mailboxId ?? u.urn, u]));
-    for (const c of crossShardCollisions(stack.users.map((u) => fromUser(u, self)), others)) {
+    for (const c of crossShardCollisions(
+      stack.users.map((u) => fromUser(u, self)),
+      others,
+    )) {
       report(mailboxMessage(c.mine.label, c.mine.uid, `${collisionText(c)} (family lock ${ctx.lock.file})`), byMailbox.get(c.mine.mailboxId)?.urn);
     }
   }),

@@ -25,9 +25,21 @@ export const uniqueLogins: StackValidationPolicy = {
         for (const u of users) report(userMessage(u, `${what} "${key}" is used by ${users.length} mailboxes: ${mailboxList(users)}`), u.urn);
       }
     };
-    clash("OX name in context", groupBy(stack.users, (u) => (u.oxName !== undefined ? `${u.contextName}/${u.oxName}` : undefined)), (u) => u.urn);
-    clash("OX name", groupBy(stack.users, (u) => u.oxName), identityOf);
-    clash("Dovecot login (imapLogin)", groupBy(stack.users, (u) => u.imapLogin), (u) => u.urn);
+    clash(
+      "OX name in context",
+      groupBy(stack.users, (u) => (u.oxName !== undefined ? `${u.contextName}/${u.oxName}` : undefined)),
+      (u) => u.urn,
+    );
+    clash(
+      "OX name",
+      groupBy(stack.users, (u) => u.oxName),
+      identityOf,
+    );
+    clash(
+      "Dovecot login (imapLogin)",
+      groupBy(stack.users, (u) => u.imapLogin),
+      (u) => u.urn,
+    );
     const lines = stack.userdbs.flatMap((db) => (db.index ?? []).map((e) => ({ ...e, db: db.resourceName, urn: db.urn })));
     for (const db of stack.userdbs) {
       if (db.unknown.length) report(plainMessage(`userdb ${db.resourceName}: ${unknownText("", db.unknown).trim()}`), db.urn);

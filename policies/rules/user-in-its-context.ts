@@ -35,25 +35,41 @@ function contextIdSources(r: ResourceLike): string[] {
   return deps.flatMap((d) => (typeof d?.urn === "string" ? [d.urn] : []));
 }
 
-function checkUser(user: OxUserView, resource: ResourceLike, contexts: ReadonlyMap<string, ContextView[]>, byId: ReadonlyMap<number, ContextView[]>, report: ReportViolation): void {
+function checkUser(
+  user: OxUserView,
+  resource: ResourceLike,
+  contexts: ReadonlyMap<string, ContextView[]>,
+  byId: ReadonlyMap<number, ContextView[]>,
+  report: ReportViolation,
+): void {
   const unknown = unknownAmong(user.unknown, ["contextName"]);
   if (unknown.length) return report(userMessage(user, unknownText("OX user", unknown)), user.urn);
   const declared = contexts.get(user.contextName ?? "") ?? [];
   if (declared.length !== 1) {
-    return report(userMessage(user, `context "${user.contextName ?? "(none)"}" is declared by ${declared.length} OX Context resources; the user's context cannot be told`), user.urn);
+    return report(
+      userMessage(user, `context "${user.contextName ?? "(none)"}" is declared by ${declared.length} OX Context resources; the user's context cannot be told`),
+      user.urn,
+    );
   }
   const context = declared[0]!;
   const owner = (id: number) => (byId.get(id) ?? []).map((c) => `"${c.name}"`).join(", ") || "no declared context";
   if (context.id !== undefined) {
     if (user.contextId === context.id) return;
-    const wrong = user.contextId !== undefined
-      ? `contextId ${user.contextId} is not the id of its context "${context.name}" (${context.id}); ${user.contextId} is the id of ${owner(user.contextId)}, so OX would create the user there`
-      : `contextId is ${user.unknown.includes("contextId") ? "unknown at preview" : "missing"}, but its context "${context.name}" has the id ${context.id}; the user's id must be that value`;
+    const wrong =
+      user.contextId !== undefined
+        ? `contextId ${user.contextId} is not the id of its context "${context.name}" (${context.id}); ${user.contextId} is the id of ${owner(user.contextId)}, so OX would create the user there`
+        : `contextId is ${user.unknown.includes("contextId") ? "unknown at preview" : "missing"}, but its context "${context.name}" has the id ${context.id}; the user's id must be that value`;
     return report(userMessage(user, wrong), user.urn);
   }
   // The context's id is assigned by OX: the user's id must come from that very context resource.
   if (user.contextId === undefined && contextIdSources(resource).includes(context.urn)) return;
-  report(userMessage(user, `context "${context.name}" has no fixed id, and the user's contextId ${user.contextId ?? "(not known)"} is not shown to come from that context (${context.resourceName}); fix the context id in plan.yaml contexts:`), user.urn);
+  report(
+    userMessage(
+      user,
+      `context "${context.name}" has no fixed id, and the user's contextId ${user.contextId ?? "(not known)"} is not shown to come from that context (${context.resourceName}); fix the context id in plan.yaml contexts:`,
+    ),
+    user.urn,
+  );
 }
 
 export const userInItsContext: StackValidationPolicy = {
@@ -63,12 +79,22 @@ export const userInItsContext: StackValidationPolicy = {
   configSchema,
   validateStack: resourcesValidation((_ctx, resources, report) => {
     const contexts = resources.filter((r) => r.type === TYPES.oxContext).map(contextView);
-    for (const c of contexts) if (c.name === undefined) report(plainMessage(`OX context ${c.resourceName}: name is unknown or missing; its users cannot be checked`), c.urn);
+    for (const c of contexts)
+      if (c.name === undefined) report(plainMessage(`OX context ${c.resourceName}: name is unknown or missing; its users cannot be checked`), c.urn);
     const byName = groupBy(contexts, (c) => c.name);
     const byId = new Map([...groupBy(contexts, (c) => (c.id !== undefined ? String(c.id) : undefined))].map(([id, cs]) => [Number(id), cs] as const));
     for (const [id, same] of byId) {
       if (same.length < 2) continue;
-      for (const c of same) report(plainMessage(`OX context "${c.name}" has context id ${id}, which is also the id of ${same.filter((o) => o !== c).map((o) => `"${o.name}"`).join(", ")}; context ids must be unique`), c.urn);
+      for (const c of same)
+        report(
+          plainMessage(
+            `OX context "${c.name}" has context id ${id}, which is also the id of ${same
+              .filter((o) => o !== c)
+              .map((o) => `"${o.name}"`)
+              .join(", ")}; context ids must be unique`,
+          ),
+          c.urn,
+        );
     }
     for (const r of resources) if (r.type === TYPES.oxUser) checkUser(oxUserView(r), r, byName, byId, report);
   }),

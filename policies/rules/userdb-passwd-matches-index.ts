@@ -15,7 +15,8 @@ import { resourceValidation } from "../support/rule";
 // then only its structure, the index annotation, is known and checked (docs/gate-evidence.md).
 export const userdbPasswdMatchesIndex: ResourceValidationPolicy = {
   name: "userdb-passwd-matches-index",
-  description: "Checks whether each userdb passwd-file line, read as Dovecot reads it, gives its login exactly the home of its index line, a key password of its own and nothing else.",
+  description:
+    "Checks whether each userdb passwd-file line, read as Dovecot reads it, gives its login exactly the home of its index line, a key password of its own and nothing else.",
   enforcementLevel: "mandatory",
   configSchema,
   validateResource: resourceValidation([TYPES.secret], (ctx, resource, report) => {
@@ -40,7 +41,8 @@ export const userdbPasswdMatchesIndex: ResourceValidationPolicy = {
       const at = `passwd line ${entry.line} for "${e.login}"`;
       for (const problem of entry.problems) about(e, `${at}: ${problem}`);
       const home = homeFor(e.mailboxId, ctx.config.mailRoot);
-      if (entry.home !== home || e.home !== home) about(e, `${at} gives home "${entry.home ?? ""}"; the index says "${e.home}", mailbox id ${e.mailboxId} means "${home}"`);
+      if (entry.home !== home || e.home !== home)
+        about(e, `${at} gives home "${entry.home ?? ""}"; the index says "${e.home}", mailbox id ${e.mailboxId} means "${home}"`);
       if (!entry.keyPassword) about(e, `${at} gives no key password`);
       else byKey.set(entry.keyPassword, (byKey.get(entry.keyPassword) ?? new Set()).add(e.login));
     }
@@ -50,7 +52,8 @@ export const userdbPasswdMatchesIndex: ResourceValidationPolicy = {
     }
     const indexed = new Set(db.index.map((e) => e.login));
     for (const entry of entries.values()) {
-      if (!indexed.has(entry.login)) report(plainMessage(`userdb ${db.resourceName} passwd line ${entry.line} for "${entry.login}" is missing from the userdb index`));
+      if (!indexed.has(entry.login))
+        report(plainMessage(`userdb ${db.resourceName} passwd line ${entry.line} for "${entry.login}" is missing from the userdb index`));
     }
   }),
 };

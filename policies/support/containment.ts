@@ -30,14 +30,22 @@ export function denyListView(r: ResourceLike): DenyListView {
   const data = at(props, "data");
   const label = at(props, "metadata", "labels", K8S.labelContext);
   const context = typeof label === "string" && !isUnknown(label) ? label : r.name.replace(/^deny-/, "");
-  const unknown = [...unknownPaths(data, "data"), ...unknownPaths(at(props, "binaryData"), "binaryData"), ...unknownPaths(at(props, "metadata", "labels"), "metadata.labels")];
+  const unknown = [
+    ...unknownPaths(data, "data"),
+    ...unknownPaths(at(props, "binaryData"), "binaryData"),
+    ...unknownPaths(at(props, "metadata", "labels"), "metadata.labels"),
+  ];
   const extraKeys = data && typeof data === "object" ? Object.keys(data).filter((k) => k !== key) : [];
   const problem =
-    at(props, "binaryData") !== undefined ? "binaryData is set (a deny list is the readable login list only)"
-    : extraKeys.length > 0 ? `data holds keys besides ${key}: ${extraKeys.join(", ")}`
-    : raw === undefined ? `data["${key}"] is missing (the deny passdb would read no file, and a missing file refuses nobody)`
-    : typeof raw !== "string" ? `data["${key}"] is not a string`
-    : undefined;
+    at(props, "binaryData") !== undefined
+      ? "binaryData is set (a deny list is the readable login list only)"
+      : extraKeys.length > 0
+        ? `data holds keys besides ${key}: ${extraKeys.join(", ")}`
+        : raw === undefined
+          ? `data["${key}"] is missing (the deny passdb would read no file, and a missing file refuses nobody)`
+          : typeof raw !== "string"
+            ? `data["${key}"] is not a string`
+            : undefined;
   const readable = problem === undefined && typeof raw === "string" && !isUnknown(raw);
   return {
     urn: r.urn,

@@ -18,7 +18,11 @@ export function mountedUserdb(resources: readonly ResourceLike[], ref: PodSecret
     return (str(at(props, "metadata", "name")) ?? r.name) === ref.name && str(at(props, "metadata", "namespace")) === namespace;
   });
   if (named.length !== 1) {
-    return { problem: named.length ? `${named.length} Secrets are named ${ref.name}` : `Secret ${ref.name}, which this stack does not declare (so no rule has read its passwd-file)` };
+    return {
+      problem: named.length
+        ? `${named.length} Secrets are named ${ref.name}`
+        : `Secret ${ref.name}, which this stack does not declare (so no rule has read its passwd-file)`,
+    };
   }
   if (!isUserdb(named[0]!)) return { problem: `Secret ${ref.name}, which is not a userdb Secret of this stack` };
   if (ref.key !== K8S.userdbDataKey) return { problem: `key ${ref.key} of Secret ${ref.name}, not its passwd-file (key ${K8S.userdbDataKey})` };
@@ -43,9 +47,14 @@ export function resolutionProblems(
   if (!userdb.view) return [`${through} ${userdb.problem}`];
   const db = userdb.view;
   if (db.context !== user.contextName) {
-    return [`${through} ${executed.userdb.name}, the userdb of context ${db.context}, but the target mailbox is in context ${user.contextName ?? "(unknown)"}: doveadm would write with the home and key that userdb gives the login`];
+    return [
+      `${through} ${executed.userdb.name}, the userdb of context ${db.context}, but the target mailbox is in context ${user.contextName ?? "(unknown)"}: doveadm would write with the home and key that userdb gives the login`,
+    ];
   }
-  if (!db.index) return [`${through} ${executed.userdb.name}, whose index cannot be read (${db.indexProblem ?? "unknown at preview"}), so where its home lands cannot be told`];
+  if (!db.index)
+    return [
+      `${through} ${executed.userdb.name}, whose index cannot be read (${db.indexProblem ?? "unknown at preview"}), so where its home lands cannot be told`,
+    ];
   // Dovecot lower-cases the login before the lookup (auth_username_format %Lu, the default our config keeps).
   const entries = db.index.filter((e) => e.login.toLowerCase() === run.targetLogin!.toLowerCase());
   if (entries.length !== 1) return [`${through} ${executed.userdb.name}, which has ${entries.length} entries for that login`];

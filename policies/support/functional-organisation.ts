@@ -44,17 +44,23 @@ export function functionalOrganisation(ctx: PolicyContext, source: SourceMailbox
   if (seen.size > 1) {
     return { problem: `its Exchange addresses lie in domains of different organisations (${[...seen].map(([ou, a]) => `${a} → ou ${ou}`).join(", ")})` };
   }
-  const domainEvidence = primaryOus.length === 1 ? { ou: primaryOus[0]!, evidence: `its primary address domain ${primaryDomain} is used only by ou ${primaryOus[0]} in ${ctx.directory.file}` } : undefined;
+  const domainEvidence =
+    primaryOus.length === 1
+      ? { ou: primaryOus[0]!, evidence: `its primary address domain ${primaryDomain} is used only by ou ${primaryOus[0]} in ${ctx.directory.file}` }
+      : undefined;
   if (account) {
-    const accountEvidence = { ou: account.ou, evidence: `its AD account (Guid ${source.ownerGuid}) is directory uid ${account.uid} in ou ${account.ou}, ${lineRef(ctx.directory.file, account.line)}` };
+    const accountEvidence = {
+      ou: account.ou,
+      evidence: `its AD account (Guid ${source.ownerGuid}) is directory uid ${account.uid} in ou ${account.ou}, ${lineRef(ctx.directory.file, account.line)}`,
+    };
     if (domainEvidence && domainEvidence.ou !== account.ou) return { problem: `${accountEvidence.evidence}, but ${domainEvidence.evidence}` };
     return accountEvidence;
   }
   if (domainEvidence) return domainEvidence;
   return {
-    problem: primaryOus.length === 0
-      ? `its AD account (Guid ${source.ownerGuid}) is not in ${ctx.directory.file} and no person there has an address in its primary domain ${primaryDomain}`
-      : `its AD account (Guid ${source.ownerGuid}) is not in ${ctx.directory.file} and its primary domain ${primaryDomain} is used by several organisations (${primaryOus.join(", ")})`,
+    problem:
+      primaryOus.length === 0
+        ? `its AD account (Guid ${source.ownerGuid}) is not in ${ctx.directory.file} and no person there has an address in its primary domain ${primaryDomain}`
+        : `its AD account (Guid ${source.ownerGuid}) is not in ${ctx.directory.file} and its primary domain ${primaryDomain} is used by several organisations (${primaryOus.join(", ")})`,
   };
 }
-

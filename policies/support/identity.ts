@@ -50,7 +50,9 @@ export function unknownAmong(unknown: readonly string[], prefixes: readonly stri
 
 /** Contexts serving an organisation: those mapped to it in the pack config, else the one named like it. */
 export function contextsServing(config: PolicyContext["config"], ou: string): string[] {
-  const mapped = Object.entries(config.contextOrganisations).filter(([, org]) => org === ou).map(([context]) => context);
+  const mapped = Object.entries(config.contextOrganisations)
+    .filter(([, org]) => org === ou)
+    .map(([context]) => context);
   return mapped.length > 0 ? mapped : [ou];
 }
 

@@ -112,7 +112,19 @@ function waveView(r: ResourceLike, jobsByWave: ReadonlyMap<string, JobView[]>): 
   let script: ScriptReading | undefined;
   if (typeof scriptRaw !== "string" || isUnknown(scriptRaw)) problems.push('data["migrate.sh"] is missing');
   else if (phase) script = readMigrationScript(scriptRaw, wave, phase);
-  return { wave, ...(context !== undefined ? { context } : {}), mailboxIds, ...(pairingsProblem ? { pairingsProblem } : {}), urn: r.urn, resourceName: r.name, ...(phase ? { phase } : {}), ...(lifecycle ? { lifecycle } : {}), ...(script ? { script } : {}), jobs, problems };
+  return {
+    wave,
+    ...(context !== undefined ? { context } : {}),
+    mailboxIds,
+    ...(pairingsProblem ? { pairingsProblem } : {}),
+    urn: r.urn,
+    resourceName: r.name,
+    ...(phase ? { phase } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
+    ...(script ? { script } : {}),
+    jobs,
+    problems,
+  };
 }
 
 export function lifecycleStack(resources: readonly ResourceLike[]): LifecycleStack {

@@ -270,17 +270,25 @@ export function aclView(r: ResourceLike): AclView {
   const props = rawProps(r.props);
   const scriptPath = `data["${K8S.aclScriptKey}"]`;
   const raw = at(props, "data", K8S.aclScriptKey);
-  const unknown = [...unknownPaths(at(props, "data"), "data"), ...unknownPaths(at(props, "binaryData"), "binaryData"), ...unknownPaths(at(props, "metadata", "labels"), "metadata.labels")];
+  const unknown = [
+    ...unknownPaths(at(props, "data"), "data"),
+    ...unknownPaths(at(props, "binaryData"), "binaryData"),
+    ...unknownPaths(at(props, "metadata", "labels"), "metadata.labels"),
+  ];
   const context = str(at(props, "metadata", "labels", K8S.labelContext));
   // Anything besides the script (binaryData, other keys) would be mounted next to it: not what was checked.
   const data = at(props, "data");
   const extraKeys = data && typeof data === "object" ? Object.keys(data).filter((k) => k !== K8S.aclScriptKey) : [];
   const problem =
-    at(props, "binaryData") !== undefined ? "binaryData is set (the grants must be the readable script only)"
-    : extraKeys.length > 0 ? `data holds keys besides ${K8S.aclScriptKey}: ${extraKeys.join(", ")}`
-    : raw === undefined ? `${scriptPath} is missing`
-    : typeof raw !== "string" ? `${scriptPath} is not a string`
-    : undefined;
+    at(props, "binaryData") !== undefined
+      ? "binaryData is set (the grants must be the readable script only)"
+      : extraKeys.length > 0
+        ? `data holds keys besides ${K8S.aclScriptKey}: ${extraKeys.join(", ")}`
+        : raw === undefined
+          ? `${scriptPath} is missing`
+          : typeof raw !== "string"
+            ? `${scriptPath} is not a string`
+            : undefined;
   return {
     ...base(r, unknown),
     ...(context !== undefined ? { context } : {}),

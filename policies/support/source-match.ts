@@ -6,9 +6,7 @@ import type { PolicyContext } from "../config";
 import { describePerson, describeSource } from "./identity";
 
 export type SourceMatch =
-  | { readonly strength: "strong" }
-  | { readonly strength: "weak"; readonly evidence: string }
-  | { readonly strength: "none"; readonly problem: string };
+  { readonly strength: "strong" } | { readonly strength: "weak"; readonly evidence: string } | { readonly strength: "none"; readonly problem: string };
 
 export function matchSource(ctx: PolicyContext, owner: Person, source: SourceMailbox): SourceMatch {
   const adAccount = ctx.directory.byObjectGuid.get(source.ownerGuid);
@@ -24,7 +22,10 @@ export function matchSource(ctx: PolicyContext, owner: Person, source: SourceMai
   const sameMail = owner.mail !== undefined && owner.mail.normalised === source.primarySmtp.normalised;
   const sameLogin = upnLocalPart(source.userPrincipalName) === owner.uid.toLowerCase();
   if (sameMail && sameLogin) {
-    return { strength: "weak", evidence: `matched by address ${source.primarySmtp.display} and UPN ${source.userPrincipalName} only (the directory carries no objectGUID for ${describePerson(ctx, owner)})` };
+    return {
+      strength: "weak",
+      evidence: `matched by address ${source.primarySmtp.display} and UPN ${source.userPrincipalName} only (the directory carries no objectGUID for ${describePerson(ctx, owner)})`,
+    };
   }
   const found = [
     sameMail ? undefined : `PrimarySmtpAddress ${source.primarySmtp.display} is not the owner's mail ${owner.mail?.display ?? "(none)"}`,

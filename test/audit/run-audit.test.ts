@@ -34,9 +34,21 @@ function swappedPairings(all: readonly Binding[]) {
 }
 
 async function deliverAfterCutOver(logins: readonly string[]) {
-  const outcomes = await deliverLmtp(endpointsOf(rehearsal.target).lmtp, logins.map((login, i) => ({
-    recipient: login, raw: rawMessage({ To: `${login}@corp.example`, Subject: "After cut-over", "Message-ID": `<after-${i}@corp.example>`, Date: new Date(Date.UTC(2026, 10, 1)).toUTCString() }, "New mail.\n"),
-  })));
+  const outcomes = await deliverLmtp(
+    endpointsOf(rehearsal.target).lmtp,
+    logins.map((login, i) => ({
+      recipient: login,
+      raw: rawMessage(
+        {
+          To: `${login}@corp.example`,
+          Subject: "After cut-over",
+          "Message-ID": `<after-${i}@corp.example>`,
+          Date: new Date(Date.UTC(2026, 10, 1)).toUTCString(),
+        },
+        "New mail.\n",
+      ),
+    })),
+  );
   expect(outcomes.every((o) => o.ok)).toBe(true);
 }
 
@@ -55,12 +67,29 @@ beforeAll(async () => {
   const results = await rehearsal.migrate(swappedPairings(bindings));
   expect(results.every((r) => r.ok)).toBe(true);
   await deliverAfterCutOver(bindings.map((b) => b.dovecotLogin));
-  const source: SourceImap = { host: "127.0.0.1", port: rehearsal.source.imapPort, security: "none", masterUser: rehearsal.source.masterUser.login, masterPassword: rehearsal.source.masterUser.password };
+  const source: SourceImap = {
+    host: "127.0.0.1",
+    port: rehearsal.source.imapPort,
+    security: "none",
+    masterUser: rehearsal.source.masterUser.login,
+    masterPassword: rehearsal.source.masterUser.password,
+  };
   // user04 is in the target's userdb but not in the plan: undeclared.
-  input = { bindings: bindings.slice(0, 3), declaredLogins: new Set(bindings.slice(0, 3).map((b) => b.dovecotLogin)), evidence, target: rehearsal.target.doveadmHttp!, source };
+  input = {
+    bindings: bindings.slice(0, 3),
+    declaredLogins: new Set(bindings.slice(0, 3).map((b) => b.dovecotLogin)),
+    evidence,
+    target: rehearsal.target.doveadmHttp!,
+    source,
+  };
 }, 60_000);
 
-afterAll(() => settleDovecots(() => rehearsal?.stop(), () => (root ? [root] : [])));
+afterAll(() =>
+  settleDovecots(
+    () => rehearsal?.stop(),
+    () => (root ? [root] : []),
+  ),
+);
 
 describe("audit of a wave migrated with two owners swapped", () => {
   it("names both people whose mail was swapped, with counts, and leaves the right mailbox clean", async () => {
@@ -127,7 +156,10 @@ describe("clean after the audit", () => {
     expect(byLogin.get("user02")).toMatchObject({ status: "clean", own: 0, unattributed: 1 });
     expect(await guidsOf("user03")).toEqual(untouched);
 
-    const entries = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const entries = readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries.filter((e) => e.event === "removed")).toHaveLength(plan.length);
     expect(entries.every((e) => typeof e.messageId === "string" && e.guid && !("subject" in e))).toBe(true);
   });

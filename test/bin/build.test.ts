@@ -33,7 +33,10 @@ describe("bin/build.cjs", () => {
       ["edited", () => project.touch("core/where.ts")],
       ["added", () => project.write("core/new.ts", "export {};\n")],
       ["removed", () => fs.rmSync(path.join(project.root, "core/new.ts"))],
-      ["rewritten, same size", () => project.write("cli/lazy.ts", fs.readFileSync(path.join(project.root, "cli/lazy.ts"), "utf8").replace("here.dir", "here.fil"))],
+      [
+        "rewritten, same size",
+        () => project.write("cli/lazy.ts", fs.readFileSync(path.join(project.root, "cli/lazy.ts"), "utf8").replace("here.dir", "here.fil")),
+      ],
       ["tsconfig.json", () => project.touch("tsconfig.json")],
     ];
     for (const [what, change] of changes) {

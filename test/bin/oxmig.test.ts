@@ -16,7 +16,8 @@ function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 describe("bin/oxmig.cjs picks what it runs", () => {
   // The project's main says which way it was loaded: tsx registers a loader for .ts, the build needs none.
-  const MAIN = 'export async function main(argv: string[]): Promise<number> {\n  process.stdout.write(`${require.extensions[".ts"] ? "sources" : "build"} ${argv.slice(2).join(" ")}`);\n  return 0;\n}\n';
+  const MAIN =
+    'export async function main(argv: string[]): Promise<number> {\n  process.stdout.write(`${require.extensions[".ts"] ? "sources" : "build"} ${argv.slice(2).join(" ")}`);\n  return 0;\n}\n';
   let project: TempProject;
   beforeAll(() => {
     project = tempProject({ "cli/main.ts": MAIN, "core/other.ts": "export const other = 1;\n" });
@@ -49,7 +50,8 @@ describe("the checkout's commands through tsx and from the build", () => {
   });
   afterAll(() => project.remove());
 
-  const oxmig = (...args: string[]) => spawnSync(process.execPath, [path.join(project.root, "bin/oxmig.cjs"), ...args], { cwd: project.root, encoding: "utf8", env: plainEnv() });
+  const oxmig = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(project.root, "bin/oxmig.cjs"), ...args], { cwd: project.root, encoding: "utf8", env: plainEnv() });
 
   it("answer the same: a command's implementation loads either way", async () => {
     const build = projectBuild(project.root);
@@ -77,7 +79,9 @@ describe("oxmig loads a command's implementation only when it runs", () => {
     const list = path.join(dir, "loaded.json");
     fs.rmSync(list, { force: true });
     const result = spawnSync(process.execPath, ["--require", path.join(__dirname, "support/print-loaded.cjs"), path.join(ROOT, "bin/oxmig.cjs"), ...args], {
-      cwd: ROOT, encoding: "utf8", env: plainEnv({ OXMIG_LOADED_MODULES: list }),
+      cwd: ROOT,
+      encoding: "utf8",
+      env: plainEnv({ OXMIG_LOADED_MODULES: list }),
     });
     const loaded = JSON.parse(fs.readFileSync(list, "utf8")) as string[];
     return { ...result, pulumi: loaded.filter((m) => m.includes(`${path.sep}@pulumi${path.sep}`)), loaded };

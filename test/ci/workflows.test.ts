@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 const DIR = join(__dirname, "../../.github/workflows");
 const workflows = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
 
-interface Workflow { jobs: Record<string, { steps?: { uses?: string; run?: string }[] }> }
+interface Workflow {
+  jobs: Record<string, { steps?: { uses?: string; run?: string }[] }>;
+}
 
 /** Local actions need no pin; others must name a full commit. */
 function isPinned(action: string): boolean {
@@ -27,7 +29,11 @@ describe("GitHub workflows", () => {
   });
 
   it("counts a tag or a short SHA as unpinned", () => {
-    expect(["actions/checkout@v4", "actions/checkout@11d5960", "actions/checkout@11d5960a326750d5838078e36cf38b85af677262"].map(isPinned)).toEqual([false, false, true]);
+    expect(["actions/checkout@v4", "actions/checkout@11d5960", "actions/checkout@11d5960a326750d5838078e36cf38b85af677262"].map(isPinned)).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 
   it("the test job runs .ci/run", () => {

@@ -36,7 +36,13 @@ beforeAll(async () => {
   const inventory = readInventory(join(fixture.cwd, "inv"));
   const bindings = resolveBindings(inventory, { waves: [WAVE], mailRoot: vmail });
   crossed = bindings.filter((b) => b.kind === "personal").slice(0, 2) as [Binding, Binding];
-  rehearsal = await startRehearsal({ bindings, root, runSecret: newRunSecret(), evidence: sourceEvidence(inventory.people, inventory.sources), doveadmHttp: true });
+  rehearsal = await startRehearsal({
+    bindings,
+    root,
+    runSecret: newRunSecret(),
+    evidence: sourceEvidence(inventory.people, inventory.sources),
+    doveadmHttp: true,
+  });
   await rehearsal.seed(2);
   const pairings = pairingsFor(bindings).map((p) => {
     const other = p.mailboxId === crossed[0].mailboxId ? crossed[1] : p.mailboxId === crossed[1].mailboxId ? crossed[0] : undefined;
@@ -44,13 +50,22 @@ beforeAll(async () => {
   });
   expect((await rehearsal.migrate(pairings)).every((r) => r.ok)).toBe(true);
   config = {
-    mailRoot: vmail, verifyDoveadmUrl: rehearsal.target.doveadmHttp!.url,
-    sourceImapHost: "127.0.0.1", sourceImapPort: rehearsal.source.imapPort, sourceImapTls: "none", sourceImapMasterUser: rehearsal.source.masterUser.login,
+    mailRoot: vmail,
+    verifyDoveadmUrl: rehearsal.target.doveadmHttp!.url,
+    sourceImapHost: "127.0.0.1",
+    sourceImapPort: rehearsal.source.imapPort,
+    sourceImapTls: "none",
+    sourceImapMasterUser: rehearsal.source.masterUser.login,
   };
   writeStackConfig(fixture.cwd, config);
 }, 60_000);
 
-afterAll(() => settleDovecots(() => rehearsal?.stop(), () => [root, fixture?.cwd].filter((f): f is string => Boolean(f))));
+afterAll(() =>
+  settleDovecots(
+    () => rehearsal?.stop(),
+    () => [root, fixture?.cwd].filter((f): f is string => Boolean(f)),
+  ),
+);
 
 describe("oxmig audit", () => {
   it("exits 1 and names both people whose mail was crossed, with counts, and no password or content", async () => {
@@ -65,7 +80,10 @@ describe("oxmig audit", () => {
   });
 
   it("writes JSON and Markdown with the same verdicts", async () => {
-    const json = JSON.parse((await run(auditCommand, { format: "json" })).out) as { foreignFound: boolean; verdicts: { status: string; foreign?: { count: number }[] }[] };
+    const json = JSON.parse((await run(auditCommand, { format: "json" })).out) as {
+      foreignFound: boolean;
+      verdicts: { status: string; foreign?: { count: number }[] }[];
+    };
     expect(json.foreignFound).toBe(true);
     expect(json.verdicts.filter((v) => v.status === "foreign").map((v) => v.foreign![0]!.count)).toEqual([2, 2]);
     const markdown = (await run(auditCommand, { format: "markdown" })).out;
@@ -83,7 +101,14 @@ describe("oxmig audit", () => {
   });
 
   it("reads the migration Job's own sourceImapTls values: imaps (default, port 993) and starttls", () => {
-    const stack = (values: Record<string, string>) => ({ project: "oxmig", stack: "prod", values: { sourceImapHost: "imap.exchange.example", sourceImapMasterUser: "admin", ...values }, secureKeys: [], declaredSecretKeys: [], file: "Pulumi.prod.yaml" });
+    const stack = (values: Record<string, string>) => ({
+      project: "oxmig",
+      stack: "prod",
+      values: { sourceImapHost: "imap.exchange.example", sourceImapMasterUser: "admin", ...values },
+      secureKeys: [],
+      declaredSecretKeys: [],
+      file: "Pulumi.prod.yaml",
+    });
     const secrets = { [SOURCE_PASSWORD_VARIABLE]: "pw" };
     expect(sourceImapFromConfig(stack({}), secrets)).toMatchObject({ security: "tls", port: 993 });
     expect(sourceImapFromConfig(stack({ sourceImapTls: "starttls" }), secrets)).toMatchObject({ security: "starttls", port: 143 });
@@ -92,7 +117,9 @@ describe("oxmig audit", () => {
 
   it("refuses with a clear message when the source password is not in the environment", async () => {
     const stdout = capture();
-    await expect(auditCommand({ stack: STACK, cwd: fixture.cwd, env: { OXMIG_VERIFY_DOVEADM_KEY: "x" }, stdout, stderr: capture() })).rejects.toThrow(/OXMIG_SOURCE_IMAP_PASSWORD is not set/);
+    await expect(auditCommand({ stack: STACK, cwd: fixture.cwd, env: { OXMIG_VERIFY_DOVEADM_KEY: "x" }, stdout, stderr: capture() })).rejects.toThrow(
+      /OXMIG_SOURCE_IMAP_PASSWORD is not set/,
+    );
   });
 });
 
@@ -112,7 +139,12 @@ describe("oxmig clean", () => {
     expect(first.out).toContain("removed 4 of 4 foreign message(s)");
     expect(first.code).toBe(0);
     const log = readFileSync(join(fixture.cwd, `oxmig-clean-${STACK}.jsonl`), "utf8");
-    expect(log.trim().split("\n").filter((l) => l.includes('"removed"'))).toHaveLength(4);
+    expect(
+      log
+        .trim()
+        .split("\n")
+        .filter((l) => l.includes('"removed"')),
+    ).toHaveLength(4);
     const audit = await run(auditCommand);
     expect(audit.out).toContain("CLEAN: 0 of");
     expect(audit.code).toBe(0);

@@ -9,7 +9,13 @@ describe("oxmig bindings", () => {
   it("prints one JSON chain per planned mailbox of the staging stack", () => {
     const run = oxmig("bindings", "--stack", "staging", "--format", "json");
     expect(run.status).toBe(0);
-    const chains = JSON.parse(run.stdout) as { mailbox: string; kind: string; owner: { immutableId: string; login: string } | null; dovecot: { home: string; login: string }; source: { exchangeGuid: string } }[];
+    const chains = JSON.parse(run.stdout) as {
+      mailbox: string;
+      kind: string;
+      owner: { immutableId: string; login: string } | null;
+      dovecot: { home: string; login: string };
+      source: { exchangeGuid: string };
+    }[];
     expect(chains.length).toBeGreaterThan(250);
     const maria = chains.find((c) => c.mailbox === "maria.mueller@fa-luebeck.example")!;
     expect(maria.owner?.login).toBe("mmueller");

@@ -43,8 +43,16 @@ describe("each command, when it runs", () => {
   // An unknown stack is the first thing each implementation finds: reaching that error proves the
   // spec loaded its implementation and called it (a wrong module or export name fails differently).
   const perCommand: Record<string, string[]> = {
-    bindings: [], lock: [], gate: [], rehearse: [], verify: [], review: ["--no-gate"], "policy-config": [],
-    audit: [], clean: ["--wave", "w1"], status: [],
+    bindings: [],
+    lock: [],
+    gate: [],
+    rehearse: [],
+    verify: [],
+    review: ["--no-gate"],
+    "policy-config": [],
+    audit: [],
+    clean: ["--wave", "w1"],
+    status: [],
   };
 
   it.each(Object.entries(perCommand))("%s loads its implementation and reports an unknown stack (exit 2)", async (command, extra) => {

@@ -17,8 +17,7 @@ const entry = (mailbox: string, context: string, shard?: string): LockEntry => (
   ...(shard ? { shard } : {}),
 });
 const lock = (stack: string, mailboxes: LockEntry[]): BindingLock => ({ lockVersion: 1, stack, waves: {}, mailboxes });
-const selection = (stack: string, family?: string) =>
-  ({ stack, config: { values: family ? { family } : {} } }) as unknown as StackSelection;
+const selection = (stack: string, family?: string) => ({ stack, config: { values: family ? { family } : {} } }) as unknown as StackSelection;
 
 describe("mergeShardLock", () => {
   const family = lock("prod", [entry("1", "a", "prod-a"), entry("2", "b", "prod-b")]);

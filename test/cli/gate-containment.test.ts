@@ -54,7 +54,10 @@ describe("containment passes the gate once locked", () => {
     dir = copyStaging("oxmig-containment-");
     // The affected wave has been migrated: the lock records it at cut-over before anything is contained.
     const planFile = path.join(dir, "plan.yaml");
-    fs.writeFileSync(planFile, fs.readFileSync(planFile, "utf8").replace(/(- name: w01-fa-luebeck\n {4}context: fa-luebeck\n {4}phase: )copying/, "$1cut-over"));
+    fs.writeFileSync(
+      planFile,
+      fs.readFileSync(planFile, "utf8").replace(/(- name: w01-fa-luebeck\n {4}context: fa-luebeck\n {4}phase: )copying/, "$1cut-over"),
+    );
     expect(lock(dir).code).toBe(0);
     const plan = new PlanText(planFile);
     contain(plan, "jschmidt");
@@ -74,7 +77,11 @@ describe("containment passes the gate once locked", () => {
   it("oxmig lock records both containments and names them people-first", () => {
     expect(relock.code).toBe(0);
     expect(relock.stdout).toMatch(/: \d+ mailboxes, 2 changes, 0 phase steps\n/);
-    expect(relock.stdout).toMatch(new RegExp(`\\n  contained jan\\.schmidt@fa-luebeck\\.example — Jan Schmidt <jan\\.schmidt@fa-luebeck\\.example> \\(jschmidt, fa-luebeck, id [^)]+\\): ${REASON}\\n`));
+    expect(relock.stdout).toMatch(
+      new RegExp(
+        `\\n  contained jan\\.schmidt@fa-luebeck\\.example — Jan Schmidt <jan\\.schmidt@fa-luebeck\\.example> \\(jschmidt, fa-luebeck, id [^)]+\\): ${REASON}\\n`,
+      ),
+    );
     expect(relock.stdout).toMatch(/\n {2}contained hans-juergen\.meyer-luedenscheid@im\.example — .* \(hmeyerluedenscheid, im, id [^)]+\): INC-2026-0042/);
     const locked = parseLock(fs.readFileSync(path.join(dir, "bindings.lock.yaml"), "utf8"), "lock");
     expect(locked.mailboxes.filter((e) => e.contain).map((e) => [e.login, e.contain, e.phase])).toEqual([
@@ -90,7 +97,9 @@ describe("containment passes the gate once locked", () => {
   it("a login added to the deny list by hand is rejected, naming the person locked out without review", () => {
     const found = tampered.filter((v) => v.policy === "containment-matches-lock");
     expect(found.map((v) => [v.mailbox, v.identity])).toEqual([["maria.mueller@fa-luebeck.example", "mmueller"]]);
-    expect(found[0]!.message).toMatch(/deny-fa-luebeck line 2 blocks login "mmueller", but the lock \S*bindings\.lock\.yaml records no containment for it: a person locked out without review/);
+    expect(found[0]!.message).toMatch(
+      /deny-fa-luebeck line 2 blocks login "mmueller", but the lock \S*bindings\.lock\.yaml records no containment for it: a person locked out without review/,
+    );
     expect(tampered.every((v) => v.policy === "containment-matches-lock")).toBe(true);
   });
 });
@@ -117,7 +126,10 @@ describe("the incident's own steps pass the gate: contain, correct the pairing (
     crossed.swapOwners(crossed.findOwnerRow("jschmidt"), crossed.findOwnerRow("jweiss"));
     crossed.save();
     expect(lock(dir).code).toBe(0);
-    fs.writeFileSync(planFile, fs.readFileSync(planFile, "utf8").replace(/(- name: w01-fa-luebeck\n {4}context: fa-luebeck\n {4}phase: )copying/, "$1cut-over"));
+    fs.writeFileSync(
+      planFile,
+      fs.readFileSync(planFile, "utf8").replace(/(- name: w01-fa-luebeck\n {4}context: fa-luebeck\n {4}phase: )copying/, "$1cut-over"),
+    );
     expect(lock(dir).code).toBe(0);
     // Contain both, then correct the pairing (a source change past cut-over needs rebind), then release.
     annotate(planFile, ["jschmidt", "jweiss"], `contain: "${REASON}"`);
@@ -126,7 +138,14 @@ describe("the incident's own steps pass the gate: contain, correct the pairing (
     corrected.save();
     annotate(planFile, ["jschmidt", "jweiss"], 'rebind: "INC-2026-0042: corrected pairing"');
     steps.push({ lock: lock(dir), blocking: (await runGate("staging", { root: ROOT, inventoryDir: dir })).result.violations.filter(isBlocking) });
-    fs.writeFileSync(planFile, fs.readFileSync(planFile, "utf8").split("\n").filter((l) => !l.includes(`contain: "${REASON}"`)).join("\n"));
+    fs.writeFileSync(
+      planFile,
+      fs
+        .readFileSync(planFile, "utf8")
+        .split("\n")
+        .filter((l) => !l.includes(`contain: "${REASON}"`))
+        .join("\n"),
+    );
     steps.push({ lock: lock(dir), blocking: (await runGate("staging", { root: ROOT, inventoryDir: dir })).result.violations.filter(isBlocking) });
   }, 240_000);
 

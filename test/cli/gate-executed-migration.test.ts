@@ -23,9 +23,11 @@ const withProps = (r: DeclaredResource, edit: (props: Props) => void): DeclaredR
 };
 
 const configMapOf = (rs: readonly DeclaredResource[], wave: string) => rs.find((r) => r.type === TYPES.configMap && r.name === `pairings-${wave}`)!;
-const pairingsOf = (rs: readonly DeclaredResource[], wave: string) => JSON.parse((configMapOf(rs, wave).inputs as Props).data[K8S.pairingsDataKey]) as Pairing[];
+const pairingsOf = (rs: readonly DeclaredResource[], wave: string) =>
+  JSON.parse((configMapOf(rs, wave).inputs as Props).data[K8S.pairingsDataKey]) as Pairing[];
 /** The OX user's primary address for a mailbox id (how the gate names mailboxes). */
-const addressOf = (rs: readonly DeclaredResource[], id: string) => (rs.find((r) => r.type === TYPES.oxUser && (r.inputs as Props).userAttributes[USER_ATTRIBUTES.mailboxId] === id)!.inputs as Props).primaryEmail as string;
+const addressOf = (rs: readonly DeclaredResource[], id: string) =>
+  (rs.find((r) => r.type === TYPES.oxUser && (r.inputs as Props).userAttributes[USER_ATTRIBUTES.mailboxId] === id)!.inputs as Props).primaryEmail as string;
 
 interface Expected {
   readonly wave: string;
@@ -46,21 +48,31 @@ function mistakes(rs: DeclaredResource[], expected: Expected[]): DeclaredResourc
     { wave: WAVES.secondSource, mailboxes: [addressOf(rs, c!.mailboxId)], text: new RegExp(`imapc_user "${d!.sourceLogin}"`) },
     { wave: WAVES.inline, mailboxes: [addressOf(rs, e!.mailboxId)], text: /inline command .*not exactly the rendered migration/ },
     {
-      wave: WAVES.remapped, mailboxes: [f!, g!].map((p) => addressOf(rs, p.mailboxId)), text: /key fixed\.sh line .*copies source imapc_user/,
+      wave: WAVES.remapped,
+      mailboxes: [f!, g!].map((p) => addressOf(rs, p.mailboxId)),
+      text: /key fixed\.sh line .*copies source imapc_user/,
       unchecked: pairingsOf(rs, WAVES.remapped).map((p) => addressOf(rs, p.mailboxId)),
     },
   );
   return rs.map((r) => {
-    if (r === configMapOf(rs, WAVES.crossed)) return withProps(r, (p) => void (p.data["migrate.sh"] = crossSources(p.data["migrate.sh"], a!.mailboxId, b!.mailboxId)));
-    if (r === configMapOf(rs, WAVES.secondSource)) return withProps(r, (p) => void (p.data["migrate.sh"] = addSecondSource(p.data["migrate.sh"], c!.mailboxId, d!.sourceLogin)));
-    if (r === configMapOf(rs, WAVES.remapped)) return withProps(r, (p) => void (p.data["fixed.sh"] = crossSources(p.data["migrate.sh"], f!.mailboxId, g!.mailboxId)));
+    if (r === configMapOf(rs, WAVES.crossed))
+      return withProps(r, (p) => void (p.data["migrate.sh"] = crossSources(p.data["migrate.sh"], a!.mailboxId, b!.mailboxId)));
+    if (r === configMapOf(rs, WAVES.secondSource))
+      return withProps(r, (p) => void (p.data["migrate.sh"] = addSecondSource(p.data["migrate.sh"], c!.mailboxId, d!.sourceLogin)));
+    if (r === configMapOf(rs, WAVES.remapped))
+      return withProps(r, (p) => void (p.data["fixed.sh"] = crossSources(p.data["migrate.sh"], f!.mailboxId, g!.mailboxId)));
     if (r.type === TYPES.job && r.name === `migrate-${WAVES.inline}`) {
       // The wave's own, correct line for its first mailbox, but run inline: the lifecycle rules never read it.
-      const line = pairArgv((configMapOf(rs, WAVES.inline).inputs as Props).data["migrate.sh"], e!.mailboxId).map(shellQuote).join(" ");
+      const line = pairArgv((configMapOf(rs, WAVES.inline).inputs as Props).data["migrate.sh"], e!.mailboxId)
+        .map(shellQuote)
+        .join(" ");
       return withProps(r, (p) => void (p.spec.template.spec.containers[0].command = ["/bin/sh", "-c", line]));
     }
     if (r.type === TYPES.job && r.name === `migrate-${WAVES.remapped}`) {
-      const items = ["fixed.sh:migrate.sh", "doveadm.conf:doveadm.conf", "pairings.json:pairings.json", "lifecycle.json:lifecycle.json"].map((s) => ({ key: s.split(":")[0], path: s.split(":")[1] }));
+      const items = ["fixed.sh:migrate.sh", "doveadm.conf:doveadm.conf", "pairings.json:pairings.json", "lifecycle.json:lifecycle.json"].map((s) => ({
+        key: s.split(":")[0],
+        path: s.split(":")[1],
+      }));
       return withProps(r, (p) => void (p.spec.template.spec.volumes[0].projected.sources[0].configMap.items = items));
     }
     return r;
@@ -82,13 +94,19 @@ describe("the migration as executed through the gate", () => {
     for (const e of expected) {
       for (const mailbox of e.mailboxes) {
         const hits = found.filter((v) => v.mailbox === mailbox).map((v) => v.message);
-        expect(hits.some((m) => e.text.test(m)), `${e.wave}: ${mailbox}\n${hits.join("\n")}`).toBe(true);
+        expect(
+          hits.some((m) => e.text.test(m)),
+          `${e.wave}: ${mailbox}\n${hits.join("\n")}`,
+        ).toBe(true);
       }
     }
     const named = new Set(found.flatMap((v) => (v.mailbox ? [v.mailbox] : [])));
     expect([...named].sort()).toEqual([...new Set(expected.flatMap((e) => [...e.mailboxes, ...(e.unchecked ?? [])]))].sort());
     for (const mailbox of expected.flatMap((e) => e.unchecked ?? [])) {
-      expect(found.some((v) => v.mailbox === mailbox && v.message.includes("not exactly the rendered migration")), mailbox).toBe(true);
+      expect(
+        found.some((v) => v.mailbox === mailbox && v.message.includes("not exactly the rendered migration")),
+        mailbox,
+      ).toBe(true);
     }
     const jobs = found.filter((v) => v.mailbox === undefined).map((v) => v.message);
     expect(jobs.some((m) => m.includes(`Job migrate-${WAVES.inline}`) && m.includes("/bin/sh -c"))).toBe(true);

@@ -34,7 +34,10 @@ function applyPlanMistakes(dir: string): Omit<Mistakes, "keyPairs"> {
   const shifted = rows.map((r) => ({ source: plan.sourceOf(r), owner: plan.ownerAt(r) }));
   const [a, b] = plan.ownerRows("w01-lkn").slice(1, 3) as [number, number];
   plan.swapOwners(a, b);
-  const swapped: Mistakes["swapped"] = [{ source: plan.sourceOf(a), owner: plan.ownerAt(a) }, { source: plan.sourceOf(b), owner: plan.ownerAt(b) }];
+  const swapped: Mistakes["swapped"] = [
+    { source: plan.sourceOf(a), owner: plan.ownerAt(a) },
+    { source: plan.sourceOf(b), owner: plan.ownerAt(b) },
+  ];
   plan.swapOwners(plan.findOwnerRow("mmueller"), plan.findOwnerRow("mmueller2"));
   const guenther = plan.findOwnerRow("mguenther");
   plan.setSource(guenther, "joerdis.koehler@lkn.example");
@@ -50,7 +53,8 @@ function applyPlanMistakes(dir: string): Omit<Mistakes, "keyPairs"> {
   };
 }
 
-const matching = (vs: readonly GateViolation[], policy: string, identity: string) => vs.filter((v) => v.policy === policy && v.identity === identity && isBlocking(v));
+const matching = (vs: readonly GateViolation[], policy: string, identity: string) =>
+  vs.filter((v) => v.policy === policy && v.identity === identity && isBlocking(v));
 
 describe("incidents through the gate", () => {
   let dir: string;
@@ -84,7 +88,9 @@ describe("incidents through the gate", () => {
     // The last row's source is re-bound away from the person who fell off the wave: the lock rule names both.
     const last = mistakes.shifted.at(-1)!;
     const dropped = first.filter((v) => v.policy === LOCK_RULE && v.identity === last.owner && v.message.startsWith(`source ${last.source} is re-bound from `));
-    expect(dropped[0]?.message).toMatch(new RegExp(`re-bound from [^<]+<[^>]+> \\(${mistakes.fallenOff}, fa-kiel, id [0-9a-f-]{36}\\) to [^<]+<[^>]+> \\(${last.owner}, fa-kiel, `));
+    expect(dropped[0]?.message).toMatch(
+      new RegExp(`re-bound from [^<]+<[^>]+> \\(${mistakes.fallenOff}, fa-kiel, id [0-9a-f-]{36}\\) to [^<]+<[^>]+> \\(${last.owner}, fa-kiel, `),
+    );
   });
 
   it("two owners swapped: both mailboxes are named with the other person's source", () => {
@@ -94,7 +100,10 @@ describe("incidents through the gate", () => {
   });
 
   it("homonym in another organisation chosen as owner (mmueller ↔ mmueller2)", () => {
-    for (const [uid, context] of [["mmueller", "im"], ["mmueller2", "fa-luebeck"]] as const) {
+    for (const [uid, context] of [
+      ["mmueller", "im"],
+      ["mmueller2", "fa-luebeck"],
+    ] as const) {
       expect(matching(first, "context-matches-organisation", uid)[0]?.message).toContain(`context "${context}" does not serve the owner's organisation`);
       expect(matching(first, "source-belongs-to-owner", uid)).toHaveLength(1);
     }
@@ -104,14 +113,24 @@ describe("incidents through the gate", () => {
   it("an alias that belongs to someone else", () => {
     const found = matching(first, "addresses-belong-to-owner", mistakes.aliasOwner);
     expect(found[0]?.message).toMatch(/address juergen\.weiss@fa-luebeck\.example \(aliases\[\d\]\) belongs to directory uid jweiss/);
-    expect(first.some((v) => v.policy === "unique-addresses" && v.message.startsWith("address juergen.weiss@fa-luebeck.example routes to 2 mailboxes"))).toBe(true);
+    expect(first.some((v) => v.policy === "unique-addresses" && v.message.startsWith("address juergen.weiss@fa-luebeck.example routes to 2 mailboxes"))).toBe(
+      true,
+    );
   });
 
   it("two keys swapped between people (RandomPassword keepers, userdb index key names)", () => {
-    const pairs = [[...mistakes.keyPairs.keepers, /keepers\.mailboxId of key-/], [...mistakes.keyPairs.userdb, /userdb index keyName of /]] as const;
+    const pairs = [
+      [...mistakes.keyPairs.keepers, /keepers\.mailboxId of key-/],
+      [...mistakes.keyPairs.userdb, /userdb index keyName of /],
+    ] as const;
     for (const [a, b, wrong] of pairs) {
-      for (const [uid, other] of [[a, b], [b, a]] as const) {
-        const found = matching(first, "chain-consistent", uid).map((v) => v.message).join("\n");
+      for (const [uid, other] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const found = matching(first, "chain-consistent", uid)
+          .map((v) => v.message)
+          .join("\n");
         expect(found, uid).toMatch(wrong);
         expect(found, uid).toContain(idOf(other));
       }
@@ -131,8 +150,12 @@ describe("incidents through the gate", () => {
     const findings = (g: string) => g.split("\n").slice(1);
     // The homonym trap: each Maria Müller's source under the other one, the exports' verdict first.
     const luebeck = group("maria.mueller@fa-luebeck.example → Maria Müller (mmueller2, im) · ");
-    expect(findings(luebeck)[0]).toMatch(/^ {2}MANDATORY source-belongs-to-owner: source Exchange mailbox maria\.mueller@fa-luebeck\.example .* = directory uid mmueller \(/);
-    expect(luebeck).toMatch(/bindings-match-lock: source maria\.mueller@fa-luebeck\.example is re-bound from Maria Müller <maria\.mueller@fa-luebeck\.example> \(mmueller, fa-luebeck, id [0-9a-f-]{36}\) to Maria Müller <maria\.mueller@im\.example> \(mmueller2, im, id [0-9a-f-]{36}\)/);
+    expect(findings(luebeck)[0]).toMatch(
+      /^ {2}MANDATORY source-belongs-to-owner: source Exchange mailbox maria\.mueller@fa-luebeck\.example .* = directory uid mmueller \(/,
+    );
+    expect(luebeck).toMatch(
+      /bindings-match-lock: source maria\.mueller@fa-luebeck\.example is re-bound from Maria Müller <maria\.mueller@fa-luebeck\.example> \(mmueller, fa-luebeck, id [0-9a-f-]{36}\) to Maria Müller <maria\.mueller@im\.example> \(mmueller2, im, id [0-9a-f-]{36}\)/,
+    );
     expect(findings(group("maria.mueller@im.example → Maria Müller (mmueller, fa-luebeck) · "))[0]).toMatch(/source-belongs-to-owner/);
     // A plain swap: headed by the plan line's own key, the source, and pointing at that very line.
     const plan = new PlanText(path.join(dir, "plan.yaml"));
@@ -149,7 +172,11 @@ describe("incidents through the gate", () => {
     const doubledRow = groups.find((g) => g.startsWith(`${moved.source} → `) && g.split("\n")[0]!.includes(`(${moved.owner}, fa-kiel) · `));
     expect(doubledRow, moved.source).toBeDefined();
     expect(findings(doubledRow!)[0]).toMatch(/source-belongs-to-owner/);
-    expect(doubledRow).toMatch(new RegExp(`bindings-match-lock: source ${moved.source.replace(/\./g, "\\.")} is re-bound from [^<]+<[^>]+> \\(${next.owner}, fa-kiel, id [0-9a-f-]{36}\\) to [^<]+<[^>]+> \\(${moved.owner}, fa-kiel, `));
+    expect(doubledRow).toMatch(
+      new RegExp(
+        `bindings-match-lock: source ${moved.source.replace(/\./g, "\\.")} is re-bound from [^<]+<[^>]+> \\(${next.owner}, fa-kiel, id [0-9a-f-]{36}\\) to [^<]+<[^>]+> \\(${moved.owner}, fa-kiel, `,
+      ),
+    );
     expect(doubledRow).toMatch(new RegExp(`one-mailbox-per-person: .*owns 2 personal mailboxes: \\S+ \\(2 mailboxes, context fa-kiel\\)`));
     // No finding twice in a group, no address twice in a list, no placeholder.
     for (const g of groups) expect(new Set(findings(g)).size, g.split("\n")[0]).toBe(findings(g).length);
@@ -187,7 +214,11 @@ describe("incidents through the gate", () => {
       // The shifted wave names its first owner twice: one mailbox id for two sources, which no lock may hold.
       const doubled = mistakes.shifted[0]!.owner;
       for (const check of [true, false]) {
-        expect(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT, check }), `check ${check}`).toThrow(new RegExp(`plan\\.yaml: line \\d+: 2 entries bind [^<]+<[^>]+> \\(${doubled}, fa-kiel, id [0-9a-f-]{36}\\): line \\d+ \\(owner of source ${mistakes.shifted[0]!.source.replace(/\./g, "\\.")}, .* and line \\d+ \\(owner of source ${mistakes.shifted[1]!.source.replace(/\./g, "\\.")}, the Exchange mailbox of .*\\(nothing was written\\)`));
+        expect(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT, check }), `check ${check}`).toThrow(
+          new RegExp(
+            `plan\\.yaml: line \\d+: 2 entries bind [^<]+<[^>]+> \\(${doubled}, fa-kiel, id [0-9a-f-]{36}\\): line \\d+ \\(owner of source ${mistakes.shifted[0]!.source.replace(/\./g, "\\.")}, .* and line \\d+ \\(owner of source ${mistakes.shifted[1]!.source.replace(/\./g, "\\.")}, the Exchange mailbox of .*\\(nothing was written\\)`,
+          ),
+        );
       }
       // Rotated instead of shifted (the fallen-off owner takes the first row): every row still re-bound, no id twice.
       const plan = new PlanText(path.join(dir, "plan.yaml"));
@@ -200,9 +231,25 @@ describe("incidents through the gate", () => {
       const after = JSON.parse(fs.readFileSync(report, "utf8")) as { violations: GateViolation[] };
       const blocking = after.violations.filter(isBlocking);
       expect(blocking.filter((v) => v.policy === LOCK_RULE)).toEqual([]);
-      const identityRules = new Set(["source-belongs-to-owner", "context-matches-organisation", "addresses-belong-to-owner", "one-mailbox-per-person", "unique-addresses", "source-migrates-once", "unique-logins", "chain-consistent", "migration-moves-own-mail", "userdb-passwd-matches-index", "delegation-within-organisation"]);
+      const identityRules = new Set([
+        "source-belongs-to-owner",
+        "context-matches-organisation",
+        "addresses-belong-to-owner",
+        "one-mailbox-per-person",
+        "unique-addresses",
+        "source-migrates-once",
+        "unique-logins",
+        "chain-consistent",
+        "migration-moves-own-mail",
+        "userdb-passwd-matches-index",
+        "delegation-within-organisation",
+      ]);
       expect(blocking.filter((v) => !identityRules.has(v.policy))).toEqual([]);
-      for (const uid of rebound) expect(blocking.some((v) => v.identity === uid), uid).toBe(true);
+      for (const uid of rebound)
+        expect(
+          blocking.some((v) => v.identity === uid),
+          uid,
+        ).toBe(true);
     } finally {
       out.mockRestore();
       err.mockRestore();

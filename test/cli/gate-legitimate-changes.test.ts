@@ -42,7 +42,13 @@ describe("legitimate changes pass after oxmig lock", () => {
     const csvFile = path.join(dir, "exchange.csv");
     const rows = parse(fs.readFileSync(csvFile, "utf8"), { bom: true }) as string[][];
     const order = rows[0]!.map((_, i) => i).reverse();
-    fs.writeFileSync(csvFile, `\ufeff${stringify(rows.map((r) => order.map((i) => r[i]!)), { quoted: true })}`);
+    fs.writeFileSync(
+      csvFile,
+      `\ufeff${stringify(
+        rows.map((r) => order.map((i) => r[i]!)),
+        { quoted: true },
+      )}`,
+    );
     expect(silenced(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT }))).toBe(0);
     blocking = (await runGate("staging", { root: ROOT, inventoryDir: dir })).result.violations.filter(isBlocking);
   }, 120_000);

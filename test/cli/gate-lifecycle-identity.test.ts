@@ -60,12 +60,22 @@ class Inputs {
   /** A new hire in all three inputs. */
   addPerson(uid: string, name: [string, string], ou: string, entryUUID: string, exchangeGuid: string): string {
     const mail = `${name[0]}.${name[1]}@${ou}.example`.toLowerCase();
-    this.edit("directory.ldif", (t) => `${t.trimEnd()}\n\ndn: uid=${uid},ou=${ou},ou=people,dc=land,dc=example\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: inetOrgPerson\nobjectClass: oxmigPerson\nuid: ${uid}\ncn: ${name.join(" ")}\ndisplayName: ${name.join(" ")}\ngivenName: ${name[0]}\nsn: ${name[1]}\nmail: ${mail}\nou: ${ou}\nentryUUID: ${entryUUID}\nuserAccountControl: 512\n`);
-    this.edit("exchange.csv", (t) => `${t}"${name.join(" ")}","${uid}","${uid}","${uid}@land.example","${mail}","SMTP:${mail}","${exchangeGuid}","UserMailbox","${exchangeGuid.replace(/^.{8}/, "0badc0de")}"\r\n`);
+    this.edit(
+      "directory.ldif",
+      (t) =>
+        `${t.trimEnd()}\n\ndn: uid=${uid},ou=${ou},ou=people,dc=land,dc=example\nobjectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\nobjectClass: inetOrgPerson\nobjectClass: oxmigPerson\nuid: ${uid}\ncn: ${name.join(" ")}\ndisplayName: ${name.join(" ")}\ngivenName: ${name[0]}\nsn: ${name[1]}\nmail: ${mail}\nou: ${ou}\nentryUUID: ${entryUUID}\nuserAccountControl: 512\n`,
+    );
+    this.edit(
+      "exchange.csv",
+      (t) =>
+        `${t}"${name.join(" ")}","${uid}","${uid}","${uid}@land.example","${mail}","SMTP:${mail}","${exchangeGuid}","UserMailbox","${exchangeGuid.replace(/^.{8}/, "0badc0de")}"\r\n`,
+    );
     return mail;
   }
   addToWave(wave: string, source: string, owner: string): void {
-    this.edit("plan.yaml", (t) => t.replace(new RegExp(`(  - name: ${wave}\\n(?:    .*\\n)*?    mailboxes:\\n)`), `$1      - source: ${source}\n        owner: ${owner}\n`));
+    this.edit("plan.yaml", (t) =>
+      t.replace(new RegExp(`(  - name: ${wave}\\n(?:    .*\\n)*?    mailboxes:\\n)`), `$1      - source: ${source}\n        owner: ${owner}\n`),
+    );
   }
 }
 
@@ -90,9 +100,14 @@ const HARMFUL = {
     i.addToWave("w01-fa-luebeck", mail, "qzander");
   },
   copyingToDone: (i: Inputs) => i.setPhase("w01-lkn", "done"),
-  newEntryUuid: (i: Inputs) => i.edit("directory.ldif", (t) => t.replace("entryUUID: cedd3fe6-380b-459c-aed1-48a4a0dacd0a", "entryUUID: cedd3fe6-0000-4000-8000-00000000beef")),
-  newExchangeGuid: (i: Inputs) => i.edit("exchange.csv", (t) => t.replace('"ed687a1f-ca22-4143-9519-12135af87e72","SharedMailbox"', '"ed687a1f-0000-4000-8000-00000000beef","SharedMailbox"')),
-  swappedContextIds: (i: Inputs) => i.edit("plan.yaml", (t) => t.replace("fa-luebeck: { id: 101,", "fa-luebeck: { id: 102,").replace("im: { id: 102,", "im: { id: 101,")),
+  newEntryUuid: (i: Inputs) =>
+    i.edit("directory.ldif", (t) => t.replace("entryUUID: cedd3fe6-380b-459c-aed1-48a4a0dacd0a", "entryUUID: cedd3fe6-0000-4000-8000-00000000beef")),
+  newExchangeGuid: (i: Inputs) =>
+    i.edit("exchange.csv", (t) =>
+      t.replace('"ed687a1f-ca22-4143-9519-12135af87e72","SharedMailbox"', '"ed687a1f-0000-4000-8000-00000000beef","SharedMailbox"'),
+    ),
+  swappedContextIds: (i: Inputs) =>
+    i.edit("plan.yaml", (t) => t.replace("fa-luebeck: { id: 101,", "fa-luebeck: { id: 102,").replace("im: { id: 102,", "im: { id: 101,")),
 };
 
 describe("lifecycle by mailbox and identity of migrated mailboxes through the gate", () => {
@@ -119,10 +134,19 @@ describe("lifecycle by mailbox and identity of migrated mailboxes through the ga
     const cases: [keyof typeof HARMFUL, RegExp][] = [
       ["moveCutOverToCopying", /mailbox jan\.schmidt@fa-luebeck\.example \([0-9a-f-]+\) moves back from cut-over to copying; this needs `phaseRollback/],
       ["renameCutOverWaveToCopying", /moves back from cut-over to copying; this needs `phaseRollback: "<reason>"` on wave w01-im-again/],
-      ["neverCopiedIntoCutOver", /mailbox quirin\.zander@fa-luebeck\.example \(0e0e0e0e-1111-4222-8333-444455556666\) was never copied \(no recorded phase\) but its wave is at cut-over; this needs `phaseSkip/],
+      [
+        "neverCopiedIntoCutOver",
+        /mailbox quirin\.zander@fa-luebeck\.example \(0e0e0e0e-1111-4222-8333-444455556666\) was never copied \(no recorded phase\) but its wave is at cut-over; this needs `phaseSkip/,
+      ],
       ["copyingToDone", /jumps from copying to done, skipping cut-over; this needs `phaseSkip/],
-      ["newEntryUuid", /mailbox maria\.mueller@fa-luebeck\.example \(cedd3fe6-0000-4000-8000-00000000beef\) changes the home, key of mailbox maria\.mueller@fa-luebeck\.example \(cedd3fe6-380b-459c-aed1-48a4a0dacd0a, phase cut-over; same Exchange source, source address, primary address, owner uid\).*`rekey: "<reason>"`/],
-      ["newExchangeGuid", /changes the home, key, source of mailbox poststelle@fa-luebeck\.example \(ed687a1f-ca22-4143-9519-12135af87e72, phase cut-over; same source address, primary address\).*`rekey: "<reason>"` and `rebind: "<reason>"`/],
+      [
+        "newEntryUuid",
+        /mailbox maria\.mueller@fa-luebeck\.example \(cedd3fe6-0000-4000-8000-00000000beef\) changes the home, key of mailbox maria\.mueller@fa-luebeck\.example \(cedd3fe6-380b-459c-aed1-48a4a0dacd0a, phase cut-over; same Exchange source, source address, primary address, owner uid\).*`rekey: "<reason>"`/,
+      ],
+      [
+        "newExchangeGuid",
+        /changes the home, key, source of mailbox poststelle@fa-luebeck\.example \(ed687a1f-ca22-4143-9519-12135af87e72, phase cut-over; same source address, primary address\).*`rekey: "<reason>"` and `rebind: "<reason>"`/,
+      ],
       ["swappedContextIds", /context fa-luebeck: its OX context id changes from 101 to 102, but mailboxes of the context are already cut over/],
     ];
     for (const [name, message] of cases) {
@@ -159,7 +183,9 @@ describe("lifecycle by mailbox and identity of migrated mailboxes through the ga
   it("deleting the lock outside git: a fresh lock of cut-over waves is refused, their mailboxes were never recorded as copied", () => {
     const inputs = copyOf(base);
     fs.rmSync(path.join(inputs.dir, "bindings.lock.yaml"));
-    expect(() => relock(inputs.dir)).toThrow(/mailbox jan\.schmidt@fa-luebeck\.example \([0-9a-f-]+\) was never copied \(no recorded phase\) but its wave is at cut-over/);
+    expect(() => relock(inputs.dir)).toThrow(
+      /mailbox jan\.schmidt@fa-luebeck\.example \([0-9a-f-]+\) was never copied \(no recorded phase\) but its wave is at cut-over/,
+    );
     expect(fs.existsSync(path.join(inputs.dir, "bindings.lock.yaml"))).toBe(false);
   });
 
@@ -174,7 +200,9 @@ describe("lifecycle by mailbox and identity of migrated mailboxes through the ga
     const by = (policy: string, mailbox: string) => blocking.filter((v) => v.policy === policy && v.policy !== LOCK_RULE && v.mailbox === mailbox);
 
     it("a cut-over mailbox moved into a copying wave: backup -R refused by mailbox id", () => {
-      expect(by("no-backup-after-cut-over", "jan.schmidt@fa-luebeck.example")[0]?.message).toMatch(/migrate\.sh of wave w02-fa-luebeck runs doveadm backup for it, but the lock .* records phase cut-over/);
+      expect(by("no-backup-after-cut-over", "jan.schmidt@fa-luebeck.example")[0]?.message).toMatch(
+        /migrate\.sh of wave w02-fa-luebeck runs doveadm backup for it, but the lock .* records phase cut-over/,
+      );
       expect(by("phase-moves-forward", "jan.schmidt@fa-luebeck.example")[0]?.identity).toBe("jschmidt");
     });
 
@@ -195,15 +223,21 @@ describe("lifecycle by mailbox and identity of migrated mailboxes through the ga
     });
 
     it("a directory entry re-created with a new entryUUID under a cut-over person", () => {
-      expect(by("migrated-identity-stable", "maria.mueller@fa-luebeck.example")[0]?.message).toMatch(/reached cut-over .* same mailbox by Exchange source, source address, primary address, owner uid but no longer has its home .*, key key-cedd3fe6-380b-459c-aed1-48a4a0dacd0a/);
+      expect(by("migrated-identity-stable", "maria.mueller@fa-luebeck.example")[0]?.message).toMatch(
+        /reached cut-over .* same mailbox by Exchange source, source address, primary address, owner uid but no longer has its home .*, key key-cedd3fe6-380b-459c-aed1-48a4a0dacd0a/,
+      );
     });
 
     it("a changed ExchangeGuid re-binding a cut-over shared mailbox", () => {
-      expect(by("migrated-identity-stable", "poststelle@fa-luebeck.example")[0]?.message).toMatch(/no longer has its home .*, key .*, Exchange source poststelle@fa-luebeck\.example \(ed687a1f-ca22-4143-9519-12135af87e72\)/);
+      expect(by("migrated-identity-stable", "poststelle@fa-luebeck.example")[0]?.message).toMatch(
+        /no longer has its home .*, key .*, Exchange source poststelle@fa-luebeck\.example \(ed687a1f-ca22-4143-9519-12135af87e72\)/,
+      );
     });
 
     it("swapped context ids of contexts already cut over", () => {
-      expect(blocking.some((v) => v.policy === "context-ids-match-lock" && v.message.startsWith("OX context fa-luebeck declares context id 102, but the lock"))).toBe(true);
+      expect(
+        blocking.some((v) => v.policy === "context-ids-match-lock" && v.message.startsWith("OX context fa-luebeck declares context id 102, but the lock")),
+      ).toBe(true);
       expect(by("context-ids-match-lock", "zoe.huber@fa-luebeck.example")).toHaveLength(1);
     });
   });
@@ -222,11 +256,23 @@ describe("lifecycle by mailbox and identity of migrated mailboxes through the ga
     inputs.edit("directory.ldif", (t) => t.replace("mail: jan.schmidt@fa-luebeck.example", "mail: Jan.Schmidt@FA-Luebeck.example"));
     // Reviewed identity changes of cut-over mailboxes: a re-created directory entry, a new ExchangeGuid.
     HARMFUL.newEntryUuid(inputs);
-    inputs.edit("plan.yaml", (t) => t.replace("        owner: mmueller\n", '        owner: mmueller\n        rekey: "AD account re-created after the domain move (ticket 4712); old key kept for restores"\n'));
+    inputs.edit("plan.yaml", (t) =>
+      t.replace(
+        "        owner: mmueller\n",
+        '        owner: mmueller\n        rekey: "AD account re-created after the domain move (ticket 4712); old key kept for restores"\n',
+      ),
+    );
     HARMFUL.newExchangeGuid(inputs);
-    inputs.edit("plan.yaml", (t) => t.replace("        shared: { delegates: [mmueller, jschmidt] }\n", '        shared: { delegates: [mmueller, jschmidt] }\n        rekey: "Exchange mailbox re-created (ticket 4713)"\n        rebind: "Exchange mailbox re-created (ticket 4713)"\n'));
+    inputs.edit("plan.yaml", (t) =>
+      t.replace(
+        "        shared: { delegates: [mmueller, jschmidt] }\n",
+        '        shared: { delegates: [mmueller, jschmidt] }\n        rekey: "Exchange mailbox re-created (ticket 4713)"\n        rebind: "Exchange mailbox re-created (ticket 4713)"\n',
+      ),
+    );
     // Reorder: the first two mailboxes of w02-im change places.
-    inputs.edit("plan.yaml", (t) => t.replace(/( {2}- name: w02-im\n(?: {4}.*\n)*? {4}mailboxes:\n)((?: {6}- .*\n(?: {8}.*\n)*))((?: {6}- .*\n(?: {8}.*\n)*))/, "$1$3$2"));
+    inputs.edit("plan.yaml", (t) =>
+      t.replace(/( {2}- name: w02-im\n(?: {4}.*\n)*? {4}mailboxes:\n)((?: {6}- .*\n(?: {8}.*\n)*))((?: {6}- .*\n(?: {8}.*\n)*))/, "$1$3$2"),
+    );
     const mail = inputs.addPerson("qzander", ["Quirin", "Zander"], "fa-kiel", "0e0e0e0e-1111-4222-8333-444455556666", "0e0e0e0e-aaaa-4bbb-8ccc-ddddeeeeffff");
     inputs.addToWave("w02-fa-kiel", mail, "qzander");
     expect(relock(inputs.dir)).toBe(0);
@@ -236,7 +282,11 @@ describe("lifecycle by mailbox and identity of migrated mailboxes through the ga
     expect(jschmidt.phase).toBe("cut-over");
     expect(lock.mailboxes.filter((e) => e.wave === "w01-im").every((e) => e.phase === "copying" && e.phaseReason?.includes("ticket 4711"))).toBe(true);
     const rekeyed = lock.mailboxes.find((e) => e.mailbox === "cedd3fe6-0000-4000-8000-00000000beef")!;
-    expect({ phase: rekeyed.phase, replaces: rekeyed.replaces, rekey: rekeyed.rekey }).toEqual({ phase: "cut-over", replaces: [ids.mmueller], rekey: expect.stringContaining("ticket 4712") });
+    expect({ phase: rekeyed.phase, replaces: rekeyed.replaces, rekey: rekeyed.rekey }).toEqual({
+      phase: "cut-over",
+      replaces: [ids.mmueller],
+      rekey: expect.stringContaining("ticket 4712"),
+    });
     expect(lock.retired?.map((e) => e.mailbox)).toEqual(expect.arrayContaining([ids.mmueller, "ed687a1f-ca22-4143-9519-12135af87e72"]));
     const { result } = await runGate("staging", { root: ROOT, inventoryDir: inputs.dir });
     expect(result.violations.filter(isBlocking).map((v) => `${v.policy}: ${v.message}`)).toEqual([]);

@@ -60,7 +60,11 @@ describe("class 3: an Exchange Alias that doveadm would read as a pattern", () =
     csvLine = lines.findIndex((l) => l.includes('"poststelle-fa-luebeck"')) + 1;
     lines[csvLine - 1] = lines[csvLine - 1]!.replace('"poststelle-fa-luebeck"', '"poststelle*"');
     fs.writeFileSync(csv, lines.join("\n"));
-    planLine = fs.readFileSync(path.join(dir, "plan.yaml"), "utf8").split("\n").findIndex((l) => l.trim() === "- source: poststelle@fa-luebeck.example") + 1;
+    planLine =
+      fs
+        .readFileSync(path.join(dir, "plan.yaml"), "utf8")
+        .split("\n")
+        .findIndex((l) => l.trim() === "- source: poststelle@fa-luebeck.example") + 1;
   });
 
   const named = (stderr: string) => {

@@ -16,14 +16,27 @@ import { gateAltered } from "./support/altered-gate";
 const LOCK_RULE = "bindings-match-lock";
 const KEY_FIELD = "userdb_mail_crypt_private_password=";
 
-interface Line { login: string; home: string; key: string; text: string }
+interface Line {
+  login: string;
+  home: string;
+  key: string;
+  text: string;
+}
 
-const passwdOf = (r: DeclaredResource): string => ((r.inputs["stringData"] as Record<string, string>)[K8S.userdbDataKey]) ?? "";
-const linesOf = (text: string): Line[] => text.split("\n").filter(Boolean).map((t) => {
-  const f = t.split(":");
-  return { login: f[0]!, home: f[5]!, key: t.slice(t.indexOf(KEY_FIELD) + KEY_FIELD.length), text: t };
+const passwdOf = (r: DeclaredResource): string => (r.inputs["stringData"] as Record<string, string>)[K8S.userdbDataKey] ?? "";
+const linesOf = (text: string): Line[] =>
+  text
+    .split("\n")
+    .filter(Boolean)
+    .map((t) => {
+      const f = t.split(":");
+      return { login: f[0]!, home: f[5]!, key: t.slice(t.indexOf(KEY_FIELD) + KEY_FIELD.length), text: t };
+    });
+const withProps = (r: DeclaredResource, props: Record<string, unknown>): DeclaredResource => ({
+  ...r,
+  inputs: { ...r.inputs, ...props },
+  outputs: { ...r.outputs, ...props },
 });
-const withProps = (r: DeclaredResource, props: Record<string, unknown>): DeclaredResource => ({ ...r, inputs: { ...r.inputs, ...props }, outputs: { ...r.outputs, ...props } });
 const withPasswd = (r: DeclaredResource, text: string) => withProps(r, { stringData: { [K8S.userdbDataKey]: text } });
 
 interface Targets {
@@ -62,7 +75,8 @@ function doctor(resources: DeclaredResource[], t: Targets): DeclaredResource[] {
       const data = { [K8S.userdbDataKey]: Buffer.from(crossed).toString("base64") };
       return { ...r, inputs: { ...inputs, data }, outputs: { ...outputs, data } };
     }
-    if (r.type === TYPES.key && r.name === keyName) return withProps(r, { keepers: { ...(r.inputs["keepers"] as object), address: t.address.get(t.extraKeeper!) } });
+    if (r.type === TYPES.key && r.name === keyName)
+      return withProps(r, { keepers: { ...(r.inputs["keepers"] as object), address: t.address.get(t.extraKeeper!) } });
     if (r === renamed) return withProps(r, { displayName: "Someone Else" });
     return r;
   });
@@ -73,7 +87,10 @@ describe("the passwd-file as Dovecot reads it, keepers and names, through the ga
   let violations: readonly GateViolation[];
   const t: Targets = { address: new Map() };
   const named = (policy: string, login: string) =>
-    violations.filter((v) => v.policy === policy && isBlocking(v) && v.mailbox === t.address.get(login)).map((v) => v.message).join("\n");
+    violations
+      .filter((v) => v.policy === policy && isBlocking(v) && v.mailbox === t.address.get(login))
+      .map((v) => v.message)
+      .join("\n");
 
   beforeAll(async () => {
     dir = copyStaging("oxmig-passwd-");
@@ -90,7 +107,8 @@ describe("the passwd-file as Dovecot reads it, keepers and names, through the ga
     expect(found).toContain("userdb field mail_crypt_private_password is set 2 times");
   });
   it("the passwd-file moved into data (base64) with two key passwords crossed", () => {
-    for (const login of t.inData!) expect(named("chain-consistent", login), login).toContain(`gives "${login}" a key password that is not the result of its own key`);
+    for (const login of t.inData!)
+      expect(named("chain-consistent", login), login).toContain(`gives "${login}" a key password that is not the result of its own key`);
   });
   it("an address kept next to the mailbox id on a key", () => {
     expect(named("key-keepers-exact", t.extraKeeper!)).toContain("has keepers address besides mailboxId");

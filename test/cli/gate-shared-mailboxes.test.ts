@@ -46,7 +46,10 @@ function relock(dir: string): void {
 }
 
 const blocking = (vs: readonly GateViolation[], policy: string, mailbox: string, identity: string) =>
-  vs.filter((v) => isBlocking(v) && v.policy === policy && v.mailbox === mailbox && v.identity === identity).map((v) => v.message).join("\n");
+  vs
+    .filter((v) => isBlocking(v) && v.policy === policy && v.mailbox === mailbox && v.identity === identity)
+    .map((v) => v.message)
+    .join("\n");
 
 describe("shared, room and equipment mailboxes through the gate", () => {
   const dirs: string[] = [];
@@ -62,7 +65,11 @@ describe("shared, room and equipment mailboxes through the gate", () => {
     plan.save();
     relock(dir);
     const transform = (rs: DeclaredResource[]) =>
-      addGrant(addGrant(rs, "lkn", "doveadm acl set -u 'shared-poststelle-lkn' INBOX 'anyone' lookup read"), "stk", "doveadm acl set -u 'shared-poststelle-stk' INBOX 'user=hmeyerluedenscheid' lookup read");
+      addGrant(
+        addGrant(rs, "lkn", "doveadm acl set -u 'shared-poststelle-lkn' INBOX 'anyone' lookup read"),
+        "stk",
+        "doveadm acl set -u 'shared-poststelle-stk' INBOX 'user=hmeyerluedenscheid' lookup read",
+      );
     mistakes = (await gateAltered("staging", { root: ROOT, inventoryDir: dir }, transform)).result.violations;
   }, 180_000);
 
@@ -75,8 +82,12 @@ describe("shared, room and equipment mailboxes through the gate", () => {
   });
 
   it("the ministry's poststelle@ moved into a tax office's wave and context is rejected by its organisation", () => {
-    expect(blocking(mistakes, ORGANISATION_RULE, "poststelle@im.example", "shared-poststelle-im")).toMatch(/context "fa-luebeck" does not serve organisation im .*primary address domain im\.example/);
-    expect(blocking(mistakes, DELEGATION_RULE, "poststelle@im.example", "hmeyerluedenscheid")).toContain("is not the personal mailbox of one person declared in context fa-luebeck");
+    expect(blocking(mistakes, ORGANISATION_RULE, "poststelle@im.example", "shared-poststelle-im")).toMatch(
+      /context "fa-luebeck" does not serve organisation im .*primary address domain im\.example/,
+    );
+    expect(blocking(mistakes, DELEGATION_RULE, "poststelle@im.example", "hmeyerluedenscheid")).toContain(
+      "is not the personal mailbox of one person declared in context fa-luebeck",
+    );
   });
 
   it("a delegate who is disabled in the directory is rejected", () => {

@@ -9,8 +9,6 @@ import { captureOutput } from "../support/capture-output";
 
 const dirs: string[] = [];
 
-
-
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 function scratch(): string {

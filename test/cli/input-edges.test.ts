@@ -54,7 +54,11 @@ describe("oxmig lock refuses", () => {
     const before = fs.readFileSync(lockFile(), "utf8");
     const lines = fs.readFileSync(planFile(), "utf8").split("\n");
     const row = lines.findIndex((l) => /^\s+owner: \S+$/.test(l));
-    const bytes = Buffer.concat([Buffer.from(lines.slice(0, row).join("\n") + "\n"), Buffer.from(`${lines[row]} # J\xfcrgen\n`, "latin1"), Buffer.from(lines.slice(row + 1).join("\n"))]);
+    const bytes = Buffer.concat([
+      Buffer.from(lines.slice(0, row).join("\n") + "\n"),
+      Buffer.from(`${lines[row]} # J\xfcrgen\n`, "latin1"),
+      Buffer.from(lines.slice(row + 1).join("\n")),
+    ]);
     fs.writeFileSync(planFile(), bytes);
     expect(await lock()).toBe(2);
     expect(out.stderr).toMatch(new RegExp(`plan\\.yaml: line ${row + 1}: the file is not valid UTF-8`));

@@ -51,7 +51,9 @@ describe("oxmig lock", () => {
     expect(await lock("--check")).toBe(1);
     expect(out.stderr).toMatch(/is out of date \(2 mailbox changes\)/);
     const [jan, juergen] = [person("jschmidt"), person("jweiss")];
-    expect(out.stderr).toContain(`  re-bound jan.schmidt@fa-luebeck.example: ${jan} → ${juergen}\n    the exports say: jan.schmidt@fa-luebeck.example is the Exchange mailbox of ${jan}\n`);
+    expect(out.stderr).toContain(
+      `  re-bound jan.schmidt@fa-luebeck.example: ${jan} → ${juergen}\n    the exports say: jan.schmidt@fa-luebeck.example is the Exchange mailbox of ${jan}\n`,
+    );
     expect(out.stderr).toContain(`  re-bound juergen.weiss@fa-luebeck.example: ${juergen} → ${jan}\n`);
     expect(out.stderr).not.toMatch(/removed|added/);
     expect(fs.readFileSync(lockFile(), "utf8")).toBe(before);
@@ -65,7 +67,9 @@ describe("oxmig lock", () => {
     const [luebeck, im] = [person("mmueller"), person("mmueller2")];
     expect(luebeck).toMatch(/^Maria Müller <maria\.mueller@fa-luebeck\.example> \(mmueller, fa-luebeck, id [0-9a-f-]{36}\)$/);
     expect(out.stdout).toMatch(/: 306 mailboxes, 2 changes, 0 phase steps\n/);
-    expect(out.stdout).toContain(`  re-bound maria.mueller@fa-luebeck.example: ${luebeck} → ${im}\n    the exports say: maria.mueller@fa-luebeck.example is the Exchange mailbox of ${luebeck}\n`);
+    expect(out.stdout).toContain(
+      `  re-bound maria.mueller@fa-luebeck.example: ${luebeck} → ${im}\n    the exports say: maria.mueller@fa-luebeck.example is the Exchange mailbox of ${luebeck}\n`,
+    );
     expect(out.stdout).toContain(`  re-bound maria.mueller@im.example: ${im} → ${luebeck}\n`);
     expect(out.stdout).not.toMatch(/removed|added/);
     expect(await lock("--check")).toBe(0);
@@ -83,7 +87,9 @@ describe("oxmig lock", () => {
       expect(await lock(...args)).toBe(2);
       const [luebeck, im] = [person("mmueller"), person("mmueller2")];
       expect(out.stderr).toContain(`plan.yaml: line ${row + 1}: 2 entries bind ${im}: `);
-      expect(out.stderr).toContain(`: line ${row + 1} (owner of source maria.mueller@fa-luebeck.example, the Exchange mailbox of ${luebeck}, locked to ${luebeck}) and `);
+      expect(out.stderr).toContain(
+        `: line ${row + 1} (owner of source maria.mueller@fa-luebeck.example, the Exchange mailbox of ${luebeck}, locked to ${luebeck}) and `,
+      );
       expect(out.stderr).toContain(` and line ${own + 1} (owner of source maria.mueller@im.example, the Exchange mailbox of ${im}). `);
       expect(out.stderr).toContain(`One mailbox id (${staging().people.find((p) => p.uid === "mmueller2")!.immutableId}) is one home and one key`);
     }
@@ -98,7 +104,11 @@ describe("oxmig lock", () => {
     const [other] = /[0-9a-f-]{36}/.exec(text.slice(second))!;
     fs.writeFileSync(lockFile(), text.slice(0, second) + text.slice(second).replace(other, id));
     expect(await lock("--check")).toBe(2);
-    expect(out.stderr).toMatch(new RegExp(`bindings\\.lock\\.yaml: line \\d+: mailbox id ${id} appears in 2 entries: mailboxes\\[0\\] \\(line \\d+: source \\S+, owner \\w+\\) and mailboxes\\[1\\] \\(line \\d+: source \\S+, owner \\w+\\)`));
+    expect(out.stderr).toMatch(
+      new RegExp(
+        `bindings\\.lock\\.yaml: line \\d+: mailbox id ${id} appears in 2 entries: mailboxes\\[0\\] \\(line \\d+: source \\S+, owner \\w+\\) and mailboxes\\[1\\] \\(line \\d+: source \\S+, owner \\w+\\)`,
+      ),
+    );
   });
 
   it("counts one change in the singular", async () => {
@@ -107,7 +117,9 @@ describe("oxmig lock", () => {
     plan.save();
     expect(await lock("--check")).toBe(1);
     expect(out.stderr).toContain("is out of date (1 mailbox change):\n");
-    expect(out.stderr).toContain(`  changed jan.schmidt@fa-luebeck.example → ${person("jschmidt")}\n    addresses: ["jan.schmidt@fa-luebeck.example"] → ["jan.schmidt@fa-luebeck.example","jan.s@fa-luebeck.example"]`);
+    expect(out.stderr).toContain(
+      `  changed jan.schmidt@fa-luebeck.example → ${person("jschmidt")}\n    addresses: ["jan.schmidt@fa-luebeck.example"] → ["jan.schmidt@fa-luebeck.example","jan.s@fa-luebeck.example"]`,
+    );
     expect(await lock()).toBe(0);
     expect(out.stdout).toMatch(/: 306 mailboxes, 1 change, 0 phase steps\n/);
   });
@@ -140,7 +152,9 @@ describe("oxmig lock", () => {
     const cutOver = fs.readFileSync(lockFile(), "utf8");
     fs.writeFileSync(file, original);
     expect(await lock()).toBe(2);
-    expect(out.stderr).toMatch(/plan\.yaml: line \d+ \(wave w01-fa-luebeck\): phase copying is behind the locked phase cut-over; moving a wave back needs `phaseRollback/);
+    expect(out.stderr).toMatch(
+      /plan\.yaml: line \d+ \(wave w01-fa-luebeck\): phase copying is behind the locked phase cut-over; moving a wave back needs `phaseRollback/,
+    );
     expect(fs.readFileSync(lockFile(), "utf8")).toBe(cutOver);
     fs.writeFileSync(file, original.replace("    phase: copying", '    phase: copying\n    phaseRollback: "routing switched back after a failed cut-over"'));
     expect(await lock()).toBe(0);
@@ -157,7 +171,9 @@ describe("oxmig lock", () => {
     plan.lines[row + 1] = '        contain: ""';
     plan.save();
     expect(await lock()).toBe(2);
-    expect(out.stderr).toMatch(new RegExp(`plan\\.yaml: line ${row + 2}: waves\\[0\\]\\.mailboxes\\[1\\]\\.contain: contain must give a reason, the incident reference`));
+    expect(out.stderr).toMatch(
+      new RegExp(`plan\\.yaml: line ${row + 2}: waves\\[0\\]\\.mailboxes\\[1\\]\\.contain: contain must give a reason, the incident reference`),
+    );
     expect(fs.readFileSync(lockFile(), "utf8")).toBe(locked);
   });
 

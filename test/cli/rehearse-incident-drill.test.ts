@@ -16,9 +16,11 @@ import { ROOT } from "./support/inventory-mistakes";
 const WAVE = "w03-fa-kiel";
 const tempDirsBefore = new Set(readdirSync(tmpdir()).filter((d) => d.startsWith("oxmig-rehearsal-")));
 
-afterAll(() => settleDovecots(() => {
-  expect(readdirSync(tmpdir()).filter((d) => d.startsWith("oxmig-rehearsal-") && !tempDirsBefore.has(d))).toEqual([]);
-}));
+afterAll(() =>
+  settleDovecots(() => {
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith("oxmig-rehearsal-") && !tempDirsBefore.has(d))).toEqual([]);
+  }),
+);
 
 async function drill(extra: Record<string, unknown> = {}) {
   const [stdout, stderr] = [capture(), capture()];
@@ -45,11 +47,16 @@ describe("oxmig rehearse --incident-drill", () => {
     for (const m of misbindingsOf(chooseSwaps(wave))) {
       const [owner, other] = [m.target.owner!, m.sourceOf.owner!];
       const block = out.slice(out.indexOf(`  mailbox of ${owner.displayName} <${m.target.primaryAddress.display}> (${owner.uid}, `));
-      expect(block).toMatch(new RegExp(`^ {2}mailbox of [^\\n]+\\n {4}crossed in: the mail of ${other.displayName} <[^>]+> \\(${other.uid}, [^\\n]+\\n {4}audit: +found, 3 message\\(s\\) of that person\\n {4}contain: +own login refused, master access kept\\n {4}clean: +3 of 3 foreign message\\(s\\) removed\\n {4}at the end: 4 own message\\(s\\), \\d delivered after cut-over, 0 lost, 0 duplicated, 0 foreign`));
+      expect(block).toMatch(
+        new RegExp(
+          `^ {2}mailbox of [^\\n]+\\n {4}crossed in: the mail of ${other.displayName} <[^>]+> \\(${other.uid}, [^\\n]+\\n {4}audit: +found, 3 message\\(s\\) of that person\\n {4}contain: +own login refused, master access kept\\n {4}clean: +3 of 3 foreign message\\(s\\) removed\\n {4}at the end: 4 own message\\(s\\), \\d delivered after cut-over, 0 lost, 0 duplicated, 0 foreign`,
+        ),
+      );
     }
     expect(out).not.toMatch(/FAIL /);
     // Progress per step on stderr, the report on stdout; no password anywhere.
-    for (const step of ["audit", "contain", "clean", "re-migrate", "verify", "un-contain"]) expect(err).toMatch(new RegExp(`^${WAVE}: ${step}: \\d+ done in`, "m"));
+    for (const step of ["audit", "contain", "clean", "re-migrate", "verify", "un-contain"])
+      expect(err).toMatch(new RegExp(`^${WAVE}: ${step}: \\d+ done in`, "m"));
     expect(out + err).not.toMatch(/\{PLAIN\}|Seeded message/);
   });
 });

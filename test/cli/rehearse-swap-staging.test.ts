@@ -53,8 +53,16 @@ describe("a swap of two owners that reaches the rehearsal", () => {
     const [a, b] = swapped.map((x) => x.owner!) as [NonNullable<Binding["owner"]>, NonNullable<Binding["owner"]>];
     const [addressA, addressB] = swapped.map((x) => x.primaryAddress.display) as [string, string];
     // Each person's mailbox (name, address, uid) holds the other person's mail, by name.
-    expect(out).toMatch(new RegExp(`mailbox of ${escape(a.displayName)} <${escape(addressA)}> \\(${a.uid},[^\\n]*holds foreign mail: 2 message\\(s\\) of ${escape(b.displayName)} <${escape(addressB)}>`));
-    expect(out).toMatch(new RegExp(`mailbox of ${escape(b.displayName)} <${escape(addressB)}> \\(${b.uid},[^\\n]*holds foreign mail: 2 message\\(s\\) of ${escape(a.displayName)} <${escape(addressA)}>`));
+    expect(out).toMatch(
+      new RegExp(
+        `mailbox of ${escape(a.displayName)} <${escape(addressA)}> \\(${a.uid},[^\\n]*holds foreign mail: 2 message\\(s\\) of ${escape(b.displayName)} <${escape(addressB)}>`,
+      ),
+    );
+    expect(out).toMatch(
+      new RegExp(
+        `mailbox of ${escape(b.displayName)} <${escape(addressB)}> \\(${b.uid},[^\\n]*holds foreign mail: 2 message\\(s\\) of ${escape(a.displayName)} <${escape(addressA)}>`,
+      ),
+    );
     expect(out).toMatch(/FAILED: \d+ failure/);
   });
 });

@@ -22,10 +22,15 @@ beforeAll(() => {
 });
 
 // Nothing left running (also after a test that timed out: settleDovecots stops it, and fails) or on disk.
-afterAll(() => settleDovecots(() => {
-  expect(ourDovecotProcesses()).toEqual([]);
-  expect(readdirSync(tmpdir()).filter((d) => d.startsWith("oxmig-rehearsal-") && !tempDirsBefore.has(d))).toEqual([]);
-}, () => [fixture.cwd]));
+afterAll(() =>
+  settleDovecots(
+    () => {
+      expect(ourDovecotProcesses()).toEqual([]);
+      expect(readdirSync(tmpdir()).filter((d) => d.startsWith("oxmig-rehearsal-") && !tempDirsBefore.has(d))).toEqual([]);
+    },
+    () => [fixture.cwd],
+  ),
+);
 
 async function rehearse(inject: string[] = [], lifecycle = false) {
   const [stdout, stderr] = [capture(), capture()];
@@ -62,25 +67,36 @@ describe("oxmig rehearse", () => {
 });
 
 describe.concurrent("oxmig rehearse on real Dovecots", () => {
-  it("a plan that swaps two owners fails by the exports' evidence, naming whose mail each holds (the gate's mistake reaching the rehearsal)", { timeout: 90_000 }, async () => {
-    const swapped = makeStackFixture();
-    try {
-      const plan = join(swapped.cwd, "inv", "plan.yaml");
-      const text = readFileSync(plan, "utf8");
-      const [a, b] = personal().map((p) => p.owner!.uid) as [string, string];
-      writeFileSync(plan, text.replace(`owner: ${a}\n`, "owner: @A@\n").replace(`owner: ${b}\n`, `owner: ${a}\n`).replace("owner: @A@\n", `owner: ${b}\n`));
-      const [stdout, stderr] = [capture(), capture()];
-      const code = await rehearseCommand({ stack: STACK, cwd: swapped.cwd, messages: 2, inject: [], stdout, stderr, lifecycle: false });
-      const out = stdout.text();
-      expect(code).toBe(1);
-      const [ownerA, ownerB] = personal().map((p) => p.owner!) as [NonNullable<Binding["owner"]>, NonNullable<Binding["owner"]>];
-      expect(out).toMatch(new RegExp(`mailbox of ${escape(ownerA.displayName)} <[^>]+> \\(${ownerA.uid},[^\n]*holds foreign mail: 2 message\\(s\\) of ${escape(ownerB.displayName)}`));
-      expect(out).toMatch(new RegExp(`mailbox of ${escape(ownerB.displayName)} <[^>]+> \\(${ownerB.uid},[^\n]*holds foreign mail: 2 message\\(s\\) of ${escape(ownerA.displayName)}`));
-    } finally {
-      rmSync(swapped.cwd, { recursive: true, force: true });
-    }
-  });
-
+  it(
+    "a plan that swaps two owners fails by the exports' evidence, naming whose mail each holds (the gate's mistake reaching the rehearsal)",
+    { timeout: 90_000 },
+    async () => {
+      const swapped = makeStackFixture();
+      try {
+        const plan = join(swapped.cwd, "inv", "plan.yaml");
+        const text = readFileSync(plan, "utf8");
+        const [a, b] = personal().map((p) => p.owner!.uid) as [string, string];
+        writeFileSync(plan, text.replace(`owner: ${a}\n`, "owner: @A@\n").replace(`owner: ${b}\n`, `owner: ${a}\n`).replace("owner: @A@\n", `owner: ${b}\n`));
+        const [stdout, stderr] = [capture(), capture()];
+        const code = await rehearseCommand({ stack: STACK, cwd: swapped.cwd, messages: 2, inject: [], stdout, stderr, lifecycle: false });
+        const out = stdout.text();
+        expect(code).toBe(1);
+        const [ownerA, ownerB] = personal().map((p) => p.owner!) as [NonNullable<Binding["owner"]>, NonNullable<Binding["owner"]>];
+        expect(out).toMatch(
+          new RegExp(
+            `mailbox of ${escape(ownerA.displayName)} <[^>]+> \\(${ownerA.uid},[^\n]*holds foreign mail: 2 message\\(s\\) of ${escape(ownerB.displayName)}`,
+          ),
+        );
+        expect(out).toMatch(
+          new RegExp(
+            `mailbox of ${escape(ownerB.displayName)} <[^>]+> \\(${ownerB.uid},[^\n]*holds foreign mail: 2 message\\(s\\) of ${escape(ownerA.displayName)}`,
+          ),
+        );
+      } finally {
+        rmSync(swapped.cwd, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("passes a clean rehearsal of a wave with personal, shared, room and equipment mailboxes", { timeout: 90_000 }, async () => {
     const { code, out, err } = await rehearse();
@@ -138,7 +154,10 @@ describe("oxmig rehearse interrupted", () => {
   });
 
   it("on SIGHUP (terminal closed) stops both Dovecots, removes its temp dir and records, and exits 129", { timeout: 90_000 }, async () => {
-    const child = spawn(process.execPath, [join(__dirname, "../../bin/oxmig.cjs"), "rehearse", "--stack", STACK, "--messages", "20"], { cwd: fixture.cwd, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [join(__dirname, "../../bin/oxmig.cjs"), "rehearse", "--stack", STACK, "--messages", "20"], {
+      cwd: fixture.cwd,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     cli = child;
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     let stderr = "";

@@ -42,7 +42,13 @@ const GATE: GateResult = {
       message: "source Exchange mailbox juergen.weiss@fa-luebeck.example belongs to jweiss",
       file: "plan.yaml",
       line: 20,
-      subject: { source: "juergen.weiss@fa-luebeck.example", kind: "personal", mailboxId: "9474e278-8ea9-4136-a361-dda60bec50e8", owner: { uid: "jschmidt", displayName: "Jan Schmidt", organisation: "fa-luebeck" }, displayName: "Jan Schmidt" },
+      subject: {
+        source: "juergen.weiss@fa-luebeck.example",
+        kind: "personal",
+        mailboxId: "9474e278-8ea9-4136-a361-dda60bec50e8",
+        owner: { uid: "jschmidt", displayName: "Jan Schmidt", organisation: "fa-luebeck" },
+        displayName: "Jan Schmidt",
+      },
     },
     { policy: "source-match-strength", level: "advisory", mailbox: "x@im.example", identity: "x", message: "weak source match" },
   ],
@@ -53,10 +59,15 @@ describe("review comment: phase changes per mailbox", () => {
     const inventory = readInventory(STAGING);
     const bindings = resolveBindings(inventory);
     const moved = bindings.map((b) => (b.owner?.uid === "jschmidt" ? { ...b, wave: "w09-renamed" } : b));
-    const phases = { base: { "w01-fa-luebeck": "cut-over", "w01-lkn": "copying" } as const, head: { "w01-fa-luebeck": "cut-over", "w09-renamed": "copying", "w01-lkn": "done" } as const };
+    const phases = {
+      base: { "w01-fa-luebeck": "cut-over", "w01-lkn": "copying" } as const,
+      head: { "w01-fa-luebeck": "cut-over", "w09-renamed": "copying", "w01-lkn": "done" } as const,
+    };
     const md = reviewMarkdown({ stack: "staging", baseLabel: "HEAD", base: bindings, head: moved, inventory, phases });
     expect(md).toContain("### Phase changes (per mailbox)");
-    expect(md).toContain("- jan.schmidt@fa-luebeck.example → Jan Schmidt (jschmidt, fa-luebeck): cut-over (wave w01-fa-luebeck) → copying (wave w09-renamed) ⚠ needs `phaseRollback`");
+    expect(md).toContain(
+      "- jan.schmidt@fa-luebeck.example → Jan Schmidt (jschmidt, fa-luebeck): cut-over (wave w01-fa-luebeck) → copying (wave w09-renamed) ⚠ needs `phaseRollback`",
+    );
     expect(md).toMatch(/@lkn\.example → [^:]+ \(\w+, lkn\): copying \(wave w01-lkn\) → done \(wave w01-lkn\) ⚠ needs `phaseSkip`: a step is skipped/);
     expect(md).not.toContain("maria.mueller@fa-luebeck.example → Maria Müller (mmueller, fa-luebeck): cut-over");
   });
@@ -129,7 +140,9 @@ describe("review comment: the homonym trap and one person named owner twice", ()
   it("the two Maria Müllers swapped: two re-bindings, each naming both people with uid and organisation", () => {
     const md = reviewOf((plan) => plan.swapOwners(plan.findOwnerRow("mmueller"), plan.findOwnerRow("mmueller2")));
     expect(md).toContain("| 2 | 0 | 0 | 0 | 0 | 0 | 0 |");
-    expect(md).toContain("- **maria.mueller@fa-luebeck.example**: Maria Müller (mmueller, fa-luebeck) → **Maria Müller (mmueller2, im)**\n  - ⚠ **The exports say this source belongs to Maria Müller (mmueller, fa-luebeck), not to the new owner.**");
+    expect(md).toContain(
+      "- **maria.mueller@fa-luebeck.example**: Maria Müller (mmueller, fa-luebeck) → **Maria Müller (mmueller2, im)**\n  - ⚠ **The exports say this source belongs to Maria Müller (mmueller, fa-luebeck), not to the new owner.**",
+    );
     expect(md).toContain("- **maria.mueller@im.example**: Maria Müller (mmueller2, im) → **Maria Müller (mmueller, fa-luebeck)**");
     expect(md).not.toContain("<details>");
   });
@@ -147,11 +160,26 @@ describe("review comment: names from the inputs cannot inject Markdown", () => {
   it("renders a hostile display name and organisation as their text, in the re-binding and in the gate's findings", () => {
     const inventory = readInventory(STAGING);
     const bindings = resolveBindings(inventory);
-    const hostile = { ...inventory, people: inventory.people.map((p) => (p.uid === "jschmidt" ? { ...p, displayName: HOSTILE_NAME, ou: "fa | </details>" } : p)) };
+    const hostile = {
+      ...inventory,
+      people: inventory.people.map((p) => (p.uid === "jschmidt" ? { ...p, displayName: HOSTILE_NAME, ou: "fa | </details>" } : p)),
+    };
     const [jan, juergen] = ["jschmidt", "jweiss"].map((uid) => bindings.find((b) => b.owner?.uid === uid)!);
     const swapped = bindings.map((b) => (b === jan ? { ...jan, source: juergen!.source } : b === juergen ? { ...juergen, source: jan!.source } : b));
-    const subject = { source: "juergen.weiss@fa-luebeck.example", kind: "personal", mailboxId: jan!.mailboxId, owner: { uid: "jschmidt", displayName: HOSTILE_NAME, organisation: "fa" }, displayName: HOSTILE_NAME };
-    const gate: GateResult = { stack: "staging", mailboxes: 306, violations: [{ policy: "source-belongs-to-owner", level: "mandatory", message: `owner ${HOSTILE_NAME} is not the source's`, file: "plan.yaml", line: 20, subject }] };
+    const subject = {
+      source: "juergen.weiss@fa-luebeck.example",
+      kind: "personal",
+      mailboxId: jan!.mailboxId,
+      owner: { uid: "jschmidt", displayName: HOSTILE_NAME, organisation: "fa" },
+      displayName: HOSTILE_NAME,
+    };
+    const gate: GateResult = {
+      stack: "staging",
+      mailboxes: 306,
+      violations: [
+        { policy: "source-belongs-to-owner", level: "mandatory", message: `owner ${HOSTILE_NAME} is not the source's`, file: "plan.yaml", line: 20, subject },
+      ],
+    };
     const md = reviewMarkdown({ stack: "staging", baseLabel: "HEAD", base: bindings, head: swapped, inventory: hostile, gate });
     const html = renderMarkdown(md);
     expect(md).toContain(escapeMarkdown(HOSTILE_NAME));
@@ -164,7 +192,8 @@ describe("review comment: names from the inputs cannot inject Markdown", () => {
 });
 
 describe("oxmig review against a git base", () => {
-  const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=Review Test", "-c", "user.email=review@test.example", ...args], { cwd, stdio: "pipe" });
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=Review Test", "-c", "user.email=review@test.example", ...args], { cwd, stdio: "pipe" });
 
   function repo(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-review-git-"));

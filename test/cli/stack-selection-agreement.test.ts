@@ -12,14 +12,20 @@ import { stackSelection } from "../../io/stack-selection";
 const ROOT = path.resolve(__dirname, "../..");
 
 describe("the parent and the program child select the same mailboxes", () => {
-  it.each(["staging", "prod-fa", "prod-im", "prod-rest"])("stack %s", async (stack) => {
-    const selection = stackSelection(stack, ROOT);
-    const expected = resolveBindings(readInventory(selection.inventoryDir), selection.resolve).map((b) => b.mailboxId).sort();
-    const declared = (await declareStack(stack, { root: ROOT }))
-      .filter((r) => r.type === TYPES.oxUser)
-      .map((r) => (r.inputs["userAttributes"] as Record<string, string>)[USER_ATTRIBUTES.mailboxId]!)
-      .sort();
-    expect(expected.length).toBeGreaterThan(0);
-    expect(declared).toEqual(expected);
-  }, 120_000);
+  it.each(["staging", "prod-fa", "prod-im", "prod-rest"])(
+    "stack %s",
+    async (stack) => {
+      const selection = stackSelection(stack, ROOT);
+      const expected = resolveBindings(readInventory(selection.inventoryDir), selection.resolve)
+        .map((b) => b.mailboxId)
+        .sort();
+      const declared = (await declareStack(stack, { root: ROOT }))
+        .filter((r) => r.type === TYPES.oxUser)
+        .map((r) => (r.inputs["userAttributes"] as Record<string, string>)[USER_ATTRIBUTES.mailboxId]!)
+        .sort();
+      expect(expected.length).toBeGreaterThan(0);
+      expect(declared).toEqual(expected);
+    },
+    120_000,
+  );
 });

@@ -41,16 +41,39 @@ const pairs = () => fixture.bindings.map(pairingOf);
 /** The wave's Job as the program declares it, with a status as the Job controller writes it. */
 function serveJob(status: Record<string, unknown>, over: { digest?: string } = {}): void {
   const spec = migrationJobSpec({
-    wave: WAVE, namespace: "mig", labels: { [K8S.labelWave]: WAVE }, configMapName: `pairings-${WAVE}`, configHash: "h", imapcSecretName: "imapc",
-    phase: "copying", pairs: pairs().length, pairingDigest: over.digest ?? pairingDigest(pairs()), userdbSecretName: "userdb-im", mailRoot: "/var/vmail", settings: FIXTURE_MIGRATION,
+    wave: WAVE,
+    namespace: "mig",
+    labels: { [K8S.labelWave]: WAVE },
+    configMapName: `pairings-${WAVE}`,
+    configHash: "h",
+    imapcSecretName: "imapc",
+    phase: "copying",
+    pairs: pairs().length,
+    pairingDigest: over.digest ?? pairingDigest(pairs()),
+    userdbSecretName: "userdb-im",
+    mailRoot: "/var/vmail",
+    settings: FIXTURE_MIGRATION,
   });
-  api.jobs.set(`mig/migrate-${WAVE}`, { apiVersion: "batch/v1", kind: "Job", ...structuredClone(spec), status: { startTime: "2025-03-01T22:00:00Z", uncountedTerminatedPods: {}, ...status } });
+  api.jobs.set(`mig/migrate-${WAVE}`, {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    ...structuredClone(spec),
+    status: { startTime: "2025-03-01T22:00:00Z", uncountedTerminatedPods: {}, ...status },
+  });
 }
 
 async function status(extra: { format?: "json"; kubeconfig?: string; wave?: string[] } = {}) {
   const stdout = capture();
   const stderr = capture();
-  const code = await statusCommand({ stack: STACK, cwd: fixture.cwd, kubeconfig: extra.kubeconfig ?? kubeconfig, stdout, stderr, ...(extra.format ? { format: extra.format } : {}), ...(extra.wave ? { wave: extra.wave } : {}) });
+  const code = await statusCommand({
+    stack: STACK,
+    cwd: fixture.cwd,
+    kubeconfig: extra.kubeconfig ?? kubeconfig,
+    stdout,
+    stderr,
+    ...(extra.format ? { format: extra.format } : {}),
+    ...(extra.wave ? { wave: extra.wave } : {}),
+  });
   return { code, out: stdout.text(), err: stderr.text() };
 }
 
@@ -60,11 +83,21 @@ describe("oxmig status", () => {
   it("names a failed mailbox as its person, counts done, running and left, and exits 1", async () => {
     const failed = personal();
     const done = fixture.bindings.map((_, i) => i).filter((i) => i !== failed && i !== fixture.bindings.length - 1);
-    serveJob({ active: 1, ready: 1, succeeded: done.length, failed: 3, completedIndexes: done.join(","), failedIndexes: String(failed), conditions: [{ type: "FailureTarget", status: "True", reason: "FailedIndexes", message: "Job has failed indexes" }] });
+    serveJob({
+      active: 1,
+      ready: 1,
+      succeeded: done.length,
+      failed: 3,
+      completedIndexes: done.join(","),
+      failedIndexes: String(failed),
+      conditions: [{ type: "FailureTarget", status: "True", reason: "FailedIndexes", message: "Job has failed indexes" }],
+    });
     const { code, out } = await status();
     const b = fixture.bindings[failed]!;
     expect(code).toBe(1);
-    expect(out).toContain(`wave ${WAVE} (copying), Job migrate-${WAVE}: ${done.length} done, 1 running, 1 failed, 1 left of ${fixture.bindings.length} [FailureTarget: FailedIndexes]`);
+    expect(out).toContain(
+      `wave ${WAVE} (copying), Job migrate-${WAVE}: ${done.length} done, 1 running, 1 failed, 1 left of ${fixture.bindings.length} [FailureTarget: FailedIndexes]`,
+    );
     expect(out).toContain(`  FAILED index ${failed}: ${b.owner!.displayName} <`);
     expect(out).toContain(`(${b.owner!.uid}, ${b.owner!.ou}, id ${b.mailboxId})`);
     expect(out).toContain(`→ target login ${b.dovecotLogin}`);
@@ -73,18 +106,46 @@ describe("oxmig status", () => {
 
   it("JSON: the same, with the failed mailbox's owner and logins", async () => {
     const failed = personal();
-    serveJob({ failed: 3, failedIndexes: String(failed), completedIndexes: "", conditions: [{ type: "Failed", status: "True", reason: "MaxFailedIndexesExceeded" }] });
+    serveJob({
+      failed: 3,
+      failedIndexes: String(failed),
+      completedIndexes: "",
+      conditions: [{ type: "Failed", status: "True", reason: "MaxFailedIndexesExceeded" }],
+    });
     const { code, out } = await status({ format: "json" });
     const report = JSON.parse(out) as StatusReport;
     const b = fixture.bindings[failed]!;
     expect(code).toBe(1);
     expect(report.ok).toBe(false);
-    expect(report.waves[0]).toMatchObject({ wave: WAVE, found: true, failed: [failed], done: [], left: fixture.bindings.length - 1, conditions: [{ type: "Failed", reason: "MaxFailedIndexesExceeded" }] });
-    expect(report.waves[0]!.failedMailboxes).toEqual([expect.objectContaining({ index: failed, mailboxId: b.mailboxId, sourceLogin: b.source.login, targetLogin: b.dovecotLogin, owner: { uid: b.owner!.uid, displayName: b.owner!.displayName, organisation: b.owner!.ou } })]);
+    expect(report.waves[0]).toMatchObject({
+      wave: WAVE,
+      found: true,
+      failed: [failed],
+      done: [],
+      left: fixture.bindings.length - 1,
+      conditions: [{ type: "Failed", reason: "MaxFailedIndexesExceeded" }],
+    });
+    expect(report.waves[0]!.failedMailboxes).toEqual([
+      expect.objectContaining({
+        index: failed,
+        mailboxId: b.mailboxId,
+        sourceLogin: b.source.login,
+        targetLogin: b.dovecotLogin,
+        owner: { uid: b.owner!.uid, displayName: b.owner!.displayName, organisation: b.owner!.ou },
+      }),
+    ]);
   });
 
   it("a complete Job: exit 0", async () => {
-    serveJob({ succeeded: fixture.bindings.length, completedIndexes: `0-${fixture.bindings.length - 1}`, completionTime: "2025-03-02T03:00:00Z", conditions: [{ type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached" }, { type: "Complete", status: "True", reason: "CompletionsReached" }] });
+    serveJob({
+      succeeded: fixture.bindings.length,
+      completedIndexes: `0-${fixture.bindings.length - 1}`,
+      completionTime: "2025-03-02T03:00:00Z",
+      conditions: [
+        { type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached" },
+        { type: "Complete", status: "True", reason: "CompletionsReached" },
+      ],
+    });
     const { code, out } = await status();
     expect(code).toBe(0);
     expect(out).toContain(`${fixture.bindings.length} done, 0 running, 0 failed, 0 left`);
@@ -94,7 +155,9 @@ describe("oxmig status", () => {
   it("no Job in the cluster yet (404): everything left, nothing failed", async () => {
     const { code, out } = await status();
     expect(code).toBe(0);
-    expect(out).toContain(`no Job migrate-${WAVE} in the cluster yet (not deployed, or deleted): ${fixture.bindings.length} of ${fixture.bindings.length} left`);
+    expect(out).toContain(
+      `no Job migrate-${WAVE} in the cluster yet (not deployed, or deleted): ${fixture.bindings.length} of ${fixture.bindings.length} left`,
+    );
   });
 
   it("a Job made from another table: failed indexes are not named by the plan, and the wave is not fine", async () => {
@@ -128,12 +191,17 @@ describe("oxmig status", () => {
   it("bad input: a kubeconfig that cannot be read, an unknown context or wave (exit 2, nothing asked)", async () => {
     const bad = join(fixture.cwd, "broken-kubeconfig");
     writeFileSync(bad, "users:\n- name: x\n  user: {token: secret-token-1234\n");
-    const error = await status({ kubeconfig: bad }).then(() => undefined, (e: unknown) => e as InputError);
+    const error = await status({ kubeconfig: bad }).then(
+      () => undefined,
+      (e: unknown) => e as InputError,
+    );
     expect(error).toBeInstanceOf(InputError);
     expect(error!.message).toMatch(/^.*broken-kubeconfig: cannot read the kubeconfig: .* \(line \d+\)$/);
     expect(error!.message).not.toContain("secret-token-1234");
     await expect(status({ kubeconfig: join(fixture.cwd, "missing") })).rejects.toThrow(/cannot read the kubeconfig/);
-    await expect(statusCommand({ stack: STACK, cwd: fixture.cwd, kubeconfig, context: "elsewhere", stdout: capture() })).rejects.toThrow(/has no context "elsewhere" \(contexts: fake\)/);
+    await expect(statusCommand({ stack: STACK, cwd: fixture.cwd, kubeconfig, context: "elsewhere", stdout: capture() })).rejects.toThrow(
+      /has no context "elsewhere" \(contexts: fake\)/,
+    );
     await expect(status({ wave: ["w99"] })).rejects.toThrow(UsageError);
     expect(api.requests).toEqual([]);
     const cwd = process.cwd();

@@ -18,7 +18,6 @@ function config(values: Record<string, string>): StackConfig {
   return { project: "oxmig", stack: "prod", values, secureKeys: [], declaredSecretKeys: [], file: "Pulumi.prod.yaml" };
 }
 
-
 describe("endpointsFromConfig", () => {
   it("requires STARTTLS by default off loopback, nothing on loopback", () => {
     const remote = endpointsFromConfig(config(MAIL), ENV);
@@ -35,26 +34,39 @@ describe("endpointsFromConfig", () => {
   it("refuses none off loopback, naming the file, the key and what would be sent in cleartext", () => {
     const imap = inputErrorOf(() => endpointsFromConfig(config({ ...MAIL, verifyImapTls: "none" }), ENV));
     expect(imap.exitCode).toBe(2);
-    expect(imap.message).toBe('Pulumi.prod.yaml: config verifyImapTls: "none" would send the master password in cleartext to imap.example, which is not loopback (127.0.0.0/8, ::1, localhost); use tls (implicit TLS) or starttls');
+    expect(imap.message).toBe(
+      'Pulumi.prod.yaml: config verifyImapTls: "none" would send the master password in cleartext to imap.example, which is not loopback (127.0.0.0/8, ::1, localhost); use tls (implicit TLS) or starttls',
+    );
     expect(imap.message).not.toContain(ENV.OXMIG_VERIFY_MASTER_PASSWORD);
-    expect(inputErrorOf(() => endpointsFromConfig(config({ ...MAIL, verifyLmtpTls: "none" }), ENV)).message).toMatch(/^Pulumi\.prod\.yaml: config verifyLmtpTls: "none" would send the canaries in cleartext to lmtp\.example/);
+    expect(inputErrorOf(() => endpointsFromConfig(config({ ...MAIL, verifyLmtpTls: "none" }), ENV)).message).toMatch(
+      /^Pulumi\.prod\.yaml: config verifyLmtpTls: "none" would send the canaries in cleartext to lmtp\.example/,
+    );
   });
 
   it("allows none on loopback and refuses an unknown setting", () => {
     expect(endpointsFromConfig(config({ ...MAIL, verifyImapHost: "localhost", verifyImapTls: "none" }), ENV).imap.security).toBe("none");
-    expect(inputErrorOf(() => endpointsFromConfig(config({ ...MAIL, verifyImapTls: "ssl" }), ENV)).message).toBe('Pulumi.prod.yaml: config verifyImapTls: expected tls, starttls, none, found "ssl"');
+    expect(inputErrorOf(() => endpointsFromConfig(config({ ...MAIL, verifyImapTls: "ssl" }), ENV)).message).toBe(
+      'Pulumi.prod.yaml: config verifyImapTls: expected tls, starttls, none, found "ssl"',
+    );
   });
 });
 
 describe("doveadmFromConfig", () => {
   it("refuses http:// off loopback, naming the file and key, without the API key", () => {
     const err = inputErrorOf(() => doveadmFromConfig(config({ verifyDoveadmUrl: "http://dovecot.example:8080/doveadm/v1" }), ENV));
-    expect(err.message).toBe("Pulumi.prod.yaml: config verifyDoveadmUrl: http:// would send the doveadm API key in cleartext to dovecot.example, which is not loopback (127.0.0.0/8, ::1, localhost); use https://");
+    expect(err.message).toBe(
+      "Pulumi.prod.yaml: config verifyDoveadmUrl: http:// would send the doveadm API key in cleartext to dovecot.example, which is not loopback (127.0.0.0/8, ::1, localhost); use https://",
+    );
     expect(err.message).not.toContain(ENV.OXMIG_VERIFY_DOVEADM_KEY);
   });
 
   it("accepts https:// anywhere and http:// on loopback", () => {
-    for (const url of ["https://dovecot.example:8443/doveadm/v1", "http://127.0.0.1:8080/doveadm/v1", "http://[::1]:8080/doveadm/v1", "http://localhost:8080/doveadm/v1"]) {
+    for (const url of [
+      "https://dovecot.example:8443/doveadm/v1",
+      "http://127.0.0.1:8080/doveadm/v1",
+      "http://[::1]:8080/doveadm/v1",
+      "http://localhost:8080/doveadm/v1",
+    ]) {
       expect(doveadmFromConfig(config({ verifyDoveadmUrl: url }), ENV).url).toBe(url);
     }
   });

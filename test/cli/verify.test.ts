@@ -32,14 +32,31 @@ beforeAll(async () => {
   const vmail = join(root, "target", "vmail");
   bindings = resolveBindings(readInventory(join(fixture.cwd, "inv")), { waves: [WAVE], mailRoot: vmail });
   writeStackConfig(fixture.cwd, { mailRoot: vmail });
-  target = await startDovecot({ role: "target", dir: join(root, "target"), mailCrypt: true, doveadmHttp: true, userdbText: renderUserdb(userdbLinesFor(bindings, secret)), masterUser: { login: "oxmig-admin", password: masterPassword } });
+  target = await startDovecot({
+    role: "target",
+    dir: join(root, "target"),
+    mailCrypt: true,
+    doveadmHttp: true,
+    userdbText: renderUserdb(userdbLinesFor(bindings, secret)),
+    masterUser: { login: "oxmig-admin", password: masterPassword },
+  });
   writeStackConfig(fixture.cwd, {
-    mailRoot: vmail, verifyLmtpHost: "127.0.0.1", verifyLmtpPort: target.lmtpPort, verifyImapHost: "127.0.0.1", verifyImapPort: target.imapPort, verifyMasterUser: "oxmig-admin",
+    mailRoot: vmail,
+    verifyLmtpHost: "127.0.0.1",
+    verifyLmtpPort: target.lmtpPort,
+    verifyImapHost: "127.0.0.1",
+    verifyImapPort: target.imapPort,
+    verifyMasterUser: "oxmig-admin",
     verifyDoveadmUrl: target.doveadmHttp!.url,
   });
 }, 30_000);
 
-afterAll(() => settleDovecots(() => target?.stop(), () => [root, fixture?.cwd].filter((f): f is string => Boolean(f))));
+afterAll(() =>
+  settleDovecots(
+    () => target?.stop(),
+    () => [root, fixture?.cwd].filter((f): f is string => Boolean(f)),
+  ),
+);
 
 const fullEnv = () => ({ OXMIG_VERIFY_MASTER_PASSWORD: masterPassword, OXMIG_VERIFY_DOVEADM_KEY: target.doveadmHttp!.apiKey });
 
@@ -113,14 +130,18 @@ describe("oxmig verify after cut-over (canaries)", () => {
   });
 
   it("refuses with a clear message when the master password is not in the environment", async () => {
-    await expect(verify({ OXMIG_VERIFY_DOVEADM_KEY: "x" })).rejects.toThrow(/export OXMIG_VERIFY_MASTER_PASSWORD=\$\(pulumi config get verifyMasterPassword --stack rehearsal-test\)/);
+    await expect(verify({ OXMIG_VERIFY_DOVEADM_KEY: "x" })).rejects.toThrow(
+      /export OXMIG_VERIFY_MASTER_PASSWORD=\$\(pulumi config get verifyMasterPassword --stack rehearsal-test\)/,
+    );
   });
 
   it("refuses naming the missing config keys when the stack has no verify endpoints", async () => {
     const bare = makeStackFixture();
     setWavePhase(bare.cwd, "cut-over");
     try {
-      await expect(verifyCommand({ stack: STACK, cwd: bare.cwd, env: { OXMIG_VERIFY_MASTER_PASSWORD: "x" } })).rejects.toThrow(/lacks verifyLmtpHost, verifyLmtpPort, verifyImapHost, verifyImapPort, verifyMasterUser/);
+      await expect(verifyCommand({ stack: STACK, cwd: bare.cwd, env: { OXMIG_VERIFY_MASTER_PASSWORD: "x" } })).rejects.toThrow(
+        /lacks verifyLmtpHost, verifyLmtpPort, verifyImapHost, verifyImapPort, verifyMasterUser/,
+      );
     } finally {
       rmSync(bare.cwd, { recursive: true, force: true });
     }

@@ -1,13 +1,40 @@
 import { describe, expect, it } from "vitest";
-import { foreignMessages, foundForeign, incomplete, indexSources, judgeTarget, messageKey, type AuditedSource, type AuditedTarget, type HeldMessage } from "../../core/audit";
+import {
+  foreignMessages,
+  foundForeign,
+  incomplete,
+  indexSources,
+  judgeTarget,
+  messageKey,
+  type AuditedSource,
+  type AuditedTarget,
+  type HeldMessage,
+} from "../../core/audit";
 
-const msg = (uid: number, messageId: string | undefined, size: number, sentAt?: number): HeldMessage => ({ folder: "INBOX", uid, size, ...(messageId ? { messageId } : {}), ...(sentAt !== undefined ? { sentAt } : {}) });
+const msg = (uid: number, messageId: string | undefined, size: number, sentAt?: number): HeldMessage => ({
+  folder: "INBOX",
+  uid,
+  size,
+  ...(messageId ? { messageId } : {}),
+  ...(sentAt !== undefined ? { sentAt } : {}),
+});
 const anna: AuditedSource = { exchangeGuid: "g-anna", owner: "Anna", messages: [msg(1, "<a1@x.example>", 100, 1_000), msg(2, "<cc@x.example>", 300, 3_000)] };
-const ben: AuditedSource = { exchangeGuid: "g-ben", owner: "Ben", messages: [msg(1, "<b1@x.example>", 200, 2_000), msg(2, "<cc@x.example>", 310, 3_000), msg(3, undefined, 50, 5_000)] };
+const ben: AuditedSource = {
+  exchangeGuid: "g-ben",
+  owner: "Ben",
+  messages: [msg(1, "<b1@x.example>", 200, 2_000), msg(2, "<cc@x.example>", 310, 3_000), msg(3, undefined, 50, 5_000)],
+};
 const cara: AuditedSource = { exchangeGuid: "g-cara", owner: "Cara", messages: [msg(1, "<c1@x.example>", 400, 4_000)] };
 const owners = new Map([anna, ben, cara].map((s) => [s.exchangeGuid, s.owner]));
 const index = indexSources([anna, ben, cara]);
-const target = (messages: HeldMessage[], over: Partial<AuditedTarget> = {}): AuditedTarget => ({ login: "anna", reader: "Anna", declared: true, rightfulSources: ["g-anna"], messages, ...over });
+const target = (messages: HeldMessage[], over: Partial<AuditedTarget> = {}): AuditedTarget => ({
+  login: "anna",
+  reader: "Anna",
+  declared: true,
+  rightfulSources: ["g-anna"],
+  messages,
+  ...over,
+});
 
 describe("whose mail a target holds", () => {
   it("counts a copy of one's own mail as own and mail found in no source as unattributed", () => {
@@ -22,11 +49,22 @@ describe("whose mail a target holds", () => {
   });
 
   it("names whose mail it is, how many and the date range, most first", () => {
-    const verdict = judgeTarget(target([msg(1, "<b1@x.example>", 200, 2_000), msg(2, undefined, 50, 5_000), msg(3, "<c1@x.example>", 400, 4_000)]), index, owners);
+    const verdict = judgeTarget(
+      target([msg(1, "<b1@x.example>", 200, 2_000), msg(2, undefined, 50, 5_000), msg(3, "<c1@x.example>", 400, 4_000)]),
+      index,
+      owners,
+    );
     expect(verdict.status).toBe("foreign");
     if (verdict.status !== "foreign") return;
-    expect(verdict.foreign.map((f) => [f.owner, f.messages.length, f.firstSent, f.lastSent])).toEqual([["Ben", 2, 2_000, 5_000], ["Cara", 1, 4_000, 4_000]]);
-    expect(foreignMessages(verdict).map((m) => m.uid).sort()).toEqual([1, 2, 3]);
+    expect(verdict.foreign.map((f) => [f.owner, f.messages.length, f.firstSent, f.lastSent])).toEqual([
+      ["Ben", 2, 2_000, 5_000],
+      ["Cara", 1, 4_000, 4_000],
+    ]);
+    expect(
+      foreignMessages(verdict)
+        .map((m) => m.uid)
+        .sort(),
+    ).toEqual([1, 2, 3]);
   });
 
   it("calls an undeclared target adoptable with one person's mail and mixed with several, and never cleans a mixed one", () => {

@@ -44,7 +44,10 @@ describe("resolver: logins are literal", () => {
   it("refuses a personal mailbox whose directory uid is no literal login, naming the directory line", () => {
     const person = good.people.find((p) => p.uid === "mmueller")!;
     const inventory = withUid(good, "mmueller", "mm*");
-    const plan = { ...inventory.plan, waves: inventory.plan.waves.map((w) => ({ ...w, mailboxes: w.mailboxes.map((m) => (m.owner === "mmueller" ? { ...m, owner: "mm*" } : m)) })) };
+    const plan = {
+      ...inventory.plan,
+      waves: inventory.plan.waves.map((w) => ({ ...w, mailboxes: w.mailboxes.map((m) => (m.owner === "mmueller" ? { ...m, owner: "mm*" } : m)) })),
+    };
     const [error] = errorsOf(() => resolveBindings({ ...inventory, plan }));
     expect(error?.where).toMatch(new RegExp(`^line ${planLine("maria.mueller@fa-luebeck.example")} `));
     expect(error?.problem).toContain(`the directory uid "mm*" (${good.files.directory} line ${person.line})`);
@@ -52,7 +55,10 @@ describe("resolver: logins are literal", () => {
 
   it("accepts an AD-style uid with capitals: the login is its lower-case form", () => {
     const inventory = withUid(good, "mmueller", "MMueller");
-    const plan = { ...inventory.plan, waves: inventory.plan.waves.map((w) => ({ ...w, mailboxes: w.mailboxes.map((m) => (m.owner === "mmueller" ? { ...m, owner: "MMueller" } : m)) })) };
+    const plan = {
+      ...inventory.plan,
+      waves: inventory.plan.waves.map((w) => ({ ...w, mailboxes: w.mailboxes.map((m) => (m.owner === "mmueller" ? { ...m, owner: "MMueller" } : m)) })),
+    };
     expect(resolveBindings({ ...inventory, plan }).map((b) => b.dovecotLogin)).toContain("mmueller");
   });
 });

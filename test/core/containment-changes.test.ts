@@ -35,7 +35,10 @@ describe("the lock records containment", () => {
   });
 
   it("refuses an empty reason in a hand-edited lock", () => {
-    const text = renderLock(buildLock("staging", [of("jschmidt")], { "w01-fa-luebeck": "copying" })).replace("    kind: personal\n", "    kind: personal\n    contain: ''\n");
+    const text = renderLock(buildLock("staging", [of("jschmidt")], { "w01-fa-luebeck": "copying" })).replace(
+      "    kind: personal\n",
+      "    kind: personal\n    contain: ''\n",
+    );
     expect(() => parseLock(text, "bindings.lock.yaml")).toThrow(/contain/);
   });
 });
@@ -48,13 +51,19 @@ describe("a containment change, people-first", () => {
     expect(change?.fields.map((f) => f.field)).toEqual(["contain"]);
     expect(onlyContainment(change!)).toBe(true);
     const { headline, details } = describeChange(change!, people);
-    expect(headline).toMatch(new RegExp(`^contained jan\\.schmidt@fa-luebeck\\.example — Jan Schmidt <jan\\.schmidt@fa-luebeck\\.example> \\(jschmidt, fa-luebeck, id ${jan.mailboxId}\\): ${REASON}$`));
+    expect(headline).toMatch(
+      new RegExp(
+        `^contained jan\\.schmidt@fa-luebeck\\.example — Jan Schmidt <jan\\.schmidt@fa-luebeck\\.example> \\(jschmidt, fa-luebeck, id ${jan.mailboxId}\\): ${REASON}$`,
+      ),
+    );
     expect(details).toEqual([]);
   });
 
   it("releasing it names the reason that ends", () => {
     const [change] = diffLock(entries([contained(jan)]), entries([jan]));
-    expect(describeChange(change!, people).headline).toMatch(/^released jan\.schmidt@fa-luebeck\.example — Jan Schmidt <[^>]+> \(jschmidt, fa-luebeck, id [^)]+\); was contained: INC-2026-0042/);
+    expect(describeChange(change!, people).headline).toMatch(
+      /^released jan\.schmidt@fa-luebeck\.example — Jan Schmidt <[^>]+> \(jschmidt, fa-luebeck, id [^)]+\); was contained: INC-2026-0042/,
+    );
   });
 
   it("a new reason is its own change, from one reason to the other", () => {
@@ -68,7 +77,10 @@ describe("a containment change, people-first", () => {
     expect(onlyContainment(change!)).toBe(false);
     const { headline, details } = describeChange(change!, people);
     expect(headline).toMatch(/^changed jan\.schmidt@fa-luebeck\.example → Jan Schmidt/);
-    expect(details).toEqual([expect.stringMatching(/^contained jan\.schmidt@fa-luebeck\.example — Jan Schmidt .*: INC-2026-0042/), 'wave: "w01-fa-luebeck" → "w09"']);
+    expect(details).toEqual([
+      expect.stringMatching(/^contained jan\.schmidt@fa-luebeck\.example — Jan Schmidt .*: INC-2026-0042/),
+      'wave: "w01-fa-luebeck" → "w09"',
+    ]);
   });
 
   it("a contained mailbox added to or dropped from the plan is contained or released with it", () => {
@@ -83,7 +95,10 @@ describe("a containment change, people-first", () => {
     const juergen = of("jweiss");
     const [change] = diffLock(entries([contained(jan)]), entries([contained({ ...juergen, source: jan.source })]));
     expect(change?.change).toBe("rebound");
-    expect(containmentChanges(change!).map((c) => [c.change, c.entry.login])).toEqual([["released", "jschmidt"], ["contained", "jweiss"]]);
+    expect(containmentChanges(change!).map((c) => [c.change, c.entry.login])).toEqual([
+      ["released", "jschmidt"],
+      ["contained", "jweiss"],
+    ]);
   });
 
   it("no containment, no containment change", () => {

@@ -27,7 +27,10 @@ describe("the deny list of contained logins", () => {
 describe("the deny list as the gate reads it back", () => {
   it("reads the rendered list as exactly its logins, each with its line", () => {
     const read = readDenyList(renderDenyList(["ben", "anna"]));
-    expect([...read.logins]).toEqual([["anna", 1], ["ben", 2]]);
+    expect([...read.logins]).toEqual([
+      ["anna", 1],
+      ["ben", 2],
+    ]);
     expect(read.problems).toEqual([]);
   });
 

@@ -9,7 +9,8 @@ const DUPLICATE_ROWS = 80_000;
 
 describe("parseExchange on a very large export", () => {
   it("reports every duplicate of a row repeated 80k times instead of overflowing the stack", () => {
-    const row = "User,user,user,user@corp.example,user@fa-luebeck.example,SMTP:user@fa-luebeck.example,aaaaaaaa-0000-4000-8000-000000000001,UserMailbox,bbbbbbbb-0000-4000-8000-000000000001";
+    const row =
+      "User,user,user,user@corp.example,user@fa-luebeck.example,SMTP:user@fa-luebeck.example,aaaaaaaa-0000-4000-8000-000000000001,UserMailbox,bbbbbbbb-0000-4000-8000-000000000001";
     const text = `${EXCHANGE_COLUMNS.join(",")}\n${`${row}\n`.repeat(DUPLICATE_ROWS + 1)}`;
     let thrown: unknown;
     try {

@@ -76,19 +76,63 @@ describe("parseExchange layout", () => {
 
 describe("parseExchange rejects", () => {
   const cases: [string, string, string, RegExp][] = [
-    ["an unknown column", csv(row(1)).replace('"Guid"\r\n', '"Guid","Department"\r\n').replace(/"\r\n$/, '","Steuer"\r\n'), "line 1", /unknown column "Department"/],
-    ["a missing column", csv(row(1)).replace(',"Guid"', "").replace(/,"bbbbbbbb[^"]*"/, ""), "line 1", /missing column Guid/],
-    ["a #TYPE line (Export-Csv without -NoTypeInformation)", "#TYPE Deserialized.Microsoft.Exchange.Data.Directory.Management.Mailbox\r\n" + csv(row(1)), "line 1", /-NoTypeInformation/],
+    [
+      "an unknown column",
+      csv(row(1))
+        .replace('"Guid"\r\n', '"Guid","Department"\r\n')
+        .replace(/"\r\n$/, '","Steuer"\r\n'),
+      "line 1",
+      /unknown column "Department"/,
+    ],
+    [
+      "a missing column",
+      csv(row(1))
+        .replace(',"Guid"', "")
+        .replace(/,"bbbbbbbb[^"]*"/, ""),
+      "line 1",
+      /missing column Guid/,
+    ],
+    [
+      "a #TYPE line (Export-Csv without -NoTypeInformation)",
+      "#TYPE Deserialized.Microsoft.Exchange.Data.Directory.Management.Mailbox\r\n" + csv(row(1)),
+      "line 1",
+      /-NoTypeInformation/,
+    ],
     ["a row with too many fields", csv(row(1), row(2) + ',"extra"'), "line 3", /the row has 10 fields but the header has 9/],
     ["a row with too few fields", csv(row(1), row(2).replace(/,"[^"]*"$/, "")), "line 3", /the row has 8 fields but the header has 9/],
     ["an unclosed quote", csv(row(1), '"User 2,x'), "line 3", /never closed/],
-    ["a primary SMTP: differing from PrimarySmtpAddress", csv(row(1, { EmailAddresses: "SMTP:other@fa-luebeck.example" })), "line 2", /differs from PrimarySmtpAddress/],
+    [
+      "a primary SMTP: differing from PrimarySmtpAddress",
+      csv(row(1, { EmailAddresses: "SMTP:other@fa-luebeck.example" })),
+      "line 2",
+      /differs from PrimarySmtpAddress/,
+    ],
     ["EmailAddresses without SMTP:", csv(row(1, { EmailAddresses: "smtp:user1@fa-luebeck.example;X500:/o=Corp" })), "line 2", /exactly one "SMTP:".*found 0/],
-    ["an unknown RecipientTypeDetails", csv(row(1, { RecipientTypeDetails: "LinkedMailbox" })), "line 2", /"LinkedMailbox" is not one of UserMailbox, SharedMailbox/],
-    ["a malformed PrimarySmtpAddress", csv(row(1, { PrimarySmtpAddress: "user1 at example" })), "line 2", /PrimarySmtpAddress: "user1 at example" is not an e-mail address/],
+    [
+      "an unknown RecipientTypeDetails",
+      csv(row(1, { RecipientTypeDetails: "LinkedMailbox" })),
+      "line 2",
+      /"LinkedMailbox" is not one of UserMailbox, SharedMailbox/,
+    ],
+    [
+      "a malformed PrimarySmtpAddress",
+      csv(row(1, { PrimarySmtpAddress: "user1 at example" })),
+      "line 2",
+      /PrimarySmtpAddress: "user1 at example" is not an e-mail address/,
+    ],
     ["an all-zero ExchangeGuid", csv(row(1, { ExchangeGuid: "00000000-0000-0000-0000-000000000000" })), "line 2", /ExchangeGuid .* all zeros/],
-    ["a duplicate ExchangeGuid", csv(row(1), row(2, { ExchangeGuid: "aaaaaaaa-0000-4000-8000-000000000001" })), "line 3", /duplicate ExchangeGuid .*also on line 2/],
-    ["a duplicate PrimarySmtpAddress", csv(row(1), row(2, { PrimarySmtpAddress: "USER1@fa-luebeck.example", EmailAddresses: "SMTP:user1@fa-luebeck.example" })), "line 3", /duplicate PrimarySmtpAddress .*also on line 2/],
+    [
+      "a duplicate ExchangeGuid",
+      csv(row(1), row(2, { ExchangeGuid: "aaaaaaaa-0000-4000-8000-000000000001" })),
+      "line 3",
+      /duplicate ExchangeGuid .*also on line 2/,
+    ],
+    [
+      "a duplicate PrimarySmtpAddress",
+      csv(row(1), row(2, { PrimarySmtpAddress: "USER1@fa-luebeck.example", EmailAddresses: "SMTP:user1@fa-luebeck.example" })),
+      "line 3",
+      /duplicate PrimarySmtpAddress .*also on line 2/,
+    ],
   ];
   for (const [what, text, where, problem] of cases) {
     it(`${what}, naming file and line`, () => {

@@ -95,11 +95,16 @@ describe("the Indexed Job as the gate reads it", () => {
   it("the lifecycle rules' reader refuses the moved pair line too, and reads the rendered table in index order", () => {
     const records = executedPlan();
     const rendered = data(records)["migrate.sh"]!;
-    expect(readMigrationScript(rendered, "w01", "copying")).toMatchObject({ problems: [], commands: W01.map((m) => expect.objectContaining({ mailboxId: m.id })) });
+    expect(readMigrationScript(rendered, "w01", "copying")).toMatchObject({
+      problems: [],
+      commands: W01.map((m) => expect.objectContaining({ mailboxId: m.id })),
+    });
     const lines = rendered.split("\n");
     const [moved] = lines.splice(pairLineIndex(lines, IDS.maria), 1);
     lines.splice(lines.indexOf("mode=run n=0 status=3") + 1, 0, moved!);
-    expect(readMigrationScript(lines.join("\n"), "w01", "copying").problems).toEqual([expect.stringMatching(/^line \d+: a pair line outside the pairing table would shift which pair each Job index runs$/)]);
+    expect(readMigrationScript(lines.join("\n"), "w01", "copying").problems).toEqual([
+      expect.stringMatching(/^line \d+: a pair line outside the pairing table would shift which pair each Job index runs$/),
+    ]);
   });
 
   it("a reordered table next to the plan's pairings.json: index 0 would run Jan's pair, and oxmig status would name Maria", () => {
@@ -109,18 +114,28 @@ describe("the Indexed Job as the gate reads it", () => {
     [lines[a], lines[b]] = [lines[b]!, lines[a]!];
     data(records)["migrate.sh"] = lines.join("\n");
     const reading = read(records);
-    expect(reading.runs[0]!.problems).toEqual([expect.stringMatching(new RegExp(`^Job index 0 runs the pair line of mailbox id ${IDS.jan}, but entry 0 of pairings.json is mailbox id ${IDS.maria} \\(mmueller\\)`))]);
+    expect(reading.runs[0]!.problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Job index 0 runs the pair line of mailbox id ${IDS.jan}, but entry 0 of pairings.json is mailbox id ${IDS.maria} \\(mmueller\\)`),
+      ),
+    ]);
   });
 
   it("JOB_COMPLETION_INDEX declared by the container wins over the controller's; the gate refuses it", () => {
     const records = executedPlan();
     containerOf(records, "w01").env = [{ name: "JOB_COMPLETION_INDEX", value: "0" }];
-    expect(read(records).problems).toContainEqual(expect.stringMatching(/^container migrate declares JOB_COMPLETION_INDEX itself; the Job controller then keeps that value/));
+    expect(read(records).problems).toContainEqual(
+      expect.stringMatching(/^container migrate declares JOB_COMPLETION_INDEX itself; the Job controller then keeps that value/),
+    );
   });
 
   it("completions other than the table's size, no parallelism, an early success, no index at all", () => {
     const cases: [string, (s: Record<string, unknown>) => void, RegExp][] = [
-      ["fewer completions", (s) => (s.completions = 2), new RegExp(`^spec.completions is 2, but the pairing table has 3 pairs: index 2 \\(mailbox ${IDS.poststelle}\\) would never run$`)],
+      [
+        "fewer completions",
+        (s) => (s.completions = 2),
+        new RegExp(`^spec.completions is 2, but the pairing table has 3 pairs: index 2 \\(mailbox ${IDS.poststelle}\\) would never run$`),
+      ],
       ["more completions", (s) => (s.completions = 4), /^spec.completions is 4, but the pairing table has 3 pairs: index 3 has no pair/],
       ["parallelism 0", (s) => (s.parallelism = 0), /^spec.parallelism is 0: no pod would run/],
       ["successPolicy", (s) => (s.successPolicy = { rules: [{ succeededCount: 1 }] }), /^spec.successPolicy is declared/],
@@ -141,7 +156,9 @@ describe("the Indexed Job as the gate reads it", () => {
     expect(reading.problems).toContainEqual("pairings.json of ConfigMap pairings-w01 has 2 pairs, but migrate.sh's table 3");
     expect(reading.runs[2]!.problems).toEqual(["Job index 2 has no entry in pairings.json (2 pairs)"]);
     data(records)["pairings.json"] = "{}";
-    expect(read(records).problems).toContainEqual("which mailbox each index runs cannot be compared with the pairing table: pairings.json of ConfigMap pairings-w01 is not a list of pairs");
+    expect(read(records).problems).toContainEqual(
+      "which mailbox each index runs cannot be compared with the pairing table: pairings.json of ConfigMap pairings-w01 is not a list of pairs",
+    );
   });
 
   it("two containers running the script: which table the indexes follow cannot be told", () => {

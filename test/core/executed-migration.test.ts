@@ -24,7 +24,9 @@ describe("the migration as executed", () => {
     expect(reading.problems).toEqual([]);
     expect(reading.runs.every((r) => r.problems.length === 0)).toBe(true);
     expect(triples(reading.runs)).toEqual(FIXTURE_MAILBOXES.filter((m) => m.wave === "w01").map((m) => [m.id, m.sourceUpn, m.login]));
-    expect(reading.runs.map((r) => r.origin)).toEqual(reading.runs.map((_, i) => expect.stringMatching(new RegExp(`^ConfigMap pairings-w01 key migrate\\.sh line \\d+, Job index ${i}$`))));
+    expect(reading.runs.map((r) => r.origin)).toEqual(
+      reading.runs.map((_, i) => expect.stringMatching(new RegExp(`^ConfigMap pairings-w01 key migrate\\.sh line \\d+, Job index ${i}$`))),
+    );
   });
 
   it("crossed pair lines: each line copies the other person's source, whatever pairings.json says", () => {
@@ -32,7 +34,10 @@ describe("the migration as executed", () => {
     script(records)["migrate.sh"] = crossSources(script(records)["migrate.sh"], IDS.maria, IDS.jan);
     const reading = read(records);
     expect(reading.problems).toEqual([]);
-    expect(triples(reading.runs).slice(0, 2)).toEqual([[IDS.maria, "jschmidt@corp.example", "mmueller"], [IDS.jan, "mmueller@corp.example", "jschmidt"]]);
+    expect(triples(reading.runs).slice(0, 2)).toEqual([
+      [IDS.maria, "jschmidt@corp.example", "mmueller"],
+      [IDS.jan, "mmueller@corp.example", "jschmidt"],
+    ]);
   });
 
   it("a repeated -o imapc_user: the last one wins, as in doveadm", () => {
@@ -44,17 +49,23 @@ describe("the migration as executed", () => {
   it("a repeated -u: the last one wins; a pattern or other -o settings are problems", () => {
     const base = ["doveadm", "-c", "/etc/oxmig/doveadm.conf", "-o", "imapc_user=a@corp.example", "backup", "-R", "-s", "", "-u", "mmueller"];
     expect(readDoveadmRun([...base, "-u", "jschmidt", "imapc:"])).toEqual({ sourceLogin: "a@corp.example", targetLogin: "jschmidt", problems: [] });
-    expect(readDoveadmRun([...base.slice(0, 5), "-o", "imapc_master_user=other", ...base.slice(5), "imapc:"]).problems.join()).toMatch(/sets -o imapc_master_user/);
+    expect(readDoveadmRun([...base.slice(0, 5), "-o", "imapc_master_user=other", ...base.slice(5), "imapc:"]).problems.join()).toMatch(
+      /sets -o imapc_master_user/,
+    );
     expect(readDoveadmRun([...base.slice(0, 9), "-u", "j*", "imapc:"]).problems.join()).toMatch(/user pattern/);
     expect(readDoveadmRun(["/etc/oxmig/doveadm", ...base.slice(1), "imapc:"]).problems.join()).toMatch(/runs "\/etc\/oxmig\/doveadm", not doveadm/);
     expect(readDoveadmRun([...base.slice(0, 9), "-A", "imapc:"]).problems.join()).toMatch(/-A/);
     expect(readDoveadmRun([...base.slice(0, 3), "-o", "imapc_user", "backup", "-R", "-u", "x", "imapc:"]).problems.join()).toMatch(/lacks "="/);
-    expect(readDoveadmRun(["doveadm", "-c", "/etc/oxmig/doveadm.conf", "-o", "imapc_user=a", "import", "-u", "x", "imapc:", "", "all"]).problems.join()).toMatch(/doveadm import/);
+    expect(
+      readDoveadmRun(["doveadm", "-c", "/etc/oxmig/doveadm.conf", "-o", "imapc_user=a", "import", "-u", "x", "imapc:", "", "all"]).problems.join(),
+    ).toMatch(/doveadm import/);
   });
 
   it("an inline /bin/sh -c command: its doveadm runs are read and the Job is a problem", () => {
     const records = executedPlan();
-    const argv = pairArgv(script(records)["migrate.sh"], IDS.maria).map((w) => (w === "imapc_user=mmueller@corp.example" ? "imapc_user=jschmidt@corp.example" : w));
+    const argv = pairArgv(script(records)["migrate.sh"], IDS.maria).map((w) =>
+      w === "imapc_user=mmueller@corp.example" ? "imapc_user=jschmidt@corp.example" : w,
+    );
     Object.assign(containerOf(records, "w01"), { command: ["/bin/sh", "-c", `set -e; ${argv.map(shellQuote).join(" ")}`] });
     let reading = read(records);
     expect(triples(reading.runs)).toEqual([[undefined, "jschmidt@corp.example", "mmueller"]]);
@@ -73,10 +84,17 @@ describe("the migration as executed", () => {
     const records = executedPlan();
     const data = script(records);
     data["fixed.sh"] = crossSources(data["migrate.sh"], IDS.maria, IDS.jan);
-    const items = [["fixed.sh", "migrate.sh"], ["doveadm.conf", "doveadm.conf"], ["pairings.json", "pairings.json"]].map(([key, path]) => ({ key, path }));
+    const items = [
+      ["fixed.sh", "migrate.sh"],
+      ["doveadm.conf", "doveadm.conf"],
+      ["pairings.json", "pairings.json"],
+    ].map(([key, path]) => ({ key, path }));
     jobOf(records, "w01").props.spec.template.spec.volumes[0].projected.sources[0].configMap.items = items;
     const reading = read(records);
-    expect(triples(reading.runs).slice(0, 2)).toEqual([[IDS.maria, "jschmidt@corp.example", "mmueller"], [IDS.jan, "mmueller@corp.example", "jschmidt"]]);
+    expect(triples(reading.runs).slice(0, 2)).toEqual([
+      [IDS.maria, "jschmidt@corp.example", "mmueller"],
+      [IDS.jan, "mmueller@corp.example", "jschmidt"],
+    ]);
     expect(reading.runs[0]!.origin).toMatch(/key fixed\.sh/);
     expect(reading.problems.join("\n")).toMatch(/key fixed\.sh of ConfigMap pairings-w01\), not/);
   });
@@ -101,7 +119,10 @@ describe("the migration as executed", () => {
     const edits: [string, (conf: string) => string][] = [
       ["an include of a file the stack does not render", (c) => `${c}!include /etc/oxmig/secret/imapc.conf\n`],
       ["an optional include", (c) => `${c}!include_try /etc/oxmig/extra.conf\n`],
-      ["the password file included instead of read as a value", (c) => c.replace("imapc_password = </etc/oxmig/secret/imapc_password", "!include /etc/oxmig/secret/imapc_password")],
+      [
+        "the password file included instead of read as a value",
+        (c) => c.replace("imapc_password = </etc/oxmig/secret/imapc_password", "!include /etc/oxmig/secret/imapc_password"),
+      ],
       ["a credential read from another file", (c) => c.replace("</etc/oxmig/secret/imapc_password", "</etc/oxmig/pairings.json")],
       ["a mail_location", (c) => c.replace("imapc_features", "mail_location = maildir:/var/vmail/elsewhere\nimapc_features")],
       ["cleartext to a remote source", (c) => c.replace("imapc_ssl = imaps\nssl_client_ca_dir = /etc/ssl/certs", "imapc_ssl = no")],
@@ -109,7 +130,9 @@ describe("the migration as executed", () => {
     for (const [name, edit] of edits) {
       const records = executedPlan();
       script(records)["doveadm.conf"] = edit(script(records)["doveadm.conf"]);
-      expect(read(records).problems, name).toContain("ConfigMap pairings-w01 key doveadm.conf is not the rendered doveadm config (it decides where doveadm writes and which source it reads)");
+      expect(read(records).problems, name).toContain(
+        "ConfigMap pairings-w01 key doveadm.conf is not the rendered doveadm config (it decides where doveadm writes and which source it reads)",
+      );
     }
     const other = executedPlan();
     script(other)["doveadm.conf"] = script(other)["doveadm.conf"].replace("imapc_port = 993", "imapc_port = 1993");
@@ -119,18 +142,50 @@ describe("the migration as executed", () => {
   it("fails closed on what it cannot read", () => {
     const cases: [string, (r: ResourceRecord[]) => void, RegExp][] = [
       ["unknown command", (r) => void (containerOf(r, "w01").command = [UNKNOWN]), /unknown at preview/],
-      ["unknown ConfigMap name", (r) => void (jobOf(r, "w01").props.spec.template.spec.volumes[0].projected.sources[0].configMap.name = UNKNOWN), /unknown at preview/],
+      [
+        "unknown ConfigMap name",
+        (r) => void (jobOf(r, "w01").props.spec.template.spec.volumes[0].projected.sources[0].configMap.name = UNKNOWN),
+        /unknown at preview/,
+      ],
       ["unknown script", (r) => void (script(r)["migrate.sh"] = UNKNOWN), /unknown at preview/],
       ["no command", (r) => void delete containerOf(r, "w01").command, /image's entrypoint/],
-      ["script from an emptyDir", (r) => void (jobOf(r, "w01").props.spec.template.spec.volumes[0] = { name: "oxmig", emptyDir: {} }), /emptyDir, not a ConfigMap/],
+      [
+        "script from an emptyDir",
+        (r) => void (jobOf(r, "w01").props.spec.template.spec.volumes[0] = { name: "oxmig", emptyDir: {} }),
+        /emptyDir, not a ConfigMap/,
+      ],
       ["script from the image", (r) => void (containerOf(r, "w01").command = ["/bin/sh", "/usr/local/bin/migrate.sh"]), /file of the image/],
-      ["a line outside the template", (r) => void (script(r)["migrate.sh"] = script(r)["migrate.sh"].replace("set -u", "set -u\nalias doveadm=true")), /not a script this project renders/],
-      ["a pair line inside the function", (r) => void (script(r)["migrate.sh"] = script(r)["migrate.sh"].replace("  shift 3", `  shift 3\npair 'x' 'y' 'fresh' 'doveadm'`)), /not a script this project renders/],
-      ["shell expansion in a pair line", (r) => void (script(r)["migrate.sh"] = script(r)["migrate.sh"].replace("'imapc:'", "$(echo imapc:)")), /outside quotes/],
+      [
+        "a line outside the template",
+        (r) => void (script(r)["migrate.sh"] = script(r)["migrate.sh"].replace("set -u", "set -u\nalias doveadm=true")),
+        /not a script this project renders/,
+      ],
+      [
+        "a pair line inside the function",
+        (r) => void (script(r)["migrate.sh"] = script(r)["migrate.sh"].replace("  shift 3", `  shift 3\npair 'x' 'y' 'fresh' 'doveadm'`)),
+        /not a script this project renders/,
+      ],
+      [
+        "shell expansion in a pair line",
+        (r) => void (script(r)["migrate.sh"] = script(r)["migrate.sh"].replace("'imapc:'", "$(echo imapc:)")),
+        /outside quotes/,
+      ],
       ["$(VAR) in the command", (r) => void (containerOf(r, "w01").command = ["/bin/sh", "$(SCRIPT)"]), /environment values/],
-      ["another mailbox's state file", (r) => void (script(r)["migrate.sh"] = script(r)["migrate.sh"].replace(`'/var/lib/oxmig/state/${IDS.maria}.state'`, `'/var/lib/oxmig/state/${IDS.jan}.state'`)), /keeps its state in \/var\/lib\/oxmig\/state\/3f25c0de/],
+      [
+        "another mailbox's state file",
+        (r) =>
+          void (script(r)["migrate.sh"] = script(r)["migrate.sh"].replace(
+            `'/var/lib/oxmig/state/${IDS.maria}.state'`,
+            `'/var/lib/oxmig/state/${IDS.jan}.state'`,
+          )),
+        /keeps its state in \/var\/lib\/oxmig\/state\/3f25c0de/,
+      ],
       ["environment", (r) => void (containerOf(r, "w01").env = [{ name: "PATH", value: "/etc/oxmig:/usr/bin" }]), /sets environment variables/],
-      ["a sidecar", (r) => void (jobOf(r, "w01").props.spec.template.spec.containers.push({ name: "side", command: ["sleep", "1"] })), /container side runs "sleep 1"/],
+      [
+        "a sidecar",
+        (r) => void jobOf(r, "w01").props.spec.template.spec.containers.push({ name: "side", command: ["sleep", "1"] }),
+        /container side runs "sleep 1"/,
+      ],
     ];
     for (const [name, edit, problem] of cases) {
       const records = executedPlan();

@@ -12,18 +12,24 @@ describe("which indexes an Indexed Job runs", () => {
   });
 
   it("fewer completions than pairs skip the last pairs, named", () => {
-    expect(problems({ completions: 1 })).toEqual(["spec.completions is 1, but the pairing table has 3 pairs: index 1 (mailbox m1), index 2 (mailbox m2) would never run"]);
+    expect(problems({ completions: 1 })).toEqual([
+      "spec.completions is 1, but the pairing table has 3 pairs: index 1 (mailbox m1), index 2 (mailbox m2) would never run",
+    ]);
     expect(problems({ completions: 0 }, 5)[0]).toMatch(/index 0 \(mailbox m0\), index 1 \(mailbox m1\), index 2 \(mailbox m2\) and 2 more would never run$/);
   });
 
   it("more completions than pairs, or none that is a count", () => {
-    expect(problems({ completions: 4 })).toEqual(["spec.completions is 4, but the pairing table has 3 pairs: index 3 has no pair (the script refuses it, the Job can never complete)"]);
+    expect(problems({ completions: 4 })).toEqual([
+      "spec.completions is 4, but the pairing table has 3 pairs: index 3 has no pair (the script refuses it, the Job can never complete)",
+    ]);
     expect(problems({ completions: "3" })[0]).toMatch(/^spec.completions is "3", not the number of pairs \(3\)/);
     expect(problems({ completions: undefined })[0]).toMatch(/^spec.completions is null/);
   });
 
   it("no index at all, no pod at all, or an early success", () => {
-    expect(problems({ completionMode: undefined })[0]).toMatch(/^spec.completionMode is "NonIndexed \(the default\)", not Indexed: its pods get no JOB_COMPLETION_INDEX/);
+    expect(problems({ completionMode: undefined })[0]).toMatch(
+      /^spec.completionMode is "NonIndexed \(the default\)", not Indexed: its pods get no JOB_COMPLETION_INDEX/,
+    );
     expect(problems({ completionMode: "NonIndexed" })).toHaveLength(1);
     expect(problems({ parallelism: 0 })).toEqual(["spec.parallelism is 0: no pod would run, so every pair is skipped"]);
     expect(problems({ parallelism: 1.5 })).toHaveLength(1);
@@ -32,7 +38,9 @@ describe("which indexes an Indexed Job runs", () => {
 
   it("another Job's pods or two pods per index", () => {
     expect(problems({ manualSelector: true, selector: { matchLabels: { a: "b" } } })[0]).toMatch(/pods of another Job could count/);
-    expect(problems({ podReplacementPolicy: undefined })[0]).toMatch(/^spec.podReplacementPolicy is "TerminatingOrFailed \(the default\)", not Failed: .*two pods would write one mailbox/);
+    expect(problems({ podReplacementPolicy: undefined })[0]).toMatch(
+      /^spec.podReplacementPolicy is "TerminatingOrFailed \(the default\)", not Failed: .*two pods would write one mailbox/,
+    );
   });
 
   it("a container that declares JOB_COMPLETION_INDEX keeps it (the controller then adds none)", () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { Pairing } from "../../core/contract";
 import { PAIRING_DIGEST_ANNOTATION, pairingDigest, waveFine, waveProgress } from "../../core/job-progress";
 
-const pairings: Pairing[] = ["a", "b", "c", "d", "e"].map((t) => ({ mailboxId: `id-${t}`, sourceLogin: `${t}@src.example`, sourceExchangeGuid: `g-${t}`, targetLogin: t }));
+const pairings: Pairing[] = ["a", "b", "c", "d", "e"].map((t) => ({
+  mailboxId: `id-${t}`,
+  sourceLogin: `${t}@src.example`,
+  sourceExchangeGuid: `g-${t}`,
+  targetLogin: t,
+}));
 
 /** A Job object as the API returns it (status fields per batch/v1). */
 const job = (status: Record<string, unknown>, over: { completions?: number; digest?: string; mode?: string } = {}) => ({
@@ -17,7 +22,16 @@ const progress = (j: unknown, phase: "copying" | "cut-over" | "done" = "copying"
 
 describe("a wave's progress from its Job", () => {
   it("done, failed and running indexes; the rest is left", () => {
-    const p = progress(job({ completedIndexes: "0,2-3", failedIndexes: "1", active: 1, succeeded: 3, failed: 3, conditions: [{ type: "FailureTarget", status: "True", reason: "FailedIndexes" }] }));
+    const p = progress(
+      job({
+        completedIndexes: "0,2-3",
+        failedIndexes: "1",
+        active: 1,
+        succeeded: 3,
+        failed: 3,
+        conditions: [{ type: "FailureTarget", status: "True", reason: "FailedIndexes" }],
+      }),
+    );
     expect([p.done, p.failed, p.running, p.left, p.total]).toEqual([[0, 2, 3], [1], 1, 1, 5]);
     expect(p.tableMatches).toBe(true);
     expect(p.conditions).toEqual([{ type: "FailureTarget", reason: "FailedIndexes" }]);
@@ -31,7 +45,15 @@ describe("a wave's progress from its Job", () => {
   });
 
   it("a Job that failed (deadline) is not fine even without failed indexes; conditions that are False do not count", () => {
-    const p = progress(job({ completedIndexes: "0-1", conditions: [{ type: "Failed", status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" }, { type: "Complete", status: "False" }] }));
+    const p = progress(
+      job({
+        completedIndexes: "0-1",
+        conditions: [
+          { type: "Failed", status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" },
+          { type: "Complete", status: "False" },
+        ],
+      }),
+    );
     expect(p.conditions).toEqual([{ type: "Failed", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" }]);
     expect(waveFine(p)).toBe(false);
   });

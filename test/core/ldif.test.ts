@@ -13,7 +13,6 @@ function texts(entry: LdifEntry | undefined, name: string): string[] {
   return (entry?.attributes.get(name) ?? []).map((v) => v.text);
 }
 
-
 describe("parseLdif on the fixture", () => {
   const entries = parseLdif(fixtureText, "directory.ldif");
   const maria = entries.find((e) => e.dn.startsWith("uid=mmueller"));
@@ -109,7 +108,16 @@ describe("parseLdif rejects", () => {
 
 describe("formatLdif", () => {
   it("base64-encodes unsafe values and folds long lines at 76 characters", () => {
-    const text = formatLdif([{ dn: "uid=a", attributes: [["cn", "Jürgen"], ["description", "x".repeat(100)], ["sn", " lead"]] }]);
+    const text = formatLdif([
+      {
+        dn: "uid=a",
+        attributes: [
+          ["cn", "Jürgen"],
+          ["description", "x".repeat(100)],
+          ["sn", " lead"],
+        ],
+      },
+    ]);
     expect(text).toContain("cn:: SsO8cmdlbg==\n");
     expect(text).toContain("sn:: IGxlYWQ=\n");
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(76);

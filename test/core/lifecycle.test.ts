@@ -9,9 +9,24 @@ const paths = { doveadmConf: "/etc/oxmig/doveadm.conf", stateDir: "/var/lib/oxmi
 
 describe("lifecycleOf", () => {
   it("derives mode, state volume and canaries from the phase", () => {
-    expect(lifecycleOf({ name: "w1", phase: "copying" })).toEqual({ phase: "copying", mode: "backup-reverse", stateVolume: "migration-state-w1", canaries: false });
-    expect(lifecycleOf({ name: "w1", phase: "cut-over" })).toEqual({ phase: "cut-over", mode: "sync-reverse-stateful", stateVolume: "migration-state-w1", canaries: true });
-    expect(lifecycleOf({ name: "w1", phase: "done", canaries: false, phaseRollback: "r" })).toEqual({ phase: "done", mode: "none", canaries: false, rollback: "r" });
+    expect(lifecycleOf({ name: "w1", phase: "copying" })).toEqual({
+      phase: "copying",
+      mode: "backup-reverse",
+      stateVolume: "migration-state-w1",
+      canaries: false,
+    });
+    expect(lifecycleOf({ name: "w1", phase: "cut-over" })).toEqual({
+      phase: "cut-over",
+      mode: "sync-reverse-stateful",
+      stateVolume: "migration-state-w1",
+      canaries: true,
+    });
+    expect(lifecycleOf({ name: "w1", phase: "done", canaries: false, phaseRollback: "r" })).toEqual({
+      phase: "done",
+      mode: "none",
+      canaries: false,
+      rollback: "r",
+    });
   });
 });
 
@@ -23,7 +38,21 @@ describe("doveadmCommand", () => {
   });
   it("cut-over: sync -1 -R with the saved state, which the pair must have", () => {
     const c = doveadmCommand("cut-over", pairing, paths)!;
-    expect(c.argv).toEqual(["doveadm", "-c", paths.doveadmConf, "-o", "imapc_user=anna@src.example", "sync", "-1", "-R", "-s", STATE_PLACEHOLDER, "-u", "anna", "imapc:"]);
+    expect(c.argv).toEqual([
+      "doveadm",
+      "-c",
+      paths.doveadmConf,
+      "-o",
+      "imapc_user=anna@src.example",
+      "sync",
+      "-1",
+      "-R",
+      "-s",
+      STATE_PLACEHOLDER,
+      "-u",
+      "anna",
+      "imapc:",
+    ]);
     expect(c.needsState).toBe(true);
   });
   it("done: nothing", () => {
@@ -49,7 +78,11 @@ describe("parseDoveadm", () => {
 
 describe("readMigrationScript", () => {
   it("reads back exactly the commands the script was rendered from", () => {
-    const text = renderMigrationScript({ wave: "w1", phase: "cut-over", pairings: [pairing, { ...pairing, mailboxId: "b-2", sourceLogin: "o'brien x", targetLogin: "ob" }] });
+    const text = renderMigrationScript({
+      wave: "w1",
+      phase: "cut-over",
+      pairings: [pairing, { ...pairing, mailboxId: "b-2", sourceLogin: "o'brien x", targetLogin: "ob" }],
+    });
     const read = readMigrationScript(text, "w1", "cut-over");
     expect(read.problems).toEqual([]);
     expect(read.commands.map((c) => c.argv)).toEqual([

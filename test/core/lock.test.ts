@@ -18,14 +18,23 @@ const entry = (id: string, over: Partial<LockEntry> = {}): LockEntry => ({
   ...over,
 });
 
-const lock = (mailboxes: LockEntry[], over: Partial<BindingLock> = {}): BindingLock => ({ lockVersion: 2, stack: "s", contexts: {}, waves: {}, mailboxes, retired: [], ...over });
+const lock = (mailboxes: LockEntry[], over: Partial<BindingLock> = {}): BindingLock => ({
+  lockVersion: 2,
+  stack: "s",
+  contexts: {},
+  waves: {},
+  mailboxes,
+  retired: [],
+  ...over,
+});
 const decl = (wave: string, over: Partial<MailboxDeclaration> = {}): MailboxDeclaration => ({ wave, line: 7, ...over });
 const advance = (fresh: BindingLock, previous: BindingLock | undefined, declarations: Record<string, MailboxDeclaration> = {}) =>
   advanceLock(fresh, previous, new Map(Object.entries(declarations)));
 
 describe("lock format", () => {
   it("reads a version-1 lock with each mailbox at its wave's phase", () => {
-    const v1 = "lockVersion: 1\nstack: s\nwaves:\n  w01: {phase: cut-over}\nmailboxes:\n" +
+    const v1 =
+      "lockVersion: 1\nstack: s\nwaves:\n  w01: {phase: cut-over}\nmailboxes:\n" +
       "  - {mailbox: a, kind: personal, wave: w01, context: c, source: {address: a@x, exchangeGuid: g}, login: a, home: /h/a, key: {name: key-a, keeper: a}, addresses: [a@x]}\n";
     const parsed = parseLock(v1, "v1.yaml");
     expect(parsed.lockVersion).toBe(2);
@@ -74,8 +83,12 @@ describe("diffLock: mailboxes pair by source, as the plan keys them", () => {
 
 describe("parseLock refuses one mailbox id twice", () => {
   it("names the file, the id and both entries with their lines, active or retired", () => {
-    const text = renderLock(lock([entry("a"), entry("b")], { retired: [entry("a", { phase: "done", source: { address: "x@src.example", exchangeGuid: "gx" } })] }));
-    expect(() => parseLock(text, "l.yaml")).toThrow(/^l\.yaml: line \d+: mailbox id a appears in 2 entries: mailboxes\[0\] \(line \d+: source a@src\.example, owner ua\) and retired\[0\] \(line \d+: source x@src\.example, owner ua\)/);
+    const text = renderLock(
+      lock([entry("a"), entry("b")], { retired: [entry("a", { phase: "done", source: { address: "x@src.example", exchangeGuid: "gx" } })] }),
+    );
+    expect(() => parseLock(text, "l.yaml")).toThrow(
+      /^l\.yaml: line \d+: mailbox id a appears in 2 entries: mailboxes\[0\] \(line \d+: source a@src\.example, owner ua\) and retired\[0\] \(line \d+: source x@src\.example, owner ua\)/,
+    );
   });
 });
 
@@ -105,16 +118,27 @@ describe("advanceLock: phases follow the mailbox id", () => {
     const previous = lock([entry("a", { phase: "cut-over" }), entry("b", { phase: "copying" })]);
     const gone = advance(lock([entry("b", { phase: "copying" })]), previous, { b: decl("w01") }).lock;
     expect(gone.retired?.map((e) => [e.mailbox, e.phase])).toEqual([["a", "cut-over"]]);
-    expect(advance(lock([entry("a", { phase: "copying" }), entry("b", { phase: "copying" })]), gone, { a: decl("w01"), b: decl("w01") }).refusals[0]?.problem).toMatch(/moves back from cut-over/);
+    expect(
+      advance(lock([entry("a", { phase: "copying" }), entry("b", { phase: "copying" })]), gone, { a: decl("w01"), b: decl("w01") }).refusals[0]?.problem,
+    ).toMatch(/moves back from cut-over/);
   });
 });
 
 describe("advanceLock: identity of migrated mailboxes", () => {
   const migrated = lock([entry("a", { phase: "cut-over" })]);
-  const recreated = entry("a2", { owner: { id: "a2", uid: "ua" }, source: { address: "a@src.example", exchangeGuid: "guid-a" }, addresses: ["a@example.org"], phase: "cut-over" });
+  const recreated = entry("a2", {
+    owner: { id: "a2", uid: "ua" },
+    source: { address: "a@src.example", exchangeGuid: "guid-a" },
+    addresses: ["a@example.org"],
+    phase: "cut-over",
+  });
   it("refuses a new id carrying a cut-over mailbox's source (re-created entry) without rekey", () => {
     const { refusals } = advance(lock([recreated]), migrated, { a2: decl("w01") });
-    expect(refusals.map((r) => r.problem)).toEqual([expect.stringMatching(/changes the home, key of mailbox a@example\.org \(a, phase cut-over; same Exchange source, source address, primary address, owner uid\).*`rekey: "<reason>"`/)]);
+    expect(refusals.map((r) => r.problem)).toEqual([
+      expect.stringMatching(
+        /changes the home, key of mailbox a@example\.org \(a, phase cut-over; same Exchange source, source address, primary address, owner uid\).*`rekey: "<reason>"`/,
+      ),
+    ]);
   });
   it("records a reviewed rekey: the new id continues the phase and names what it replaces", () => {
     const { lock: next, refusals } = advance(lock([recreated]), migrated, { a2: decl("w01", { rekey: "re-created" }) });

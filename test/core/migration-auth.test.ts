@@ -55,19 +55,56 @@ describe("the migration Job's auth sidecar and storage, as the pack reads them",
       ["two sidecars", (r) => void pod(r).initContainers.push(structuredClone(sidecar(r))), /2 containers run the auth sidecar/],
       ["sidecar as a regular container", (r) => void pod(r).containers.push(pod(r).initContainers.pop()), /not as a native sidecar/],
       ["sidecar without restartPolicy Always", (r) => void delete sidecar(r).restartPolicy, /not as a native sidecar/],
-      ["a config line added", (r) => void (configMapOf(r, "w01").props.data["dovecot.conf"] += "auth_username_format = jschmidt\n"), /not the rendered Dovecot configuration/],
-      ["a config with root", (r) => void (configMapOf(r, "w01").props.data["dovecot.conf"] = configMapOf(r, "w01").props.data["dovecot.conf"].replaceAll("5000", "0")), /not the rendered Dovecot configuration/],
-      ["the config from another key", (r) => void (volume(r, "dovecot-conf").configMap.items[0].key = "doveadm.conf"), /container migrate reads \/etc\/dovecot\/dovecot.conf from ConfigMap pairings-w01 key doveadm.conf/],
-      ["the config from the image", (r) => void (migrate(r).volumeMounts = migrate(r).volumeMounts.filter((m: Obj) => m.name !== "dovecot-conf")), /file of the image/],
+      [
+        "a config line added",
+        (r) => void (configMapOf(r, "w01").props.data["dovecot.conf"] += "auth_username_format = jschmidt\n"),
+        /not the rendered Dovecot configuration/,
+      ],
+      [
+        "a config with root",
+        (r) => void (configMapOf(r, "w01").props.data["dovecot.conf"] = configMapOf(r, "w01").props.data["dovecot.conf"].replaceAll("5000", "0")),
+        /not the rendered Dovecot configuration/,
+      ],
+      [
+        "the config from another key",
+        (r) => void (volume(r, "dovecot-conf").configMap.items[0].key = "doveadm.conf"),
+        /container migrate reads \/etc\/dovecot\/dovecot.conf from ConfigMap pairings-w01 key doveadm.conf/,
+      ],
+      [
+        "the config from the image",
+        (r) => void (migrate(r).volumeMounts = migrate(r).volumeMounts.filter((m: Obj) => m.name !== "dovecot-conf")),
+        /file of the image/,
+      ],
       ["base_dir on the mail PVC", (r) => void (migrate(r).volumeMounts.find((m: Obj) => m.name === "dovecot-run").name = "mail"), /not in a whole emptyDir/],
-      ["base_dir in another emptyDir", (r) => void (pod(r).volumes.push({ name: "run2", emptyDir: {} }), migrate(r).volumeMounts.find((m: Obj) => m.name === "dovecot-run").name = "run2"), /volume "run2", not the auth sidecar's "dovecot-run"/],
-      ["the userdb from a ConfigMap", (r) => void (volume(r, "dovecot-auth").projected.sources[1] = { configMap: { name: "pairings-w01", items: [{ key: "pairings.json", path: "userdb" }] } }), /comes from a configMap, not a Secret/],
+      [
+        "base_dir in another emptyDir",
+        (r) => void (pod(r).volumes.push({ name: "run2", emptyDir: {} }), (migrate(r).volumeMounts.find((m: Obj) => m.name === "dovecot-run").name = "run2")),
+        /volume "run2", not the auth sidecar's "dovecot-run"/,
+      ],
+      [
+        "the userdb from a ConfigMap",
+        (r) =>
+          void (volume(r, "dovecot-auth").projected.sources[1] = { configMap: { name: "pairings-w01", items: [{ key: "pairings.json", path: "userdb" }] } }),
+        /comes from a configMap, not a Secret/,
+      ],
       ["the userdb Secret without items", (r) => void delete volume(r, "dovecot-auth").projected.sources[1].secret.items, /secret source without items/],
       ["an unknown userdb Secret name", (r) => void (volume(r, "dovecot-auth").projected.sources[1].secret.name = UNKNOWN), /unknown at preview/],
-      ["a postStart hook", (r) => void (migrate(r).lifecycle = { postStart: { exec: { command: ["doveadm", "backup"] } } }), /container migrate declares lifecycle/],
+      [
+        "a postStart hook",
+        (r) => void (migrate(r).lifecycle = { postStart: { exec: { command: ["doveadm", "backup"] } } }),
+        /container migrate declares lifecycle/,
+      ],
       ["a readiness probe", (r) => void (sidecar(r).readinessProbe = { exec: { command: ["true"] } }), /container dovecot-auth declares readinessProbe/],
-      ["another startup probe", (r) => void (sidecar(r).startupProbe.exec.command = ["/bin/sh", "-c", "doveadm backup -u x imapc:"]), /startupProbe that is not the auth sidecar's rendered one/],
-      ["a startup probe on the migration container", (r) => void (migrate(r).startupProbe = structuredClone(sidecar(r).startupProbe)), /container migrate declares a startupProbe/],
+      [
+        "another startup probe",
+        (r) => void (sidecar(r).startupProbe.exec.command = ["/bin/sh", "-c", "doveadm backup -u x imapc:"]),
+        /startupProbe that is not the auth sidecar's rendered one/,
+      ],
+      [
+        "a startup probe on the migration container",
+        (r) => void (migrate(r).startupProbe = structuredClone(sidecar(r).startupProbe)),
+        /container migrate declares a startupProbe/,
+      ],
       ["environment on the sidecar", (r) => void (sidecar(r).env = [{ name: "PATH", value: "/tmp" }]), /container dovecot-auth sets environment variables/],
     ];
     for (const [name, edit, problem] of cases) {
@@ -95,7 +132,11 @@ describe("the migration Job's auth sidecar and storage, as the pack reads them",
     const records = executedPlan(FIXTURE_MAILBOXES.filter((m) => m.wave === "w01"));
     const data = configMapOf(records, "w01").props.data;
     // An empty table, and a Job of as many indexes (none), so only the sidecar question is left.
-    data["migrate.sh"] = data["migrate.sh"].split("\n").filter((l: string) => !l.startsWith("pair ")).join("\n").replace(/^expected=\d+$/m, "expected=0");
+    data["migrate.sh"] = data["migrate.sh"]
+      .split("\n")
+      .filter((l: string) => !l.startsWith("pair "))
+      .join("\n")
+      .replace(/^expected=\d+$/m, "expected=0");
     data["pairings.json"] = "[]";
     jobOf(records, "w01").props.spec.completions = 0;
     pod(records).initContainers = [];

@@ -42,9 +42,21 @@ function runScript(script: string, stateDir = mkdtempSync(join(dir, "state-")), 
     const env: Record<string, string> = { PATH: `${dir}:/usr/bin:/bin`, CALLS: calls, ...(index !== undefined ? { JOB_COMPLETION_INDEX: index } : {}) };
     return spawnSync("/bin/sh", [file], { cwd: dir, env, encoding: "utf8" });
   });
-  const invocations = readFileSync(calls, "utf8").split("---\n").filter(Boolean).map((c) => c.split("\n").filter(Boolean));
-  const state = (p: Pairing) => (existsSync(join(stateDir, `${p.mailboxId}.state`)) ? readFileSync(join(stateDir, `${p.mailboxId}.state`), "utf8").trim() : undefined);
-  return { pods, statuses: pods.map((p) => p.status), stderr: pods.map((p) => p.stderr).join(""), stdout: pods.map((p) => p.stdout).join(""), invocations, state, stateDir };
+  const invocations = readFileSync(calls, "utf8")
+    .split("---\n")
+    .filter(Boolean)
+    .map((c) => c.split("\n").filter(Boolean));
+  const state = (p: Pairing) =>
+    existsSync(join(stateDir, `${p.mailboxId}.state`)) ? readFileSync(join(stateDir, `${p.mailboxId}.state`), "utf8").trim() : undefined;
+  return {
+    pods,
+    statuses: pods.map((p) => p.status),
+    stderr: pods.map((p) => p.stderr).join(""),
+    stdout: pods.map((p) => p.stdout).join(""),
+    invocations,
+    state,
+    stateDir,
+  };
 }
 
 const script = (phase: "copying" | "cut-over" | "done", pairings: Pairing[]) => renderMigrationScript({ wave: "w01", phase, pairings });
@@ -111,7 +123,10 @@ describe("migrate.sh refuses an index it cannot trust (exit 3, no doveadm)", () 
   };
 
   it("a missing, empty or non-decimal JOB_COMPLETION_INDEX", () => {
-    refusedWith(runScript(script("copying", pairs), undefined, [undefined, "", "1x", "-1", " 1", "+1", "01", "00", "1 "]), /REFUSED: JOB_COMPLETION_INDEX .* is not a Job index/);
+    refusedWith(
+      runScript(script("copying", pairs), undefined, [undefined, "", "1x", "-1", " 1", "+1", "01", "00", "1 "]),
+      /REFUSED: JOB_COMPLETION_INDEX .* is not a Job index/,
+    );
   });
 
   it("an index outside the table, however large", () => {
@@ -131,7 +146,9 @@ describe("migrate.sh after copying", () => {
     writeFileSync(join(stateDir, `${anna.mailboxId}.state`), "AQAAAHm4+Jk=\n");
     const run = runScript(script("cut-over", [anna]), stateDir);
     expect(run.statuses).toEqual([0]);
-    expect(run.invocations).toEqual([["-c", MIGRATION_PATHS.doveadmConf, "-o", "imapc_user=anna@src.example", "sync", "-1", "-R", "-s", "AQAAAHm4+Jk=", "-u", "anna", "imapc:"]]);
+    expect(run.invocations).toEqual([
+      ["-c", MIGRATION_PATHS.doveadmConf, "-o", "imapc_user=anna@src.example", "sync", "-1", "-R", "-s", "AQAAAHm4+Jk=", "-u", "anna", "imapc:"],
+    ]);
     expect(run.state(anna)).toBe("state-1");
   });
 
@@ -168,7 +185,9 @@ describe("doveadm.conf", () => {
   it("reads each credential as one value from its Secret file; nothing else comes from the Secret", () => {
     const conf = renderDoveadmConf(options);
     expect(conf).toContain("imapc_host = exchange.land.example\nimapc_port = 993\nimapc_ssl = imaps\nssl_client_ca_dir = /etc/ssl/certs\n");
-    expect(conf).toContain(`imapc_master_user = <${MIGRATION_PATHS.secretDir}/imapc_master_user\nimapc_password = <${MIGRATION_PATHS.secretDir}/imapc_password\n`);
+    expect(conf).toContain(
+      `imapc_master_user = <${MIGRATION_PATHS.secretDir}/imapc_master_user\nimapc_password = <${MIGRATION_PATHS.secretDir}/imapc_password\n`,
+    );
     expect(conf.match(/^!include.*$/gm)).toEqual([`!include ${MIGRATION_PATHS.targetConf}`]);
     expect(doveadmConfOptionsOf(conf)).toEqual(options);
   });

@@ -11,10 +11,21 @@ const KEY = "userdb_mail_crypt_private_password";
 
 describe("readPasswdFile", () => {
   it("reads our own rendering without problems", () => {
-    const text = renderUserdb([{ login: "anna", home: "/var/vmail/an/anna", keyPassword: "k1" }, { login: "ben", home: "/var/vmail/be/ben", keyPassword: "k2" }]);
+    const text = renderUserdb([
+      { login: "anna", home: "/var/vmail/an/anna", keyPassword: "k1" },
+      { login: "ben", home: "/var/vmail/be/ben", keyPassword: "k2" },
+    ]);
     const entries = readPasswdFile(text);
     expect([...entries.keys()]).toEqual(["anna", "ben"]);
-    expect(entries.get("ben")).toEqual({ login: "ben", line: 2, lines: [2], home: "/var/vmail/be/ben", keyPassword: "k2", otherFields: new Map(), problems: [] });
+    expect(entries.get("ben")).toEqual({
+      login: "ben",
+      line: 2,
+      lines: [2],
+      home: "/var/vmail/be/ben",
+      keyPassword: "k2",
+      otherFields: new Map(),
+      problems: [],
+    });
   });
 
   it("a userdb_home extra field overrides the home in field 6", () => {
@@ -48,7 +59,9 @@ describe("readPasswdFile", () => {
   });
 
   it("userdb_mail, mail_home, attribute dict and user overrides are problems", () => {
-    const entry = one(`anna:::::/h/anna::${KEY}=k1 userdb_mail=maildir:/h/ben userdb_mail_home=/h/ben userdb_mail_attribute_dict=file:/h/ben/a userdb_user=ben\n`);
+    const entry = one(
+      `anna:::::/h/anna::${KEY}=k1 userdb_mail=maildir:/h/ben userdb_mail_home=/h/ben userdb_mail_attribute_dict=file:/h/ben/a userdb_user=ben\n`,
+    );
     expect(entry.mail).toBe("maildir:/h/ben");
     expect([...entry.otherFields.keys()]).toEqual(["mail_home", "mail_attribute_dict", "user"]);
     expect(entry.problems).toEqual([
@@ -87,7 +100,9 @@ describe("readPasswdFile", () => {
 
   it("a line without userdb fields and a login Dovecot never finds are problems", () => {
     expect(one("anna\n").problems).toEqual(["line has no userdb fields; Dovecot treats the login as unknown"]);
-    expect(one(`Anna:::::/h/anna::${KEY}=k1\n`, "Anna").problems).toEqual(["Dovecot looks logins up lower-cased and never finds a login with capitals or blanks"]);
+    expect(one(`Anna:::::/h/anna::${KEY}=k1\n`, "Anna").problems).toEqual([
+      "Dovecot looks logins up lower-cased and never finds a login with capitals or blanks",
+    ]);
   });
 
   it("problems name fields, never the key password", () => {

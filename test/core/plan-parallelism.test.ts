@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parsePlan } from "../../core/plan";
 
 const FILE = "inventory/staging/plan.yaml";
-const plan = (parallelism: string) => `waves:\n  - name: w01\n    context: c\n${parallelism}    mailboxes:\n      - source: a@fa-luebeck.example\n        owner: a\n`;
+const plan = (parallelism: string) =>
+  `waves:\n  - name: w01\n    context: c\n${parallelism}    mailboxes:\n      - source: a@fa-luebeck.example\n        owner: a\n`;
 
 function refused(text: string): string {
   try {

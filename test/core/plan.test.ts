@@ -24,7 +24,8 @@ describe("parsePlan on the fixture", () => {
   });
 
   it("keeps canaries and phaseRollback only where a wave sets them", () => {
-    const text = "waves:\n  - name: w01\n    context: c\n    phase: copying\n    canaries: false\n    phaseRollback: target restored from backup\n    mailboxes:\n      - source: a@fa-luebeck.example\n        owner: a\n";
+    const text =
+      "waves:\n  - name: w01\n    context: c\n    phase: copying\n    canaries: false\n    phaseRollback: target restored from backup\n    mailboxes:\n      - source: a@fa-luebeck.example\n        owner: a\n";
     const [wave] = parsePlan(text, FILE).waves;
     expect([wave!.canaries, wave!.phaseRollback]).toEqual([false, "target restored from backup"]);
     expect(Object.keys(w1!)).not.toContain("phaseRollback");
@@ -51,7 +52,12 @@ describe("parsePlan on the fixture", () => {
 
 describe("parsePlan details", () => {
   it("keeps a mailbox's containment reason, trimmed, only where the plan sets it", () => {
-    const parsed = parsePlan(plan('      - source: a@fa-luebeck.example\n        owner: a\n        contain: " INC-2026-0042: holds foreign mail "\n      - source: b@fa-luebeck.example\n        owner: b\n'), FILE);
+    const parsed = parsePlan(
+      plan(
+        '      - source: a@fa-luebeck.example\n        owner: a\n        contain: " INC-2026-0042: holds foreign mail "\n      - source: b@fa-luebeck.example\n        owner: b\n',
+      ),
+      FILE,
+    );
     const [contained, free] = parsed.waves[0]!.mailboxes;
     expect(contained?.contain).toBe("INC-2026-0042: holds foreign mail");
     expect(Object.keys(free!)).not.toContain("contain");
@@ -73,15 +79,35 @@ describe("parsePlan rejects", () => {
   const one = "      - source: a@fa-luebeck.example\n        owner: a\n";
   const cases: [string, string, string, RegExp][] = [
     ["a duplicate key", plan("      - source: a@fa-luebeck.example\n        owner: a\n        owner: b\n"), "line 7", /duplicated mapping key/],
-    ["an unknown key, listing the allowed keys", plan(one + "        ownr: b\n"), "line 7", /waves\[0\]\.mailboxes\[0\]\.ownr: unknown key "ownr" \(allowed keys: source, owner, shared, room, equipment, aliases, contextException, rebind, rekey, contain\)/],
+    [
+      "an unknown key, listing the allowed keys",
+      plan(one + "        ownr: b\n"),
+      "line 7",
+      /waves\[0\]\.mailboxes\[0\]\.ownr: unknown key "ownr" \(allowed keys: source, owner, shared, room, equipment, aliases, contextException, rebind, rekey, contain\)/,
+    ],
     ["an unknown top-level key", "waves: []\nwavez: 1\n", "line 2", /^wavez: unknown key "wavez" \(allowed keys: contexts, waves\)/],
-    ["a mailbox with two kinds", plan(one + "        shared: { delegates: [a] }\n"), "line 5", /waves\[0\]\.mailboxes\[0\]: a mailbox needs exactly one of owner, shared, room, equipment; found owner, shared/],
+    [
+      "a mailbox with two kinds",
+      plan(one + "        shared: { delegates: [a] }\n"),
+      "line 5",
+      /waves\[0\]\.mailboxes\[0\]: a mailbox needs exactly one of owner, shared, room, equipment; found owner, shared/,
+    ],
     ["a mailbox without a kind", plan("      - source: a@fa-luebeck.example\n"), "line 5", /exactly one of .*found none/],
-    ["a malformed source address", plan("      - source: a.fa-luebeck.example\n        owner: a\n"), "line 5", /mailboxes\[0\]\.source: "a\.fa-luebeck\.example" is not an e-mail address/],
+    [
+      "a malformed source address",
+      plan("      - source: a.fa-luebeck.example\n        owner: a\n"),
+      "line 5",
+      /mailboxes\[0\]\.source: "a\.fa-luebeck\.example" is not an e-mail address/,
+    ],
     ["a malformed alias", plan(one + "        aliases: [ok@fa-luebeck.example, 'bad address@x']\n"), "line 7", /aliases\[1\]: .*invalid local part/],
     ["a wave name that is not kebab-case", plan(one).replace("name: w01", "name: W 01"), "line 2", /waves\[0\]\.name: a wave name must be lower-case/],
     ["an unknown phase", plan(one).replace("mailboxes:", "phase: later\n    mailboxes:"), "line 4", /waves\[0\]\.phase/],
-    ["an empty phaseRollback", plan(one).replace("mailboxes:", 'phaseRollback: ""\n    mailboxes:'), "line 4", /waves\[0\]\.phaseRollback: phaseRollback must give a reason/],
+    [
+      "an empty phaseRollback",
+      plan(one).replace("mailboxes:", 'phaseRollback: ""\n    mailboxes:'),
+      "line 4",
+      /waves\[0\]\.phaseRollback: phaseRollback must give a reason/,
+    ],
     ["canaries that are not a boolean", plan(one).replace("mailboxes:", "canaries: sometimes\n    mailboxes:"), "line 4", /waves\[0\]\.canaries/],
     ["a wave without mailboxes", "waves:\n  - name: w01\n    context: c\n    mailboxes: []\n", "line 4", /at least one mailbox/],
     ["an empty contextException", plan(one + '        contextException: " "\n'), "line 7", /contextException must give a reason/],
@@ -89,7 +115,12 @@ describe("parsePlan rejects", () => {
     ["a contain without a value", plan(one + "        contain:\n"), "line 7", /mailboxes\[0\]\.contain: contain must give a reason/],
     ["a contain that is not a reason", plan(one + "        contain: true\n"), "line 7", /mailboxes\[0\]\.contain: contain must give a reason/],
     ["a context id that is not a positive integer", plan(one, "contexts:\n  fa-luebeck: { id: -3 }\n"), "line 2", /contexts\.fa-luebeck\.id/],
-    ["a wave context not declared under contexts", plan(one, "contexts:\n  fa-kiel: {}\n"), "line 5", /context "fa-luebeck" is not declared under contexts: \(declared: fa-kiel\)/],
+    [
+      "a wave context not declared under contexts",
+      plan(one, "contexts:\n  fa-kiel: {}\n"),
+      "line 5",
+      /context "fa-luebeck" is not declared under contexts: \(declared: fa-kiel\)/,
+    ],
     ["a YAML syntax error", "waves: [\n", "line 2", /.+/],
   ];
   for (const [what, text, where, problem] of cases) {

@@ -4,12 +4,29 @@ import type { Person, SourceMailbox } from "../../core/model";
 import { personLabel, sourceEvidence, sourceLabel } from "../../core/source-ownership";
 
 const person = (uid: string, extra: Partial<Person> = {}): Person => ({
-  dn: `uid=${uid},ou=im,dc=land,dc=example`, immutableId: `id-${uid}`, idSource: "entryUUID", uid, displayName: `Person ${uid}`,
-  mail: toAddress(`${uid}@im.example`), aliases: [], ou: "im", disabled: false, line: 1, ...extra,
+  dn: `uid=${uid},ou=im,dc=land,dc=example`,
+  immutableId: `id-${uid}`,
+  idSource: "entryUUID",
+  uid,
+  displayName: `Person ${uid}`,
+  mail: toAddress(`${uid}@im.example`),
+  aliases: [],
+  ou: "im",
+  disabled: false,
+  line: 1,
+  ...extra,
 });
 const source = (guid: string, primary: string, upn: string, ownerGuid: string, type: SourceMailbox["type"] = "UserMailbox"): SourceMailbox => ({
-  line: 2, displayName: `Mailbox ${guid}`, alias: guid, samAccountName: guid, userPrincipalName: upn, primarySmtp: toAddress(primary),
-  addresses: [toAddress(primary)], exchangeGuid: guid, type, ownerGuid,
+  line: 2,
+  displayName: `Mailbox ${guid}`,
+  alias: guid,
+  samAccountName: guid,
+  userPrincipalName: upn,
+  primarySmtp: toAddress(primary),
+  addresses: [toAddress(primary)],
+  exchangeGuid: guid,
+  type,
+  ownerGuid,
 });
 
 describe("whose Exchange mailbox is this, by the exports", () => {

@@ -7,7 +7,12 @@ import { errorsOf } from "../support/input-errors";
 
 describe("forbiddenCharacterProblem", () => {
   it.each([
-    ["Maria M\u00fcller"], ["J\u00fcrgen Wei\u00df"], ["\u00c9lodie d'Artagnan-L\u00f3pez"], ["\u5f20\u4f1f"], ["\u{1F600} smiley"], ["non\u00a0breaking space"],
+    ["Maria M\u00fcller"],
+    ["J\u00fcrgen Wei\u00df"],
+    ["\u00c9lodie d'Artagnan-L\u00f3pez"],
+    ["\u5f20\u4f1f"],
+    ["\u{1F600} smiley"],
+    ["non\u00a0breaking space"],
   ])("accepts %j", (name) => {
     expect(forbiddenCharacterProblem(name)).toBeUndefined();
   });
@@ -51,11 +56,15 @@ describe("parseDirectory: names from the dn", () => {
   const entry = (dn: string) => `dn: ${dn}\nobjectClass: inetOrgPerson\nuid: a\nentryUUID: 11111111-1111-4111-8111-111111111111\ncn: A\n`;
 
   it("refuses a control character written as a hex escape in the ou= of the dn", () => {
-    expect(errorsOf(() => parseDirectory(entry("uid=a,ou=fa\\07luebeck,dc=example"), "d.ldif")).map((e) => e.message)).toEqual(["d.ldif: line 1: the ou= of the dn contains the control character U+0007 at character 3"]);
+    expect(errorsOf(() => parseDirectory(entry("uid=a,ou=fa\\07luebeck,dc=example"), "d.ldif")).map((e) => e.message)).toEqual([
+      "d.ldif: line 1: the ou= of the dn contains the control character U+0007 at character 3",
+    ]);
   });
 
   it("refuses hex escapes in the ou= of the dn that are not UTF-8", () => {
-    expect(errorsOf(() => parseDirectory(entry("uid=a,ou=L\\FCbeck,dc=example"), "d.ldif")).map((e) => e.message)).toEqual(["d.ldif: line 1: the ou= of the dn has hex escapes that are not UTF-8"]);
+    expect(errorsOf(() => parseDirectory(entry("uid=a,ou=L\\FCbeck,dc=example"), "d.ldif")).map((e) => e.message)).toEqual([
+      "d.ldif: line 1: the ou= of the dn has hex escapes that are not UTF-8",
+    ]);
   });
 
   it("still decodes UTF-8 hex escapes", () => {
@@ -64,6 +73,8 @@ describe("parseDirectory: names from the dn", () => {
 
   it("refuses a base64 dn that is not UTF-8", () => {
     const dn = Buffer.from([0x75, 0x69, 0x64, 0x3d, 0xfc]).toString("base64");
-    expect(errorsOf(() => parseDirectory(`dn:: ${dn}\nobjectClass: inetOrgPerson\n`, "d.ldif")).map((e) => e.message)).toEqual(['d.ldif: line 1: "dn::" value is not valid UTF-8 text']);
+    expect(errorsOf(() => parseDirectory(`dn:: ${dn}\nobjectClass: inetOrgPerson\n`, "d.ldif")).map((e) => e.message)).toEqual([
+      'd.ldif: line 1: "dn::" value is not valid UTF-8 text',
+    ]);
   });
 });

@@ -10,7 +10,12 @@ describe("renderUserdb", () => {
 
   it("lines come out sorted by login whatever the input order", () => {
     const text = renderUserdb([line("zoe"), line("anna"), line("mia")]);
-    expect(text.split("\n").filter(Boolean).map((l) => l.split(":")[0])).toEqual(["anna", "mia", "zoe"]);
+    expect(
+      text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(":")[0]),
+    ).toEqual(["anna", "mia", "zoe"]);
   });
 
   it("an empty userdb is an empty file, not a lone newline", () => {

@@ -27,7 +27,13 @@ describe("violation message convention", () => {
   });
 
   it("reads the way pulumi preview shows it", () => {
-    const text = formatViolationMessage({ mailbox: "maria.mueller@fa-luebeck.example", identity: "mmueller", file: "plan.yaml", line: 14, text: "key bound to another mailbox" });
+    const text = formatViolationMessage({
+      mailbox: "maria.mueller@fa-luebeck.example",
+      identity: "mmueller",
+      file: "plan.yaml",
+      line: 14,
+      text: "key bound to another mailbox",
+    });
     expect(text).toBe("mailbox maria.mueller@fa-luebeck.example (owner mmueller): key bound to another mailbox [plan.yaml:14]");
   });
 

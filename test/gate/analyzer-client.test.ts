@@ -116,7 +116,9 @@ describe.each(ENGINES)("policy pack %s", (_engine, open, closedAsExpected) => {
     expect(stack.map((v) => toGateViolation(v).message)).toEqual(["Stack declares 4 resources, more than 2"]);
     const withoutDependency = unprotected.map((r) => (r.type === "kubernetes:core/v1:Secret" ? { ...r, dependencies: [] } : r));
     await pack.configure({});
-    expect((await pack.analyzeStack(withoutDependency)).map((v) => `${v.enforcementLevel}:${toGateViolation(v).message}`)).toEqual(["mandatory:Secret must depend on a key"]);
+    expect((await pack.analyzeStack(withoutDependency)).map((v) => `${v.enforcementLevel}:${toGateViolation(v).message}`)).toEqual([
+      "mandatory:Secret must depend on a key",
+    ]);
   });
 
   it("FAILS OPEN on unknowns: a mandatory rule reading an unknown value comes back advisory", async () => {
@@ -188,6 +190,8 @@ describe("policy pack process", () => {
   });
 
   it("names the pack and shows its error when it dies before listening", async () => {
-    await expect(startPolicyPack({ packDir: path.join(FIXTURES, "broken-pack") })).rejects.toThrow(/gate\/broken-pack exited with \d+ before listening[\s\S]*broken pack fixture/);
+    await expect(startPolicyPack({ packDir: path.join(FIXTURES, "broken-pack") })).rejects.toThrow(
+      /gate\/broken-pack exited with \d+ before listening[\s\S]*broken pack fixture/,
+    );
   });
 });

@@ -16,7 +16,16 @@ function asSdkReadsIt(m: any): unknown {
     urn: m.getUrn(),
     parent: m.getParent?.(),
     properties: m.getProperties().toJavaScript(),
-    options: [o.getProtect(), o.getIgnorechangesList(), o.getAliasesList(), o.getAdditionalsecretoutputsList(), o.getDeletebeforereplacedefined(), o.getDeletebeforereplace(), o.getParent(), t && [t.getCreate(), t.getUpdate(), t.getDelete()]],
+    options: [
+      o.getProtect(),
+      o.getIgnorechangesList(),
+      o.getAliasesList(),
+      o.getAdditionalsecretoutputsList(),
+      o.getDeletebeforereplacedefined(),
+      o.getDeletebeforereplace(),
+      o.getParent(),
+      t && [t.getCreate(), t.getUpdate(), t.getDelete()],
+    ],
     provider: p && [p.getType(), p.getName(), p.getUrn(), p.getProperties().toJavaScript()],
     dependencies: m.getDependenciesList?.(),
     propertyDependencies: deps && [...deps.entries()].map(([k, v]: [string, any]) => [k, v.getUrnsList()]),
@@ -25,13 +34,30 @@ function asSdkReadsIt(m: any): unknown {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 describe("requests handed to the SDK's handlers in process, against the same requests decoded from protobuf bytes", () => {
-  const provider = declared("default", { endpoint: "http://ox.example" }, { urn: "urn:pulumi:s::p::pulumi:providers:ox::default", type: "pulumi:providers:ox" });
-  const user = declared("oxuser-1", { ...AWKWARD, password: "not-a-secret-placeholder" }, {
-    secretInputPaths: [["password"]],
-    secretOutputPaths: [["password"]],
-    parent: "urn:pulumi:s::p::c::parent",
-    options: { protect: true, retainOnDelete: false, ignoreChanges: ["x"], additionalSecretOutputs: ["password"], aliases: [], deleteBeforeReplace: true, provider: `${provider.urn}::default-id`, customTimeouts: { create: "5m", update: "1h30m", delete: "90s" } },
-  });
+  const provider = declared(
+    "default",
+    { endpoint: "http://ox.example" },
+    { urn: "urn:pulumi:s::p::pulumi:providers:ox::default", type: "pulumi:providers:ox" },
+  );
+  const user = declared(
+    "oxuser-1",
+    { ...AWKWARD, password: "not-a-secret-placeholder" },
+    {
+      secretInputPaths: [["password"]],
+      secretOutputPaths: [["password"]],
+      parent: "urn:pulumi:s::p::c::parent",
+      options: {
+        protect: true,
+        retainOnDelete: false,
+        ignoreChanges: ["x"],
+        additionalSecretOutputs: ["password"],
+        aliases: [],
+        deleteBeforeReplace: true,
+        provider: `${provider.urn}::default-id`,
+        customTimeouts: { create: "5m", update: "1h30m", delete: "90s" },
+      },
+    },
+  );
   const rs = [provider, user, declared("c", {})];
   const byUrn = new Map(rs.map((r) => [r.urn, r]));
 

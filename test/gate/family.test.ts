@@ -42,7 +42,17 @@ beforeAll(() => {
   writeFileSync(join(dir, "plan.yaml"), inv.planYaml);
   for (const [shard, contexts] of Object.entries(SHARDS)) {
     const file = join(ROOT, `Pulumi.${FAMILY}-${shard}.yaml`);
-    const config = { "oxmig:family": FAMILY, "oxmig:inventory": dir, "oxmig:contexts": contexts, "oxmig:protect": true, "oxmig:stackKind": "prod", "oxmig:oxEndpoint": "http://127.0.0.1:8009", "oxmig:imapServer": "imap://127.0.0.1:143", "oxmig:smtpServer": "smtp://127.0.0.1:587", "oxmig:sourceImapHost": "exchange.example" };
+    const config = {
+      "oxmig:family": FAMILY,
+      "oxmig:inventory": dir,
+      "oxmig:contexts": contexts,
+      "oxmig:protect": true,
+      "oxmig:stackKind": "prod",
+      "oxmig:oxEndpoint": "http://127.0.0.1:8009",
+      "oxmig:imapServer": "imap://127.0.0.1:143",
+      "oxmig:smtpServer": "smtp://127.0.0.1:587",
+      "oxmig:sourceImapHost": "exchange.example",
+    };
     writeFileSync(file, dump({ config }));
     stackFiles.push(file);
   }
@@ -81,7 +91,9 @@ describe("family gate", () => {
 
   it("an address of one shard's mailbox given to another shard's mailbox is rejected by the family cross-check, naming both shards", () => {
     const cross = run.result.violations.filter((v) => v.policy === "family-unique-across-shards");
-    expect(cross.map((v) => v.message)).toContainEqual(expect.stringMatching(new RegExp(`shard ${FAMILY}-a .*shard ${FAMILY}-b|shard ${FAMILY}-b .*shard ${FAMILY}-a`)));
+    expect(cross.map((v) => v.message)).toContainEqual(
+      expect.stringMatching(new RegExp(`shard ${FAMILY}-a .*shard ${FAMILY}-b|shard ${FAMILY}-b .*shard ${FAMILY}-a`)),
+    );
     expect(cross.some((v) => v.message.includes(source))).toBe(true);
   });
 

@@ -17,7 +17,10 @@ function fakeBuild(fresh: boolean): BuildLookup {
   return {
     root: ROOT,
     freshBuildDir: () => (fresh ? path.join(ROOT, "build") : undefined),
-    builtPath: (file) => (file.startsWith(path.join(ROOT, "infra")) || file.startsWith(path.join(ROOT, "gate")) ? file.replace(ROOT, path.join(ROOT, "build")).replace(/\.ts$/, ".js") : undefined),
+    builtPath: (file) =>
+      file.startsWith(path.join(ROOT, "infra")) || file.startsWith(path.join(ROOT, "gate"))
+        ? file.replace(ROOT, path.join(ROOT, "build")).replace(/\.ts$/, ".js")
+        : undefined,
   };
 }
 
@@ -53,7 +56,8 @@ describe("runProgram from a build", () => {
   let throughTsx: DeclaredResource[];
   beforeAll(async () => {
     project = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-program-build-"));
-    for (const dir of SOURCE_DIRS.filter((d) => d !== "infra")) fs.cpSync(path.join(ROOT, dir), path.join(project, dir), { recursive: true, filter: (src) => !src.includes("node_modules") });
+    for (const dir of SOURCE_DIRS.filter((d) => d !== "infra"))
+      fs.cpSync(path.join(ROOT, dir), path.join(project, dir), { recursive: true, filter: (src) => !src.includes("node_modules") });
     fs.cpSync(FIXTURE, path.join(project, "infra"), { recursive: true });
     fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(project, "tsconfig.json"));
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
@@ -61,7 +65,10 @@ describe("runProgram from a build", () => {
     await build.build();
     const programModule = path.join(project, "infra/index.ts");
     expect(childEntry({ ...JOB, programModule }, build).compiled).toBe(true);
-    [compiled, throughTsx] = await Promise.all([runProgram({ ...JOB, programModule }, build), runProgram({ ...JOB, programModule: path.join(FIXTURE, "index.ts") })]);
+    [compiled, throughTsx] = await Promise.all([
+      runProgram({ ...JOB, programModule }, build),
+      runProgram({ ...JOB, programModule: path.join(FIXTURE, "index.ts") }),
+    ]);
   });
   afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
@@ -69,10 +76,13 @@ describe("runProgram from a build", () => {
     // Each run's mock key is its own (a per-run salt): compared as "<key>".
     const comparable = (resources: DeclaredResource[]) => {
       const key = String(resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")?.outputs["result"]);
-      return JSON.parse(JSON.stringify(resources.map((r) => [r.urn, r.inputs, r.options, r.dependencies])).split(key).join("<key>"));
+      return JSON.parse(
+        JSON.stringify(resources.map((r) => [r.urn, r.inputs, r.options, r.dependencies]))
+          .split(key)
+          .join("<key>"),
+      );
     };
     expect(compiled.length).toBeGreaterThan(3);
     expect(comparable(compiled)).toEqual(comparable(throughTsx));
   });
-
 });

@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import { formatReport } from "../../gate/report";
 import type { GateResult, GateViolation } from "../../gate/types";
 
-const weak = (i: number): GateViolation => ({ policy: "source-match-strength", level: "advisory", mailbox: `p${i}@im.example`, identity: `p${i}`, message: `weak source match ${i}`, file: "plan.yaml", line: 10 + i });
+const weak = (i: number): GateViolation => ({
+  policy: "source-match-strength",
+  level: "advisory",
+  mailbox: `p${i}@im.example`,
+  identity: `p${i}`,
+  message: `weak source match ${i}`,
+  file: "plan.yaml",
+  line: 10 + i,
+});
 const RESULT: GateResult = {
   stack: "staging",
   mailboxes: 200,

@@ -8,7 +8,12 @@ import type { GateResult, GateViolation } from "../../gate/types";
 const COUNT = 150_000;
 
 function result(level: GateViolation["level"]): GateResult {
-  const violations = Array.from({ length: COUNT }, (_, i): GateViolation => ({ policy: "source-belongs-to-owner", level, mailbox: `user${i % 100}@fa-luebeck.example`, message: "wrong owner" }));
+  const violations = Array.from({ length: COUNT }, (_, i): GateViolation => ({
+    policy: "source-belongs-to-owner",
+    level,
+    mailbox: `user${i % 100}@fa-luebeck.example`,
+    message: "wrong owner",
+  }));
   return { stack: "prod", mailboxes: COUNT, violations };
 }
 

@@ -7,9 +7,30 @@ import type { GateResult, GateViolation, MailboxSubject } from "../../gate/types
 import { ALL_POLICIES } from "../../policies/all";
 import { asRenderedText, HOSTILE_NAME, renderMarkdown } from "../support/markdown-render";
 
-const MARIA_IM: MailboxSubject = { source: "maria.mueller@fa-luebeck.example", kind: "personal", mailboxId: "a5b6e193-285e-4ff5-bed9-5525ce0dd6b1", owner: { uid: "mmueller2", displayName: "Maria Müller", organisation: "im" }, displayName: "Maria Müller" };
-const JAN: MailboxSubject = { source: "juergen.weiss@fa-luebeck.example", kind: "personal", mailboxId: "9474e278-8ea9-4136-a361-dda60bec50e8", owner: { uid: "jschmidt", displayName: "Jan Schmidt", organisation: "fa-luebeck" }, displayName: "Jan Schmidt" };
-const at = (subject: MailboxSubject, line: number, policy: string, message: string): GateViolation => ({ policy, level: "mandatory", mailbox: "maria.mueller@im.example", identity: subject.owner!.uid, message, file: "plan.yaml", line, subject });
+const MARIA_IM: MailboxSubject = {
+  source: "maria.mueller@fa-luebeck.example",
+  kind: "personal",
+  mailboxId: "a5b6e193-285e-4ff5-bed9-5525ce0dd6b1",
+  owner: { uid: "mmueller2", displayName: "Maria Müller", organisation: "im" },
+  displayName: "Maria Müller",
+};
+const JAN: MailboxSubject = {
+  source: "juergen.weiss@fa-luebeck.example",
+  kind: "personal",
+  mailboxId: "9474e278-8ea9-4136-a361-dda60bec50e8",
+  owner: { uid: "jschmidt", displayName: "Jan Schmidt", organisation: "fa-luebeck" },
+  displayName: "Jan Schmidt",
+};
+const at = (subject: MailboxSubject, line: number, policy: string, message: string): GateViolation => ({
+  policy,
+  level: "mandatory",
+  mailbox: "maria.mueller@im.example",
+  identity: subject.owner!.uid,
+  message,
+  file: "plan.yaml",
+  line,
+  subject,
+});
 
 const RESULT: GateResult = {
   stack: "staging",
@@ -29,7 +50,7 @@ describe("people first in gate reports", () => {
     expect(lines).toEqual([
       "maria.mueller@fa-luebeck.example → Maria Müller (mmueller2, im) · plan.yaml:16 · mailbox id a5b6e193-285e-4ff5-bed9-5525ce0dd6b1",
       "  MANDATORY source-belongs-to-owner: source belongs to directory uid mmueller, not the owner mmueller2",
-      "  MANDATORY unique-logins: Dovecot login \"mmueller2\" has 2 userdb lines",
+      '  MANDATORY unique-logins: Dovecot login "mmueller2" has 2 userdb lines',
       "  MANDATORY chain-consistent: key is used by 2 mailboxes",
       "juergen.weiss@fa-luebeck.example → Jan Schmidt (jschmidt, fa-luebeck) · plan.yaml:20 · mailbox id 9474e278-8ea9-4136-a361-dda60bec50e8",
       "  MANDATORY source-belongs-to-owner: source belongs to directory uid jweiss",
@@ -41,7 +62,9 @@ describe("people first in gate reports", () => {
 
   it("markdown groups the same way, and sarif and junit name the source and the person", () => {
     const md = formatReport(RESULT, "markdown");
-    expect(md).toContain("#### maria.mueller@fa-luebeck.example → Maria Müller (mmueller2, im)\n\nplan.yaml:16 · mailbox id a5b6e193-285e-4ff5-bed9-5525ce0dd6b1\n\n| Level | Policy | Finding |\n|---|---|---|\n| mandatory | `source-belongs-to-owner` |");
+    expect(md).toContain(
+      "#### maria.mueller@fa-luebeck.example → Maria Müller (mmueller2, im)\n\nplan.yaml:16 · mailbox id a5b6e193-285e-4ff5-bed9-5525ce0dd6b1\n\n| Level | Policy | Finding |\n|---|---|---|\n| mandatory | `source-belongs-to-owner` |",
+    );
     const sarif = JSON.parse(formatReport(RESULT, "sarif")).runs[0].results;
     expect(sarif[3].message.text).toBe("juergen.weiss@fa-luebeck.example → Jan Schmidt (jschmidt, fa-luebeck): source belongs to directory uid jweiss");
     expect(formatReport(RESULT, "junit")).toContain('name="source-belongs-to-owner: juergen.weiss@fa-luebeck.example → Jan Schmidt (jschmidt, fa-luebeck)"');

@@ -8,7 +8,16 @@ const RESULT: GateResult = {
   stack: "staging",
   mailboxes: 3,
   violations: [
-    { policy: "key-bound-to-owner", level: "mandatory", mailbox: "maria.mueller@fa-luebeck.example", identity: "mmueller", message: "key belongs to another mailbox", file: "plan.yaml", line: 14, urn: "urn:x::k" },
+    {
+      policy: "key-bound-to-owner",
+      level: "mandatory",
+      mailbox: "maria.mueller@fa-luebeck.example",
+      identity: "mmueller",
+      message: "key belongs to another mailbox",
+      file: "plan.yaml",
+      line: 14,
+      urn: "urn:x::k",
+    },
     { policy: "alias-unique", level: "advisory", mailbox: "maria.mueller@fa-luebeck.example", message: "alias | also routed elsewhere" },
     { policy: "stack-size", level: "advisory", message: "stack is large", urn: "urn:x::stack" },
   ],
@@ -18,7 +27,9 @@ const CLEAN: GateResult = { stack: "staging", mailboxes: 3, violations: [] };
 describe("gate reports", () => {
   it("text groups findings under their mailbox and ends with the verdict", () => {
     const text = formatReport(RESULT, "text", { verbose: true });
-    expect(text).toMatch(/^mailbox maria\.mueller@fa-luebeck\.example \(owner mmueller\)\n {2}MANDATORY key-bound-to-owner: key belongs to another mailbox \(plan\.yaml:14\)\n2 advisory finding\(s\):\nmailbox maria\.mueller@fa-luebeck\.example\n {2}ADVISORY +alias-unique/);
+    expect(text).toMatch(
+      /^mailbox maria\.mueller@fa-luebeck\.example \(owner mmueller\)\n {2}MANDATORY key-bound-to-owner: key belongs to another mailbox \(plan\.yaml:14\)\n2 advisory finding\(s\):\nmailbox maria\.mueller@fa-luebeck\.example\n {2}ADVISORY +alias-unique/,
+    );
     expect(text.trimEnd().split("\n").at(-1)).toBe("REJECTED stack staging: 1 mandatory, 2 advisory violation(s); 3 mailbox(es) checked");
     expect(formatReport(CLEAN, "text")).toBe("PASSED stack staging: 0 mandatory, 0 advisory violation(s); 3 mailbox(es) checked\n");
   });
@@ -70,6 +81,14 @@ describe("gate reports", () => {
       description: "Checks whether each key is bound to its owner.",
       message: "Checks whether each key is bound to its owner.\nmailbox m@x.example (owner mm): wrong key [plan.yaml:7]",
     });
-    expect(v).toEqual({ policy: "key-bound-to-owner", level: "mandatory", mailbox: "m@x.example", identity: "mm", message: "wrong key", file: "plan.yaml", line: 7 });
+    expect(v).toEqual({
+      policy: "key-bound-to-owner",
+      level: "mandatory",
+      mailbox: "m@x.example",
+      identity: "mm",
+      message: "wrong key",
+      file: "plan.yaml",
+      line: 7,
+    });
   });
 });

@@ -34,7 +34,12 @@ describe("runProgram (program under Pulumi mocks in a child process)", () => {
 
   it("loses no resource option the policies read", () => {
     const secret = byType(resources, "kubernetes:core/v1:Secret");
-    expect(secret.options).toMatchObject({ protect: true, retainOnDelete: true, ignoreChanges: ["metadata.annotations"], additionalSecretOutputs: ["data", "stringData"] });
+    expect(secret.options).toMatchObject({
+      protect: true,
+      retainOnDelete: true,
+      ignoreChanges: ["metadata.annotations"],
+      additionalSecretOutputs: ["data", "stringData"],
+    });
     expect(byType(resources, "random:index/randomPassword:RandomPassword").options.protect).toBe(false);
   });
 

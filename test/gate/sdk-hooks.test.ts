@@ -3,7 +3,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { installedVersion, NO_SOURCE_POSITIONS, RESOURCE_TYPE_TAG, SDK_HOOKS, SdkChangedError, WRITTEN_FOR, type Sdk, type SdkHook } from "../../gate/sdk-hooks";
+import {
+  installedVersion,
+  NO_SOURCE_POSITIONS,
+  RESOURCE_TYPE_TAG,
+  SDK_HOOKS,
+  SdkChangedError,
+  WRITTEN_FOR,
+  type Sdk,
+  type SdkHook,
+} from "../../gate/sdk-hooks";
 
 const ROOT = path.resolve(__dirname, "../..");
 const POLICY_PACK = path.join(ROOT, "policies");
@@ -34,13 +43,10 @@ describe("SDK hooks of the gate's engine", () => {
 
   const title = (hook: SdkHook) => `${hook.name} (written for ${hook.sdk} ${WRITTEN_FOR[hook.sdk]}, installed ${installed(hook.sdk)}; ${hook.usedBy})`;
   const titled = SDK_HOOKS.map((hook) => [title(hook), hook] as const);
-  it.each(titled)(
-    "hook %s no longer finds what it touches",
-    (_title, hook) => {
-      // The policy SDK is resolved the way the engine resolves it for the pack: from the pack's folder.
-      hook.check(hook.sdk === "@pulumi/policy" ? POLICY_PACK : ROOT);
-    },
-  );
+  it.each(titled)("hook %s no longer finds what it touches", (_title, hook) => {
+    // The policy SDK is resolved the way the engine resolves it for the pack: from the pack's folder.
+    hook.check(hook.sdk === "@pulumi/policy" ? POLICY_PACK : ROOT);
+  });
 
   it("an SDK that moved what a @pulumi/pulumi hook touches passes unnoticed, or fails without naming the hook and version", () => {
     const { Resource } = require("@pulumi/pulumi/resource") as { Resource: Record<string, unknown> };
@@ -55,12 +61,17 @@ describe("SDK hooks of the gate's engine", () => {
 
   it("an SDK that moved what a @pulumi/policy hook touches passes unnoticed, or fails without naming the hook and version", () => {
     const policy = require("@pulumi/policy/policy") as Record<string, unknown>;
-    replacedWhile(policy, "getPulumiType", () => undefined, () => {
-      expect(() => RESOURCE_TYPE_TAG.check(POLICY_PACK)).toThrow(
-        `hook resource-type-tag written for @pulumi/policy ${WRITTEN_FOR["@pulumi/policy"]} — the SDK changed under it ` +
-          `(installed ${installed("@pulumi/policy")}): getPulumiType no longer reads __pulumiType`,
-      );
-    });
+    replacedWhile(
+      policy,
+      "getPulumiType",
+      () => undefined,
+      () => {
+        expect(() => RESOURCE_TYPE_TAG.check(POLICY_PACK)).toThrow(
+          `hook resource-type-tag written for @pulumi/policy ${WRITTEN_FOR["@pulumi/policy"]} — the SDK changed under it ` +
+            `(installed ${installed("@pulumi/policy")}): getPulumiType no longer reads __pulumiType`,
+        );
+      },
+    );
   });
 
   it("lists a hook twice or leaves one out of docs/engine.md", () => {

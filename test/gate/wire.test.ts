@@ -25,14 +25,20 @@ describe("wire encoding of properties", () => {
     // Property names "__proto__" are left out: plain object assignment turns them into a prototype (no Pulumi property is named so).
     const json = fc
       .jsonValue()
-      .filter((v) => typeof v === "object" && v !== null && !Array.isArray(v) && !JSON.stringify(v).includes('"__proto__"')) as fc.Arbitrary<Record<string, unknown>>;
+      .filter((v) => typeof v === "object" && v !== null && !Array.isArray(v) && !JSON.stringify(v).includes('"__proto__"')) as fc.Arbitrary<
+      Record<string, unknown>
+    >;
     fc.assert(
-      fc.property(json, fc.string({ minLength: 1 }).filter((k) => k !== "__proto__"), (obj, key) => {
-        const wire = { ...obj, [key]: secret(obj) };
-        const { plain, secretPaths } = unwrapProperties(wire);
-        expect(secretPaths).toContainEqual([key]);
-        expect(unwrapProperties(wrapProperties(plain, secretPaths))).toEqual({ plain, secretPaths });
-      }),
+      fc.property(
+        json,
+        fc.string({ minLength: 1 }).filter((k) => k !== "__proto__"),
+        (obj, key) => {
+          const wire = { ...obj, [key]: secret(obj) };
+          const { plain, secretPaths } = unwrapProperties(wire);
+          expect(secretPaths).toContainEqual([key]);
+          expect(unwrapProperties(wrapProperties(plain, secretPaths))).toEqual({ plain, secretPaths });
+        },
+      ),
     );
   });
 

@@ -18,7 +18,10 @@ describe("Pulumi.yaml and infra/config.ts", () => {
   });
 
   it("settings without a default in Pulumi.yaml are exactly the required ones", () => {
-    const required = Object.entries(project.config).filter(([, d]) => d.default === undefined).map(([k]) => k).sort();
+    const required = Object.entries(project.config)
+      .filter(([, d]) => d.default === undefined)
+      .map(([k]) => k)
+      .sort();
     expect(required).toEqual(["imapServer", "oxAdminPassword", "oxEndpoint", "smtpServer", "sourceImapHost"]);
     expect(project.config["oxAdminPassword"]?.secret).toBe(true);
   });
@@ -28,13 +31,18 @@ describe("stack files", () => {
   for (const file of ["Pulumi.staging.yaml", "Pulumi.prod.yaml", "Pulumi.prod-fa.yaml"]) {
     it(`${file} sets only declared keys and never the admin password`, () => {
       const keys = Object.keys((yamlOf(file) as { config: Record<string, unknown> }).config);
-      for (const key of keys) expect(Object.keys(project.config).map((k) => `${PROJECT}:${k}`), key).toContain(key);
+      for (const key of keys)
+        expect(
+          Object.keys(project.config).map((k) => `${PROJECT}:${k}`),
+          key,
+        ).toContain(key);
       expect(keys).not.toContain(`${PROJECT}:oxAdminPassword`);
     });
   }
 
   it("prod stacks protect their resources", () => {
-    for (const file of ["Pulumi.prod.yaml", "Pulumi.prod-fa.yaml"]) expect((yamlOf(file) as { config: Record<string, unknown> }).config[`${PROJECT}:protect`], file).toBe(true);
+    for (const file of ["Pulumi.prod.yaml", "Pulumi.prod-fa.yaml"])
+      expect((yamlOf(file) as { config: Record<string, unknown> }).config[`${PROJECT}:protect`], file).toBe(true);
   });
 
   it.skipIf(!existsSync(join(ROOT, "inventory/prod/plan.yaml")))("the prod-fa shard names contexts that exist in inventory/prod", () => {

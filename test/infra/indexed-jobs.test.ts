@@ -36,7 +36,12 @@ describe("the program's Indexed Jobs", () => {
       const configMap = props(byType(resources, TYPES.configMap).find((c) => c.name === `pairings-${wave.name}`)!);
       const pairings = JSON.parse(configMap.data[K8S.pairingsDataKey]) as Pairing[];
       expect(pairings).toHaveLength(wave.mailboxes.length);
-      expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: pairings.length, parallelism: Math.min(wave.parallelism ?? 3, pairings.length), podReplacementPolicy: "Failed" });
+      expect(job.spec).toMatchObject({
+        completionMode: "Indexed",
+        completions: pairings.length,
+        parallelism: Math.min(wave.parallelism ?? 3, pairings.length),
+        podReplacementPolicy: "Failed",
+      });
       expect(job.metadata.annotations[PAIRING_DIGEST_ANNOTATION]).toBe(pairingDigest(pairings));
     }
   });
@@ -53,7 +58,9 @@ describe("the program's Indexed Jobs", () => {
   });
 
   it("every state claim is ReadWriteMany on the configured StorageClass", () => {
-    const claims = byType(resources, TYPES.persistentVolumeClaim).map(props).filter((c) => c.metadata.name.startsWith("migration-state-"));
+    const claims = byType(resources, TYPES.persistentVolumeClaim)
+      .map(props)
+      .filter((c) => c.metadata.name.startsWith("migration-state-"));
     expect(claims).toHaveLength(plan.waves.length);
     for (const c of claims) expect(c.spec).toMatchObject({ accessModes: ["ReadWriteMany"], storageClassName: "cephfs" });
   });

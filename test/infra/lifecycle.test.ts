@@ -55,7 +55,11 @@ describe("the program's wave lifecycle", () => {
       }
       expect(verbs.length).toBeGreaterThan(0);
       expect(new Set(verbs)).toEqual(new Set([phase === "copying" ? "backup" : "sync"]));
-      expect(lifecycle).toMatchObject({ mode: phase === "copying" ? "backup-reverse" : "sync-reverse-stateful", stateVolume: `migration-state-${wave}`, canaries: phase !== "copying" });
+      expect(lifecycle).toMatchObject({
+        mode: phase === "copying" ? "backup-reverse" : "sync-reverse-stateful",
+        stateVolume: `migration-state-${wave}`,
+        canaries: phase !== "copying",
+      });
       const spec = props(job!).spec.template.spec;
       expect(spec.volumes).toContainEqual({ name: "state", persistentVolumeClaim: { claimName: `migration-state-${wave}` } });
       expect(spec.containers[0].volumeMounts).toContainEqual({ name: "state", mountPath: MIGRATION_PATHS.stateDir });

@@ -84,7 +84,9 @@ describe("the declared Kubernetes manifests", () => {
 
   it("refuses a manifest that breaks the schema (a string uid, a container without a name)", () => {
     const job = byType(applied, "kubernetes:batch/v1:Job")[0]!;
-    const broken = structuredClone(job.inputs) as { spec: { template: { spec: { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] } } } };
+    const broken = structuredClone(job.inputs) as {
+      spec: { template: { spec: { securityContext: Record<string, unknown>; containers: Record<string, unknown>[] } } };
+    };
     broken.spec.template.spec.securityContext.runAsUser = "5000";
     expect(schemaProblem(job.type, broken)).toMatch(/securityContext\/runAsUser must be integer/);
     const nameless = structuredClone(job.inputs) as typeof broken;

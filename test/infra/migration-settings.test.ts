@@ -48,7 +48,9 @@ describe("the migration Job's settings", () => {
   });
 
   it("refuses each bad value, naming the stack file and the key", () => {
-    expect(refused({ migrationImageDigest: "sha256:abc" })).toBe('Pulumi.staging.yaml: config oxmig:migrationImageDigest: "sha256:abc" is not sha256:<64 lower-case hex digits>');
+    expect(refused({ migrationImageDigest: "sha256:abc" })).toBe(
+      'Pulumi.staging.yaml: config oxmig:migrationImageDigest: "sha256:abc" is not sha256:<64 lower-case hex digits>',
+    );
     expect(refused({ migrationImageDigest: DIGEST.toUpperCase() })).toMatch(/oxmig:migrationImageDigest/);
     expect(refused({ migrationImage: `dovecot/dovecot@${DIGEST}` })).toMatch(/oxmig:migrationImage: .*already carries a digest/);
     expect(refused({ mailStorageClaim: "Mail_Storage" })).toMatch(/oxmig:mailStorageClaim: "Mail_Storage" is not a PersistentVolumeClaim name/);
@@ -66,7 +68,9 @@ describe("the migration Job's settings", () => {
     expect(refused({ sourceImapCidrs: ["192.0.2.10/33"] })).toMatch(/oxmig:sourceImapCidrs/);
     expect(refused({ sourceImapCidrs: ["192.0.2.10"] })).toMatch(/oxmig:sourceImapCidrs/);
     expect(refused({ sourceImapTls: "no" })).toBe('Pulumi.staging.yaml: config oxmig:sourceImapTls: "no" is not one of imaps, starttls');
-    expect(refused({ migrationParallelism: 0 })).toBe("Pulumi.staging.yaml: config oxmig:migrationParallelism: 0 is not a whole number of mailboxes from 1 to 100");
+    expect(refused({ migrationParallelism: 0 })).toBe(
+      "Pulumi.staging.yaml: config oxmig:migrationParallelism: 0 is not a whole number of mailboxes from 1 to 100",
+    );
     expect(refused({ migrationParallelism: 101 })).toMatch(/oxmig:migrationParallelism/);
     expect(refused({ migrationParallelism: 2.5 })).toMatch(/oxmig:migrationParallelism/);
     expect(refused({ migrationRetriesPerMailbox: -1 })).toMatch(/oxmig:migrationRetriesPerMailbox: -1 is not a whole number from 0 to 10/);
@@ -75,13 +79,26 @@ describe("the migration Job's settings", () => {
   });
 
   it("accepts quantities in their usual forms and IPv4 and IPv6 CIDRs", () => {
-    const ok = migrationSettingsFrom(raw({ migrationCpuRequest: "0.5", migrationCpuLimit: "1500m", migrationMemoryRequest: "1G", migrationMemoryLimit: "1Gi", sourceImapCidrs: ["192.0.2.10/32", "2001:db8::/64"] }), "staging");
+    const ok = migrationSettingsFrom(
+      raw({
+        migrationCpuRequest: "0.5",
+        migrationCpuLimit: "1500m",
+        migrationMemoryRequest: "1G",
+        migrationMemoryLimit: "1Gi",
+        sourceImapCidrs: ["192.0.2.10/32", "2001:db8::/64"],
+      }),
+      "staging",
+    );
     expect(ok.sourceImapCidrs).toEqual(["192.0.2.10/32", "2001:db8::/64"]);
   });
 
   it("reads the stack config, defaults where a key is unset, and refuses a CIDR list that is no list", () => {
     const values: Record<string, unknown> = { mailUid: 1000, sourceImapCidrs: ["192.0.2.0/24"] };
-    const config = { get: (k: string) => values[k] as string | undefined, getNumber: (k: string) => values[k] as number | undefined, getObject: <T,>(k: string) => values[k] as T | undefined };
+    const config = {
+      get: (k: string) => values[k] as string | undefined,
+      getNumber: (k: string) => values[k] as number | undefined,
+      getObject: <T>(k: string) => values[k] as T | undefined,
+    };
     const settings = readMigrationSettings(config, "staging", "img:1");
     expect(settings.mailAccount.uid).toBe(1000);
     expect(settings.mailAccount.gid).toBe(5000);

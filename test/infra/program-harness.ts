@@ -76,6 +76,12 @@ export function withoutSecrets(value: Record<string, unknown>, paths: readonly P
 export const byType = (resources: readonly DeclaredResource[], type: string) => resources.filter((r) => r.type === type);
 export const byName = (resources: readonly DeclaredResource[], name: string) => {
   const found = resources.find((r) => r.name === name);
-  if (!found) throw new Error(`no resource named ${name} (have: ${resources.map((r) => r.name).slice(0, 20).join(", ")}, …)`);
+  if (!found)
+    throw new Error(
+      `no resource named ${name} (have: ${resources
+        .map((r) => r.name)
+        .slice(0, 20)
+        .join(", ")}, …)`,
+    );
   return found;
 };

@@ -26,8 +26,7 @@ function renamePerson(ldif: string, uid: string): string {
   const blocks = ldif.split("\n\n");
   const i = blocks.findIndex((b) => b.startsWith(`dn: uid=${uid},`));
   if (i < 0) throw new Error(`no entry for ${uid}`);
-  blocks[i] = blocks[i]!
-    .replace(/^displayName::? .*$/m, "displayName: Renamed Person")
+  blocks[i] = blocks[i]!.replace(/^displayName::? .*$/m, "displayName: Renamed Person")
     .replace(/^sn::? .*$/m, "sn: Renamed")
     .replace(/^mail: .*$/m, `mail: renamed.${uid}@im.example`);
   return blocks.join("\n\n");
@@ -67,17 +66,42 @@ describe("what the program declares per mailbox", () => {
   it("one OX user, one key and one userdb line per resolved mailbox, none missing or extra", () => {
     const ids = bindings.map((b) => b.mailboxId).sort();
     expect(ids.length).toBeGreaterThan(10);
-    expect(byType(prod, TYPES.oxUser).map((r) => r.inputs["userAttributes"] as Record<string, string>).map((a) => a[USER_ATTRIBUTES.mailboxId]).sort()).toEqual(ids);
-    expect(byType(prod, TYPES.key).map((r) => r.name).sort()).toEqual(ids.map((id) => `key-${id}`).sort());
-    const lines = byType(prod, TYPES.secret).flatMap((s) => JSON.parse((s.inputs["metadata"] as { annotations: Record<string, string> }).annotations[K8S.annotationUserdbIndex]!) as UserdbIndexEntry[]);
+    expect(
+      byType(prod, TYPES.oxUser)
+        .map((r) => r.inputs["userAttributes"] as Record<string, string>)
+        .map((a) => a[USER_ATTRIBUTES.mailboxId])
+        .sort(),
+    ).toEqual(ids);
+    expect(
+      byType(prod, TYPES.key)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(ids.map((id) => `key-${id}`).sort());
+    const lines = byType(prod, TYPES.secret).flatMap(
+      (s) => JSON.parse((s.inputs["metadata"] as { annotations: Record<string, string> }).annotations[K8S.annotationUserdbIndex]!) as UserdbIndexEntry[],
+    );
     expect(lines.map((l) => l.mailboxId).sort()).toEqual(ids);
   });
 
   it("homes and key names come from the immutable id: the owner's entryUUID, or the ExchangeGuid", () => {
-    const index = new Map(byType(prod, TYPES.secret).flatMap((s) => (JSON.parse((s.inputs["metadata"] as { annotations: Record<string, string> }).annotations[K8S.annotationUserdbIndex]!) as UserdbIndexEntry[]).map((e) => [e.login, e])));
+    const index = new Map(
+      byType(prod, TYPES.secret).flatMap((s) =>
+        (JSON.parse((s.inputs["metadata"] as { annotations: Record<string, string> }).annotations[K8S.annotationUserdbIndex]!) as UserdbIndexEntry[]).map(
+          (e) => [e.login, e],
+        ),
+      ),
+    );
     for (const b of bindings) {
-      const expectedId = b.kind === "personal" ? inventory.people.find((p) => p.uid === b.owner!.uid)!.immutableId : inventory.sources.find((s) => s.primarySmtp.normalised === b.source.address.normalised)!.exchangeGuid;
-      expect(index.get(b.dovecotLogin)).toEqual({ login: b.dovecotLogin, home: homeFor(expectedId, MAIL_ROOT), mailboxId: expectedId, keyName: `key-${expectedId}` });
+      const expectedId =
+        b.kind === "personal"
+          ? inventory.people.find((p) => p.uid === b.owner!.uid)!.immutableId
+          : inventory.sources.find((s) => s.primarySmtp.normalised === b.source.address.normalised)!.exchangeGuid;
+      expect(index.get(b.dovecotLogin)).toEqual({
+        login: b.dovecotLogin,
+        home: homeFor(expectedId, MAIL_ROOT),
+        mailboxId: expectedId,
+        keyName: `key-${expectedId}`,
+      });
     }
   });
 
@@ -85,7 +109,13 @@ describe("what the program declares per mailbox", () => {
     for (const b of bindings) {
       const user = byName(prod, `oxuser-${b.mailboxId}`);
       expect(user.parent).toBe(byName(prod, `ctx-${b.context}`).urn);
-      expect(user.inputs).toMatchObject({ contextName: b.context, name: b.oxName, imapLogin: b.imapLogin, primaryEmail: b.primaryAddress.display, email1: b.primaryAddress.display });
+      expect(user.inputs).toMatchObject({
+        contextName: b.context,
+        name: b.oxName,
+        imapLogin: b.imapLogin,
+        primaryEmail: b.primaryAddress.display,
+        email1: b.primaryAddress.display,
+      });
       const attributes = user.inputs["userAttributes"] as Record<string, string>;
       expect(attributes[USER_ATTRIBUTES.ownerId]).toBe(b.owner?.immutableId);
       expect(attributes[USER_ATTRIBUTES.sourceGuid]).toBe(b.source.exchangeGuid);
@@ -117,11 +147,18 @@ describe("what the program declares per mailbox", () => {
 
   it("each wave's pairing table is exactly its bindings' source login → target login", () => {
     const waves = new Set(bindings.map((b) => b.wave));
-    expect(byType(prod, TYPES.configMap).map((c) => c.name).filter((n) => !n.startsWith("acl-") && !n.startsWith("deny-")).sort()).toEqual([...waves].map((w) => `pairings-${w}`).sort());
+    expect(
+      byType(prod, TYPES.configMap)
+        .map((c) => c.name)
+        .filter((n) => !n.startsWith("acl-") && !n.startsWith("deny-"))
+        .sort(),
+    ).toEqual([...waves].map((w) => `pairings-${w}`).sort());
     for (const wave of waves) {
       const data = byName(prod, `pairings-${wave}`).inputs["data"] as Record<string, string>;
       const table = JSON.parse(data[K8S.pairingsDataKey]!) as Pairing[];
-      const expected = bindings.filter((b) => b.wave === wave).map((b) => ({ mailboxId: b.mailboxId, sourceLogin: b.source.login, sourceExchangeGuid: b.source.exchangeGuid, targetLogin: b.dovecotLogin }));
+      const expected = bindings
+        .filter((b) => b.wave === wave)
+        .map((b) => ({ mailboxId: b.mailboxId, sourceLogin: b.source.login, sourceExchangeGuid: b.source.exchangeGuid, targetLogin: b.dovecotLogin }));
       expect(table).toEqual(expected);
       for (const p of table) expect(data["migrate.sh"]).toContain(`'imapc_user=${p.sourceLogin}' 'backup' '-R' '-s' '' '-u' '${p.targetLogin}' 'imapc:'`);
     }
@@ -146,7 +183,10 @@ describe("secrets", () => {
       const visible = JSON.stringify([withoutSecrets(r.inputs, r.secretInputPaths), withoutSecrets(r.outputs, r.secretOutputPaths)]);
       // Booleans, so a failure names the resource without printing a secret.
       expect(visible.includes(ADMIN_PASSWORD), `admin password visible in ${r.type} ${r.name}`).toBe(false);
-      expect(keyValues.some((v) => visible.includes(v)), `a key value visible in ${r.type} ${r.name}`).toBe(false);
+      expect(
+        keyValues.some((v) => visible.includes(v)),
+        `a key value visible in ${r.type} ${r.name}`,
+      ).toBe(false);
     }
   });
 
@@ -157,7 +197,10 @@ describe("secrets", () => {
       const passwd = (s.inputs["stringData"] as Record<string, string>)[K8S.userdbDataKey] ?? "";
       const lines = passwd.split("\n").filter(Boolean);
       expect(lines.length).toBe(bindings.filter((b) => `userdb-${b.context}` === s.name).length);
-      expect(lines.every((l) => /::userdb_mail_crypt_private_password=[A-Za-z0-9_-]{48}$/.test(l)), `malformed line in ${s.name}`).toBe(true);
+      expect(
+        lines.every((l) => /::userdb_mail_crypt_private_password=[A-Za-z0-9_-]{48}$/.test(l)),
+        `malformed line in ${s.name}`,
+      ).toBe(true);
     }
     for (const k of byType(prod, TYPES.key)) expect(k.options.additionalSecretOutputs).toContain("result");
   });
@@ -176,7 +219,10 @@ describe("protection and key stability", () => {
   });
 
   it("renaming a person (displayName, sn, mail) changes no key: same URNs, same keepers", () => {
-    const keys = (rs: DeclaredResource[]) => byType(rs, TYPES.key).map((k) => ({ urn: k.urn, inputs: k.inputs })).sort((a, b) => a.urn.localeCompare(b.urn));
+    const keys = (rs: DeclaredResource[]) =>
+      byType(rs, TYPES.key)
+        .map((k) => ({ urn: k.urn, inputs: k.inputs }))
+        .sort((a, b) => a.urn.localeCompare(b.urn));
     expect(keys(renamed)).toEqual(keys(prod));
     const changed = byType(renamed, TYPES.oxUser).filter((u) => u.inputs["displayName"] === "Renamed Person");
     expect(changed).toHaveLength(1);

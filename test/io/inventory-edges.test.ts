@@ -34,7 +34,10 @@ function replaceBytes(from: string, to: Buffer | string): (bytes: Buffer) => Buf
   };
 }
 
-const lineOf = (file: string, text: string) => readFileSync(join(GOOD, file), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+const lineOf = (file: string, text: string) =>
+  readFileSync(join(GOOD, file), "utf8")
+    .split("\n")
+    .findIndex((l) => l.includes(text)) + 1;
 const LATIN1_UMLAUT = Buffer.from("J\xfcrgen", "latin1"); // "Jürgen" saved as Windows-1252: 0xFC is not UTF-8
 
 function onlyError(dir: string): InputError {
@@ -46,7 +49,10 @@ function onlyError(dir: string): InputError {
 
 describe("invalid UTF-8 is refused with its line, never turned into U+FFFD", () => {
   it("plan.yaml", () => {
-    const { dir, file } = inventoryWith("plan.yaml", replaceBytes("# Synthetic migration plan for tests.", Buffer.concat([Buffer.from("# Plan of "), LATIN1_UMLAUT])));
+    const { dir, file } = inventoryWith(
+      "plan.yaml",
+      replaceBytes("# Synthetic migration plan for tests.", Buffer.concat([Buffer.from("# Plan of "), LATIN1_UMLAUT])),
+    );
     expect(onlyError(dir).message).toBe(`${file}: line 1: the file is not valid UTF-8; save plan.yaml as UTF-8`);
   });
 
@@ -57,7 +63,10 @@ describe("invalid UTF-8 is refused with its line, never turned into U+FFFD", () 
   });
 
   it("exchange.csv", () => {
-    const { dir, file } = inventoryWith("exchange.csv", replaceBytes('"Jana ""JJ"" Schmidt"', Buffer.concat([Buffer.from('"'), LATIN1_UMLAUT, Buffer.from(' Schmidt"')])));
+    const { dir, file } = inventoryWith(
+      "exchange.csv",
+      replaceBytes('"Jana ""JJ"" Schmidt"', Buffer.concat([Buffer.from('"'), LATIN1_UMLAUT, Buffer.from(' Schmidt"')])),
+    );
     expect(onlyError(dir).message).toMatch(new RegExp(`^${file}: line 3: the file is not valid UTF-8 .*-Encoding UTF8`));
   });
 
@@ -95,7 +104,9 @@ describe("control characters in names are refused, naming file, line and field",
   });
 
   it("a C1 control and a line separator in exchange.csv, each on its own line", () => {
-    const { dir, file } = inventoryWith("exchange.csv", (b) => replaceBytes('"Jana ""JJ"" Schmidt"', '"Jana\u0085Schmidt"')(replaceBytes('"mmueller"', '"mm\u2028ueller"')(b)));
+    const { dir, file } = inventoryWith("exchange.csv", (b) =>
+      replaceBytes('"Jana ""JJ"" Schmidt"', '"Jana\u0085Schmidt"')(replaceBytes('"mmueller"', '"mm\u2028ueller"')(b)),
+    );
     expect(errorsOf(() => readInventory(dir)).map((e) => e.message)).toEqual([
       `${file}: line 2: SamAccountName contains the line separator U+2028 at character 3`,
       `${file}: line 3: DisplayName contains the control character U+0085 (next line) at character 5`,
@@ -105,7 +116,9 @@ describe("control characters in names are refused, naming file, line and field",
   it("an escaped control character in plan.yaml", () => {
     const line = lineOf("plan.yaml", "fa-kiel: { id: 102 }");
     const { dir, file } = inventoryWith("plan.yaml", replaceBytes("fa-kiel: { id: 102 }", 'fa-kiel: { id: 102, organisation: "fa\\tkiel" }'));
-    expect(onlyError(dir).message).toBe(`${file}: line ${line}: contexts.fa-kiel.organisation: the value contains the control character U+0009 (tab) at character 3`);
+    expect(onlyError(dir).message).toBe(
+      `${file}: line ${line}: contexts.fa-kiel.organisation: the value contains the control character U+0009 (tab) at character 3`,
+    );
   });
 });
 
@@ -113,13 +126,17 @@ describe("keys JavaScript treats specially are refused in plan.yaml", () => {
   it("a __proto__ context, which zod's record would drop silently", () => {
     const line = lineOf("plan.yaml", "fa-kiel: { id: 102 }");
     const { dir, file } = inventoryWith("plan.yaml", replaceBytes("fa-kiel: { id: 102 }", "fa-kiel: { id: 102 }\n  __proto__: { id: 103 }"));
-    expect(onlyError(dir).message).toBe(`${file}: line ${line + 1}: contexts.__proto__: the key "__proto__" is not allowed (JavaScript reads it as the prototype, so the entry would be lost)`);
+    expect(onlyError(dir).message).toBe(
+      `${file}: line ${line + 1}: contexts.__proto__: the key "__proto__" is not allowed (JavaScript reads it as the prototype, so the entry would be lost)`,
+    );
   });
 
   it("a __proto__ key inside a mailbox", () => {
     const line = lineOf("plan.yaml", "owner: jschmidt");
     const { dir, file } = inventoryWith("plan.yaml", replaceBytes("owner: jschmidt", "owner: jschmidt\n        __proto__: { owner: mmueller }"));
-    expect(onlyError(dir).message).toMatch(new RegExp(`^${file}: line ${line + 1}: waves\\[0\\]\\.mailboxes\\[1\\]\\.__proto__: the key "__proto__" is not allowed`));
+    expect(onlyError(dir).message).toMatch(
+      new RegExp(`^${file}: line ${line + 1}: waves\\[0\\]\\.mailboxes\\[1\\]\\.__proto__: the key "__proto__" is not allowed`),
+    );
   });
 
   it("a context named constructor", () => {

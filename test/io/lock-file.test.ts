@@ -25,7 +25,6 @@ afterEach(() => {
 
 const lock = () => path.join(inventory, "bindings.lock.yaml");
 
-
 describe("readLockText and writeLockText", () => {
   it("read nothing when there is no lock, then write and read a regular file", () => {
     expect(readLockText(lock())).toBeUndefined();
@@ -38,7 +37,9 @@ describe("readLockText and writeLockText", () => {
   it("refuse a lock that is a symbolic link, naming it and its target, and leave the target alone", () => {
     fs.symlinkSync(outside, lock());
     const shown = "inventory/staging/bindings.lock.yaml";
-    expect(inputErrorOf(() => readLockText(lock(), shown)).message).toBe(`${shown}: the lock is a symbolic link (to ${outside}); oxmig reads and writes the lock only as a regular file; replace the link with the file itself`);
+    expect(inputErrorOf(() => readLockText(lock(), shown)).message).toBe(
+      `${shown}: the lock is a symbolic link (to ${outside}); oxmig reads and writes the lock only as a regular file; replace the link with the file itself`,
+    );
     expect(inputErrorOf(() => writeLockText(lock(), "stack: staging\n", shown)).exitCode).toBe(2);
     expect(fs.readFileSync(outside, "utf8")).toBe("not a lock\n");
   });

@@ -11,7 +11,12 @@ describe("addresses-belong-to-owner", () => {
   it("alias that belongs to someone else", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.jan).props.aliases = ["m.mueller@fa-luebeck.example"];
-    expectViolation(await run(addressesBelongToOwner, plan), "mailbox jan.schmidt@fa-luebeck.example", "m.mueller@fa-luebeck.example (aliases[0]) belongs to directory uid mmueller", "directory.ldif line 4");
+    expectViolation(
+      await run(addressesBelongToOwner, plan),
+      "mailbox jan.schmidt@fa-luebeck.example",
+      "m.mueller@fa-luebeck.example (aliases[0]) belongs to directory uid mmueller",
+      "directory.ldif line 4",
+    );
   });
   it("rejects an address nobody in the exports carries", async () => {
     const plan = buildResources();
@@ -34,7 +39,10 @@ describe("addresses-belong-to-owner", () => {
   it("homonym in another organisation chosen as owner", async () => {
     const plan = buildResources();
     attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.ownerId] = IDS.julia;
-    expectViolation(await run(addressesBelongToOwner, plan), "jan.schmidt@fa-luebeck.example (primaryEmail) belongs to directory uid jschmidt (id 3f25c0de-2222-4a22-8222-000000000002, ou luebeck");
+    expectViolation(
+      await run(addressesBelongToOwner, plan),
+      "jan.schmidt@fa-luebeck.example (primaryEmail) belongs to directory uid jschmidt (id 3f25c0de-2222-4a22-8222-000000000002, ou luebeck",
+    );
   });
   it("rejects a shared mailbox that carries a person's address", async () => {
     const plan = buildResources();

@@ -14,7 +14,12 @@ describe("canaries-only-after-cut-over branches", () => {
   });
   it("the exact message for a copying wave with canaries, pointing at its ConfigMap", async () => {
     const violations = await run(canariesOnlyAfterCutOver, waveResources("w01", { phase: "copying", canaries: true }));
-    expect(violations).toEqual([{ message: `wave w01 (rule canaries-only-after-cut-over): canaries are configured in phase copying: ${CANARY_TAIL}`, urn: "urn:pulumi:test::oxmig::kubernetes:core/v1:ConfigMap::pairings-w01" }]);
+    expect(violations).toEqual([
+      {
+        message: `wave w01 (rule canaries-only-after-cut-over): canaries are configured in phase copying: ${CANARY_TAIL}`,
+        urn: "urn:pulumi:test::oxmig::kubernetes:core/v1:ConfigMap::pairings-w01",
+      },
+    ]);
   });
   it("names the locked phase when the lock records the wave", async () => {
     const lock = writePhaseLock({ w01: "copying" });
@@ -35,6 +40,8 @@ describe("canaries-only-after-cut-over branches", () => {
   it("a wave whose lifecycle cannot be read is rejected once, not crashed on", async () => {
     const records = waveResources("w01", { phase: "copying", canaries: true });
     delete records[0]!.props.data["lifecycle.json"];
-    expect(await messages(records)).toEqual(['wave w01 (rule canaries-only-after-cut-over): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing']);
+    expect(await messages(records)).toEqual([
+      'wave w01 (rule canaries-only-after-cut-over): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing',
+    ]);
   });
 });

@@ -10,11 +10,19 @@ describe("canaries-only-after-cut-over", () => {
     expectNone(await run(canariesOnlyAfterCutOver, waveResources("w02", { phase: "cut-over", canaries: false })));
   });
   it("canaries configured for a wave still copying", async () => {
-    expectViolation(await run(canariesOnlyAfterCutOver, waveResources("w01", { phase: "copying", canaries: true })), "wave w01", "rule canaries-only-after-cut-over", "phase copying");
+    expectViolation(
+      await run(canariesOnlyAfterCutOver, waveResources("w01", { phase: "copying", canaries: true })),
+      "wave w01",
+      "rule canaries-only-after-cut-over",
+      "phase copying",
+    );
   });
   it("lifecycle.json claiming cut-over while the annotation says copying is rejected, not trusted", async () => {
     const records = waveResources("w01", { phase: "copying" });
-    editLifecycle(records, (l) => { l.phase = "cut-over"; l.canaries = true; });
+    editLifecycle(records, (l) => {
+      l.phase = "cut-over";
+      l.canaries = true;
+    });
     expectViolation(await run(canariesOnlyAfterCutOver, records), "wave w01", "annotation oxmig.example/phase says copying but lifecycle.json says cut-over");
   });
 });

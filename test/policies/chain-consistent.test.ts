@@ -47,12 +47,17 @@ describe("chain-consistent", () => {
     };
     const JAN_HOME = "/var/vmail/3f/3f25c0de-2222-4a22-8222-000000000002";
     const noSecret = (violations: { message: string }[]) => {
-      if (violations.some((v) => v.message.includes(keyResultFor(IDS.jan)) || v.message.includes(keyResultFor(IDS.maria)))) throw new Error("a key password leaked into a message");
+      if (violations.some((v) => v.message.includes(keyResultFor(IDS.jan)) || v.message.includes(keyResultFor(IDS.maria))))
+        throw new Error("a key password leaked into a message");
     };
     it("rejects a userdb_home extra field pointing at someone else's home", async () => {
       const plan = buildResources();
       edit(plan, "luebeck", (t) => t.replace(/^(mmueller:.*)$/m, `$1 userdb_home=${JAN_HOME}`));
-      expectViolation(await run(chainConsistent, plan), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `gives "mmueller" home "${JAN_HOME}", expected`);
+      expectViolation(
+        await run(chainConsistent, plan),
+        "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+        `gives "mmueller" home "${JAN_HOME}", expected`,
+      );
     });
     it("rejects a key password field repeated with another person's key (the last one wins)", async () => {
       const plan = buildResources();
@@ -87,7 +92,11 @@ describe("chain-consistent", () => {
     it("rejects a userdb without a readable passwd-file, naming its mailboxes", async () => {
       const plan = buildResources();
       delete record(plan, "userdb-kiel").props.stringData;
-      expectViolation(await run(chainConsistent, plan), "mailbox petra.koch@fa-kiel.example", "userdb-kiel passwd-file cannot be read: the Secret holds no passwd-file");
+      expectViolation(
+        await run(chainConsistent, plan),
+        "mailbox petra.koch@fa-kiel.example",
+        "userdb-kiel passwd-file cannot be read: the Secret holds no passwd-file",
+      );
     });
     it("rejects a passwd line without a key password", async () => {
       const plan = buildResources();

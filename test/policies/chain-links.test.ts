@@ -34,7 +34,9 @@ describe("chain-consistent messages", () => {
     attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.sourceGuid] = MISSING;
     const found = await messages(plan);
     expect(found).toContain(`${JAN}: chain cannot be checked: the owner id ${MISSING} is not in the exports`);
-    expect(found).toContain(`mailbox raum-101@fa-kiel.example (owner room-raum101): chain cannot be checked: the source ExchangeGuid ${MISSING} is not in the exports`);
+    expect(found).toContain(
+      `mailbox raum-101@fa-kiel.example (owner room-raum101): chain cannot be checked: the source ExchangeGuid ${MISSING} is not in the exports`,
+    );
   });
   it("a wrong OX name, key name or index line reported without saying which link broke", async () => {
     const plan = buildResources();
@@ -46,9 +48,15 @@ describe("chain-consistent messages", () => {
     });
     const found = await messages(plan);
     expect(found).toContain(`${JAN}: OX name is "jan", expected "jschmidt" (derived from mailbox id ${IDS.jan})`);
-    expect(found).toContain(`mailbox petra.koch@fa-kiel.example (owner pkoch): userAttributes oxmig/key-name is "key-x", expected "key-${IDS.petra}" (derived from mailbox id ${IDS.petra})`);
-    expect(found).toContain(`mailbox maria.mueller@fa-luebeck.example (owner mmueller): userdb index mailboxId of "mmueller" is "${IDS.jan}", expected "${IDS.maria}" (derived from mailbox id ${IDS.maria})`);
-    expect(found).toContain(`mailbox maria.mueller@fa-luebeck.example (owner mmueller): userdb index keyName of "mmueller" is "key-${IDS.jan}", expected "key-${IDS.maria}" (derived from mailbox id ${IDS.maria})`);
+    expect(found).toContain(
+      `mailbox petra.koch@fa-kiel.example (owner pkoch): userAttributes oxmig/key-name is "key-x", expected "key-${IDS.petra}" (derived from mailbox id ${IDS.petra})`,
+    );
+    expect(found).toContain(
+      `mailbox maria.mueller@fa-luebeck.example (owner mmueller): userdb index mailboxId of "mmueller" is "${IDS.jan}", expected "${IDS.maria}" (derived from mailbox id ${IDS.maria})`,
+    );
+    expect(found).toContain(
+      `mailbox maria.mueller@fa-luebeck.example (owner mmueller): userdb index keyName of "mmueller" is "key-${IDS.jan}", expected "key-${IDS.maria}" (derived from mailbox id ${IDS.maria})`,
+    );
   });
   it("a mailbox without a context crashes the rule", async () => {
     const plan = buildResources(undefined, { withSecrets: false });
@@ -64,7 +72,9 @@ describe("chain-consistent messages", () => {
     delete record(plan, `key-${IDS.maria}`).props.result;
     const found = await messages(plan);
     expect(found).toEqual([
-      expect.stringMatching(new RegExp(`^${JAN.replace(/[()]/g, "\\$&")}: userdb passwd line 1 gives "jschmidt" home "/var/vmail/xx/[^"]+", expected "/var/vmail/3f/[^"]+"$`)),
+      expect.stringMatching(
+        new RegExp(`^${JAN.replace(/[()]/g, "\\$&")}: userdb passwd line 1 gives "jschmidt" home "/var/vmail/xx/[^"]+", expected "/var/vmail/3f/[^"]+"$`),
+      ),
     ]);
     expect(found.join("\n")).not.toContain(keyResultFor(IDS.maria));
   });
@@ -84,7 +94,9 @@ describe("chain-consistent messages", () => {
     record(plan, `key-${IDS.raum}`).name = "key-orphan";
     delete record(plan, "key-orphan").props.keepers.mailboxId;
     const found = await messages(plan);
-    expect(found).toContain(`mailbox ${IDS.petra}: key key-${IDS.petra} is used by 2 mailboxes: petra.koch@fa-kiel.example, raum-101@fa-kiel.example; expected exactly one`);
+    expect(found).toContain(
+      `mailbox ${IDS.petra}: key key-${IDS.petra} is used by 2 mailboxes: petra.koch@fa-kiel.example, raum-101@fa-kiel.example; expected exactly one`,
+    );
     expect(found).toContain(`mailbox key-orphan: key key-orphan is used by 0 mailboxes; expected exactly one`);
   });
   it("a passwd line missing from the userdb index passes", async () => {

@@ -29,7 +29,16 @@ afterEach(() => {
 describe("policy pack config", () => {
   it("the JSON schema the CLI validates against drops a field or a requirement", () => {
     expect(configSchema.required).toEqual(["directory", "exchange", "stackKind"]);
-    expect(Object.keys(configSchema.properties ?? {})).toEqual(["directory", "exchange", "lock", "stackKind", "productionDomains", "mailRoot", "contextOrganisations", "shards"]);
+    expect(Object.keys(configSchema.properties ?? {})).toEqual([
+      "directory",
+      "exchange",
+      "lock",
+      "stackKind",
+      "productionDomains",
+      "mailRoot",
+      "contextOrganisations",
+      "shards",
+    ]);
   });
   it("a config problem hidden behind a generic message", () => {
     const missing = errorOf(undefined);
@@ -42,7 +51,12 @@ describe("policy pack config", () => {
     expect(bad.message).toMatch(/^invalid policy pack config: directory: .*; stackKind: .* \(pass --policy-pack-config/);
   });
   it("defaults and relative paths resolved against the wrong folder", () => {
-    const ctx = loadPolicyContext({ directory: "test/fixtures/policies/directory.ldif", exchange: "test/fixtures/policies/exchange.csv", stackKind: "staging", lock: "no/such/bindings.lock.yaml" });
+    const ctx = loadPolicyContext({
+      directory: "test/fixtures/policies/directory.ldif",
+      exchange: "test/fixtures/policies/exchange.csv",
+      stackKind: "staging",
+      lock: "no/such/bindings.lock.yaml",
+    });
     expect(ctx.config).toEqual({
       directory: path.join(ROOT, "test/fixtures/policies/directory.ldif"),
       exchange: path.join(ROOT, "test/fixtures/policies/exchange.csv"),
@@ -109,7 +123,10 @@ describe("policy pack config", () => {
     const again = loadPolicyContext(cfg);
     expect(again).not.toBe(first);
     expect(again.directory).toBe(first.directory);
-    fs.appendFileSync(path.join(dir, "directory.ldif"), "\ndn: uid=neu,ou=kiel,dc=fa,dc=example\nobjectClass: inetOrgPerson\nuid: neu\ncn: Neu\nou: kiel\nentryUUID: 9e9e0000-6666-4a66-8666-000000000006\n");
+    fs.appendFileSync(
+      path.join(dir, "directory.ldif"),
+      "\ndn: uid=neu,ou=kiel,dc=fa,dc=example\nobjectClass: inetOrgPerson\nuid: neu\ncn: Neu\nou: kiel\nentryUUID: 9e9e0000-6666-4a66-8666-000000000006\n",
+    );
     vi.advanceTimersByTime(1000);
     const changed = loadPolicyContext(cfg);
     expect(changed.directory).not.toBe(first.directory);

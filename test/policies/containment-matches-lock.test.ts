@@ -35,25 +35,43 @@ describe("containment-matches-lock rejects", () => {
   it("a login added to the deny list by hand: a person locked out without review", async () => {
     const plan = withContainment(buildResources(), CONTAINED);
     denyRecord(plan, "luebeck").props.data[K8S.denyDataKey] += "jschmidt\n";
-    expectViolation(await run(containmentMatchesLock, plan, withLock(approved)), "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)", 'deny-luebeck line 3 blocks login "jschmidt", but the lock', "records no containment for it: a person locked out without review");
+    expectViolation(
+      await run(containmentMatchesLock, plan, withLock(approved)),
+      "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)",
+      'deny-luebeck line 3 blocks login "jschmidt", but the lock',
+      "records no containment for it: a person locked out without review",
+    );
   });
 
   it("a contained mailbox missing from the deny list: the person can still read the mail being cleaned up", async () => {
     const plan = withContainment(buildResources(), CONTAINED);
     denyRecord(plan, "luebeck").props.data[K8S.denyDataKey] = "shared-poststelle\n";
-    expectViolation(await run(containmentMatchesLock, plan, withLock(approved)), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `contains this mailbox (${REASON}), but deny-luebeck does not block its login "mmueller"`);
+    expectViolation(
+      await run(containmentMatchesLock, plan, withLock(approved)),
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `contains this mailbox (${REASON}), but deny-luebeck does not block its login "mmueller"`,
+    );
   });
 
   it("a contained mailbox whose OX user is still enabled", async () => {
     const plan = withContainment(buildResources(), CONTAINED);
     oxUser(plan, IDS.maria).props.mailEnabled = true;
-    expectViolation(await run(containmentMatchesLock, plan, withLock(approved)), "mailbox maria.mueller@fa-luebeck.example", `is not disabled (mailEnabled must be false): OX still lets the person log in`);
+    expectViolation(
+      await run(containmentMatchesLock, plan, withLock(approved)),
+      "mailbox maria.mueller@fa-luebeck.example",
+      `is not disabled (mailEnabled must be false): OX still lets the person log in`,
+    );
   });
 
   it("an OX user disabled without a containment in the lock", async () => {
     const plan = withContainment(buildResources());
     oxUser(plan, IDS.petra).props.mailEnabled = false;
-    expectViolation(await run(containmentMatchesLock, plan, withLock(nobodyContained)), "mailbox petra.koch@fa-kiel.example", "is disabled (mailEnabled false), but the lock", "records no containment for it");
+    expectViolation(
+      await run(containmentMatchesLock, plan, withLock(nobodyContained)),
+      "mailbox petra.koch@fa-kiel.example",
+      "is disabled (mailEnabled false), but the lock",
+      "records no containment for it",
+    );
   });
 
   it("a containment in the plan that was never locked: deny line and disabled user both unreviewed", async () => {
@@ -66,13 +84,21 @@ describe("containment-matches-lock rejects", () => {
 
   it("a context without a deny list: a missing file refuses nobody", async () => {
     const plan = withContainment(buildResources()).filter((r) => r.name !== "deny-kiel");
-    expectViolation(await run(containmentMatchesLock, plan, withLock(nobodyContained)), "context kiel", "declares no deny list deny-kiel", "a missing file refuses nobody");
+    expectViolation(
+      await run(containmentMatchesLock, plan, withLock(nobodyContained)),
+      "context kiel",
+      "declares no deny list deny-kiel",
+      "a missing file refuses nobody",
+    );
   });
 
   it("a login that is no login of the context's userdb", async () => {
     const plan = withContainment(buildResources(), CONTAINED);
     denyRecord(plan, "luebeck").props.data[K8S.denyDataKey] += "mmuellr\n";
-    expectViolation(await run(containmentMatchesLock, plan, withLock(approved)), 'deny-luebeck (rule containment-matches-lock) line 3 blocks "mmuellr", which is no login of the context\'s userdb');
+    expectViolation(
+      await run(containmentMatchesLock, plan, withLock(approved)),
+      'deny-luebeck (rule containment-matches-lock) line 3 blocks "mmuellr", which is no login of the context\'s userdb',
+    );
   });
 
   it("a line Dovecot would never match: capitals, or more than a login", async () => {
@@ -87,7 +113,10 @@ describe("containment-matches-lock rejects", () => {
   it("anything mounted next to the list, or the list missing from the ConfigMap", async () => {
     const extra = withContainment(buildResources(), CONTAINED);
     denyRecord(extra, "luebeck").props.data["other.passwd"] = "jschmidt\n";
-    expectViolation(await run(containmentMatchesLock, extra, withLock(approved)), "deny-luebeck (rule containment-matches-lock): data holds keys besides deny.passwd: other.passwd");
+    expectViolation(
+      await run(containmentMatchesLock, extra, withLock(approved)),
+      "deny-luebeck (rule containment-matches-lock): data holds keys besides deny.passwd: other.passwd",
+    );
     const binary = withContainment(buildResources(), CONTAINED);
     denyRecord(binary, "luebeck").props.binaryData = { "deny.passwd": "am9l" };
     expectViolation(await run(containmentMatchesLock, binary, withLock(approved)), "deny-luebeck (rule containment-matches-lock): binaryData is set");
@@ -108,12 +137,17 @@ describe("containment-matches-lock rejects", () => {
   it("two deny lists for one context", async () => {
     const plan = withContainment(buildResources(), CONTAINED);
     plan.push({ ...structuredClone(denyRecord(plan, "luebeck")), name: "deny-luebeck-2" });
-    expectViolation(await run(containmentMatchesLock, plan, withLock(approved)), "context luebeck (rule containment-matches-lock) has 2 deny lists (deny-luebeck, deny-luebeck-2)");
+    expectViolation(
+      await run(containmentMatchesLock, plan, withLock(approved)),
+      "context luebeck (rule containment-matches-lock) has 2 deny lists (deny-luebeck, deny-luebeck-2)",
+    );
   });
 
   it("names the rule, says what it checks and is mandatory", () => {
     expect(containmentMatchesLock.name).toBe("containment-matches-lock");
-    expect(containmentMatchesLock.description).toMatch(/^Checks whether each context's deny list blocks exactly the logins .* contained, and whether exactly those mailboxes' OX users are disabled\.$/);
+    expect(containmentMatchesLock.description).toMatch(
+      /^Checks whether each context's deny list blocks exactly the logins .* contained, and whether exactly those mailboxes' OX users are disabled\.$/,
+    );
     expect(containmentMatchesLock.enforcementLevel).toBe("mandatory");
   });
 });

@@ -29,7 +29,14 @@ function lockWithPetraIn(context: string, reason: string | null = REASON): strin
 describe("context-matches-organisation with a contextException", () => {
   it("the program declares the plan's reason as the attribute the rule reads", () => {
     const primary = toAddress("petra.koch@fa-kiel.example");
-    const binding = { mailboxId: IDS.petra, kind: "personal", keyName: "key-p", owner: { immutableId: IDS.petra }, source: { exchangeGuid: "g" }, primaryAddress: primary } as unknown as Binding;
+    const binding = {
+      mailboxId: IDS.petra,
+      kind: "personal",
+      keyName: "key-p",
+      owner: { immutableId: IDS.petra },
+      source: { exchangeGuid: "g" },
+      primaryAddress: primary,
+    } as unknown as Binding;
     expect(userAttributesFor({ ...binding, contextException: REASON })[USER_ATTRIBUTES.contextException]).toBe(REASON);
     expect(userAttributesFor(binding)).not.toHaveProperty(USER_ATTRIBUTES.contextException);
   });
@@ -43,7 +50,11 @@ describe("context-matches-organisation with a contextException", () => {
   });
 
   it("rejects an undocumented move into another organisation's context", async () => {
-    expectViolation(await run(contextMatchesOrganisation, petraInLuebeck(), config({ lock: lockWithPetraIn("luebeck") })), "mailbox petra.koch@fa-kiel.example (owner pkoch)", 'context "luebeck" does not serve the owner\'s organisation');
+    expectViolation(
+      await run(contextMatchesOrganisation, petraInLuebeck(), config({ lock: lockWithPetraIn("luebeck") })),
+      "mailbox petra.koch@fa-kiel.example (owner pkoch)",
+      'context "luebeck" does not serve the owner\'s organisation',
+    );
   });
 
   it("rejects a blank reason as no reason", async () => {
@@ -52,12 +63,23 @@ describe("context-matches-organisation with a contextException", () => {
 
   it("rejects an exception the lock does not approve in that context (the attribute alone is no review)", async () => {
     const violations = await run(contextMatchesOrganisation, petraInLuebeck(REASON), config({ lock: lockWithPetraIn("kiel") }));
-    expectViolation(violations, "mailbox petra.koch@fa-kiel.example", `"${REASON}" places the mailbox in context "luebeck"`, 'does not approve it there (locked context "kiel")');
+    expectViolation(
+      violations,
+      "mailbox petra.koch@fa-kiel.example",
+      `"${REASON}" places the mailbox in context "luebeck"`,
+      'does not approve it there (locked context "kiel")',
+    );
   });
 
   it("rejects an exception whose reason the reviewer never saw: the lock has the context but no reason, or another reason", async () => {
-    expectViolation(await run(contextMatchesOrganisation, petraInLuebeck(REASON), config({ lock: lockWithPetraIn("luebeck", null) })), "the lock records no exception for it");
-    expectViolation(await run(contextMatchesOrganisation, petraInLuebeck(REASON), config({ lock: lockWithPetraIn("luebeck", "temporary, ask HR") })), 'the lock records the reason "temporary, ask HR"');
+    expectViolation(
+      await run(contextMatchesOrganisation, petraInLuebeck(REASON), config({ lock: lockWithPetraIn("luebeck", null) })),
+      "the lock records no exception for it",
+    );
+    expectViolation(
+      await run(contextMatchesOrganisation, petraInLuebeck(REASON), config({ lock: lockWithPetraIn("luebeck", "temporary, ask HR") })),
+      'the lock records the reason "temporary, ask HR"',
+    );
   });
 
   it("rejects an exception for a mailbox the lock does not hold", async () => {

@@ -33,8 +33,10 @@ describe("context-ids-match-lock branches", () => {
   const contextRecord = (records: ReturnType<typeof withIds>, name: string) => records.find((r) => r.type === TYPES.oxContext && r.props.name === name)!;
   const moved = (cfg: { lock?: string }, context: string, declared: string, want: number) =>
     `OX context ${context} declares context id ${declared}, but the lock ${cfg.lock} records ${want}: every account of the context would land in another context`;
-  const contextMessage = (text: string) => `${text} (rule context-ids-match-lock); restore the id in plan.yaml contexts:, or relock while no mailbox of the context is cut over`;
-  const cutOverMessage = (mailbox: string, owner: string, text: string) => `mailbox ${mailbox} (owner ${owner}): (rule context-ids-match-lock) ${text}; this mailbox is already cut over`;
+  const contextMessage = (text: string) =>
+    `${text} (rule context-ids-match-lock); restore the id in plan.yaml contexts:, or relock while no mailbox of the context is cut over`;
+  const cutOverMessage = (mailbox: string, owner: string, text: string) =>
+    `mailbox ${mailbox} (owner ${owner}): (rule context-ids-match-lock) ${text}; this mailbox is already cut over`;
   const UNNAMED = "OX context ox-context-kiel (rule context-ids-match-lock): its name is unknown or missing, so its id cannot be checked against the lock";
 
   it("registered under a name or description that does not say what it checks", () => {
@@ -76,6 +78,10 @@ describe("context-ids-match-lock branches", () => {
     contextRecord(records, "kiel").props.contextId = UNKNOWN_STRING;
     const cfg = lockOf({ w02: "cut-over" });
     const kiel = moved(cfg, "kiel", "unknown at preview", 102);
-    expect(await messages(records, cfg)).toEqual([contextMessage(kiel), cutOverMessage("petra.koch@fa-kiel.example", "pkoch", kiel), cutOverMessage("raum-101@fa-kiel.example", "room-raum101", kiel)]);
+    expect(await messages(records, cfg)).toEqual([
+      contextMessage(kiel),
+      cutOverMessage("petra.koch@fa-kiel.example", "pkoch", kiel),
+      cutOverMessage("raum-101@fa-kiel.example", "room-raum101", kiel),
+    ]);
   });
 });

@@ -19,12 +19,22 @@ describe("display-name-matches-directory", () => {
   it("rejects another person's name on a personal mailbox", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.maria).props.displayName = "Jan Schmidt";
-    expectViolation(await run(displayNameMatchesDirectory, plan), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `display name "Jan Schmidt" differs from the directory displayName of directory uid mmueller`, `"Maria Müller"`);
+    expectViolation(
+      await run(displayNameMatchesDirectory, plan),
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `display name "Jan Schmidt" differs from the directory displayName of directory uid mmueller`,
+      `"Maria Müller"`,
+    );
   });
   it("rejects a shared mailbox named unlike its Exchange DisplayName", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.poststelle).props.displayName = "Poststelle Kiel";
-    expectViolation(await run(displayNameMatchesDirectory, plan), "mailbox poststelle@fa-luebeck.example", "differs from the Exchange DisplayName of Exchange mailbox poststelle@fa-luebeck.example", `"Poststelle Lübeck"`);
+    expectViolation(
+      await run(displayNameMatchesDirectory, plan),
+      "mailbox poststelle@fa-luebeck.example",
+      "differs from the Exchange DisplayName of Exchange mailbox poststelle@fa-luebeck.example",
+      `"Poststelle Lübeck"`,
+    );
   });
   it("name change after marriage: the new directory name passes, the old one is rejected", async () => {
     const ldif = fs.readFileSync(path.join(FIXTURES, "directory.ldif"), "utf8").replace("displayName: Maria Müller", "displayName: Maria Schmidt-Müller");
@@ -33,14 +43,20 @@ describe("display-name-matches-directory", () => {
     const plan = buildResources();
     oxUser(plan, IDS.maria).props.displayName = "Maria Schmidt-Müller";
     expectNone(await run(displayNameMatchesDirectory, plan, config({ directory })));
-    expectViolation(await run(displayNameMatchesDirectory, buildResources(), config({ directory })), "mailbox maria.mueller@fa-luebeck.example", `display name "Maria Müller" differs`);
+    expectViolation(
+      await run(displayNameMatchesDirectory, buildResources(), config({ directory })),
+      "mailbox maria.mueller@fa-luebeck.example",
+      `display name "Maria Müller" differs`,
+    );
   });
   it("leaves an owner missing from the directory to owner-in-directory, and reads a missing name as empty", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.maria).props.userAttributes["oxmig/owner-id"] = "00000000-0000-4000-8000-00000000dead";
     delete oxUser(plan, IDS.jan).props.displayName;
     const violations = await run(displayNameMatchesDirectory, plan);
-    expect(violations.map((v) => v.message)).toEqual([expect.stringContaining(`mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): display name "" differs`)]);
+    expect(violations.map((v) => v.message)).toEqual([
+      expect.stringContaining(`mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): display name "" differs`),
+    ]);
   });
   it("fails closed on a display name unknown at preview", async () => {
     const plan = buildResources(undefined, { withSecrets: false });
@@ -55,7 +71,11 @@ describe("display-name-matches-directory", () => {
   it("rejects a name run together: whitespace is collapsed, not removed", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.maria).props.displayName = "MariaMüller";
-    expectViolation(await run(displayNameMatchesDirectory, plan), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `display name "MariaMüller" differs`);
+    expectViolation(
+      await run(displayNameMatchesDirectory, plan),
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `display name "MariaMüller" differs`,
+    );
   });
   it("names a shared mailbox after its Exchange source even when it carries an owner id", async () => {
     const plan = buildResources();

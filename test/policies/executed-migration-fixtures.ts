@@ -9,7 +9,12 @@ import { waveConfigData } from "../../infra/components/wave";
 import { MIGRATION_DEFAULTS, migrationSettingsFrom } from "../../infra/migration-settings";
 import { buildResources, FIXTURE_MAILBOXES, type MailboxSpec, type ResourceRecord } from "../fixtures/policies/plan";
 
-export const pairingOfSpec = (m: MailboxSpec): Pairing => ({ mailboxId: m.id, sourceLogin: m.sourceUpn, sourceExchangeGuid: m.sourceGuid, targetLogin: m.login });
+export const pairingOfSpec = (m: MailboxSpec): Pairing => ({
+  mailboxId: m.id,
+  sourceLogin: m.sourceUpn,
+  sourceExchangeGuid: m.sourceGuid,
+  targetLogin: m.login,
+});
 
 /** The migration settings of a stack with every default (image by tag, storage claim, owner 5000). */
 export const FIXTURE_MIGRATION = migrationSettingsFrom({ migrationImage: "dovecot/dovecot:2.3.21", ...MIGRATION_DEFAULTS }, "fixture");
@@ -18,9 +23,18 @@ export const FIXTURE_MIGRATION = migrationSettingsFrom({ migrationImage: "doveco
 export function renderedJob(wave: string, context: string, pairings: readonly Pairing[], phase: WavePhase = "copying"): ResourceRecord {
   const labels = { [K8S.labelWave]: wave, [K8S.labelContext]: context };
   const spec = migrationJobSpec({
-    wave, namespace: "fixture", labels, configMapName: `pairings-${wave}`, configHash: "fixture", imapcSecretName: "oxmig-imapc-credentials",
-    phase, pairs: pairings.length, pairingDigest: pairingDigest(pairings),
-    userdbSecretName: userdbSecretName(context), mailRoot: "/var/vmail", settings: FIXTURE_MIGRATION,
+    wave,
+    namespace: "fixture",
+    labels,
+    configMapName: `pairings-${wave}`,
+    configHash: "fixture",
+    imapcSecretName: "oxmig-imapc-credentials",
+    phase,
+    pairs: pairings.length,
+    pairingDigest: pairingDigest(pairings),
+    userdbSecretName: userdbSecretName(context),
+    mailRoot: "/var/vmail",
+    settings: FIXTURE_MIGRATION,
   });
   const props = structuredClone(spec) as ResourceRecord["props"];
   delete props.metadata.namespace;
@@ -31,7 +45,11 @@ export function renderedWave(wave: string, members: readonly MailboxSpec[], phas
   const context = members[0]!.context;
   const pairings = members.map(pairingOfSpec);
   const data = waveConfigData({ wave: { name: wave, context, phase }, pairings, sourceImapHost: "exchange.corp.example" });
-  const metadata = { name: `pairings-${wave}`, labels: { [K8S.labelWave]: wave, [K8S.labelContext]: context, [K8S.labelRole]: "pairings" }, annotations: { [K8S.annotationPhase]: phase } };
+  const metadata = {
+    name: `pairings-${wave}`,
+    labels: { [K8S.labelWave]: wave, [K8S.labelContext]: context, [K8S.labelRole]: "pairings" },
+    annotations: { [K8S.annotationPhase]: phase },
+  };
   const configMap: ResourceRecord = { type: TYPES.configMap, name: `pairings-${wave}`, protect: false, parent: `wave-${wave}`, props: { metadata, data } };
   return phase === "done" ? [configMap] : [configMap, renderedJob(wave, context, pairings, phase)];
 }
@@ -40,12 +58,23 @@ export function renderedWave(wave: string, members: readonly MailboxSpec[], phas
 export function executedPlan(mailboxes: readonly MailboxSpec[] = FIXTURE_MAILBOXES): ResourceRecord[] {
   const rest = buildResources(mailboxes, { withSecrets: false, protect: false }).filter((r) => r.type !== TYPES.configMap && r.type !== TYPES.job);
   const waves = [...new Set(mailboxes.map((m) => m.wave))];
-  return [...rest, ...waves.flatMap((w) => renderedWave(w, mailboxes.filter((m) => m.wave === w)))];
+  return [
+    ...rest,
+    ...waves.flatMap((w) =>
+      renderedWave(
+        w,
+        mailboxes.filter((m) => m.wave === w),
+      ),
+    ),
+  ];
 }
 
-export const configMapOf = (records: readonly ResourceRecord[], wave: string): ResourceRecord => records.find((r) => r.type === TYPES.configMap && r.name === `pairings-${wave}`)!;
-export const jobOf = (records: readonly ResourceRecord[], wave: string): ResourceRecord => records.find((r) => r.type === TYPES.job && r.name === `migrate-${wave}`)!;
-export const containerOf = (records: readonly ResourceRecord[], wave: string): Record<string, unknown> => jobOf(records, wave).props.spec.template.spec.containers[0];
+export const configMapOf = (records: readonly ResourceRecord[], wave: string): ResourceRecord =>
+  records.find((r) => r.type === TYPES.configMap && r.name === `pairings-${wave}`)!;
+export const jobOf = (records: readonly ResourceRecord[], wave: string): ResourceRecord =>
+  records.find((r) => r.type === TYPES.job && r.name === `migrate-${wave}`)!;
+export const containerOf = (records: readonly ResourceRecord[], wave: string): Record<string, unknown> =>
+  jobOf(records, wave).props.spec.template.spec.containers[0];
 
 /** The pair line of a mailbox id in a script (rendered form: `pair '<id>' …`). */
 export function pairLineIndex(lines: readonly string[], mailboxId: string): number {

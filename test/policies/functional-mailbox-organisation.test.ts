@@ -15,7 +15,10 @@ afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 function exchangeWith(name: string, edit: (row: string) => string): string {
   const text = fs.readFileSync(path.join(FIXTURES, "exchange.csv"), "utf8");
   const file = path.join(temp, `${name}.csv`);
-  fs.writeFileSync(file, text.replace(POSTSTELLE_ROW, (row) => edit(row)));
+  fs.writeFileSync(
+    file,
+    text.replace(POSTSTELLE_ROW, (row) => edit(row)),
+  );
   return file;
 }
 
@@ -33,7 +36,12 @@ describe("functional-mailbox-organisation", () => {
   it("rejects the Lübeck Poststelle moved into the Kiel context", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.poststelle).props.contextName = "kiel";
-    expectViolation(await run(functionalMailboxOrganisation, plan), "mailbox poststelle@fa-luebeck.example", `context "kiel" does not serve organisation luebeck`, "primary address domain fa-luebeck.example");
+    expectViolation(
+      await run(functionalMailboxOrganisation, plan),
+      "mailbox poststelle@fa-luebeck.example",
+      `context "kiel" does not serve organisation luebeck`,
+      "primary address domain fa-luebeck.example",
+    );
   });
 
   it("rejects a room mailbox moved into another organisation's context", async () => {
@@ -44,27 +52,50 @@ describe("functional-mailbox-organisation", () => {
 
   it("takes the mailbox's own AD account in the directory as evidence", async () => {
     // Poststelle in a domain no person uses, owned by the AD account of a Kiel person.
-    const exchange = exchangeWith("ad-only", (row) => row.replaceAll("fa-luebeck.example", "post.example").replace(/"a0000000-0000-4000-8000-00000000000a"$/, `"${PETRA_AD}"`));
+    const exchange = exchangeWith("ad-only", (row) =>
+      row.replaceAll("fa-luebeck.example", "post.example").replace(/"a0000000-0000-4000-8000-00000000000a"$/, `"${PETRA_AD}"`),
+    );
     const plan = buildResources();
-    expectViolation(await run(functionalMailboxOrganisation, plan, config({ exchange })), `does not serve organisation kiel`, `its AD account (Guid ${PETRA_AD}) is directory uid pkoch`);
+    expectViolation(
+      await run(functionalMailboxOrganisation, plan, config({ exchange })),
+      `does not serve organisation kiel`,
+      `its AD account (Guid ${PETRA_AD}) is directory uid pkoch`,
+    );
     oxUser(plan, IDS.poststelle).props.contextName = "kiel";
     expectNone(await run(functionalMailboxOrganisation, plan, config({ exchange })));
   });
 
   it("fails closed when the AD account and the address domain disagree", async () => {
     const exchange = exchangeWith("conflict", (row) => row.replace(/"a0000000-0000-4000-8000-00000000000a"$/, `"${PETRA_AD}"`));
-    expectViolation(await run(functionalMailboxOrganisation, buildResources(), config({ exchange })), "cannot be established", "ou kiel", "used only by ou luebeck");
+    expectViolation(
+      await run(functionalMailboxOrganisation, buildResources(), config({ exchange })),
+      "cannot be established",
+      "ou kiel",
+      "used only by ou luebeck",
+    );
   });
 
   it("fails closed when no person uses the primary domain and the AD account is unknown", async () => {
     const exchange = exchangeWith("no-evidence", (row) => row.replaceAll("fa-luebeck.example", "post.example"));
-    expectViolation(await run(functionalMailboxOrganisation, buildResources(), config({ exchange })), "mailbox poststelle@fa-luebeck.example", "cannot be established", "no person there has an address in its primary domain post.example");
+    expectViolation(
+      await run(functionalMailboxOrganisation, buildResources(), config({ exchange })),
+      "mailbox poststelle@fa-luebeck.example",
+      "cannot be established",
+      "no person there has an address in its primary domain post.example",
+    );
   });
 
   it("fails closed when several organisations use the primary domain", async () => {
     const directory = path.join(temp, "shared-domain.ldif");
-    fs.writeFileSync(directory, fs.readFileSync(path.join(FIXTURES, "directory.ldif"), "utf8").replace("mail: petra.koch@fa-kiel.example", "mail: petra.koch@fa-luebeck.example"));
-    expectViolation(await run(functionalMailboxOrganisation, buildResources(), config({ directory })), "mailbox poststelle@fa-luebeck.example", "fa-luebeck.example is used by several organisations (kiel, luebeck)");
+    fs.writeFileSync(
+      directory,
+      fs.readFileSync(path.join(FIXTURES, "directory.ldif"), "utf8").replace("mail: petra.koch@fa-kiel.example", "mail: petra.koch@fa-luebeck.example"),
+    );
+    expectViolation(
+      await run(functionalMailboxOrganisation, buildResources(), config({ directory })),
+      "mailbox poststelle@fa-luebeck.example",
+      "fa-luebeck.example is used by several organisations (kiel, luebeck)",
+    );
   });
 
   it("fails closed when the Exchange addresses lie in two organisations' domains", async () => {
@@ -94,14 +125,22 @@ describe("functional-mailbox-organisation", () => {
     const plan = buildResources();
     attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.kind] = "equipment";
     oxUser(plan, IDS.raum).props.contextName = "luebeck";
-    expectViolation(await run(functionalMailboxOrganisation, plan), "mailbox raum-101@fa-kiel.example", `context "luebeck" does not serve organisation kiel of equipment mailbox`);
+    expectViolation(
+      await run(functionalMailboxOrganisation, plan),
+      "mailbox raum-101@fa-kiel.example",
+      `context "luebeck" does not serve organisation kiel of equipment mailbox`,
+    );
   });
 
   it("takes an exception only as the lock approved it: the attribute alone is no review", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.poststelle).props.contextName = "kiel";
     attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.contextException] = "shared with Kiel until 2027";
-    expectViolation(await run(functionalMailboxOrganisation, plan, config({ lock: writeLock(lockEntries()) })), "poststelle@fa-luebeck.example", 'does not approve it there (locked context "luebeck")');
+    expectViolation(
+      await run(functionalMailboxOrganisation, plan, config({ lock: writeLock(lockEntries()) })),
+      "poststelle@fa-luebeck.example",
+      'does not approve it there (locked context "luebeck")',
+    );
     const approved = lockEntries().map((e) => (e.mailbox === IDS.poststelle ? { ...e, context: "kiel", contextException: "shared with Kiel until 2027" } : e));
     expectNone(await run(functionalMailboxOrganisation, plan, config({ lock: writeLock(approved) })));
   });
@@ -110,23 +149,38 @@ describe("functional-mailbox-organisation", () => {
     const plan = buildResources();
     oxUser(plan, IDS.poststelle).props.contextName = "kiel";
     attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.contextException] = "   ";
-    expectViolation(await run(functionalMailboxOrganisation, plan), "mailbox poststelle@fa-luebeck.example", `context "kiel" does not serve organisation luebeck`);
+    expectViolation(
+      await run(functionalMailboxOrganisation, plan),
+      "mailbox poststelle@fa-luebeck.example",
+      `context "kiel" does not serve organisation luebeck`,
+    );
   });
 
   it("names every context serving the organisation and how to declare an exception", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.poststelle).props.contextName = "kiel";
     const violations = await run(functionalMailboxOrganisation, plan, config({ contextOrganisations: { hl: "luebeck", luebeck: "luebeck" } }));
-    expectViolation(violations, `; it belongs in context hl or luebeck (declare userAttributes["${USER_ATTRIBUTES.contextException}"] with a reason if intended)`);
+    expectViolation(
+      violations,
+      `; it belongs in context hl or luebeck (declare userAttributes["${USER_ATTRIBUTES.contextException}"] with a reason if intended)`,
+    );
   });
 
   it("names the source ExchangeGuid that is not in the export, or says there is none", async () => {
     const plan = buildResources();
     attrs(oxUser(plan, IDS.poststelle))[USER_ATTRIBUTES.sourceGuid] = "e0000000-0000-4000-8000-0000000000ff";
-    expectViolation(await run(functionalMailboxOrganisation, plan), "mailbox poststelle@fa-luebeck.example", "organisation cannot be checked: source ExchangeGuid e0000000-0000-4000-8000-0000000000ff is not in");
+    expectViolation(
+      await run(functionalMailboxOrganisation, plan),
+      "mailbox poststelle@fa-luebeck.example",
+      "organisation cannot be checked: source ExchangeGuid e0000000-0000-4000-8000-0000000000ff is not in",
+    );
     const none = buildResources();
     delete attrs(oxUser(none, IDS.poststelle))[USER_ATTRIBUTES.sourceGuid];
-    expectViolation(await run(functionalMailboxOrganisation, none), "mailbox poststelle@fa-luebeck.example", "organisation cannot be checked: source ExchangeGuid (none) is not in");
+    expectViolation(
+      await run(functionalMailboxOrganisation, none),
+      "mailbox poststelle@fa-luebeck.example",
+      "organisation cannot be checked: source ExchangeGuid (none) is not in",
+    );
   });
 
   it("fails closed on user attributes unknown at preview, naming the OX user's field", async () => {
@@ -141,7 +195,10 @@ describe("functional-mailbox-organisation", () => {
 
   it("lists each Exchange address with the organisation its domain belongs to when they disagree", async () => {
     const exchange = exchangeWith("two-domains-listed", (row) => row.replace("smtp:info@fa-luebeck.example", "smtp:info@fa-kiel.example"));
-    expectViolation(await run(functionalMailboxOrganisation, buildResources(), config({ exchange })), "its Exchange addresses lie in domains of different organisations (poststelle@fa-luebeck.example → ou luebeck, info@fa-kiel.example → ou kiel)");
+    expectViolation(
+      await run(functionalMailboxOrganisation, buildResources(), config({ exchange })),
+      "its Exchange addresses lie in domains of different organisations (poststelle@fa-luebeck.example → ou luebeck, info@fa-kiel.example → ou kiel)",
+    );
   });
 
   it("accepts a mailbox whose AD account and address domain agree, and cites the AD account when it is moved", async () => {
@@ -151,6 +208,11 @@ describe("functional-mailbox-organisation", () => {
     expectNone(await run(functionalMailboxOrganisation, buildResources(), config({ exchange })));
     const plan = buildResources();
     oxUser(plan, IDS.raum).props.contextName = "luebeck";
-    expectViolation(await run(functionalMailboxOrganisation, plan, config({ exchange })), "mailbox raum-101@fa-kiel.example", `does not serve organisation kiel`, `its AD account (Guid ${PETRA_AD}) is directory uid pkoch in ou kiel`);
+    expectViolation(
+      await run(functionalMailboxOrganisation, plan, config({ exchange })),
+      "mailbox raum-101@fa-kiel.example",
+      `does not serve organisation kiel`,
+      `its AD account (Guid ${PETRA_AD}) is directory uid pkoch in ou kiel`,
+    );
   });
 });

@@ -80,7 +80,11 @@ export interface Violation {
 }
 
 /** Runs a resource policy on every record, or a stack policy once over all of them. */
-export async function run(policy: ResourceValidationPolicy | StackValidationPolicy, records: readonly ResourceRecord[], cfg: unknown = config()): Promise<Violation[]> {
+export async function run(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  records: readonly ResourceRecord[],
+  cfg: unknown = config(),
+): Promise<Violation[]> {
   const violations: Violation[] = [];
   const report = (message: string, urn?: string) => void violations.push({ message, ...(urn ? { urn } : {}) });
   if ("validateStack" in policy) {

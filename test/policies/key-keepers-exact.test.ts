@@ -11,7 +11,11 @@ describe("key-keepers-exact", () => {
   it("rejects an address kept next to the mailbox id: a new address would rotate the key", async () => {
     const plan = buildResources();
     record(plan, `key-${IDS.maria}`).props.keepers.address = "maria.mueller@fa-luebeck.example";
-    expectViolation(await run(keyKeepersExact, plan), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `key key-${IDS.maria} has keepers address besides mailboxId`);
+    expectViolation(
+      await run(keyKeepersExact, plan),
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `key key-${IDS.maria} has keepers address besides mailboxId`,
+    );
   });
   it("rejects a key kept by the login instead of the mailbox id", async () => {
     const plan = buildResources();
@@ -40,6 +44,9 @@ describe("key-keepers-exact", () => {
   it("lists every extra keeper and why it orphans the mail", async () => {
     const plan = buildResources();
     Object.assign(record(plan, `key-${IDS.maria}`).props.keepers, { address: "maria.mueller@fa-luebeck.example", login: "mmueller" });
-    expectViolation(await run(keyKeepersExact, plan), `key key-${IDS.maria} has keepers address, login besides mailboxId; a change of any of them would replace the key and orphan the mail encrypted with it`);
+    expectViolation(
+      await run(keyKeepersExact, plan),
+      `key key-${IDS.maria} has keepers address, login besides mailboxId; a change of any of them would replace the key and orphan the mail encrypted with it`,
+    );
   });
 });

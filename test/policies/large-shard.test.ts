@@ -12,14 +12,37 @@ const id = (i: number, prefix: string) => `${prefix}${String(i).padStart(7, "0")
 
 function writeExports(dir: string): MailboxSpec[] {
   const ldif: string[] = ["version: 1", ""];
-  const csv: string[] = ['"DisplayName","Alias","SamAccountName","UserPrincipalName","PrimarySmtpAddress","EmailAddresses","ExchangeGuid","RecipientTypeDetails","Guid"'];
+  const csv: string[] = [
+    '"DisplayName","Alias","SamAccountName","UserPrincipalName","PrimarySmtpAddress","EmailAddresses","ExchangeGuid","RecipientTypeDetails","Guid"',
+  ];
   const specs: MailboxSpec[] = [];
   for (let i = 0; i < COUNT; i++) {
     const uid = `user${i}`;
     const mail = `${uid}@org${i % 2}.example`;
-    ldif.push(`dn: uid=${uid},ou=org${i % 2},dc=example`, "objectClass: inetOrgPerson", `uid: ${uid}`, `cn: User ${i}`, `ou: org${i % 2}`, `entryUUID: ${id(i, "a")}`, `mail: ${mail}`, "");
+    ldif.push(
+      `dn: uid=${uid},ou=org${i % 2},dc=example`,
+      "objectClass: inetOrgPerson",
+      `uid: ${uid}`,
+      `cn: User ${i}`,
+      `ou: org${i % 2}`,
+      `entryUUID: ${id(i, "a")}`,
+      `mail: ${mail}`,
+      "",
+    );
     csv.push(`"User ${i}","${uid}","${uid}","${uid}@corp.example","${mail}","SMTP:${mail}","${id(i, "e")}","UserMailbox","${id(i, "b")}"`);
-    specs.push({ id: id(i, "a"), kind: "personal", owner: id(i, "a"), login: uid, context: `org${i % 2}`, wave: `w${i % 10}`, displayName: `User ${i}`, primary: mail, aliases: [], sourceGuid: id(i, "e"), sourceUpn: `${uid}@corp.example` });
+    specs.push({
+      id: id(i, "a"),
+      kind: "personal",
+      owner: id(i, "a"),
+      login: uid,
+      context: `org${i % 2}`,
+      wave: `w${i % 10}`,
+      displayName: `User ${i}`,
+      primary: mail,
+      aliases: [],
+      sourceGuid: id(i, "e"),
+      sourceUpn: `${uid}@corp.example`,
+    });
   }
   fs.writeFileSync(path.join(dir, "directory.ldif"), ldif.join("\n"));
   fs.writeFileSync(path.join(dir, "exchange.csv"), csv.join("\n"));

@@ -13,8 +13,18 @@ import { lockEntries } from "./helpers";
 import { policyTempDir } from "./temp-dirs";
 
 export const PAIRINGS: readonly Pairing[] = [
-  { mailboxId: "0b9a6c1e-1111-4a11-8111-000000000001", sourceLogin: "mmueller@corp.example", sourceExchangeGuid: "e0000000-0000-4000-8000-000000000001", targetLogin: "mmueller" },
-  { mailboxId: "3f25c0de-2222-4a22-8222-000000000002", sourceLogin: "jschmidt@corp.example", sourceExchangeGuid: "e0000000-0000-4000-8000-000000000002", targetLogin: "jschmidt" },
+  {
+    mailboxId: "0b9a6c1e-1111-4a11-8111-000000000001",
+    sourceLogin: "mmueller@corp.example",
+    sourceExchangeGuid: "e0000000-0000-4000-8000-000000000001",
+    targetLogin: "mmueller",
+  },
+  {
+    mailboxId: "3f25c0de-2222-4a22-8222-000000000002",
+    sourceLogin: "jschmidt@corp.example",
+    sourceExchangeGuid: "e0000000-0000-4000-8000-000000000002",
+    targetLogin: "jschmidt",
+  },
 ];
 
 export interface WaveFixture {
@@ -27,18 +37,42 @@ export function waveResources(name: string, wave: WaveFixture): ResourceRecord[]
   const labels = { [K8S.labelWave]: name, [K8S.labelContext]: "luebeck" };
   const data = waveConfigData({ wave: { name, context: "luebeck", ...wave }, pairings: PAIRINGS, sourceImapHost: "exchange.corp.example" });
   const configMap: ResourceRecord = {
-    type: TYPES.configMap, name: `pairings-${name}`, protect: false,
+    type: TYPES.configMap,
+    name: `pairings-${name}`,
+    protect: false,
     props: { metadata: { name: `pairings-${name}`, labels, annotations: { [K8S.annotationPhase]: wave.phase } }, data },
   };
-  const claim: ResourceRecord = { type: TYPES.persistentVolumeClaim, name: stateClaimName(name), protect: false, props: { metadata: { name: stateClaimName(name), labels } } };
+  const claim: ResourceRecord = {
+    type: TYPES.persistentVolumeClaim,
+    name: stateClaimName(name),
+    protect: false,
+    props: { metadata: { name: stateClaimName(name), labels } },
+  };
   const job: ResourceRecord = {
-    type: TYPES.job, name: `migrate-${name}`, protect: false,
+    type: TYPES.job,
+    name: `migrate-${name}`,
+    protect: false,
     props: {
       metadata: { name: `migrate-${name}`, labels },
-      spec: { template: { spec: {
-        containers: [{ name: "migrate", volumeMounts: [{ name: "oxmig", mountPath: MIGRATION_PATHS.dir, readOnly: true }, { name: "state", mountPath: MIGRATION_PATHS.stateDir }] }],
-        volumes: [{ name: "oxmig", projected: { sources: [] } }, { name: "state", persistentVolumeClaim: { claimName: stateClaimName(name) } }],
-      } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "migrate",
+                volumeMounts: [
+                  { name: "oxmig", mountPath: MIGRATION_PATHS.dir, readOnly: true },
+                  { name: "state", mountPath: MIGRATION_PATHS.stateDir },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "oxmig", projected: { sources: [] } },
+              { name: "state", persistentVolumeClaim: { claimName: stateClaimName(name) } },
+            ],
+          },
+        },
+      },
     },
   };
   return wave.phase === "done" ? [configMap, claim] : [configMap, claim, job];

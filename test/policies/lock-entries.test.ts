@@ -9,7 +9,8 @@ const MISSING = "00000000-0000-4000-8000-0000000000ff";
 // The stack's own name, from the URNs (the fixtures' stack is "test"), never a placeholder.
 const REVIEW = "run `npx oxmig lock --stack test` and have the change reviewed";
 const lock = writeLock(lockEntries());
-const messages = async (plan: ReturnType<typeof buildResources>, lockFile = lock) => (await run(bindingsMatchLock, plan, config({ lock: lockFile }))).map((v) => v.message);
+const messages = async (plan: ReturnType<typeof buildResources>, lockFile = lock) =>
+  (await run(bindingsMatchLock, plan, config({ lock: lockFile }))).map((v) => v.message);
 const JAN = "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)";
 /** Jan as every lock message names him: display name, address, uid, organisation, id. */
 const JAN_PERSON = `Jan Schmidt <jan.schmidt@fa-luebeck.example> (jschmidt, luebeck, id ${IDS.jan})`;

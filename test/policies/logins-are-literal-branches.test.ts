@@ -66,7 +66,11 @@ describe("logins-are-literal branches", () => {
     delete copy.props.primaryEmail;
     plan.push({ ...copy, name: "oxuser-jan-copy" });
     editScript(plan, /'-u' 'jschmidt'/, "'-u' 'j*'");
-    expectViolation(await run(loginsAreLiteral, plan), "mailbox jan.schmidt@fa-luebeck.example (owner j*)", 'migrate.sh doveadm backup -u "j*" is not a literal login');
+    expectViolation(
+      await run(loginsAreLiteral, plan),
+      "mailbox jan.schmidt@fa-luebeck.example (owner j*)",
+      'migrate.sh doveadm backup -u "j*" is not a literal login',
+    );
   });
 
   it.each([
@@ -75,7 +79,9 @@ describe("logins-are-literal branches", () => {
   ])("a pair line that %s", async (_what, to) => {
     const plan = planWithScripts();
     editScript(plan, /'-u' 'jschmidt'/, to);
-    expect(await messages(plan)).toEqual([`mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): migrate.sh runs doveadm backup for mailbox ${IDS.jan} without exactly one literal -u login (-A or -F select many users)`]);
+    expect(await messages(plan)).toEqual([
+      `mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): migrate.sh runs doveadm backup for mailbox ${IDS.jan} without exactly one literal -u login (-A or -F select many users)`,
+    ]);
   });
 
   it("a doveadm command that is no dsync is not judged by its -u", async () => {

@@ -21,32 +21,71 @@ describe("migrated-identity-stable", () => {
 
   it("a directory entry re-created with a new entryUUID under a cut-over person: new home and key", async () => {
     const resources = buildResources(withSpec(IDS.maria, { id: NEW_ID, owner: NEW_ID }));
-    expectViolation(await run(migratedIdentityStable, resources, lockOf()), "maria.mueller@fa-luebeck.example", `(${IDS.maria}) reached cut-over`, "same mailbox by Exchange source", "no longer has its home", 'rekey: "<reason>"');
+    expectViolation(
+      await run(migratedIdentityStable, resources, lockOf()),
+      "maria.mueller@fa-luebeck.example",
+      `(${IDS.maria}) reached cut-over`,
+      "same mailbox by Exchange source",
+      "no longer has its home",
+      'rekey: "<reason>"',
+    );
   });
 
   it("a cut-over shared mailbox whose ExchangeGuid changed: new home, key and source", async () => {
     const other = "e0000000-0000-4000-8000-0000000000ff";
     const resources = buildResources(withSpec(IDS.poststelle, { id: other, sourceGuid: other }));
-    expectViolation(await run(migratedIdentityStable, resources, lockOf()), "poststelle@fa-luebeck.example", "same mailbox by", "primary address", "Exchange source", 'rekey: "<reason>" and rebind: "<reason>"');
+    expectViolation(
+      await run(migratedIdentityStable, resources, lockOf()),
+      "poststelle@fa-luebeck.example",
+      "same mailbox by",
+      "primary address",
+      "Exchange source",
+      'rekey: "<reason>" and rebind: "<reason>"',
+    );
   });
 
   it("a cut-over mailbox re-bound to another Exchange source under the same id", async () => {
     const resources = buildResources(withSpec(IDS.maria, { sourceGuid: "e0000000-0000-4000-8000-000000000777" }));
-    expectViolation(await run(migratedIdentityStable, resources, lockOf()), "maria.mueller@fa-luebeck.example", "same mailbox by mailbox id", "Exchange source", 'rebind: "<reason>"');
+    expectViolation(
+      await run(migratedIdentityStable, resources, lockOf()),
+      "maria.mueller@fa-luebeck.example",
+      "same mailbox by mailbox id",
+      "Exchange source",
+      'rebind: "<reason>"',
+    );
   });
 
   it("a re-created mailbox that left the plan earlier (retired in the lock) still counts", async () => {
     const entries = cutOver();
     const maria = entries.find((e) => e.mailbox === IDS.maria)!;
     const resources = buildResources(withSpec(IDS.maria, { id: NEW_ID, owner: NEW_ID }));
-    expectViolation(await run(migratedIdentityStable, resources, lockOf(entries.filter((e) => e !== maria), [maria])), "maria.mueller@fa-luebeck.example", "reached cut-over");
+    expectViolation(
+      await run(
+        migratedIdentityStable,
+        resources,
+        lockOf(
+          entries.filter((e) => e !== maria),
+          [maria],
+        ),
+      ),
+      "maria.mueller@fa-luebeck.example",
+      "reached cut-over",
+    );
   });
 
   it("accepts a reviewed rekey recorded in the lock", async () => {
     const entries = cutOver();
     const maria = entries.find((e) => e.mailbox === IDS.maria)!;
     const resources = buildResources(withSpec(IDS.maria, { id: NEW_ID, owner: NEW_ID }));
-    const rekeyed = { ...maria, mailbox: NEW_ID, owner: { id: NEW_ID, uid: "mmueller" }, home: `/var/vmail/0b/${NEW_ID}`, key: { name: `key-${NEW_ID}`, keeper: NEW_ID }, rekey: "entry re-created (ticket 1)", replaces: [IDS.maria] };
+    const rekeyed = {
+      ...maria,
+      mailbox: NEW_ID,
+      owner: { id: NEW_ID, uid: "mmueller" },
+      home: `/var/vmail/0b/${NEW_ID}`,
+      key: { name: `key-${NEW_ID}`, keeper: NEW_ID },
+      rekey: "entry re-created (ticket 1)",
+      replaces: [IDS.maria],
+    };
     expectNone(await run(migratedIdentityStable, resources, lockOf([...entries.filter((e) => e !== maria), rekeyed], [maria])));
   });
 
@@ -54,15 +93,38 @@ describe("migrated-identity-stable", () => {
     const entries = cutOver();
     const maria = entries.find((e) => e.mailbox === IDS.maria)!;
     const specs = FIXTURE_MAILBOXES.filter((m) => m.id !== IDS.maria).map((m) => (m.id === IDS.petra ? { ...m, sourceGuid: maria.source.exchangeGuid } : m));
-    const violations = await run(migratedIdentityStable, buildResources(specs), lockOf(entries.filter((e) => e !== maria), [maria]));
-    expectViolation(violations, "petra.koch@fa-kiel.example", `maria.mueller@fa-luebeck.example (${IDS.maria}) reached cut-over`, "same mailbox by Exchange source", "no longer has its home", 'rekey: "<reason>"');
+    const violations = await run(
+      migratedIdentityStable,
+      buildResources(specs),
+      lockOf(
+        entries.filter((e) => e !== maria),
+        [maria],
+      ),
+    );
+    expectViolation(
+      violations,
+      "petra.koch@fa-kiel.example",
+      `maria.mueller@fa-luebeck.example (${IDS.maria}) reached cut-over`,
+      "same mailbox by Exchange source",
+      "no longer has its home",
+      'rekey: "<reason>"',
+    );
   });
 
   it("a mailbox still copying that shares nothing with a retired cut-over mailbox is left alone", async () => {
     const entries = cutOver();
     const maria = entries.find((e) => e.mailbox === IDS.maria)!;
     const specs = FIXTURE_MAILBOXES.filter((m) => m.id !== IDS.maria);
-    expectNone(await run(migratedIdentityStable, buildResources(specs), lockOf(entries.filter((e) => e !== maria), [maria])));
+    expectNone(
+      await run(
+        migratedIdentityStable,
+        buildResources(specs),
+        lockOf(
+          entries.filter((e) => e !== maria),
+          [maria],
+        ),
+      ),
+    );
   });
 
   it("does nothing without a lock", async () => {
@@ -72,7 +134,7 @@ describe("migrated-identity-stable", () => {
 
 describe("migrated-identity-stable branches", () => {
   const messages = async (records: Parameters<typeof run>[1], cfg: unknown) => (await run(migratedIdentityStable, records, cfg)).map((v) => v.message);
-    const HOME = `home /var/vmail/0b/${IDS.maria}`;
+  const HOME = `home /var/vmail/0b/${IDS.maria}`;
   const KEY = `key key-${IDS.maria} (keeper ${IDS.maria})`;
   const SOURCE = "Exchange source maria.mueller@fa-luebeck.example (e0000000-0000-4000-8000-000000000001)";
   /** The message about Maria's cut-over mailbox, as declared under `label (owner owner)`. */
@@ -88,7 +150,9 @@ describe("migrated-identity-stable branches", () => {
 
   it("the exact message for a re-created directory entry: every reason it is the same mailbox, every field it loses", async () => {
     const resources = buildResources(withSpec(IDS.maria, { id: NEW_ID, owner: NEW_ID }));
-    expect(await messages(resources, lockOf())).toEqual([lost(MARIA, "mmueller", "Exchange source, source address, primary address, owner uid", `${HOME}, ${KEY}`, 'rekey: "<reason>"')]);
+    expect(await messages(resources, lockOf())).toEqual([
+      lost(MARIA, "mmueller", "Exchange source, source address, primary address, owner uid", `${HOME}, ${KEY}`, 'rekey: "<reason>"'),
+    ]);
   });
 
   it("the owner named in the message is the directory's uid, not the OX user name", async () => {
@@ -98,8 +162,18 @@ describe("migrated-identity-stable branches", () => {
   });
 
   it("a re-created person matched by owner uid alone: new id, new source, new address", async () => {
-    const resources = buildResources(withSpec(IDS.maria, { id: NEW_ID, owner: NEW_ID, sourceGuid: "e0000000-0000-4000-8000-000000000777", primary: "maria.neu@fa-luebeck.example", aliases: [] }));
-    expect(await messages(resources, lockOf())).toEqual([lost("maria.neu@fa-luebeck.example", "mmueller", "owner uid", `${HOME}, ${KEY}, ${SOURCE}`, 'rekey: "<reason>" and rebind: "<reason>"')]);
+    const resources = buildResources(
+      withSpec(IDS.maria, {
+        id: NEW_ID,
+        owner: NEW_ID,
+        sourceGuid: "e0000000-0000-4000-8000-000000000777",
+        primary: "maria.neu@fa-luebeck.example",
+        aliases: [],
+      }),
+    );
+    expect(await messages(resources, lockOf())).toEqual([
+      lost("maria.neu@fa-luebeck.example", "mmueller", "owner uid", `${HOME}, ${KEY}, ${SOURCE}`, 'rekey: "<reason>" and rebind: "<reason>"'),
+    ]);
   });
 
   it("a cut-over mailbox whose key resource is gone loses its key, without crashing the rule", async () => {

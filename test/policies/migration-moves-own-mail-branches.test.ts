@@ -21,7 +21,8 @@ const useSource = (script: string, from: string, to: string) => {
 
 const PETRA_AD = "5a5a0000-4444-4a44-8444-000000000004";
 const NOT_IN_DIRECTORY = "a0000000-0000-4000-8000-0000000000ee";
-const row = (display: string, upn: string, primary: string, guid: string, type: string, owner: string, more = "") => `"${display}","x","x","${upn}","${primary}","SMTP:${primary}${more}","${guid}","${type}","${owner}"`;
+const row = (display: string, upn: string, primary: string, guid: string, type: string, owner: string, more = "") =>
+  `"${display}","x","x","${upn}","${primary}","SMTP:${primary}${more}","${guid}","${type}","${owner}"`;
 
 function writeExchange(name: string, text: string): string {
   const file = path.join(policyTempDir("oxmig-moves-own-mail-"), `${name}.csv`);
@@ -31,15 +32,34 @@ function writeExchange(name: string, text: string): string {
 const fixtureExchange = () => fs.readFileSync(path.join(FIXTURES, "exchange.csv"), "utf8");
 
 /** The fixture export with Maria's own source (no objectGUID in the directory) declared a SharedMailbox. */
-const mariaSourceShared = () => writeExchange("maria-shared", fixtureExchange().replace('"e0000000-0000-4000-8000-000000000001","UserMailbox"', '"e0000000-0000-4000-8000-000000000001","SharedMailbox"'));
+const mariaSourceShared = () =>
+  writeExchange(
+    "maria-shared",
+    fixtureExchange().replace('"e0000000-0000-4000-8000-000000000001","UserMailbox"', '"e0000000-0000-4000-8000-000000000001","SharedMailbox"'),
+  );
 
 /** The fixture Exchange export with more rows: Petra's second mailbox and a room her AD account owns, a source that also answers at Maria's address, a second mailbox with Jan's UPN. */
 function extendedExchange(): string {
   const extra = [
     row("Petra Koch Archiv", "pkoch.archiv@corp.example", "petra.archiv@fa-kiel.example", "e0000000-0000-4000-8000-0000000000c1", "UserMailbox", PETRA_AD),
     row("Petras Raum", "praum@corp.example", "praum@fa-kiel.example", "e0000000-0000-4000-8000-0000000000c2", "RoomMailbox", PETRA_AD),
-    row("Maria Other", "maria@corp.example", "m.mueller@fa-luebeck.example", "e0000000-0000-4000-8000-0000000000c4", "UserMailbox", NOT_IN_DIRECTORY, ";smtp:maria.mueller@fa-luebeck.example"),
-    row("Jan Zwei", "JSchmidt@Corp.Example", "jan.zwei@fa-luebeck.example", "e0000000-0000-4000-8000-0000000000c5", "UserMailbox", "a0000000-0000-4000-8000-000000000002"),
+    row(
+      "Maria Other",
+      "maria@corp.example",
+      "m.mueller@fa-luebeck.example",
+      "e0000000-0000-4000-8000-0000000000c4",
+      "UserMailbox",
+      NOT_IN_DIRECTORY,
+      ";smtp:maria.mueller@fa-luebeck.example",
+    ),
+    row(
+      "Jan Zwei",
+      "JSchmidt@Corp.Example",
+      "jan.zwei@fa-luebeck.example",
+      "e0000000-0000-4000-8000-0000000000c5",
+      "UserMailbox",
+      "a0000000-0000-4000-8000-000000000002",
+    ),
   ];
   return writeExchange("extended", `${fixtureExchange().trimEnd()}\n${extra.join("\n")}\n`);
 }
@@ -61,7 +81,9 @@ describe("migration-moves-own-mail branches", () => {
     const records = executedPlan();
     data(records)["migrate.sh"] = data(records)["migrate.sh"].replace(/('-u' )'jschmidt'/, "$1'tweber'");
     const found = await messages(records);
-    expect(found.filter((m) => m.includes('"tweber"'))).toEqual([expect.stringMatching(/target login "tweber", which no declared mailbox logs in with; a run may only write into one declared mailbox$/)]);
+    expect(found.filter((m) => m.includes('"tweber"'))).toEqual([
+      expect.stringMatching(/target login "tweber", which no declared mailbox logs in with; a run may only write into one declared mailbox$/),
+    ]);
   });
 
   it("a personal mailbox is fed from its owner's second mailbox by objectGUID, not from a room the same AD account owns", async () => {
@@ -72,20 +94,45 @@ describe("migration-moves-own-mail branches", () => {
     data(room, "w02")["migrate.sh"] = useSource(data(room, "w02")["migrate.sh"], "pkoch@corp.example", "praum@corp.example");
     const found = await messages(room, extended);
     expect(found).toHaveLength(1);
-    expectViolation(await check(room, extended), "mailbox petra.koch@fa-kiel.example (owner pkoch)", `"praum@corp.example" = Exchange mailbox praum@fa-kiel.example`, "its own source is pkoch@corp.example (Exchange mailbox petra.koch@fa-kiel.example", ") or pkoch.archiv@corp.example (Exchange mailbox petra.archiv@fa-kiel.example");
+    expectViolation(
+      await check(room, extended),
+      "mailbox petra.koch@fa-kiel.example (owner pkoch)",
+      `"praum@corp.example" = Exchange mailbox praum@fa-kiel.example`,
+      "its own source is pkoch@corp.example (Exchange mailbox petra.koch@fa-kiel.example",
+      ") or pkoch.archiv@corp.example (Exchange mailbox petra.archiv@fa-kiel.example",
+    );
   });
 
   it("a mailbox without objectGUID fed from a shared mailbox or an untied source at its owner's address", async () => {
-    expectViolation(await check(executedPlan(), config({ exchange: mariaSourceShared() })), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`, `of directory uid mmueller (id ${IDS.maria}`, "(by address and UPN)", "its own source is no Exchange source the exports tie to it");
+    expectViolation(
+      await check(executedPlan(), config({ exchange: mariaSourceShared() })),
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`,
+      `of directory uid mmueller (id ${IDS.maria}`,
+      "(by address and UPN)",
+      "its own source is no Exchange source the exports tie to it",
+    );
     const other = executedPlan();
     data(other)["migrate.sh"] = useSource(data(other)["migrate.sh"], "mmueller@corp.example", "maria@corp.example");
-    expectViolation(await check(other, extended), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `"maria@corp.example" = Exchange mailbox m.mueller@fa-luebeck.example`, `of AD account ${NOT_IN_DIRECTORY} (not in the directory)`, "its own source is mmueller@corp.example");
+    expectViolation(
+      await check(other, extended),
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `"maria@corp.example" = Exchange mailbox m.mueller@fa-luebeck.example`,
+      `of AD account ${NOT_IN_DIRECTORY} (not in the directory)`,
+      "its own source is mmueller@corp.example",
+    );
   });
 
   it("a source login two Exchange mailboxes share names both", async () => {
     const records = executedPlan();
     data(records)["migrate.sh"] = crossSources(data(records)["migrate.sh"], IDS.maria, IDS.jan);
-    expectViolation(await check(records, extended), "mailbox maria.mueller@fa-luebeck.example", `"jschmidt@corp.example" = Exchange mailbox jan.schmidt@fa-luebeck.example`, `of directory uid jschmidt (id ${IDS.jan}`, `) and "jschmidt@corp.example" = Exchange mailbox jan.zwei@fa-luebeck.example`);
+    expectViolation(
+      await check(records, extended),
+      "mailbox maria.mueller@fa-luebeck.example",
+      `"jschmidt@corp.example" = Exchange mailbox jan.schmidt@fa-luebeck.example`,
+      `of directory uid jschmidt (id ${IDS.jan}`,
+      `) and "jschmidt@corp.example" = Exchange mailbox jan.zwei@fa-luebeck.example`,
+    );
   });
 
   it("a shared mailbox carrying an owner id is still judged as the shared mailbox itself", async () => {
@@ -102,14 +149,20 @@ describe("migration-moves-own-mail branches", () => {
   it("a mailbox without kind is named as such and has no own source", async () => {
     const records = executedPlan();
     delete oxUser(records, IDS.poststelle).props.userAttributes["oxmig/kind"];
-    expectViolation(await check(records), "mailbox poststelle@fa-luebeck.example", "of the unknown-kind mailbox itself; its own source is no Exchange source the exports tie to it");
+    expectViolation(
+      await check(records),
+      "mailbox poststelle@fa-luebeck.example",
+      "of the unknown-kind mailbox itself; its own source is no Exchange source the exports tie to it",
+    );
   });
 
   it("an unknown owner id is reported as unknown, not as missing from the directory", async () => {
     const records = executedPlan();
     oxUser(records, IDS.maria).props.userAttributes["oxmig/owner-id"] = UNKNOWN_STRING;
     const found = (await messages(records)).filter((m) => m.startsWith("mailbox maria.mueller@"));
-    expect(found).toEqual([expect.stringMatching(/: Job migrate-w01 \(.*\) OX user userAttributes\.oxmig\/owner-id is unknown at preview; binding-critical values must be known$/)]);
+    expect(found).toEqual([
+      expect.stringMatching(/: Job migrate-w01 \(.*\) OX user userAttributes\.oxmig\/owner-id is unknown at preview; binding-critical values must be known$/),
+    ]);
   });
 
   it("a target without owner id or source ExchangeGuid says (none)", async () => {
@@ -129,7 +182,8 @@ describe("migration-moves-own-mail branches", () => {
 
   it("two runs into a login no declared mailbox has are each reported once, and nothing counts them as one mailbox's", async () => {
     const records = executedPlan();
-    data(records)["migrate.sh"] = data(records)["migrate.sh"].replace(/('-u' )'jschmidt'/, "$1'tweber'").replace(/('-u' )'mmueller'/, "$1'tweber'");
+    const script = data(records)["migrate.sh"]!;
+    data(records)["migrate.sh"] = script.replace(/('-u' )'jschmidt'/, "$1'tweber'").replace(/('-u' )'mmueller'/, "$1'tweber'");
     const found = await messages(records);
     expect(found).toHaveLength(2);
     expect(found.every((m) => m.includes('target login "tweber"'))).toBe(true);
@@ -139,7 +193,11 @@ describe("migration-moves-own-mail branches", () => {
     const records = executedPlan();
     data(records)["migrate.sh"] = data(records)["migrate.sh"].replace(/('-u' )'jschmidt'/, "$1'mmueller'");
     const found = (await messages(records)).filter((m) => m.includes("doveadm runs write"));
-    expect(found).toEqual([expect.stringMatching(/: 2 doveadm runs write into this mailbox \(Job migrate-w01 \([^;]+ line \d+, Job index 0\); Job migrate-w01 \([^;]+ line \d+, Job index 1\)\); each target gets at most one$/)]);
+    expect(found).toEqual([
+      expect.stringMatching(
+        /: 2 doveadm runs write into this mailbox \(Job migrate-w01 \([^;]+ line \d+, Job index 0\); Job migrate-w01 \([^;]+ line \d+, Job index 1\)\); each target gets at most one$/,
+      ),
+    ]);
   });
 
   it("functional mailboxes written twice or by an inline command name the mailbox without an owner", async () => {
@@ -149,6 +207,10 @@ describe("migration-moves-own-mail branches", () => {
     const inline = executedPlan();
     const argv = pairArgv(data(inline)["migrate.sh"], IDS.poststelle);
     Object.assign(containerOf(inline, "w01"), { command: ["/bin/sh", "-c", argv.map(shellQuote).join(" ")] });
-    expectViolation(await check(inline), "mailbox poststelle@fa-luebeck.example", "writes into this mailbox, but the Job is not exactly the rendered migration");
+    expectViolation(
+      await check(inline),
+      "mailbox poststelle@fa-luebeck.example",
+      "writes into this mailbox, but the Job is not exactly the rendered migration",
+    );
   });
 });

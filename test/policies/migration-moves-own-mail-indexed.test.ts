@@ -58,7 +58,11 @@ describe("migration-moves-own-mail on Indexed Jobs", () => {
     [lines[a], lines[b]] = [lines[b]!, lines[a]!];
     data(records)["migrate.sh"] = lines.join("\n");
     const violations = await check(records);
-    expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)", `Job index 0 runs the pair line of mailbox id ${IDS.jan}, but entry 0 of pairings.json is mailbox id ${IDS.maria}`);
+    expectViolation(
+      violations,
+      "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)",
+      `Job index 0 runs the pair line of mailbox id ${IDS.jan}, but entry 0 of pairings.json is mailbox id ${IDS.maria}`,
+    );
     expect(violations).toHaveLength(2);
   });
 });

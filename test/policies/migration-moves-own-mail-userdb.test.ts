@@ -11,7 +11,8 @@ import { expectNone, expectViolation, run } from "./helpers";
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixtures are edited freely
 const check = (records: ResourceRecord[]) => run(migrationMovesOwnMail, records);
 const pod = (records: ResourceRecord[], wave = "w01"): Obj => jobOf(records, wave).props.spec.template.spec;
-const userdbSource = (records: ResourceRecord[], wave = "w01"): Obj => pod(records, wave).volumes.find((v: Obj) => v.name === "dovecot-auth").projected.sources[1].secret;
+const userdbSource = (records: ResourceRecord[], wave = "w01"): Obj =>
+  pod(records, wave).volumes.find((v: Obj) => v.name === "dovecot-auth").projected.sources[1].secret;
 const migrate = (records: ResourceRecord[]): Obj => pod(records).containers[0];
 const MARIA = "mailbox maria.mueller@fa-luebeck.example (owner mmueller)";
 
@@ -55,14 +56,22 @@ describe("migration-moves-own-mail: the userdb and storage a Job resolves -u thr
   it("rejects a home mounted onto another person's directory through a subPath", async () => {
     const records = executedPlan();
     migrate(records).volumeMounts.push({ name: "mail", mountPath: `/var/vmail/0b/${IDS.maria}`, subPath: `3f/${IDS.jan}` });
-    expectViolation(await check(records), MARIA, `home /var/vmail/0b/${IDS.maria} lands in PVC dovecot-mail through the mount at /var/vmail/0b/${IDS.maria} with subPath`);
+    expectViolation(
+      await check(records),
+      MARIA,
+      `home /var/vmail/0b/${IDS.maria} lands in PVC dovecot-mail through the mount at /var/vmail/0b/${IDS.maria} with subPath`,
+    );
   });
 
   it("rejects a Job whose homes land in two storages", async () => {
     const records = executedPlan();
     pod(records).volumes.push({ name: "elsewhere", persistentVolumeClaim: { claimName: "other-mail" } });
     migrate(records).volumeMounts.push({ name: "elsewhere", mountPath: "/var/vmail/0b" });
-    expectViolation(await check(records), "Job migrate-w01 of wave w01", "its homes land in 2 different mounts (PVC other-mail at /var/vmail/0b, PVC dovecot-mail at /var/vmail)");
+    expectViolation(
+      await check(records),
+      "Job migrate-w01 of wave w01",
+      "its homes land in 2 different mounts (PVC other-mail at /var/vmail/0b, PVC dovecot-mail at /var/vmail)",
+    );
   });
 
   it("rejects a Job whose Dovecot cannot be read, for each mailbox it writes into", async () => {

@@ -28,15 +28,30 @@ describe("migration-moves-own-mail", () => {
     const records = executedPlan();
     data(records)["migrate.sh"] = crossSources(data(records)["migrate.sh"], IDS.maria, IDS.jan);
     const violations = await check(records);
-    expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `"jschmidt@corp.example" = Exchange mailbox jan.schmidt@fa-luebeck.example`, "of directory uid jschmidt", "its own source is mmueller@corp.example");
-    expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)", `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`);
+    expectViolation(
+      violations,
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `"jschmidt@corp.example" = Exchange mailbox jan.schmidt@fa-luebeck.example`,
+      "of directory uid jschmidt",
+      "its own source is mmueller@corp.example",
+    );
+    expectViolation(
+      violations,
+      "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)",
+      `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`,
+    );
     expect(violations).toHaveLength(2);
   });
 
   it("a second -o imapc_user naming another person: the last one is what runs", async () => {
     const records = executedPlan();
     data(records)["migrate.sh"] = addSecondSource(data(records)["migrate.sh"], IDS.maria, "pkoch@corp.example");
-    expectViolation(await check(records), "mailbox maria.mueller@fa-luebeck.example", `"pkoch@corp.example" = Exchange mailbox petra.koch@fa-kiel.example`, "directory uid pkoch");
+    expectViolation(
+      await check(records),
+      "mailbox maria.mueller@fa-luebeck.example",
+      `"pkoch@corp.example" = Exchange mailbox petra.koch@fa-kiel.example`,
+      "directory uid pkoch",
+    );
   });
 
   it("a pair line whose -u names another mailbox than its id: wrong id and two runs into one target", async () => {
@@ -67,7 +82,12 @@ describe("migration-moves-own-mail", () => {
     const violations = await check(records);
     expectViolation(violations, "mailbox petra.koch@fa-kiel.example (owner pkoch)", `"raum101@corp.example"`, "its own source is pkoch@corp.example");
     expectViolation(violations, "mailbox raum-101@fa-kiel.example", `"pkoch@corp.example"`, "of directory uid pkoch");
-    expectViolation(violations, "mailbox petra.koch@fa-kiel.example", "Exchange mailbox raum-101@fa-kiel.example", "of AD account a0000000-0000-4000-8000-00000000000b (not in the directory)");
+    expectViolation(
+      violations,
+      "mailbox petra.koch@fa-kiel.example",
+      "Exchange mailbox raum-101@fa-kiel.example",
+      "of AD account a0000000-0000-4000-8000-00000000000b (not in the directory)",
+    );
   });
 
   it("an inline command: rejected, and its run is checked against the evidence", async () => {
@@ -75,8 +95,13 @@ describe("migration-moves-own-mail", () => {
     const argv = pairArgv(data(records)["migrate.sh"], IDS.jan).map((w) => w.replace("jschmidt@corp.example", "mmueller@corp.example"));
     Object.assign(containerOf(records, "w01"), { command: ["/bin/sh", "-c", argv.map(shellQuote).join(" ")] });
     const violations = await check(records);
-    expectViolation(violations, "Job migrate-w01 of wave w01", "not [\"/bin/sh\", \"/etc/oxmig/migrate.sh\"]");
-    expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example", "an inline command of container migrate", `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`);
+    expectViolation(violations, "Job migrate-w01 of wave w01", 'not ["/bin/sh", "/etc/oxmig/migrate.sh"]');
+    expectViolation(
+      violations,
+      "mailbox jan.schmidt@fa-luebeck.example",
+      "an inline command of container migrate",
+      `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`,
+    );
     expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example", "not exactly the rendered migration");
     expect(violations.filter((v) => v.message.includes("is the pair line"))).toEqual([]);
   });
@@ -84,7 +109,10 @@ describe("migration-moves-own-mail", () => {
   it("a script remapped by ConfigMap items: the remapped key is what runs", async () => {
     const records = executedPlan();
     data(records)["fixed.sh"] = crossSources(data(records)["migrate.sh"], IDS.maria, IDS.jan);
-    jobOf(records, "w01").props.spec.template.spec.volumes[0].projected.sources[0].configMap.items = [{ key: "fixed.sh", path: "migrate.sh" }, { key: "doveadm.conf", path: "doveadm.conf" }];
+    jobOf(records, "w01").props.spec.template.spec.volumes[0].projected.sources[0].configMap.items = [
+      { key: "fixed.sh", path: "migrate.sh" },
+      { key: "doveadm.conf", path: "doveadm.conf" },
+    ];
     const violations = await check(records);
     expectViolation(violations, "Job migrate-w01", "key fixed.sh of ConfigMap pairings-w01");
     expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example", "key fixed.sh line", `"jschmidt@corp.example"`);
@@ -98,19 +126,31 @@ describe("migration-moves-own-mail", () => {
       data(records)["migrate.sh"] = next;
       return check(records);
     };
-    expectViolation(await edit("imapc_user=mmueller@corp.example", "imapc_user=nobody@corp.example"), "mailbox maria.mueller@fa-luebeck.example", `"nobody@corp.example", which is no UserPrincipalName in`);
+    expectViolation(
+      await edit("imapc_user=mmueller@corp.example", "imapc_user=nobody@corp.example"),
+      "mailbox maria.mueller@fa-luebeck.example",
+      `"nobody@corp.example", which is no UserPrincipalName in`,
+    );
     expectViolation(await edit("'-u' 'jschmidt' ", ""), `mailbox ${IDS.jan}`, "names no target user (-u)");
     const noSource = await edit("'-o' 'imapc_user=jschmidt@corp.example' ", "");
     expectViolation(noSource, "mailbox jan.schmidt@fa-luebeck.example", "sets no -o imapc_user");
     expect(noSource.filter((v) => v.message.includes("could not finish"))).toEqual([]);
-    expectViolation(await edit("'-o' 'imapc_user=jschmidt@corp.example'", "'-o' 'imapc_master_user=jschmidt' '-o' 'imapc_user=jschmidt@corp.example'"), "mailbox jan.schmidt@fa-luebeck.example", "sets -o imapc_master_user");
+    expectViolation(
+      await edit("'-o' 'imapc_user=jschmidt@corp.example'", "'-o' 'imapc_master_user=jschmidt' '-o' 'imapc_user=jschmidt@corp.example'"),
+      "mailbox jan.schmidt@fa-luebeck.example",
+      "sets -o imapc_master_user",
+    );
     expectNone(await edit("'-u' 'jschmidt'", "'-u' 'JSchmidt'"));
   });
 
   it("a login two declared mailboxes share, and a functional mailbox whose kind does not match its source", async () => {
     const shared = executedPlan();
     oxUser(shared, IDS.petra).props.imapLogin = "jschmidt";
-    expectViolation(await check(shared), `mailbox ${IDS.jan}`, `target login "jschmidt", which 2 declared mailboxes log in with: jan.schmidt@fa-luebeck.example, petra.koch@fa-kiel.example`);
+    expectViolation(
+      await check(shared),
+      `mailbox ${IDS.jan}`,
+      `target login "jschmidt", which 2 declared mailboxes log in with: jan.schmidt@fa-luebeck.example, petra.koch@fa-kiel.example`,
+    );
     const room = executedPlan();
     oxUser(room, IDS.poststelle).props.userAttributes["oxmig/kind"] = "room";
     expectViolation(await check(room), "mailbox poststelle@fa-luebeck.example", "its own source is no Exchange source the exports tie to it");
@@ -125,7 +165,11 @@ describe("migration-moves-own-mail", () => {
     expectViolation(await check(unknownScript), "Job migrate-w01", "unknown at preview");
     const unknownLogin = executedPlan();
     oxUser(unknownLogin, IDS.maria).props.imapLogin = UNKNOWN_STRING;
-    expectViolation(await check(unknownLogin), `mailbox ${IDS.maria}`, `target login "mmueller", which no declared mailbox logs in with (1 OX users have a login unknown at preview)`);
+    expectViolation(
+      await check(unknownLogin),
+      `mailbox ${IDS.maria}`,
+      `target login "mmueller", which no declared mailbox logs in with (1 OX users have a login unknown at preview)`,
+    );
     const unknownId = executedPlan();
     oxUser(unknownId, IDS.maria).props.userAttributes["oxmig/mailbox-id"] = UNKNOWN_STRING;
     expectViolation(await check(unknownId), "mailbox maria.mueller@fa-luebeck.example", "unknown at preview");

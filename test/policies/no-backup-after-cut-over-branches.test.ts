@@ -6,7 +6,10 @@ import { editLifecycle, editScript, PAIRINGS, waveResources, writePhaseLock } fr
 const messages = async (records: Parameters<typeof run>[1], cfg?: unknown) => (await run(noBackupAfterCutOver, records, cfg)).map((v) => v.message);
 const PREFIX = "wave w02 (rule no-backup-after-cut-over): ";
 const backupRuns = (why: string) =>
-  PAIRINGS.map((p) => `${PREFIX}migrate.sh runs doveadm backup for mailbox ${p.mailboxId}, but ${why}: backup would expunge mail delivered to the target; only sync -1 -R -s <state> may run`);
+  PAIRINGS.map(
+    (p) =>
+      `${PREFIX}migrate.sh runs doveadm backup for mailbox ${p.mailboxId}, but ${why}: backup would expunge mail delivered to the target; only sync -1 -R -s <state> may run`,
+  );
 /** A cut-over wave whose script was switched back to backup -R. */
 function cutOverRunningBackup(): ReturnType<typeof waveResources> {
   const records = waveResources("w02", { phase: "cut-over" });

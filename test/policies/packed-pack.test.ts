@@ -94,7 +94,12 @@ describe("the policy pack as published (npm pack of policies/)", () => {
   afterAll(() => pack?.close());
 
   it("ships TypeScript sources that need the rest of the repository, or leaves the bundle behind in the checkout", () => {
-    expect(fs.readdirSync(packed).filter((f) => f !== "node_modules").sort()).toEqual(["PulumiPolicy.yaml", "bundle.js", "main.js", "package.json"]);
+    expect(
+      fs
+        .readdirSync(packed)
+        .filter((f) => f !== "node_modules")
+        .sort(),
+    ).toEqual(["PulumiPolicy.yaml", "bundle.js", "main.js", "package.json"]);
     expect(fs.existsSync(path.join(SOURCE_PACK, "bundle.js"))).toBe(false);
   });
 

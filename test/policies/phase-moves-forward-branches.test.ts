@@ -14,10 +14,12 @@ describe("phase-moves-forward branches", () => {
   it("the exact message for a phase moved back without a declared rollback, at the wave's ConfigMap", async () => {
     const lock = writePhaseLock({ w02: "done" });
     const violations = await run(phaseMovesForward, waveResources("w02", { phase: "copying" }), config({ lock }));
-    expect(violations).toEqual([{
-      message: `wave w02 (rule phase-moves-forward): phase moves backwards from done (lock ${lock}) to copying; moving back needs phaseRollback: "<reason>" on the wave in plan.yaml and a reviewed lock change`,
-      urn: "urn:pulumi:test::oxmig::kubernetes:core/v1:ConfigMap::pairings-w02",
-    }]);
+    expect(violations).toEqual([
+      {
+        message: `wave w02 (rule phase-moves-forward): phase moves backwards from done (lock ${lock}) to copying; moving back needs phaseRollback: "<reason>" on the wave in plan.yaml and a reviewed lock change`,
+        urn: "urn:pulumi:test::oxmig::kubernetes:core/v1:ConfigMap::pairings-w02",
+      },
+    ]);
   });
   it("the exact message for a declared rollback the lock does not record yet", async () => {
     const lock = writePhaseLock({ w02: "cut-over" });
@@ -34,7 +36,9 @@ describe("phase-moves-forward branches", () => {
     const records = waveResources("w02", { phase: "copying" });
     delete records[0]!.props.data["lifecycle.json"];
     const lock = writePhaseLock({ w02: "cut-over" });
-    expect(await messages(records, config({ lock }))).toEqual(['wave w02 (rule phase-moves-forward): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing']);
+    expect(await messages(records, config({ lock }))).toEqual([
+      'wave w02 (rule phase-moves-forward): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing',
+    ]);
   });
   it("a hand-edited script is not this rule's concern; the backwards move still is", async () => {
     const records = waveResources("w02", { phase: "copying" });

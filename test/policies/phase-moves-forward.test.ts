@@ -7,12 +7,23 @@ import { phasedEntries, writeHistoryLock } from "./lock-history-fixtures";
 describe("phase-moves-forward", () => {
   it("accepts equal and forward phases, and waves the lock does not know", async () => {
     const lock = writePhaseLock({ w01: "copying", w02: "cut-over" });
-    const records = [...waveResources("w01", { phase: "cut-over" }), ...waveResources("w02", { phase: "cut-over" }), ...waveResources("w09", { phase: "copying" })];
+    const records = [
+      ...waveResources("w01", { phase: "cut-over" }),
+      ...waveResources("w02", { phase: "cut-over" }),
+      ...waveResources("w09", { phase: "copying" }),
+    ];
     expectNone(await run(phaseMovesForward, records, config({ lock })));
   });
   it("cut-over back to copying against the lock", async () => {
     const lock = writePhaseLock({ w02: "cut-over" });
-    expectViolation(await run(phaseMovesForward, waveResources("w02", { phase: "copying" }), config({ lock })), "wave w02", "rule phase-moves-forward", "from cut-over", "to copying", "phaseRollback");
+    expectViolation(
+      await run(phaseMovesForward, waveResources("w02", { phase: "copying" }), config({ lock })),
+      "wave w02",
+      "rule phase-moves-forward",
+      "from cut-over",
+      "to copying",
+      "phaseRollback",
+    );
   });
   it("a declared rollback is still refused until the lock records it", async () => {
     const lock = writePhaseLock({ w02: "done" });

@@ -19,10 +19,20 @@ describe("phase-steps-one-at-a-time", () => {
     expectNone(await run(phaseStepsOneAtATime, waveResources("w01", { phase: "copying" }), lockOf({}, PAIRINGS[1]!.mailboxId)));
   });
   it("copying straight to done skips the post-cut-over sync", async () => {
-    expectViolation(await run(phaseStepsOneAtATime, waveResources("w01", { phase: "done" }), lockOf({})), "maria.mueller@fa-luebeck.example", "jumps from copying to done, skipping cut-over", "phaseSkip");
+    expectViolation(
+      await run(phaseStepsOneAtATime, waveResources("w01", { phase: "done" }), lockOf({})),
+      "maria.mueller@fa-luebeck.example",
+      "jumps from copying to done, skipping cut-over",
+      "phaseSkip",
+    );
   });
   it("a mailbox the lock never recorded copying, in a cut-over wave (even a renamed one)", async () => {
-    expectViolation(await run(phaseStepsOneAtATime, waveResources("w77", { phase: "cut-over" }), lockOf({}, PAIRINGS[1]!.mailboxId)), `mailbox ${PAIRINGS[1]!.mailboxId}`, "in wave w77", "was never copied");
+    expectViolation(
+      await run(phaseStepsOneAtATime, waveResources("w77", { phase: "cut-over" }), lockOf({}, PAIRINGS[1]!.mailboxId)),
+      `mailbox ${PAIRINGS[1]!.mailboxId}`,
+      "in wave w77",
+      "was never copied",
+    );
   });
   it("fails closed when the pairing table of a cut-over wave cannot be read", async () => {
     const records = waveResources("w01", { phase: "cut-over" });
@@ -65,14 +75,18 @@ describe("phase-steps-one-at-a-time branches", () => {
   it("an unreadable wave is rejected once, not also checked step by step", async () => {
     const records = waveResources("w01", { phase: "cut-over" });
     delete dataOf(records)["lifecycle.json"];
-    expect(await messages(records, lockOf({}, JAN))).toEqual(['wave w01 (rule phase-steps-one-at-a-time): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing']);
+    expect(await messages(records, lockOf({}, JAN))).toEqual([
+      'wave w01 (rule phase-steps-one-at-a-time): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing',
+    ]);
   });
 
   it("a hand-edited script is not this rule's concern; the skipped step still is", async () => {
     const records = waveResources("w01", { phase: "cut-over" });
     editScript(records, "set -u", "set -u\necho edited");
     const cfg = lockOf({}, JAN);
-    expect(await messages(records, cfg)).toEqual([`mailbox ${JAN}: (rule phase-steps-one-at-a-time) mailbox ${JAN} ${neverCopied(cfg.lock, "w01", "cut-over")}`]);
+    expect(await messages(records, cfg)).toEqual([
+      `mailbox ${JAN}: (rule phase-steps-one-at-a-time) mailbox ${JAN} ${neverCopied(cfg.lock, "w01", "cut-over")}`,
+    ]);
   });
 
   it("a copying wave with an unreadable pairing table moves no mailbox forward, so it is left to the other rules", async () => {

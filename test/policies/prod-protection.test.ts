@@ -19,14 +19,18 @@ describe("prod-protection", () => {
   it("an unprotected key reported under another mailbox", async () => {
     const plan = buildResources();
     record(plan, `key-${IDS.maria}`).protect = false;
-    expect((await run(prodProtection, plan, prod)).map((v) => v.message)).toEqual([`mailbox ${IDS.maria}: key key-${IDS.maria} must be declared with protect: true in a prod stack`]);
+    expect((await run(prodProtection, plan, prod)).map((v) => v.message)).toEqual([
+      `mailbox ${IDS.maria}: key key-${IDS.maria} must be declared with protect: true in a prod stack`,
+    ]);
   });
   it("an unprotected key without a known keeper named by nothing", async () => {
     const plan = buildResources();
     const key = record(plan, `key-${IDS.jan}`);
     key.protect = false;
     key.props.keepers.mailboxId = UNKNOWN_STRING;
-    expect((await run(prodProtection, [key], prod)).map((v) => v.message)).toEqual([`mailbox ${IDS.jan}: key key-${IDS.jan} must be declared with protect: true in a prod stack`]);
+    expect((await run(prodProtection, [key], prod)).map((v) => v.message)).toEqual([
+      `mailbox ${IDS.jan}: key key-${IDS.jan} must be declared with protect: true in a prod stack`,
+    ]);
   });
   it("an unprotected OX user message names the wrong resource", async () => {
     const plan = buildResources();

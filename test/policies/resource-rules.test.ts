@@ -14,7 +14,12 @@ describe("context-matches-organisation", () => {
   it("homonym in another organisation chosen as owner", async () => {
     const plan = buildResources();
     attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.ownerId] = IDS.julia;
-    expectViolation(await run(contextMatchesOrganisation, plan), "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)", `context "luebeck" does not serve`, "ou kiel");
+    expectViolation(
+      await run(contextMatchesOrganisation, plan),
+      "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)",
+      `context "luebeck" does not serve`,
+      "ou kiel",
+    );
   });
   it("accepts a declared context exception", async () => {
     const plan = buildResources();
@@ -51,14 +56,21 @@ describe("staging-without-production-domains", () => {
     expectNone(await run(stagingWithoutProductionDomains, buildResources(), config({ productionDomains: ["prod.example"] })));
   });
   it("rejects OX user addresses in a production domain", async () => {
-    expectViolation(await run(stagingWithoutProductionDomains, buildResources(), cfg), "mailbox petra.koch@fa-kiel.example", "primaryEmail petra.koch@fa-kiel.example uses the production domain fa-kiel.example");
+    expectViolation(
+      await run(stagingWithoutProductionDomains, buildResources(), cfg),
+      "mailbox petra.koch@fa-kiel.example",
+      "primaryEmail petra.koch@fa-kiel.example uses the production domain fa-kiel.example",
+    );
   });
   it("rejects subdomains and pairing logins in a production domain", async () => {
     const plan = buildResources();
     editJson<Pairing>(record(plan, "pairings-w01").props.data, K8S.pairingsDataKey, (t) => {
       t[0] = { ...t[0]!, sourceLogin: "mmueller@eu.corp.example" };
     });
-    expectViolation(await run(stagingWithoutProductionDomains, plan, config({ productionDomains: ["corp.example"] })), "sourceLogin mmueller@eu.corp.example uses the production domain corp.example");
+    expectViolation(
+      await run(stagingWithoutProductionDomains, plan, config({ productionDomains: ["corp.example"] })),
+      "sourceLogin mmueller@eu.corp.example uses the production domain corp.example",
+    );
   });
   it("does not apply to prod stacks", async () => {
     expectNone(await run(stagingWithoutProductionDomains, buildResources(), { ...cfg, stackKind: "prod" }));

@@ -6,11 +6,17 @@ import { describe, expect, it } from "vitest";
 import { ALL_POLICIES } from "../../policies/all";
 
 const RULES_DIR = join(__dirname, "../../policies/rules");
-const ruleFiles = readdirSync(RULES_DIR).filter((f) => f.endsWith(".ts")).sort();
+const ruleFiles = readdirSync(RULES_DIR)
+  .filter((f) => f.endsWith(".ts"))
+  .sort();
 
 function isPolicy(value: unknown): value is { name: string } {
-  return typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string"
-    && ("validateResource" in value || "validateStack" in value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === "string" &&
+    ("validateResource" in value || "validateStack" in value)
+  );
 }
 
 describe("every rule file is in the pack", () => {

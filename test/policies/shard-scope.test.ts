@@ -9,9 +9,20 @@ import { lockEntries } from "./helpers";
 
 const [maria, jan, post] = lockEntries();
 const entry = (e: LockEntry | undefined, shard?: string): LockEntry => ({ ...e!, ...(shard ? { shard } : {}) });
-const mailbox = (shard: string, mailboxId: string, fields: Partial<ShardMailbox> = {}): ShardMailbox => ({ shard, mailboxId, label: mailboxId, addresses: [], ...fields });
+const mailbox = (shard: string, mailboxId: string, fields: Partial<ShardMailbox> = {}): ShardMailbox => ({
+  shard,
+  mailboxId,
+  label: mailboxId,
+  addresses: [],
+  ...fields,
+});
 const view = (urns: { users?: string[]; userdbs?: string[]; pairings?: string[] }): StackView =>
-  ({ users: (urns.users ?? []).map((urn) => ({ urn })), userdbs: (urns.userdbs ?? []).map((urn) => ({ urn })), pairings: (urns.pairings ?? []).map((urn) => ({ urn })), keys: new Map() }) as unknown as StackView;
+  ({
+    users: (urns.users ?? []).map((urn) => ({ urn })),
+    userdbs: (urns.userdbs ?? []).map((urn) => ({ urn })),
+    pairings: (urns.pairings ?? []).map((urn) => ({ urn })),
+    keys: new Map(),
+  }) as unknown as StackView;
 
 describe("shardScope", () => {
   it("a lock without shards narrowed to one shard", () => {
@@ -61,10 +72,15 @@ describe("cross-shard collisions", () => {
       ["o-1", ["address x@e.example", "login l1"]],
       ["o-2", ["owner id o1", "Exchange source s1"]],
     ]);
-    expect(collisionText(found[0]!)).toBe("mailbox m1 of shard a and mailbox o-1 (o-1) of shard b share address x@e.example, login l1; one identity must live in exactly one shard");
+    expect(collisionText(found[0]!)).toBe(
+      "mailbox m1 of shard a and mailbox o-1 (o-1) of shard b share address x@e.example, login l1; one identity must live in exactly one shard",
+    );
   });
   it("one address listed twice counted twice", () => {
-    const found = crossShardCollisions([mailbox("a", "m1", { addresses: ["x@e.example", "x@e.example"] })], [mailbox("b", "o1", { addresses: ["x@e.example"] })]);
+    const found = crossShardCollisions(
+      [mailbox("a", "m1", { addresses: ["x@e.example", "x@e.example"] })],
+      [mailbox("b", "o1", { addresses: ["x@e.example"] })],
+    );
     expect(found.map((c) => c.shared)).toEqual([["address x@e.example"]]);
   });
 });

@@ -13,12 +13,22 @@ describe("source-belongs-to-owner", () => {
   it("source mailbox paired to a different person's target", async () => {
     const plan = buildResources();
     attrs(oxUser(plan, IDS.maria))[USER_ATTRIBUTES.sourceGuid] = guid("2");
-    expectViolation(await run(sourceBelongsToOwner, plan), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", "jan.schmidt@fa-luebeck.example", "exchange.csv line 3", "cannot be tied to the owner");
+    expectViolation(
+      await run(sourceBelongsToOwner, plan),
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      "jan.schmidt@fa-luebeck.example",
+      "exchange.csv line 3",
+      "cannot be tied to the owner",
+    );
   });
   it("rejects an AD owner whose objectGUID is not the source's account Guid", async () => {
     const plan = buildResources();
     attrs(oxUser(plan, IDS.petra))[USER_ATTRIBUTES.sourceGuid] = guid("3");
-    expectViolation(await run(sourceBelongsToOwner, plan), "belongs to AD account a0000000-0000-4000-8000-000000000003 (not in the directory)", "objectGUID 5a5a0000-4444-4a44-8444-000000000004");
+    expectViolation(
+      await run(sourceBelongsToOwner, plan),
+      "belongs to AD account a0000000-0000-4000-8000-000000000003 (not in the directory)",
+      "objectGUID 5a5a0000-4444-4a44-8444-000000000004",
+    );
   });
   it("rejects a non-AD owner whose source belongs to an AD person", async () => {
     const plan = buildResources();

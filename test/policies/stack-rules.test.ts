@@ -103,7 +103,9 @@ describe("unique-logins messages", () => {
     const plan = buildResources();
     record(plan, "userdb-luebeck").props.metadata.annotations[K8S.annotationUserdbIndex] = "{}";
     record(plan, "userdb-kiel").props.metadata.labels[K8S.labelContext] = "kiel";
-    editJson<UserdbIndexEntry>(record(plan, "userdb-kiel").props.metadata.annotations, K8S.annotationUserdbIndex, (ix) => ix.push({ ...ix[0]!, mailboxId: "other-id" }));
+    editJson<UserdbIndexEntry>(record(plan, "userdb-kiel").props.metadata.annotations, K8S.annotationUserdbIndex, (ix) =>
+      ix.push({ ...ix[0]!, mailboxId: "other-id" }),
+    );
     const where = `userdb-kiel (mailbox ${IDS.petra}), userdb-kiel (mailbox other-id)`;
     expect(await messages(uniqueLogins, plan)).toEqual([
       `userdb userdb-luebeck: metadata.annotations["${K8S.annotationUserdbIndex}"] is not a JSON array`,

@@ -14,7 +14,10 @@ describe("unique-addresses", () => {
   it("rejects an address routed to two mailboxes, compared normalised", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.raum).props.aliases = ["INFO@fa-luebeck.example"];
-    expectViolation(await run(uniqueAddresses, plan), "address info@fa-luebeck.example routes to 2 mailboxes: poststelle@fa-luebeck.example, raum-101@fa-kiel.example");
+    expectViolation(
+      await run(uniqueAddresses, plan),
+      "address info@fa-luebeck.example routes to 2 mailboxes: poststelle@fa-luebeck.example, raum-101@fa-kiel.example",
+    );
   });
   it("fails closed on an unknown address", async () => {
     const plan = buildResources();

@@ -30,10 +30,12 @@ describe("sync-needs-state branches", () => {
   it("a fresh sync is reported and its volume still checked", async () => {
     const records = cutOver().filter((r) => r.type !== TYPES.persistentVolumeClaim);
     editScript(records, /'needs-state'/g, "'fresh'");
-    expect(await messages(records)).toEqual(PAIRINGS.flatMap((p) => [
-      `wave w02 (rule sync-needs-state): mailbox ${p.mailboxId}: the sync is marked fresh; a pair without a saved state must fail, not sync`,
-      `wave w02 (rule sync-needs-state): mailbox ${p.mailboxId}: the state volume migration-state-w02 is not a PersistentVolumeClaim of this stack`,
-    ]));
+    expect(await messages(records)).toEqual(
+      PAIRINGS.flatMap((p) => [
+        `wave w02 (rule sync-needs-state): mailbox ${p.mailboxId}: the sync is marked fresh; a pair without a saved state must fail, not sync`,
+        `wave w02 (rule sync-needs-state): mailbox ${p.mailboxId}: the state volume migration-state-w02 is not a PersistentVolumeClaim of this stack`,
+      ]),
+    );
   });
   it("no stateVolume: that alone is reported", async () => {
     const records = cutOver().filter((r) => r.type !== TYPES.job);
@@ -41,7 +43,9 @@ describe("sync-needs-state branches", () => {
     expect(await messages(records)).toEqual(perPair(() => "lifecycle.json names no stateVolume to keep the sync state in"));
   });
   it("a wave without a Job: nothing mounts the state", async () => {
-    expect(await messages(cutOver().filter((r) => r.type !== TYPES.job))).toEqual(perPair(() => "no Job of the wave mounts the state volume migration-state-w02"));
+    expect(await messages(cutOver().filter((r) => r.type !== TYPES.job))).toEqual(
+      perPair(() => "no Job of the wave mounts the state volume migration-state-w02"),
+    );
   });
   it("the claim mounted elsewhere, or another claim at the state directory", async () => {
     const elsewhere = cutOver();
@@ -62,11 +66,15 @@ describe("sync-needs-state branches", () => {
     const second = structuredClone(jobOf(records));
     second.name = "migrate-w02-retry";
     second.props.spec.template.spec.containers[0].volumeMounts[1].readOnly = true;
-    expect(await messages([...records, second])).toEqual(perPair(() => "Job migrate-w02-retry mounts migration-state-w02 read-only; the new state could not be saved"));
+    expect(await messages([...records, second])).toEqual(
+      perPair(() => "Job migrate-w02-retry mounts migration-state-w02 read-only; the new state could not be saved"),
+    );
   });
   it("a wave whose lifecycle cannot be read is rejected, not crashed on", async () => {
     const records = cutOver();
     delete records[0]!.props.data["lifecycle.json"];
-    expect(await messages(records)).toEqual(['wave w02 (rule sync-needs-state): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing']);
+    expect(await messages(records)).toEqual([
+      'wave w02 (rule sync-needs-state): cannot check the lifecycle, so the plan is rejected: data["lifecycle.json"] is missing',
+    ]);
   });
 });

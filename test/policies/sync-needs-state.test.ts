@@ -33,7 +33,9 @@ describe("sync-needs-state", () => {
     jobOf(readOnly).props.spec.template.spec.containers[0].volumeMounts[1].readOnly = true;
     expectViolation(await run(syncNeedsState, readOnly), "read-only");
     const noVolume = waveResources("w02", { phase: "cut-over" });
-    editLifecycle(noVolume, (l) => { delete l.stateVolume; });
+    editLifecycle(noVolume, (l) => {
+      delete l.stateVolume;
+    });
     expectViolation(await run(syncNeedsState, noVolume), "names no stateVolume");
   });
 });

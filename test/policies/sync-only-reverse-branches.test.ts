@@ -22,12 +22,18 @@ describe("sync-only-reverse branches", () => {
     const violations = await run(syncOnlyReverse, edited("w01", "copying", /'backup' '-R'/g, "'backup'"));
     expect(violations.map((v) => v.message)).toEqual(perPair("w01", "doveadm backup without -R writes target → source (Exchange); every run must carry -R"));
     expect(new Set(violations.map((v) => v.urn))).toEqual(new Set(["urn:pulumi:test::oxmig::kubernetes:core/v1:ConfigMap::pairings-w01"]));
-    expect(await messages(edited("w02", "cut-over", /'sync' '-1' '-R'/g, "'sync' '-1'"))).toEqual(perPair("w02", "doveadm sync without -R writes target → source (Exchange); every run must carry -R"));
-    expect(await messages(edited("w02", "cut-over", /'sync' '-1' '-R'/g, "'sync' '-R'"))).toEqual(perPair("w02", "doveadm sync without -1 is two-way and writes into the source; use sync -1 -R"));
+    expect(await messages(edited("w02", "cut-over", /'sync' '-1' '-R'/g, "'sync' '-1'"))).toEqual(
+      perPair("w02", "doveadm sync without -R writes target → source (Exchange); every run must carry -R"),
+    );
+    expect(await messages(edited("w02", "cut-over", /'sync' '-1' '-R'/g, "'sync' '-R'"))).toEqual(
+      perPair("w02", "doveadm sync without -1 is two-way and writes into the source; use sync -1 -R"),
+    );
   });
   it("the exact messages for another program or another doveadm subcommand", async () => {
     expect(await messages(edited("w01", "copying", /'doveadm'/g, "'rsync'"))).toEqual(perPair("w01", "the script runs rsync, not doveadm"));
-    expect(await messages(edited("w01", "copying", /'backup' '-R' '-s' ''/g, "'expunge'"))).toEqual(perPair("w01", "the script runs doveadm expunge; only backup -R and sync -1 -R may run"));
+    expect(await messages(edited("w01", "copying", /'backup' '-R' '-s' ''/g, "'expunge'"))).toEqual(
+      perPair("w01", "the script runs doveadm expunge; only backup -R and sync -1 -R may run"),
+    );
     expect(await messages(edited("w02", "cut-over", /'-s' '@state@' '-u' 'mmueller' 'imapc:'/g, "'-s'"))).toEqual([
       `wave w02 (rule sync-only-reverse): mailbox ${PAIRINGS[0]!.mailboxId}: the script option -s lacks its value`,
     ]);

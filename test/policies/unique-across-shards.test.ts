@@ -22,17 +22,31 @@ describe("unique-across-shards", () => {
   it("another shard's mailbox carries this shard's address as an alias", async () => {
     const lock = familyLock(([petra, ...rest]) => [{ ...petra!, addresses: [...petra!.addresses, "maria.mueller@fa-luebeck.example"] }, ...rest]);
     const found = await run(uniqueAcrossShards, buildResources(luebeck), cfg(lock));
-    expectViolation(found, "mailbox maria.mueller@fa-luebeck.example of shard test", "mailbox petra.koch@fa-kiel.example", "of shard prod-kiel", "address maria.mueller@fa-luebeck.example");
+    expectViolation(
+      found,
+      "mailbox maria.mueller@fa-luebeck.example of shard test",
+      "mailbox petra.koch@fa-kiel.example",
+      "of shard prod-kiel",
+      "address maria.mueller@fa-luebeck.example",
+    );
   });
 
   it("the same person owns a mailbox in two shards", async () => {
     const lock = familyLock(([petra, ...rest]) => [{ ...petra!, owner: { id: IDS.jan, uid: "pkoch" } }, ...rest]);
-    expectViolation(await run(uniqueAcrossShards, buildResources(luebeck), cfg(lock)), "jan.schmidt@fa-luebeck.example of shard test", "shard prod-kiel", `owner id ${IDS.jan}`);
+    expectViolation(
+      await run(uniqueAcrossShards, buildResources(luebeck), cfg(lock)),
+      "jan.schmidt@fa-luebeck.example of shard test",
+      "shard prod-kiel",
+      `owner id ${IDS.jan}`,
+    );
   });
 
   it("the same Exchange source or login is planned in two shards", async () => {
     const guid = luebeck[2]!.sourceGuid;
-    const lock = familyLock(([petra, raum]) => [{ ...petra!, login: "mmueller" }, { ...raum!, source: { ...raum!.source, exchangeGuid: guid } }]);
+    const lock = familyLock(([petra, raum]) => [
+      { ...petra!, login: "mmueller" },
+      { ...raum!, source: { ...raum!.source, exchangeGuid: guid } },
+    ]);
     const found = await run(uniqueAcrossShards, buildResources(luebeck), cfg(lock));
     expectViolation(found, "shard test", "shard prod-kiel", "login mmueller");
     expectViolation(found, "poststelle@fa-luebeck.example of shard test", "raum-101@fa-kiel.example", `Exchange source ${guid}`);

@@ -33,7 +33,11 @@ describe("user-in-its-context branches", () => {
   it("an unknown context name of a user is named exactly", async () => {
     const plan = planWithIds();
     oxUser(plan, IDS.jan).props.contextName = UNKNOWN_STRING;
-    expect(await run(userInItsContext, plan)).toEqual([expect.objectContaining({ message: "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): OX user contextName is unknown at preview; binding-critical values must be known" })]);
+    expect(await run(userInItsContext, plan)).toEqual([
+      expect.objectContaining({
+        message: "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): OX user contextName is unknown at preview; binding-critical values must be known",
+      }),
+    ]);
   });
 
   it("a user without a context name", async () => {
@@ -58,7 +62,11 @@ describe("user-in-its-context branches", () => {
     const plan = planWithIds();
     plan.push({ ...structuredClone(record(plan, "ox-context-kiel")), name: "ox-context-im", props: { name: "im", contextId: 102 } });
     oxUser(plan, IDS.jan).props.contextId = 102;
-    expectViolation(await run(userInItsContext, plan), "mailbox jan.schmidt@fa-luebeck.example", '102 is the id of "kiel", "im", so OX would create the user there');
+    expectViolation(
+      await run(userInItsContext, plan),
+      "mailbox jan.schmidt@fa-luebeck.example",
+      '102 is the id of "kiel", "im", so OX would create the user there',
+    );
   });
 
   it("three contexts with one id: each names the other two", async () => {
@@ -71,13 +79,19 @@ describe("user-in-its-context branches", () => {
   it("a user of a context without fixed id that carries a fixed id, although it also depends on its context", async () => {
     const plan = buildResources();
     oxUser(plan, IDS.maria).props.contextId = 101;
-    expectViolation(await runWithDependencies(plan, ownContext(plan)), "mailbox maria.mueller@fa-luebeck.example", "the user's contextId 101 is not shown to come from that context");
+    expectViolation(
+      await runWithDependencies(plan, ownContext(plan)),
+      "mailbox maria.mueller@fa-luebeck.example",
+      "the user's contextId 101 is not shown to come from that context",
+    );
   });
 
   it("property dependencies the engine leaves out or fills with empty entries", async () => {
     const plan = buildResources();
     expect((await runWithDependencies(plan, () => undefined)).map((v) => v.message)).toEqual(
-      plan.filter((r) => r.type === TYPES.oxUser).map((u) => expect.stringContaining(`the user's contextId (not known) is not shown to come from that context (ox-context-${u.props.contextName})`)),
+      plan
+        .filter((r) => r.type === TYPES.oxUser)
+        .map((u) => expect.stringContaining(`the user's contextId (not known) is not shown to come from that context (ox-context-${u.props.contextName})`)),
     );
     expectNone(await runWithDependencies(plan, (u) => [null, ...ownContext(plan)(u)]));
   });

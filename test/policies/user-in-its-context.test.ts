@@ -5,7 +5,6 @@ import { buildResources, IDS, type ResourceRecord } from "../fixtures/policies/p
 import { expectNone, expectViolation, oxUser, record, run, stackArgs, config, type Violation } from "./helpers";
 import { planWithIds, urnOf } from "./context-id-fixtures";
 
-
 /** Runs the rule with `contextId` property dependencies on each user, as the engine reports them at preview. */
 async function runWithDependencies(plan: ResourceRecord[], dependsOn: (user: ResourceRecord) => ResourceRecord | undefined): Promise<Violation[]> {
   const args = stackArgs(plan, config());
@@ -26,7 +25,11 @@ describe("user-in-its-context", () => {
   it("a user's contextId swapped to another context's id: OX would create the user there", async () => {
     const plan = planWithIds();
     oxUser(plan, IDS.jan).props.contextId = 102;
-    expectViolation(await run(userInItsContext, plan), "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)", 'contextId 102 is not the id of its context "luebeck" (101); 102 is the id of "kiel"');
+    expectViolation(
+      await run(userInItsContext, plan),
+      "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)",
+      'contextId 102 is not the id of its context "luebeck" (101); 102 is the id of "kiel"',
+    );
   });
 
   it("a user's contextId that no declared context has", async () => {
@@ -80,8 +83,15 @@ describe("user-in-its-context", () => {
 
     it("rejects a user whose contextId comes from another context resource", async () => {
       const plan = pending();
-      const violations = await runWithDependencies(plan, (u) => record(plan, u.name === `oxuser-${IDS.jan}` ? "ox-context-kiel" : `ox-context-${u.props.contextName}`));
-      expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example", 'context "luebeck" has no fixed id', "is not shown to come from that context (ox-context-luebeck)");
+      const violations = await runWithDependencies(plan, (u) =>
+        record(plan, u.name === `oxuser-${IDS.jan}` ? "ox-context-kiel" : `ox-context-${u.props.contextName}`),
+      );
+      expectViolation(
+        violations,
+        "mailbox jan.schmidt@fa-luebeck.example",
+        'context "luebeck" has no fixed id',
+        "is not shown to come from that context (ox-context-luebeck)",
+      );
     });
 
     it("rejects a fixed id on a user of a context without one, and a contextId of unknown origin", async () => {

@@ -32,7 +32,9 @@ describe("userdb-passwd-matches-index branches", () => {
   it("an index that is no JSON is rejected at preview too, when the passwd-file is not known yet", async () => {
     const plan = buildResources(undefined, { withSecrets: false });
     record(plan, "userdb-kiel").props.metadata.annotations[K8S.annotationUserdbIndex] = "[{";
-    expect(await messages(plan)).toEqual([expect.stringMatching(/^userdb userdb-kiel: metadata\.annotations\["oxmig\.example\/userdb-index"\] is not valid JSON \(/)]);
+    expect(await messages(plan)).toEqual([
+      expect.stringMatching(/^userdb userdb-kiel: metadata\.annotations\["oxmig\.example\/userdb-index"\] is not valid JSON \(/),
+    ]);
   });
 
   it("a passwd line with an empty home field says the home is empty", async () => {

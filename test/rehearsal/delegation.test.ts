@@ -22,13 +22,14 @@ const BODY = `for the Poststelle only ${randomBytes(6).toString("hex")}`;
 
 // The deployment settings delegation needs (infra/components/delegation.ts); OX logs in as a master
 // user, so ACLs must be checked as the logged-in user (acl_user = %u).
-const aclConf = (dir: string) => [
-  "mail_plugins = $mail_plugins acl mail_crypt_acl",
-  // acl_shared_dict: which users' mailboxes a user may see under shared/ (LIST).
-  `plugin {\n  acl = vfile\n  acl_user = %u\n  acl_shared_dict = file:${dir}/shared-mailboxes.db\n  mail_crypt_acl_require_secure_key_sharing = yes\n}`,
-  "namespace shared {\n  type = shared\n  separator = /\n  prefix = shared/%%u/\n  location = maildir:%%h/Maildir:INDEXPVT=~/shared/%%u\n  subscriptions = no\n  list = children\n}",
-  "protocol imap {\n  mail_plugins = $mail_plugins imap_acl\n}",
-].join("\n");
+const aclConf = (dir: string) =>
+  [
+    "mail_plugins = $mail_plugins acl mail_crypt_acl",
+    // acl_shared_dict: which users' mailboxes a user may see under shared/ (LIST).
+    `plugin {\n  acl = vfile\n  acl_user = %u\n  acl_shared_dict = file:${dir}/shared-mailboxes.db\n  mail_crypt_acl_require_secure_key_sharing = yes\n}`,
+    "namespace shared {\n  type = shared\n  separator = /\n  prefix = shared/%%u/\n  location = maildir:%%h/Maildir:INDEXPVT=~/shared/%%u\n  subscriptions = no\n  list = children\n}",
+    "protocol imap {\n  mail_plugins = $mail_plugins imap_acl\n}",
+  ].join("\n");
 
 let root: string;
 let dovecot: DovecotInstance;
@@ -50,8 +51,16 @@ async function bodiesSeenBy(login: string): Promise<string[]> {
 beforeAll(async () => {
   root = mkdtempOwned("oxmig-delegation-test-");
   const vmail = join(root, "vmail");
-  const userdbText = renderUserdb(Object.entries(LOGINS).map(([who, login]) => ({ login, home: homeFor(IDS[who as keyof typeof IDS], vmail), keyPassword: randomBytes(12).toString("hex") })));
-  dovecot = await startDovecot({ role: "target", dir: join(root, "target"), userdbText, mailCrypt: true, masterUser: { login: "oxmig-master", password: randomBytes(12).toString("hex") } });
+  const userdbText = renderUserdb(
+    Object.entries(LOGINS).map(([who, login]) => ({ login, home: homeFor(IDS[who as keyof typeof IDS], vmail), keyPassword: randomBytes(12).toString("hex") })),
+  );
+  dovecot = await startDovecot({
+    role: "target",
+    dir: join(root, "target"),
+    userdbText,
+    mailCrypt: true,
+    masterUser: { login: "oxmig-master", password: randomBytes(12).toString("hex") },
+  });
   // The rehearsal's config has no ACLs: add them and let the master (started above) reload it.
   appendFileSync(dovecot.confPath, `${aclConf(dovecot.dir)}\n`);
   process.kill(dovecot.pid, "SIGHUP");
@@ -60,37 +69,54 @@ beforeAll(async () => {
   await sleep(300);
   // Every party has its key pair: secure key sharing needs the delegate's public key.
   for (const login of Object.values(LOGINS)) expect(doveadm("mailbox", "cryptokey", "generate", "-u", login, "-U").status).toBe(0);
-  const save = spawnSync("doveadm", ["-c", dovecot.confPath, "save", "-u", LOGINS.shared], { input: `From: a@land.example\r\nSubject: Post\r\n\r\n${BODY}\r\n` });
+  const save = spawnSync("doveadm", ["-c", dovecot.confPath, "save", "-u", LOGINS.shared], {
+    input: `From: a@land.example\r\nSubject: Post\r\n\r\n${BODY}\r\n`,
+  });
   expect(save.status).toBe(0);
 }, 30_000);
 
-afterAll(() => settleDovecots(async () => {
-  await dovecot?.stop();
-  // Only our master (other helpers' rehearsals may run meanwhile): gone, with all its children.
-  if (dovecot) expect([isRunning(dovecot.pid), ...childrenOf(dovecot.pid)]).toEqual([false]);
-}, () => (root ? [root] : [])));
+afterAll(() =>
+  settleDovecots(
+    async () => {
+      await dovecot?.stop();
+      // Only our master (other helpers' rehearsals may run meanwhile): gone, with all its children.
+      if (dovecot) expect([isRunning(dovecot.pid), ...childrenOf(dovecot.pid)]).toEqual([false]);
+    },
+    () => (root ? [root] : []),
+  ),
+);
 
 describe("delegation on real Dovecot", () => {
-  it("the rendered grant writes user=<login> into the mailbox's dovecot-acl; the delegate reads the encrypted mail, a colleague does not see it", { timeout: 30_000 }, async () => {
-    const statuses = applyScript(renderAclScript([{ mailboxLogin: LOGINS.shared, delegateLogins: [LOGINS.maria] }]));
-    expect(statuses).toEqual([0]);
-    // Dovecot writes the rights as letters in its own order.
-    const [identifier, letters] = aclFile().trim().split(" ");
-    expect([identifier, [...letters!].sort().join("")]).toEqual(["user=mmueller", "eiklprstw"]);
-    expect(execFileSync("doveadm", ["-c", dovecot.confPath, "acl", "get", "-u", LOGINS.shared, "INBOX"], { encoding: "utf8" })).toMatch(/user=mmueller\s+create expunge insert lookup post read write write-deleted write-seen\s*$/m);
-    const delegate = await bodiesSeenBy(LOGINS.maria);
-    expect(delegate).toHaveLength(1);
-    expect(delegate[0]).toContain(BODY);
-    expect(await bodiesSeenBy(LOGINS.jan)).toEqual([]);
-  });
+  it(
+    "the rendered grant writes user=<login> into the mailbox's dovecot-acl; the delegate reads the encrypted mail, a colleague does not see it",
+    { timeout: 30_000 },
+    async () => {
+      const statuses = applyScript(renderAclScript([{ mailboxLogin: LOGINS.shared, delegateLogins: [LOGINS.maria] }]));
+      expect(statuses).toEqual([0]);
+      // Dovecot writes the rights as letters in its own order.
+      const [identifier, letters] = aclFile().trim().split(" ");
+      expect([identifier, [...letters!].sort().join("")]).toEqual(["user=mmueller", "eiklprstw"]);
+      expect(execFileSync("doveadm", ["-c", dovecot.confPath, "acl", "get", "-u", LOGINS.shared, "INBOX"], { encoding: "utf8" })).toMatch(
+        /user=mmueller\s+create expunge insert lookup post read write write-deleted write-seen\s*$/m,
+      );
+      const delegate = await bodiesSeenBy(LOGINS.maria);
+      expect(delegate).toHaveLength(1);
+      expect(delegate[0]).toContain(BODY);
+      expect(await bodiesSeenBy(LOGINS.jan)).toEqual([]);
+    },
+  );
 
-  it("a grant to anyone fails with secure key sharing (exit 75), is written all the same and shows the mailbox to a colleague", { timeout: 30_000 }, async () => {
-    const status = doveadm("acl", "set", "-u", LOGINS.shared, "INBOX", "anyone", "lookup", "read").status;
-    expect(status).toBe(75);
-    expect(aclFile()).toContain("anyone lr\n");
-    // The ACL now opens the mailbox to everyone: the subject is read (index cache), only the body stays encrypted.
-    const colleague = await readMailbox(endpointsOf(dovecot), LOGINS.jan);
-    expect(colleague.messages.some((m) => m.folder.startsWith("shared/") && m.subject === "Post")).toBe(true);
-    expect(colleague.readError).toBeDefined();
-  });
+  it(
+    "a grant to anyone fails with secure key sharing (exit 75), is written all the same and shows the mailbox to a colleague",
+    { timeout: 30_000 },
+    async () => {
+      const status = doveadm("acl", "set", "-u", LOGINS.shared, "INBOX", "anyone", "lookup", "read").status;
+      expect(status).toBe(75);
+      expect(aclFile()).toContain("anyone lr\n");
+      // The ACL now opens the mailbox to everyone: the subject is read (index cache), only the body stays encrypted.
+      const colleague = await readMailbox(endpointsOf(dovecot), LOGINS.jan);
+      expect(colleague.messages.some((m) => m.folder.startsWith("shared/") && m.subject === "Post")).toBe(true);
+      expect(colleague.readError).toBeDefined();
+    },
+  );
 });

@@ -3,8 +3,15 @@ import { describe, expect, it } from "vitest";
 import { renderDovecotConf, type ConfInput } from "../../rehearsal/dovecot-conf";
 
 const input: ConfInput = {
-  instanceName: "t", dir: "/d", imapPort: 1143, lmtpPort: 1024, account: { user: "nobody", group: "nogroup", uid: 65534, gid: 65534 }, mailCrypt: false,
-  userdbPath: "/d/userdb", masterPasswdPath: "/d/master-users", noPasswdPath: "/d/no-passwords",
+  instanceName: "t",
+  dir: "/d",
+  imapPort: 1143,
+  lmtpPort: 1024,
+  account: { user: "nobody", group: "nogroup", uid: 65534, gid: 65534 },
+  mailCrypt: false,
+  userdbPath: "/d/userdb",
+  masterPasswdPath: "/d/master-users",
+  noPasswdPath: "/d/no-passwords",
 };
 
 describe("renderDovecotConf", () => {

@@ -42,7 +42,17 @@ function fixtureEvidence() {
 function bindingsFor(specs: readonly MailboxSpec[], mailRoot: string): Binding[] {
   return tinyBindings(specs.length, mailRoot).map((b, i) => {
     const m = specs[i]!;
-    return { ...b, mailboxId: m.id, kind: m.kind, oxName: m.login, imapLogin: m.login, dovecotLogin: m.login, home: homeFor(m.id, mailRoot), keyName: keyNameFor(m.id), source: { ...b.source, exchangeGuid: m.sourceGuid, login: m.sourceUpn } };
+    return {
+      ...b,
+      mailboxId: m.id,
+      kind: m.kind,
+      oxName: m.login,
+      imapLogin: m.login,
+      dovecotLogin: m.login,
+      home: homeFor(m.id, mailRoot),
+      keyName: keyNameFor(m.id),
+      source: { ...b.source, exchangeGuid: m.sourceGuid, login: m.sourceUpn },
+    };
   });
 }
 
@@ -73,7 +83,10 @@ async function runOnDovecot(script: string): Promise<Map<string, string[]>> {
     writeFileSync(file, localScript(script, writeImapcConf(rehearsal.source, rehearsal.target), stateDir));
     // One run per Job index, as the Indexed Job's pods run it.
     const ran = await runIndexes(file, allIndexes(WAVE.length), 2);
-    expect(ran.map((r) => [r.exitCode, r.stdout.replace(/^done \S+ \(index (\d+)\)\n$/, "$1")]), ran.map((r) => r.stderr).join("")).toEqual(WAVE.map((_, i) => [0, String(i)]));
+    expect(
+      ran.map((r) => [r.exitCode, r.stdout.replace(/^done \S+ \(index (\d+)\)\n$/, "$1")]),
+      ran.map((r) => r.stderr).join(""),
+    ).toEqual(WAVE.map((_, i) => [0, String(i)]));
     const target = endpointsOf(rehearsal.target);
     const held = new Map<string, string[]>();
     for (const m of WAVE) held.set(m.login, await sourcesIn(target, m.login));
@@ -98,8 +111,16 @@ describe.concurrent("the migration as executed on real Dovecots", () => {
     const crossed = crossSources(rendered(), IDS.maria, IDS.jan);
     expectNone(await run(migrationMovesOwnMail, executedPlan()));
     const violations = await run(migrationMovesOwnMail, planWith(crossed));
-    expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `"jschmidt@corp.example" = Exchange mailbox jan.schmidt@fa-luebeck.example`);
-    expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)", `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`);
+    expectViolation(
+      violations,
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `"jschmidt@corp.example" = Exchange mailbox jan.schmidt@fa-luebeck.example`,
+    );
+    expectViolation(
+      violations,
+      "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)",
+      `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`,
+    );
 
     const held = await runOnDovecot(crossed);
     expect(held.get(maria.login)).toEqual([jan.sourceGuid]);
@@ -109,7 +130,12 @@ describe.concurrent("the migration as executed on real Dovecots", () => {
 
   it("a second -o imapc_user on one line: doveadm copies the last one's mail, and the rule rejects the plan", { timeout: 60_000 }, async () => {
     const twice = addSecondSource(rendered(), IDS.poststelle, maria.sourceUpn);
-    expectViolation(await run(migrationMovesOwnMail, planWith(twice)), "mailbox poststelle@fa-luebeck.example", `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`, "the shared mailbox itself");
+    expectViolation(
+      await run(migrationMovesOwnMail, planWith(twice)),
+      "mailbox poststelle@fa-luebeck.example",
+      `"mmueller@corp.example" = Exchange mailbox maria.mueller@fa-luebeck.example`,
+      "the shared mailbox itself",
+    );
 
     const held = await runOnDovecot(twice);
     expect(held.get(poststelle.login)).toEqual([maria.sourceGuid]);

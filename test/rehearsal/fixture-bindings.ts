@@ -12,14 +12,28 @@ export function tinyBindings(count: number, mailRoot: string): Binding[] {
     const mailboxId = randomUUID();
     const primary = toAddress(`${uid}@corp.example`);
     return {
-      mailboxId, kind: "personal", wave: "w01", context: "corp", planLine: i + 1,
+      mailboxId,
+      kind: "personal",
+      wave: "w01",
+      context: "corp",
+      planLine: i + 1,
       owner: { uid, immutableId: mailboxId, displayName: `User ${i + 1}`, ou: "corp", dn: `uid=${uid},ou=corp,dc=corp,dc=example` },
-      displayName: `User ${i + 1}`, oxName: uid, imapLogin: uid, dovecotLogin: uid,
-      home: homeFor(mailboxId, mailRoot), keyName: keyNameFor(mailboxId),
+      displayName: `User ${i + 1}`,
+      oxName: uid,
+      imapLogin: uid,
+      dovecotLogin: uid,
+      home: homeFor(mailboxId, mailRoot),
+      keyName: keyNameFor(mailboxId),
       primaryAddress: primary,
       addresses: [primary, toAddress(`${uid}.alias@corp.example`)],
       delegates: [],
-      source: { address: toAddress(`${uid}@exchange.corp.example`), exchangeGuid: randomUUID(), ownerGuid: randomUUID(), login: `${uid}@ad.corp.example`, type: "UserMailbox" },
+      source: {
+        address: toAddress(`${uid}@exchange.corp.example`),
+        exchangeGuid: randomUUID(),
+        ownerGuid: randomUUID(),
+        login: `${uid}@ad.corp.example`,
+        type: "UserMailbox",
+      },
     };
   });
 }
@@ -32,12 +46,34 @@ export function tinyBindings(count: number, mailRoot: string): Binding[] {
 export function tinyEvidence(bindings: readonly Binding[]): SourceEvidence {
   const people: Person[] = bindings.flatMap((b, i) =>
     b.owner
-      ? [{ dn: b.owner.dn, immutableId: b.owner.immutableId, idSource: "entryUUID" as const, objectGuid: b.source.ownerGuid, uid: b.owner.uid, displayName: b.owner.displayName, mail: b.primaryAddress, aliases: [], ou: b.owner.ou, disabled: false, line: i + 1 }]
+      ? [
+          {
+            dn: b.owner.dn,
+            immutableId: b.owner.immutableId,
+            idSource: "entryUUID" as const,
+            objectGuid: b.source.ownerGuid,
+            uid: b.owner.uid,
+            displayName: b.owner.displayName,
+            mail: b.primaryAddress,
+            aliases: [],
+            ou: b.owner.ou,
+            disabled: false,
+            line: i + 1,
+          },
+        ]
       : [],
   );
   const sources: SourceMailbox[] = bindings.map((b, i) => ({
-    line: i + 2, displayName: b.displayName, alias: b.dovecotLogin, samAccountName: b.dovecotLogin, userPrincipalName: b.source.login,
-    primarySmtp: b.source.address, addresses: [b.source.address], exchangeGuid: b.source.exchangeGuid, type: b.source.type, ownerGuid: b.source.ownerGuid,
+    line: i + 2,
+    displayName: b.displayName,
+    alias: b.dovecotLogin,
+    samAccountName: b.dovecotLogin,
+    userPrincipalName: b.source.login,
+    primarySmtp: b.source.address,
+    addresses: [b.source.address],
+    exchangeGuid: b.source.exchangeGuid,
+    type: b.source.type,
+    ownerGuid: b.source.ownerGuid,
   }));
   return sourceEvidence(people, sources);
 }

@@ -50,25 +50,29 @@ describe("an incident drill whose runbook fails a step", () => {
     expect(text).toMatch(/^FAILED: \d+ problem\(s\)/m);
   });
 
-  it("fails when the audit misses a crossed mailbox: named as missed, its foreign mail left and its own mail not re-migrated", { timeout: 90_000 }, async () => {
-    let missed = "";
-    const { result, crossed } = await drill({
-      afterAudit: (run) => {
-        const first = run.verdicts.find((v) => v.status === "foreign")!;
-        missed = first.login;
-        const blind = (v: TargetVerdict): TargetVerdict => (v === first && v.status === "foreign" ? { ...v, status: "clean", foreign: [] } : v);
-        return { ...run, verdicts: run.verdicts.map(blind) };
-      },
-    });
-    expect(drillPassed(result)).toBe(false);
-    const m = crossed.find((x) => x.target.dovecotLogin === missed)!;
-    const problems = result.waves[0]!.problems.join("\n");
-    expect(problems).toContain(`MISSED: the audit did not name the mailbox of ${person(m.target)}`);
-    expect(problems).toContain(`which was given the mail of ${person(m.sourceOf)}`);
-    const { found, affected, foreignLeft, lost } = result.totals;
-    expect([found, affected]).toEqual([1, 2]);
-    expect(foreignLeft).toBe(3);
-    expect(lost).toBeGreaterThan(0);
-    expect(countsLine(result)).toBe(`incident drill: 1 affected found of 2, ${lost} lost, 3 foreign left`);
-  });
+  it(
+    "fails when the audit misses a crossed mailbox: named as missed, its foreign mail left and its own mail not re-migrated",
+    { timeout: 90_000 },
+    async () => {
+      let missed = "";
+      const { result, crossed } = await drill({
+        afterAudit: (run) => {
+          const first = run.verdicts.find((v) => v.status === "foreign")!;
+          missed = first.login;
+          const blind = (v: TargetVerdict): TargetVerdict => (v === first && v.status === "foreign" ? { ...v, status: "clean", foreign: [] } : v);
+          return { ...run, verdicts: run.verdicts.map(blind) };
+        },
+      });
+      expect(drillPassed(result)).toBe(false);
+      const m = crossed.find((x) => x.target.dovecotLogin === missed)!;
+      const problems = result.waves[0]!.problems.join("\n");
+      expect(problems).toContain(`MISSED: the audit did not name the mailbox of ${person(m.target)}`);
+      expect(problems).toContain(`which was given the mail of ${person(m.sourceOf)}`);
+      const { found, affected, foreignLeft, lost } = result.totals;
+      expect([found, affected]).toEqual([1, 2]);
+      expect(foreignLeft).toBe(3);
+      expect(lost).toBeGreaterThan(0);
+      expect(countsLine(result)).toBe(`incident drill: 1 affected found of 2, ${lost} lost, 3 foreign left`);
+    },
+  );
 });

@@ -10,7 +10,11 @@ describe("chooseSwaps", () => {
   it("pairs the first personal mailboxes in plan order, at most three pairs", () => {
     const wave = tinyBindings(8, "/vmail");
     const swaps = chooseSwaps([...wave].reverse());
-    expect(swaps.map((s) => [s.a.dovecotLogin, s.b.dovecotLogin])).toEqual([["user01", "user02"], ["user03", "user04"], ["user05", "user06"]]);
+    expect(swaps.map((s) => [s.a.dovecotLogin, s.b.dovecotLogin])).toEqual([
+      ["user01", "user02"],
+      ["user03", "user04"],
+      ["user05", "user06"],
+    ]);
   });
 
   it("skips shared mailboxes while two personal ones are there, and crosses any kind when not", () => {
@@ -27,11 +31,17 @@ describe("wrongPairings", () => {
     const swaps = chooseSwaps(wave, 1);
     const pairings = wrongPairings(wave, swaps);
     expect(pairings.map((p) => [p.targetLogin, p.sourceLogin])).toEqual([
-      ["user01", "user02@ad.corp.example"], ["user02", "user01@ad.corp.example"],
-      ["user03", "user03@ad.corp.example"], ["user04", "user04@ad.corp.example"], ["user05", "user05@ad.corp.example"],
+      ["user01", "user02@ad.corp.example"],
+      ["user02", "user01@ad.corp.example"],
+      ["user03", "user03@ad.corp.example"],
+      ["user04", "user04@ad.corp.example"],
+      ["user05", "user05@ad.corp.example"],
     ]);
     expect(pairings[0]!.sourceExchangeGuid).toBe(wave[1]!.source.exchangeGuid);
     expect(pairings.map((p) => p.mailboxId)).toEqual(wave.map((b) => b.mailboxId));
-    expect(misbindingsOf(swaps).map((m) => [m.target.dovecotLogin, m.sourceOf.dovecotLogin])).toEqual([["user01", "user02"], ["user02", "user01"]]);
+    expect(misbindingsOf(swaps).map((m) => [m.target.dovecotLogin, m.sourceOf.dovecotLogin])).toEqual([
+      ["user01", "user02"],
+      ["user02", "user01"],
+    ]);
   });
 });

@@ -12,7 +12,15 @@ const [a, b, c] = tinyBindings(3, "/vmail") as [Binding, Binding, Binding];
 const injected = misbindingsOf([{ a, b }]);
 
 function foreign(login: string, ...guids: string[]): TargetVerdict {
-  return { login, reader: login, declared: true, status: "foreign", own: 0, unattributed: 1, foreign: guids.map((g) => ({ exchangeGuid: g, owner: g, messages: [] })) };
+  return {
+    login,
+    reader: login,
+    declared: true,
+    status: "foreign",
+    own: 0,
+    unattributed: 1,
+    foreign: guids.map((g) => ({ exchangeGuid: g, owner: g, messages: [] })),
+  };
 }
 const clean = (login: string): TargetVerdict => ({ login, reader: login, declared: true, status: "clean", own: 2, unattributed: 1, foreign: [] });
 const audit = (...verdicts: TargetVerdict[]): AuditResult => ({ verdicts, sourcesRead: 3, unreadableSources: [] });
@@ -27,18 +35,33 @@ describe("judgeDetection", () => {
   });
 
   it("calls a foreign verdict on a mailbox nothing was crossed into a false alarm", () => {
-    const result = judgeDetection(injected, audit(foreign("user01", b.source.exchangeGuid), foreign("user02", a.source.exchangeGuid), foreign("user03", a.source.exchangeGuid)));
+    const result = judgeDetection(
+      injected,
+      audit(foreign("user01", b.source.exchangeGuid), foreign("user02", a.source.exchangeGuid), foreign("user03", a.source.exchangeGuid)),
+    );
     expect(result.falseAlarms.map((v) => v.login)).toEqual(["user03"]);
   });
 });
 
 describe("judgeClean", () => {
   const message = (messageId: string): HeldMessage => ({ folder: "INBOX", uid: 1, guid: "g", messageId, size: 10 });
-  const removed = (login: string, messageId: string, ok = true): CleanOutcome => ({ entry: { login, reader: login, owner: "x", message: message(messageId) }, removed: ok, ...(ok ? {} : { why: "gone" }) });
+  const removed = (login: string, messageId: string, ok = true): CleanOutcome => ({
+    entry: { login, reader: login, owner: "x", message: message(messageId) },
+    removed: ok,
+    ...(ok ? {} : { why: "gone" }),
+  });
 
   it("counts exactly the crossed-in messages, and names what stayed and what went wrongly", () => {
-    const expected = [{ login: "user01", messageId: "<1>" }, { login: "user01", messageId: "<2>" }];
-    expect(judgeClean(expected, [removed("user01", "<1>"), removed("user01", "<2>")])).toMatchObject({ expected: 2, removed: 2, notRemoved: [], wronglyRemoved: [] });
+    const expected = [
+      { login: "user01", messageId: "<1>" },
+      { login: "user01", messageId: "<2>" },
+    ];
+    expect(judgeClean(expected, [removed("user01", "<1>"), removed("user01", "<2>")])).toMatchObject({
+      expected: 2,
+      removed: 2,
+      notRemoved: [],
+      wronglyRemoved: [],
+    });
     const bad = judgeClean(expected, [removed("user01", "<1>"), removed("user03", "<own>"), removed("user01", "<2>", false)]);
     expect(bad.notRemoved).toEqual([{ login: "user01", messageId: "<2>" }]);
     expect(bad.wronglyRemoved).toEqual([{ login: "user03", messageId: "<own>" }]);
@@ -56,11 +79,27 @@ describe("countTarget", () => {
   });
 
   it("is clean when every expected message is there exactly once", () => {
-    expect(countTarget(expectation, [...own, "<after-1>"])).toMatchObject({ own: 3, afterCutOver: 1, lost: [], duplicated: 0, foreign: 0, unexpected: 0, total: 4 });
+    expect(countTarget(expectation, [...own, "<after-1>"])).toMatchObject({
+      own: 3,
+      afterCutOver: 1,
+      lost: [],
+      duplicated: 0,
+      foreign: 0,
+      unexpected: 0,
+      total: 4,
+    });
   });
 
   it("counts lost, duplicated, foreign and unexpected messages", () => {
     const held = [own[0], own[0], own[1], ...seededIds(b.source.exchangeGuid, 2), "<stray>", undefined];
-    expect(countTarget(expectation, held)).toMatchObject({ own: 2, afterCutOver: 0, lost: [own[2], "<after-1>"], duplicated: 1, foreign: 2, unexpected: 2, total: 7 });
+    expect(countTarget(expectation, held)).toMatchObject({
+      own: 2,
+      afterCutOver: 0,
+      lost: [own[2], "<after-1>"],
+      duplicated: 1,
+      foreign: 2,
+      unexpected: 2,
+      total: 7,
+    });
   });
 });

@@ -24,7 +24,16 @@ describe("the rehearsal's record folder", () => {
 
   it("keeps what it is given, readable back, and writes no stray temp file", () => {
     const dir = join(scratch(), "records");
-    const record = { role: "target" as const, dovecotPid: 4242, dovecotStartTime: "99", confPath: "/tmp/x/target/dovecot.conf", dir: "/tmp/x/target", runDir: "/tmp/x", ownerPid: 4141, ownerStartTime: "98" };
+    const record = {
+      role: "target" as const,
+      dovecotPid: 4242,
+      dovecotStartTime: "99",
+      confPath: "/tmp/x/target/dovecot.conf",
+      dir: "/tmp/x/target",
+      runDir: "/tmp/x",
+      ownerPid: 4141,
+      ownerStartTime: "98",
+    };
     writeRecord(dir, "target-1", record);
     expect(readRecords(dir)).toEqual([{ path: join(dir, "target-1.json"), record }]);
     expect(readdirSync(dir)).toEqual(["target-1.json"]);
@@ -35,7 +44,9 @@ describe("the rehearsal's record folder", () => {
     mkdirSync(dir);
     chmodSync(dir, 0o777);
     writeFileSync(join(dir, "planted.json"), "{}");
-    await expect(reapOrphans({ recordsDir: dir, report: () => undefined })).rejects.toThrow(`the rehearsal's record folder ${dir} is open to others (mode 777); remove it (or set TMPDIR elsewhere) and run again`);
+    await expect(reapOrphans({ recordsDir: dir, report: () => undefined })).rejects.toThrow(
+      `the rehearsal's record folder ${dir} is open to others (mode 777); remove it (or set TMPDIR elsewhere) and run again`,
+    );
     expect(readdirSync(dir)).toEqual(["planted.json"]);
   });
 

@@ -20,7 +20,14 @@ async function lifecycle(inject?: string) {
   roots.push(root);
   const started: DovecotInstance[] = [];
   const bindings = tinyBindings(MAILBOXES, join(root, "target", "vmail"));
-  const result = await runLifecycleRehearsal({ bindings, root, evidence: tinyEvidence(bindings), messagesPerMailbox: SEEDED, faults: inject ? [parseFault(inject)] : [], onStarted: (d) => started.push(d) });
+  const result = await runLifecycleRehearsal({
+    bindings,
+    root,
+    evidence: tinyEvidence(bindings),
+    messagesPerMailbox: SEEDED,
+    faults: inject ? [parseFault(inject)] : [],
+    onStarted: (d) => started.push(d),
+  });
   await Promise.all(started.map((d) => d.stop()));
   const step = (name: string) => result.timings.find((t) => t.phase.startsWith(name))!;
   return { ...result, step };

@@ -17,7 +17,15 @@ afterAll(() => settleDovecots(undefined, () => [...roots, ...recordsDirs]));
 function instanceOptions(role: "source" | "target", recordsDir: string) {
   const root = mkdtempOwned("oxmig-live-test-");
   roots.push(root);
-  return { role, dir: join(root, role), runDir: root, recordsDir, userdbText: "", mailCrypt: role === "target", masterUser: { login: "oxmig-admin", password: "throwaway-test-password" } };
+  return {
+    role,
+    dir: join(root, role),
+    runDir: root,
+    recordsDir,
+    userdbText: "",
+    mailCrypt: role === "target",
+    masterUser: { login: "oxmig-admin", password: "throwaway-test-password" },
+  };
 }
 
 function recordsIn(recordsDir: string) {
@@ -29,7 +37,10 @@ describe("stopping every Dovecot of this process", () => {
     const recordsDir = privateRecordsFolder();
     recordsDirs.push(recordsDir);
     const forgotten = await startDovecot(instanceOptions("source", recordsDir));
-    const starting = startDovecot(instanceOptions("target", recordsDir)).then(() => "up", (err: Error) => err.message);
+    const starting = startDovecot(instanceOptions("target", recordsDir)).then(
+      () => "up",
+      (err: Error) => err.message,
+    );
     // Wait until the second master is spawned (tracked), not until it is up.
     while (liveDovecotPids().length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     const pids = liveDovecotPids();
@@ -42,7 +53,10 @@ describe("stopping every Dovecot of this process", () => {
     expect(liveDovecotPids()).toEqual([]);
     expect(await starting).toBe("dovecot (target) was stopped while starting");
     // Recorded as stopped until this process exits: its folders are still there to remove.
-    expect(recordsIn(recordsDir).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([{ role: "source", running: false }, { role: "target", running: false }]);
+    expect(recordsIn(recordsDir).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { role: "source", running: false },
+      { role: "target", running: false },
+    ]);
   });
 
   // Last in this file: the flag cannot be cleared (a process that got a signal is about to exit).

@@ -32,7 +32,13 @@ describe("freeLoopbackPort", () => {
 
   it("skips ports the caller already took for the same server", async () => {
     const first = await freeLoopbackPort([], () => 0.3);
-    const second = await freeLoopbackPort([first], (() => { const d = [0.3, 0.6]; return () => d.shift() ?? 0.9; })());
+    const second = await freeLoopbackPort(
+      [first],
+      (() => {
+        const d = [0.3, 0.6];
+        return () => d.shift() ?? 0.9;
+      })(),
+    );
     expect(second).not.toBe(first);
   });
 });
@@ -43,7 +49,11 @@ describe("ephemeralRangeStart", () => {
   });
 
   it("falls back to 32768 when the range is unreadable or implausible", () => {
-    expect(ephemeralRangeStart(() => { throw new Error("ENOENT"); })).toBe(32768);
+    expect(
+      ephemeralRangeStart(() => {
+        throw new Error("ENOENT");
+      }),
+    ).toBe(32768);
     expect(ephemeralRangeStart(() => "garbage")).toBe(32768);
     expect(ephemeralRangeStart(() => "1024 65535")).toBe(32768);
   });

@@ -54,10 +54,12 @@ const groupAlive = (pid: number) => {
 function messageFiles(home: string): string[] {
   const maildir = join(home, "Maildir");
   const folders = existsSync(maildir) ? ["", ...readdirSync(maildir).filter((f) => f.startsWith("."))] : [];
-  return folders.flatMap((f) => ["new", "cur"].flatMap((d) => {
-    const at = join(maildir, f, d);
-    return existsSync(at) ? readdirSync(at).map((name) => join(at, name)) : [];
-  }));
+  return folders.flatMap((f) =>
+    ["new", "cur"].flatMap((d) => {
+      const at = join(maildir, f, d);
+      return existsSync(at) ? readdirSync(at).map((name) => join(at, name)) : [];
+    }),
+  );
 }
 
 async function until(what: string, condition: () => boolean): Promise<void> {
@@ -77,7 +79,7 @@ async function heldBy(rehearsal: Rehearsal, b: Binding): Promise<{ prints: Map<s
   let foreign = 0;
   for (const m of messages) {
     const print = new RegExp(`^${FINGERPRINT_HEADER}: (\\S+)`, "mi").exec(m.source ?? "")?.[1] ?? "none";
-    const id = /^Message-ID: (\S+)/mi.exec(m.source ?? "")?.[1] ?? "none";
+    const id = /^Message-ID: (\S+)/im.exec(m.source ?? "")?.[1] ?? "none";
     if (!print.startsWith(`${b.source.exchangeGuid}/`)) foreign++;
     prints.set(print, (prints.get(print) ?? 0) + 1);
     ids.set(id, (ids.get(id) ?? 0) + 1);
@@ -86,63 +88,81 @@ async function heldBy(rehearsal: Rehearsal, b: Binding): Promise<{ prints: Map<s
 }
 
 describe("parallel per-mailbox migration on real Dovecots", () => {
-  it("a worker killed mid-copy is completed by the rerun of its index: 0 lost, 0 duplicated, no other mailbox touched again", { timeout: 240_000 }, async () => {
-    const root = mkdtempOwned("oxmig-parallel-test-");
-    roots.push(root);
-    const bindings = tinyBindings(MAILBOXES, join(root, "target", "vmail"));
-    const rehearsal = await startRehearsal({ bindings, root, runSecret: newRunSecret(), evidence: tinyEvidence(bindings) });
-    try {
-      const users = sourceUsersFor(bindings);
-      const seeded = bindings.map((_, i) => (i === VICTIM ? VICTIM_MESSAGES : OTHERS_MESSAGES));
-      await rehearsal.seed(OTHERS_MESSAGES, users.filter((_, i) => i !== VICTIM));
-      await rehearsal.seed(VICTIM_MESSAGES, [users[VICTIM]!]);
-      // The copying wave's own script, index i for pair i, state per mailbox.
-      const paths = rehearsalPaths(rehearsal.source, rehearsal.target);
-      const commands = doveadmCommands("copying", pairingsFor(bindings), paths);
-      const script = writeIndexedScript(rehearsal.target.dir, "copying", commands);
-      const stateOf = (i: number) => commands[i]!.stateFile;
+  it(
+    "a worker killed mid-copy is completed by the rerun of its index: 0 lost, 0 duplicated, no other mailbox touched again",
+    { timeout: 240_000 },
+    async () => {
+      const root = mkdtempOwned("oxmig-parallel-test-");
+      roots.push(root);
+      const bindings = tinyBindings(MAILBOXES, join(root, "target", "vmail"));
+      const rehearsal = await startRehearsal({ bindings, root, runSecret: newRunSecret(), evidence: tinyEvidence(bindings) });
+      try {
+        const users = sourceUsersFor(bindings);
+        const seeded = bindings.map((_, i) => (i === VICTIM ? VICTIM_MESSAGES : OTHERS_MESSAGES));
+        await rehearsal.seed(
+          OTHERS_MESSAGES,
+          users.filter((_, i) => i !== VICTIM),
+        );
+        await rehearsal.seed(VICTIM_MESSAGES, [users[VICTIM]!]);
+        // The copying wave's own script, index i for pair i, state per mailbox.
+        const paths = rehearsalPaths(rehearsal.source, rehearsal.target);
+        const commands = doveadmCommands("copying", pairingsFor(bindings), paths);
+        const script = writeIndexedScript(rehearsal.target.dir, "copying", commands);
+        const stateOf = (i: number) => commands[i]!.stateFile;
 
-      // Every index at once (parallelism 4). dsync commits every 100 messages (dsync_commit_msgs_interval,
-      // Dovecot 2.3's default): the victim is killed once its first batch is committed, so its target is
-      // left partly copied, the case a rerun could duplicate.
-      const runs = bindings.map((_, i) => startIndex(script, i));
-      started.push(...runs);
-      const victim = bindings[VICTIM]!;
-      await until("the victim's first committed messages", () => messageFiles(victim.home).length > 0);
-      process.kill(-runs[VICTIM]!.pid, "SIGKILL");
-      const first: IndexRun[] = await Promise.all(runs.map((r) => r.done));
-      await until("the victim's process group to end", () => !groupAlive(runs[VICTIM]!.pid));
+        // Every index at once (parallelism 4). dsync commits every 100 messages (dsync_commit_msgs_interval,
+        // Dovecot 2.3's default): the victim is killed once its first batch is committed, so its target is
+        // left partly copied, the case a rerun could duplicate.
+        const runs = bindings.map((_, i) => startIndex(script, i));
+        started.push(...runs);
+        const victim = bindings[VICTIM]!;
+        await until("the victim's first committed messages", () => messageFiles(victim.home).length > 0);
+        process.kill(-runs[VICTIM]!.pid, "SIGKILL");
+        const first: IndexRun[] = await Promise.all(runs.map((r) => r.done));
+        await until("the victim's process group to end", () => !groupAlive(runs[VICTIM]!.pid));
 
-      expect(first[VICTIM]).toMatchObject({ exitCode: null, signal: "SIGKILL" });
-      expect(first.filter((_, i) => i !== VICTIM).map((r) => [r.exitCode, r.stdout])).toEqual(commands.filter((_, i) => i !== VICTIM).map((c) => [0, `done ${c.mailboxId} (index ${commands.indexOf(c)})\n`]));
-      // Killed mid-copy: incomplete on the target, and no state (a cut-over would refuse this pair).
-      const atKill = (await heldBy(rehearsal, victim)).prints.size;
-      expect(atKill).toBeGreaterThan(0);
-      expect(atKill).toBeLessThan(VICTIM_MESSAGES);
-      expect(existsSync(stateOf(VICTIM))).toBe(false);
+        expect(first[VICTIM]).toMatchObject({ exitCode: null, signal: "SIGKILL" });
+        expect(first.filter((_, i) => i !== VICTIM).map((r) => [r.exitCode, r.stdout])).toEqual(
+          commands.filter((_, i) => i !== VICTIM).map((c) => [0, `done ${c.mailboxId} (index ${commands.indexOf(c)})\n`]),
+        );
+        // Killed mid-copy: incomplete on the target, and no state (a cut-over would refuse this pair).
+        const atKill = (await heldBy(rehearsal, victim)).prints.size;
+        expect(atKill).toBeGreaterThan(0);
+        expect(atKill).toBeLessThan(VICTIM_MESSAGES);
+        expect(existsSync(stateOf(VICTIM))).toBe(false);
 
-      // The rerun of that index only.
-      const others = bindings.map((b, i) => (i === VICTIM ? undefined : { state: readFileSync(stateOf(i), "utf8"), mtime: statSync(stateOf(i)).mtimeMs, files: messageFiles(b.home).sort() }));
-      const rerun = startIndex(script, VICTIM);
-      started.push(rerun);
-      expect(await rerun.done).toMatchObject({ exitCode: 0, stdout: `done ${victim.mailboxId} (index ${VICTIM})\n` });
-      expect(readFileSync(stateOf(VICTIM), "utf8")).not.toBe("");
-      bindings.forEach((b, i) => {
-        if (i === VICTIM) return;
-        expect({ state: readFileSync(stateOf(i), "utf8"), mtime: statSync(stateOf(i)).mtimeMs, files: messageFiles(b.home).sort() }, b.dovecotLogin).toEqual(others[i]);
-      });
+        // The rerun of that index only.
+        const others = bindings.map((b, i) =>
+          i === VICTIM ? undefined : { state: readFileSync(stateOf(i), "utf8"), mtime: statSync(stateOf(i)).mtimeMs, files: messageFiles(b.home).sort() },
+        );
+        const rerun = startIndex(script, VICTIM);
+        started.push(rerun);
+        expect(await rerun.done).toMatchObject({ exitCode: 0, stdout: `done ${victim.mailboxId} (index ${VICTIM})\n` });
+        expect(readFileSync(stateOf(VICTIM), "utf8")).not.toBe("");
+        bindings.forEach((b, i) => {
+          if (i === VICTIM) return;
+          expect({ state: readFileSync(stateOf(i), "utf8"), mtime: statSync(stateOf(i)).mtimeMs, files: messageFiles(b.home).sort() }, b.dovecotLogin).toEqual(
+            others[i],
+          );
+        });
 
-      // Every mailbox: each own message exactly once, by fingerprint and by Message-ID; nothing foreign.
-      for (const [i, b] of bindings.entries()) {
-        const { prints, ids, foreign } = await heldBy(rehearsal, b);
-        const expected = Array.from({ length: seeded[i]! }, (_, n) => `${b.source.exchangeGuid}/${n + 1}`).sort();
-        expect({ login: b.dovecotLogin, foreign, lost: expected.filter((p) => !prints.has(p)).length, duplicated: [...prints.values(), ...ids.values()].filter((c) => c > 1).length, messages: [...prints.keys()].sort() })
-          .toEqual({ login: b.dovecotLogin, foreign: 0, lost: 0, duplicated: 0, messages: expected });
-        expect(ids.size).toBe(seeded[i]);
+        // Every mailbox: each own message exactly once, by fingerprint and by Message-ID; nothing foreign.
+        for (const [i, b] of bindings.entries()) {
+          const { prints, ids, foreign } = await heldBy(rehearsal, b);
+          const expected = Array.from({ length: seeded[i]! }, (_, n) => `${b.source.exchangeGuid}/${n + 1}`).sort();
+          expect({
+            login: b.dovecotLogin,
+            foreign,
+            lost: expected.filter((p) => !prints.has(p)).length,
+            duplicated: [...prints.values(), ...ids.values()].filter((c) => c > 1).length,
+            messages: [...prints.keys()].sort(),
+          }).toEqual({ login: b.dovecotLogin, foreign: 0, lost: 0, duplicated: 0, messages: expected });
+          expect(ids.size).toBe(seeded[i]);
+        }
+      } finally {
+        endStarted();
+        await rehearsal.stop();
       }
-    } finally {
-      endStarted();
-      await rehearsal.stop();
-    }
-  });
+    },
+  );
 });

@@ -28,7 +28,10 @@ const DOCTORED: Record<string, string> = {
   "second line for the login": `${original}${lineOf("mmueller").replace(homeOf("mmueller"), JAN_HOME)}\n`,
   "second line placed first": `${lineOf("mmueller").replace(homeOf("mmueller"), JAN_HOME).replace(keyResultFor(IDS.maria), keyResultFor(IDS.jan))}\n${original}`,
   "home imported": original.replace(lineOf("mmueller"), `${lineOf("mmueller")} userdb_userdb_import=home=${JAN_HOME}`),
-  "protected home after the override": original.replace(lineOf("mmueller"), `${lineOf("mmueller")} userdb_home=${JAN_HOME} userdb_home:protected=${homeOf("mmueller")}`),
+  "protected home after the override": original.replace(
+    lineOf("mmueller"),
+    `${lineOf("mmueller")} userdb_home=${JAN_HOME} userdb_home:protected=${homeOf("mmueller")}`,
+  ),
   "tab instead of a blank": original.replace(lineOf("mmueller"), `${lineOf("mmueller")}\tuserdb_home=${JAN_HOME}`),
 };
 
@@ -37,10 +40,21 @@ let dovecot: DovecotInstance;
 
 beforeAll(async () => {
   root = mkdtempOwned("oxmig-passwd-file-");
-  dovecot = await startDovecot({ role: "target", dir: join(root, "target"), userdbText: original, mailCrypt: true, masterUser: { login: "master", password: "unused-in-this-test" } });
+  dovecot = await startDovecot({
+    role: "target",
+    dir: join(root, "target"),
+    userdbText: original,
+    mailCrypt: true,
+    masterUser: { login: "master", password: "unused-in-this-test" },
+  });
 }, 30_000);
 
-afterAll(() => settleDovecots(() => dovecot?.stop(), () => (root ? [root] : [])));
+afterAll(() =>
+  settleDovecots(
+    () => dovecot?.stop(),
+    () => (root ? [root] : []),
+  ),
+);
 
 describe("the passwd-file on real Dovecot", () => {
   it("the rendered file: every login gets its own home and key, as the reader says", async () => {
@@ -50,13 +64,17 @@ describe("the passwd-file on real Dovecot", () => {
     expect([read.home, read.keyPassword, read.problems]).toEqual([homeOf("mmueller"), keyResultFor(IDS.maria), []]);
   });
 
-  it.each(Object.keys(DOCTORED))("%s: the reader resolves mmueller's line exactly as Dovecot does", async (name) => {
-    const text = DOCTORED[name]!;
-    await dovecot.replaceUserdb(text);
-    const answer = (await lookupUserdb(dovecot, ["mmueller"])).get("mmueller");
-    const read = readPasswdFile(text).get("mmueller")!;
-    expect({ home: read.home, keyPassword: read.keyPassword }).toEqual({ home: answer?.home, keyPassword: answer?.keyPassword });
-  }, 30_000);
+  it.each(Object.keys(DOCTORED))(
+    "%s: the reader resolves mmueller's line exactly as Dovecot does",
+    async (name) => {
+      const text = DOCTORED[name]!;
+      await dovecot.replaceUserdb(text);
+      const answer = (await lookupUserdb(dovecot, ["mmueller"])).get("mmueller");
+      const read = readPasswdFile(text).get("mmueller")!;
+      expect({ home: read.home, keyPassword: read.keyPassword }).toEqual({ home: answer?.home, keyPassword: answer?.keyPassword });
+    },
+    30_000,
+  );
 
   it("userdb_home really moves mmueller into jschmidt's home, and the pack rejects it", async () => {
     const text = DOCTORED["userdb_home appended"]!;
@@ -64,7 +82,11 @@ describe("the passwd-file on real Dovecot", () => {
     expect((await lookupUserdb(dovecot, ["mmueller"])).get("mmueller")?.home).toBe(JAN_HOME);
     const doctored = buildResources();
     record(doctored, "userdb-luebeck").props.stringData[K8S.userdbDataKey] = text;
-    expectViolation(await run(chainConsistent, doctored), "mailbox maria.mueller@fa-luebeck.example (owner mmueller)", `gives "mmueller" home "${JAN_HOME}", expected`);
+    expectViolation(
+      await run(chainConsistent, doctored),
+      "mailbox maria.mueller@fa-luebeck.example (owner mmueller)",
+      `gives "mmueller" home "${JAN_HOME}", expected`,
+    );
   }, 30_000);
 
   it("a repeated key field really gives mmueller jschmidt's key, and the pack rejects it", async () => {
@@ -74,7 +96,11 @@ describe("the passwd-file on real Dovecot", () => {
     expect(answer?.keyPassword === keyResultFor(IDS.jan), "Dovecot uses the last key field").toBe(true);
     const doctored = buildResources();
     record(doctored, "userdb-luebeck").props.stringData[K8S.userdbDataKey] = text;
-    expectViolation(await run(chainConsistent, doctored), "mailbox maria.mueller@fa-luebeck.example", `gives "mmueller" a key password that is not the result of its own key`);
+    expectViolation(
+      await run(chainConsistent, doctored),
+      "mailbox maria.mueller@fa-luebeck.example",
+      `gives "mmueller" a key password that is not the result of its own key`,
+    );
   }, 30_000);
 
   it("a second line placed first wins in Dovecot, and the pack rejects the duplicate", async () => {

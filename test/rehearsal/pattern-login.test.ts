@@ -59,7 +59,12 @@ describe("a pattern login on real Dovecot", () => {
     [result] = (await rehearsal.migrate([{ ...pairingOf(bindings[0]!), targetLogin: PATTERN }])) as [PairResult];
   }, 60_000);
 
-  afterAll(() => settleDovecots(() => rehearsal?.stop(), () => (root ? [root] : [])));
+  afterAll(() =>
+    settleDovecots(
+      () => rehearsal?.stop(),
+      () => (root ? [root] : []),
+    ),
+  );
 
   it("doveadm backup -R -u 'shared-poststelle*' exits 0 and writes one source into every matching mailbox", { timeout: 30_000 }, async () => {
     expect(result.exitCode).toBe(0);
@@ -78,7 +83,9 @@ describe("a pattern login on real Dovecot", () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).exitCode).toBe(2);
-    expect((error as InputError).message).toMatch(/plan\.yaml: line \d+ .*login "shared-poststelle\*" from the Exchange Alias "poststelle\*" \(.*exchange\.csv line \d+\)/);
+    expect((error as InputError).message).toMatch(
+      /plan\.yaml: line \d+ .*login "shared-poststelle\*" from the Exchange Alias "poststelle\*" \(.*exchange\.csv line \d+\)/,
+    );
   });
 
   it("logins-are-literal rejects the migrate.sh that runs exactly this pair", async () => {
@@ -92,6 +99,10 @@ describe("a pattern login on real Dovecot", () => {
     };
     const metadata = { name: "pairings-w01", labels: { [K8S.labelWave]: "w01" }, annotations: { [K8S.annotationPhase]: "copying" } };
     const table: ResourceRecord = { type: "kubernetes:core/v1:ConfigMap", name: "pairings-w01", props: { metadata, data }, protect: false };
-    expectViolation(await run(loginsAreLiteral, [...resources, table]), `migrate.sh doveadm backup -u "${PATTERN}" is not a literal login`, "doveadm user-mask wildcard");
+    expectViolation(
+      await run(loginsAreLiteral, [...resources, table]),
+      `migrate.sh doveadm backup -u "${PATTERN}" is not a literal login`,
+      "doveadm user-mask wildcard",
+    );
   });
 });

@@ -73,14 +73,25 @@ describe("reaping the Dovecots of a killed rehearsal", () => {
     const pid = sleeper.pid!;
     const { runDir, dir, confPath } = fakeInstanceFolder();
     // Same PID and even the same start time: only the command line tells it is no Dovecot of that config.
-    writeRecord(recordsDir, "target-reused", { role: "target", dovecotPid: pid, dovecotStartTime: processStartTime(pid)!, confPath, dir, runDir, ownerPid: endedPid(), ownerStartTime: "1" });
+    writeRecord(recordsDir, "target-reused", {
+      role: "target",
+      dovecotPid: pid,
+      dovecotStartTime: processStartTime(pid)!,
+      confPath,
+      dir,
+      runDir,
+      ownerPid: endedPid(),
+      ownerStartTime: "1",
+    });
     const { lines, report } = collect();
 
     const reaped = await reapOrphans({ recordsDir, report });
 
     expect(isRunning(pid)).toBe(true);
     expect(reaped.map((r) => r.outcome)).toEqual(["already gone"]);
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`had ended and left the folder of its target Dovecot ${pid}, no longer running: removed ${dir}$`))]);
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`had ended and left the folder of its target Dovecot ${pid}, no longer running: removed ${dir}$`)),
+    ]);
     expect(existsSync(runDir)).toBe(false);
     expect(readdirSync(recordsDir)).toEqual([]);
   });
@@ -103,7 +114,15 @@ describe("reaping the Dovecots of a killed rehearsal", () => {
     const sleeper = spawn("sleep", ["120"], { stdio: "ignore" });
     sleepers.push(sleeper);
     const { runDir, dir, confPath } = fakeInstanceFolder();
-    writeRecord(recordsDir, "target-live", { role: "target", dovecotPid: sleeper.pid!, dovecotStartTime: processStartTime(sleeper.pid!)!, confPath, dir, runDir, ...ownerOfThisProcess() });
+    writeRecord(recordsDir, "target-live", {
+      role: "target",
+      dovecotPid: sleeper.pid!,
+      dovecotStartTime: processStartTime(sleeper.pid!)!,
+      confPath,
+      dir,
+      runDir,
+      ...ownerOfThisProcess(),
+    });
 
     expect(await reapOrphans({ recordsDir, report: () => undefined })).toEqual([]);
     expect(existsSync(join(dir, "master-users"))).toBe(true);

@@ -41,14 +41,17 @@ afterEach(async () => {
   const folders = roots;
   running = undefined;
   roots = [];
-  await settleDovecots(async () => {
-    if (!rehearsal) return;
-    const pids = [rehearsal.source, rehearsal.target].flatMap((d) => [d.pid, ...d.childPids()]);
-    expect(pids.length).toBeGreaterThan(2);
-    await rehearsal.stop();
-    // A child that ended after its master is a zombie until init reaps it: ended, so not counted.
-    expect(pids.filter(isRunning)).toEqual([]);
-  }, () => folders);
+  await settleDovecots(
+    async () => {
+      if (!rehearsal) return;
+      const pids = [rehearsal.source, rehearsal.target].flatMap((d) => [d.pid, ...d.childPids()]);
+      expect(pids.length).toBeGreaterThan(2);
+      await rehearsal.stop();
+      // A child that ended after its master is a zombie until init reaps it: ended, so not counted.
+      expect(pids.filter(isRunning)).toEqual([]);
+    },
+    () => folders,
+  );
 });
 
 const failed = (findings: Finding[], b: Binding) => findings.filter((f) => !f.ok && f.mailboxId === b.mailboxId);
@@ -58,7 +61,11 @@ describe("rehearsal on real Dovecots", () => {
   it("passes a clean migration of three mailboxes: canaries, fingerprints, bodies and encryption all fine", async () => {
     const { rehearsal } = await setUp(3);
     const pairs = await rehearsal.migrate();
-    expect(pairs.map((p) => [p.pairing.targetLogin, p.exitCode])).toEqual([["user01", 0], ["user02", 0], ["user03", 0]]);
+    expect(pairs.map((p) => [p.pairing.targetLogin, p.exitCode])).toEqual([
+      ["user01", 0],
+      ["user02", 0],
+      ["user03", 0],
+    ]);
     const findings = await rehearsal.verify({ seededPerMailbox: PER_MAILBOX });
     expect(findings.filter((f) => !f.ok)).toEqual([]);
     expect(new Set(findings.map((f) => f.check))).toEqual(new Set(["canary", "fingerprint", "encryption", "body-readable", "key"]));

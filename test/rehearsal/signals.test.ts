@@ -9,7 +9,10 @@ import { endHeldRuns, privateRecordsFolder, startHeldRun } from "./support/held-
 afterEach(endHeldRuns, 60_000);
 
 describe("a rehearsal interrupted by a signal", () => {
-  for (const [signal, code] of [["SIGHUP", 129], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGHUP", 129],
+    ["SIGTERM", 143],
+  ] as const) {
     it(`on ${signal} leaves no Dovecot, no key and no master password behind, and exits ${code}`, { timeout: 90_000 }, async () => {
       const recordsDir = privateRecordsFolder();
       const run = await startHeldRun(recordsDir);

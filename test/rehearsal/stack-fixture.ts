@@ -48,7 +48,10 @@ export function capture() {
 export function ourDovecotProcesses(): number[] {
   const marker = new RegExp(`^dovecot-oxmig-(source|target)-${process.pid}-`);
   const masters = childrenOf(process.pid).filter((pid) => isDovecotMaster(pid));
-  const helpers = readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => marker.test(processArgv(pid)?.[0] ?? ""));
+  const helpers = readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)
+    .filter((pid) => marker.test(processArgv(pid)?.[0] ?? ""));
   return [...masters, ...helpers];
 }
 

@@ -75,7 +75,11 @@ function lmtpWithoutStarttls() {
 }
 
 const MASTER_PASSWORD = "not-a-real-master-password";
-const mail = (imap: { host: string; port: number; security?: TransportSecurity }): MailEndpoints => ({ imap, lmtp: { host: "127.0.0.1", port: 1 }, masterUser: { login: "oxmig-admin", password: MASTER_PASSWORD } });
+const mail = (imap: { host: string; port: number; security?: TransportSecurity }): MailEndpoints => ({
+  imap,
+  lmtp: { host: "127.0.0.1", port: 1 },
+  masterUser: { login: "oxmig-admin", password: MASTER_PASSWORD },
+});
 const sentLogin = (received: string[]) => received.some((l) => /^\S+ (LOGIN|AUTHENTICATE)\b/i.test(l) || l.includes(MASTER_PASSWORD));
 
 describe("isLoopbackHost", () => {
@@ -89,10 +93,16 @@ describe("isLoopbackHost", () => {
 
 describe("cleartext off loopback is refused before any connection", () => {
   it("names what would leak and the host", () => {
-    expect(() => requireProtectedTransport("an IMAP login with the master password", "imap.example", "none")).toThrow(new UsageError("refusing an IMAP login with the master password to imap.example without TLS: only loopback (127.0.0.0/8, ::1, localhost) may be reached in cleartext"));
+    expect(() => requireProtectedTransport("an IMAP login with the master password", "imap.example", "none")).toThrow(
+      new UsageError(
+        "refusing an IMAP login with the master password to imap.example without TLS: only loopback (127.0.0.0/8, ::1, localhost) may be reached in cleartext",
+      ),
+    );
     for (const security of ["tls", "starttls"] as const) expect(() => requireProtectedTransport("x", "imap.example", security)).not.toThrow();
     expect(() => requireProtectedTransport("x", "127.0.0.1", "none")).not.toThrow();
-    expect(() => requireProtectedUrl("the doveadm API", "http://doveadm.example:8080/doveadm/v1")).toThrow(/refusing the doveadm API to doveadm\.example without TLS/);
+    expect(() => requireProtectedUrl("the doveadm API", "http://doveadm.example:8080/doveadm/v1")).toThrow(
+      /refusing the doveadm API to doveadm\.example without TLS/,
+    );
     expect(() => requireProtectedUrl("the doveadm API", "https://doveadm.example:8443/doveadm/v1")).not.toThrow();
     expect(() => requireProtectedUrl("the doveadm API", "http://[::1]:8080/doveadm/v1")).not.toThrow();
   });
@@ -105,7 +115,9 @@ describe("cleartext off loopback is refused before any connection", () => {
 
   it("LMTP: deliverLmtp rejects; the socket layer is never asked to connect", async () => {
     const connect = vi.spyOn(net.Socket.prototype, "connect");
-    await expect(deliverLmtp({ host: "lmtp.example", port: 24 }, [{ recipient: "mmueller", raw: rawMessage({ Subject: "x" }, "x") }])).rejects.toThrow(/refusing LMTP delivery to lmtp\.example without TLS/);
+    await expect(deliverLmtp({ host: "lmtp.example", port: 24 }, [{ recipient: "mmueller", raw: rawMessage({ Subject: "x" }, "x") }])).rejects.toThrow(
+      /refusing LMTP delivery to lmtp\.example without TLS/,
+    );
     expect(connect).not.toHaveBeenCalled();
   });
 

@@ -34,14 +34,44 @@ export interface FakeKubeApi {
 function selfSignedCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), "oxmig-fake-kube-"));
   try {
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     return { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const status = (code: number, reason: string, message: string) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
+const status = (code: number, reason: string, message: string) => ({
+  kind: "Status",
+  apiVersion: "v1",
+  metadata: {},
+  status: "Failure",
+  message,
+  reason,
+  code,
+});
 
 export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   const { key, cert } = selfSignedCertificate();
@@ -59,20 +89,32 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     const m = /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs\/([^/?]+)$/.exec(req.url ?? "");
     if (req.method !== "GET" || !m) return send(404, status(404, "NotFound", "the server could not find the requested resource"));
     const job = jobs.get(`${m[1]}/${m[2]}`);
-    return job ? send(200, job) : send(404, { ...status(404, "NotFound", `jobs.batch "${m[2]}" not found`), details: { name: m[2], group: "batch", kind: "jobs" } });
+    return job
+      ? send(200, job)
+      : send(404, { ...status(404, "NotFound", `jobs.batch "${m[2]}" not found`), details: { name: m[2], group: "batch", kind: "jobs" } });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, ca: cert, token, jobs, requests,
+    url,
+    ca: cert,
+    token,
+    jobs,
+    requests,
     writeKubeconfig(dir, useToken = token) {
       const file = join(dir, "kubeconfig");
-      writeFileSync(file, dump({
-        apiVersion: "v1", kind: "Config", "current-context": "fake",
-        clusters: [{ name: "fake", cluster: { server: url, "certificate-authority-data": Buffer.from(cert).toString("base64") } }],
-        users: [{ name: "tester", user: { token: useToken } }],
-        contexts: [{ name: "fake", context: { cluster: "fake", user: "tester" } }],
-      }), { mode: 0o600 });
+      writeFileSync(
+        file,
+        dump({
+          apiVersion: "v1",
+          kind: "Config",
+          "current-context": "fake",
+          clusters: [{ name: "fake", cluster: { server: url, "certificate-authority-data": Buffer.from(cert).toString("base64") } }],
+          users: [{ name: "tester", user: { token: useToken } }],
+          contexts: [{ name: "fake", context: { cluster: "fake", user: "tester" } }],
+        }),
+        { mode: 0o600 },
+      );
       return file;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -33,7 +33,8 @@ export function writeFamilyLock(name: string, root: string = process.cwd()): { f
   }
   refuseDuplicateIds(merged!, all, inventory.plan, previous, inventory.files.plan, sourceEvidence(inventory.people, inventory.sources));
   const { lock, refusals } = advanceLock(merged!, previous, declarationsOf(inventory.plan, all));
-  if (refusals.length) throw new InputErrors(refusals.map((r) => new InputError(inventory.files.plan, r.line !== undefined ? `line ${r.line}` : undefined, r.problem)));
+  if (refusals.length)
+    throw new InputErrors(refusals.map((r) => new InputError(inventory.files.plan, r.line !== undefined ? `line ${r.line}` : undefined, r.problem)));
   writeLockText(file, renderLock(lock));
   return { file, lock };
 }

@@ -8,10 +8,27 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { contextClashProblems, contextConflictProblems, contextFieldProblems, userChangeProblems, userFieldProblems, type OxUserFields, type RuleFailure } from "../../infra/ox/rules";
 import {
-  buildFault, buildResponse, buildVoidResponse, contextFromXml, credentialsFromXml, parseEnvelope, userFromXml,
-  type OxContextData, type OxCredentials, type OxUserData, type SoapPart,
+  contextClashProblems,
+  contextConflictProblems,
+  contextFieldProblems,
+  userChangeProblems,
+  userFieldProblems,
+  type OxUserFields,
+  type RuleFailure,
+} from "../../infra/ox/rules";
+import {
+  buildFault,
+  buildResponse,
+  buildVoidResponse,
+  contextFromXml,
+  credentialsFromXml,
+  parseEnvelope,
+  userFromXml,
+  type OxContextData,
+  type OxCredentials,
+  type OxUserData,
+  type SoapPart,
 } from "../../infra/ox/soap";
 
 interface StoredContext {
@@ -64,9 +81,11 @@ class Fault extends Error {
   }
 }
 
-const failWith = (exception: string | undefined) => (failures: readonly RuleFailure[]): void => {
-  if (failures.length) throw new Fault(failures.map((f) => f.reason).join("; "), exception);
-};
+const failWith =
+  (exception: string | undefined) =>
+  (failures: readonly RuleFailure[]): void => {
+    if (failures.length) throw new Fault(failures.map((f) => f.reason).join("; "), exception);
+  };
 const invalidUser = failWith("InvalidDataException");
 const invalidContext = failWith(undefined);
 
@@ -165,8 +184,13 @@ class OxState {
     // [OX rule] primaryEmail is added to the aliases; [assumption] the admin's user id is 2.
     const adminUser: OxUserData = { ...admin, id: 2, email1: admin.email1 ?? admin.primaryEmail, aliases: [admin.primaryEmail!] };
     this.contexts.set(id, {
-      id, name: fields.name, maxQuota: fields.maxQuotaMb, loginMappings,
-      admin: { login: admin.name!, password: admin.password! }, users: new Map([[2, adminUser]]), nextUserId: 3,
+      id,
+      name: fields.name,
+      maxQuota: fields.maxQuotaMb,
+      loginMappings,
+      admin: { login: admin.name!, password: admin.password! },
+      users: new Map([[2, adminUser]]),
+      nextUserId: 3,
     });
     return { element: "return", kind: "context", value: this.contextData(this.contexts.get(id)!) };
   }
@@ -302,7 +326,8 @@ export async function startOxTestServer(options: OxTestServerOptions = {}): Prom
     const body = await readBody(req);
     if (req.method !== "POST" || !["OXContextService", "OXUserService"].includes(service)) return answer(res, 404, "");
     const scripted = script.shift();
-    if (scripted?.kind === "status") return answer(res, scripted.status, scripted.body ?? "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" });
+    if (scripted?.kind === "status")
+      return answer(res, scripted.status, scripted.body ?? "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" });
     if (scripted?.kind === "redirect") return answer(res, scripted.status, "", { location: scripted.location });
     if (scripted?.kind === "echo-fault") return answer(res, 500, faultXml(new Fault(`Unparseable request: ${body}`, "RemoteException")));
     if (scripted?.kind === "hang") {

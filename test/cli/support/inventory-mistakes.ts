@@ -98,7 +98,7 @@ export function swapKeyKeepers(resources: DeclaredResource[], idA: string, idB: 
 }
 
 function annotationsOf(r: DeclaredResource): Record<string, string> {
-  return ((r.inputs["metadata"] as { annotations?: Record<string, string> } | undefined)?.annotations ?? {});
+  return (r.inputs["metadata"] as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
 }
 
 function withIndex(r: DeclaredResource, index: UserdbIndexEntry[]): DeclaredResource {

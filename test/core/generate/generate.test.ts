@@ -69,7 +69,12 @@ describe("generate: names and collisions", () => {
 
   it("numbers colliding uids and addresses instead of sharing them", () => {
     expect(marias.map((p) => p.uid)).toEqual(["mmueller", "mmueller2", "mmueller3", "mmueller4"]);
-    expect(marias.map((p) => p.mail?.display)).toEqual(["maria.mueller@im.example", "maria.mueller2@im.example", "maria.mueller3@im.example", "maria.mueller@stk.example"]);
+    expect(marias.map((p) => p.mail?.display)).toEqual([
+      "maria.mueller@im.example",
+      "maria.mueller2@im.example",
+      "maria.mueller3@im.example",
+      "maria.mueller@stk.example",
+    ]);
   });
 
   it("gives a taken short alias to nobody else", () => {
@@ -90,7 +95,10 @@ describe("generate: refuses bad options", () => {
     [{ people: 10, seed: 1, waveSize: 0 }, /wave size: 0/],
     [{ people: 10, seed: 1, organisations: ["Fa Kiel"] }, /organisation name "Fa Kiel"/],
     [{ people: 5, seed: 1, profile: "staging" as const }, /people: 5\. Allowed: an integer from 11/],
-    [{ people: 300, seed: 1, profile: "staging" as const, organisations: ["im", "stk"] }, /"Maria Müller" belongs to "fa-luebeck", which is not among the organisations/],
+    [
+      { people: 300, seed: 1, profile: "staging" as const, organisations: ["im", "stk"] },
+      /"Maria Müller" belongs to "fa-luebeck", which is not among the organisations/,
+    ],
   ])("%o", (options, message) => {
     expect(() => generate(options)).toThrow(UsageError);
     expect(() => generate(options)).toThrow(message);

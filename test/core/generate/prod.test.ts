@@ -13,7 +13,9 @@ const committed = {
 
 describe("inventory/prod", () => {
   it("is exactly what the command in its plan.yaml header regenerates", () => {
-    const command = /^# Regenerate: oxmig generate --profile default --people (\d+) --seed (\d+) --wave-size (\d+) --out inventory\/prod --force$/m.exec(committed.planYaml);
+    const command = /^# Regenerate: oxmig generate --profile default --people (\d+) --seed (\d+) --wave-size (\d+) --out inventory\/prod --force$/m.exec(
+      committed.planYaml,
+    );
     expect(command).not.toBeNull();
     const [, people, seed, waveSize] = command!.map(Number);
     const fresh = generate({ people: people!, seed: seed!, waveSize: waveSize!, out: "inventory/prod" });

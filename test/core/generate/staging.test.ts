@@ -18,7 +18,9 @@ const binding = (source: string) => bindings.find((b) => b.source.address.normal
 
 describe("inventory/staging", () => {
   it("is exactly what the command in its plan.yaml header regenerates", () => {
-    const command = /^# Regenerate: oxmig generate --profile staging --people (\d+) --seed (\d+) --wave-size (\d+) --out inventory\/staging --force$/m.exec(committed.planYaml);
+    const command = /^# Regenerate: oxmig generate --profile staging --people (\d+) --seed (\d+) --wave-size (\d+) --out inventory\/staging --force$/m.exec(
+      committed.planYaml,
+    );
     expect(command).not.toBeNull();
     const [, people, seed, waveSize] = command!.map(Number);
     const fresh = generate({ profile: "staging", people: people!, seed: seed!, waveSize: waveSize!, out: "inventory/staging" });
@@ -76,7 +78,12 @@ describe("the consistency check itself", () => {
   });
 
   it("notices an address held by two mailboxes", () => {
-    const stolen = committed.exchangeCsv.replace("SMTP:jan.schmidt@fa-luebeck.example;", "SMTP:jan.schmidt@fa-luebeck.example;smtp:m.mueller@fa-luebeck.example;");
-    expect(consistencyProblems(parseGenerated({ ...committed, exchangeCsv: stolen })).join("\n")).toMatch(/m\.mueller@fa-luebeck\.example belongs to person mmueller and person jschmidt/);
+    const stolen = committed.exchangeCsv.replace(
+      "SMTP:jan.schmidt@fa-luebeck.example;",
+      "SMTP:jan.schmidt@fa-luebeck.example;smtp:m.mueller@fa-luebeck.example;",
+    );
+    expect(consistencyProblems(parseGenerated({ ...committed, exchangeCsv: stolen })).join("\n")).toMatch(
+      /m\.mueller@fa-luebeck\.example belongs to person mmueller and person jschmidt/,
+    );
   });
 });

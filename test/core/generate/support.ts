@@ -36,19 +36,33 @@ export function consistencyProblems(inventory: Inventory, bindings: readonly Bin
     if (s.type === "UserMailbox" && !personUid) problems.push(`user mailbox ${s.primarySmtp.display} has no directory person`);
     for (const a of s.addresses) claim(a.normalised, personUid ? `person ${personUid}` : `source ${s.exchangeGuid}`);
     const person = personUid ? people.get(personUid)! : undefined;
-    const expected = person ? [person.mail!, ...person.aliases].map((a) => a.normalised).sort().join() : undefined;
-    if (person && s.addresses.map((a) => a.normalised).sort().join() !== expected) problems.push(`${person.uid}: Exchange addresses differ from the directory's`);
+    const expected = person
+      ? [person.mail!, ...person.aliases]
+          .map((a) => a.normalised)
+          .sort()
+          .join()
+      : undefined;
+    if (
+      person &&
+      s.addresses
+        .map((a) => a.normalised)
+        .sort()
+        .join() !== expected
+    )
+      problems.push(`${person.uid}: Exchange addresses differ from the directory's`);
   }
   for (const b of bindings) {
     if (b.owner && contextOrganisation.get(b.context) !== b.owner.ou) problems.push(`${b.source.address.display} planned outside its organisation`);
     for (const uid of b.delegates) {
       const delegate = people.get(uid);
-      if (!delegate || delegate.disabled || delegate.ou !== contextOrganisation.get(b.context)) problems.push(`${b.source.address.display}: delegate ${uid} is disabled or foreign`);
+      if (!delegate || delegate.disabled || delegate.ou !== contextOrganisation.get(b.context))
+        problems.push(`${b.source.address.display}: delegate ${uid} is disabled or foreign`);
     }
     if (!b.owner) continue;
     const person = people.get(b.owner.uid)!;
     if (person.disabled) problems.push(`disabled ${person.uid} is planned`);
-    if (b.source.address.normalised !== person.mail?.normalised) problems.push(`${person.uid}: Exchange primary ${b.source.address.display} is not the directory mail`);
+    if (b.source.address.normalised !== person.mail?.normalised)
+      problems.push(`${person.uid}: Exchange primary ${b.source.address.display} is not the directory mail`);
     if (person.objectGuid && person.objectGuid !== b.source.ownerGuid) problems.push(`${person.uid}: Exchange Guid is not the objectGUID`);
   }
   return problems;

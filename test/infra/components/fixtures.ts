@@ -20,7 +20,13 @@ export function personalBinding(login: string, mailboxId: string, context = "im"
     primaryAddress: address(`${login}@im.example`),
     addresses: [address(`${login}@im.example`)],
     delegates: [],
-    source: { address: address(`${login}@src.example`), exchangeGuid: `ex-${mailboxId}`, ownerGuid: `ad-${mailboxId}`, login: `${login}@land.example`, type: "UserMailbox" },
+    source: {
+      address: address(`${login}@src.example`),
+      exchangeGuid: `ex-${mailboxId}`,
+      ownerGuid: `ad-${mailboxId}`,
+      login: `${login}@land.example`,
+      type: "UserMailbox",
+    },
   };
 }
 

@@ -23,7 +23,9 @@ describe("userAttributesFor", () => {
   });
 
   it("a contained mailbox carries the plan's reason; a free one no containment attribute", () => {
-    expect(userAttributesFor({ ...personalBinding("anna", "aa11"), contain: "INC-1: holds foreign mail" })[USER_ATTRIBUTES.containment]).toBe("INC-1: holds foreign mail");
+    expect(userAttributesFor({ ...personalBinding("anna", "aa11"), contain: "INC-1: holds foreign mail" })[USER_ATTRIBUTES.containment]).toBe(
+      "INC-1: holds foreign mail",
+    );
     expect(userAttributesFor(personalBinding("anna", "aa11"))).not.toHaveProperty(USER_ATTRIBUTES.containment);
   });
 

@@ -28,8 +28,18 @@ import { layOutContainer } from "../support/pod-layout";
 
 const MAIL_ROOT = "/var/vmail";
 const PAIRINGS: Pairing[] = [
-  { mailboxId: "a1b2c3d4-0000-4000-8000-000000000001", sourceLogin: "anna@land.example", sourceExchangeGuid: "e0000000-0000-4000-8000-0000000000a1", targetLogin: "anna" },
-  { mailboxId: "b2c3d4e5-0000-4000-8000-000000000002", sourceLogin: "ben@land.example", sourceExchangeGuid: "e0000000-0000-4000-8000-0000000000b2", targetLogin: "ben" },
+  {
+    mailboxId: "a1b2c3d4-0000-4000-8000-000000000001",
+    sourceLogin: "anna@land.example",
+    sourceExchangeGuid: "e0000000-0000-4000-8000-0000000000a1",
+    targetLogin: "anna",
+  },
+  {
+    mailboxId: "b2c3d4e5-0000-4000-8000-000000000002",
+    sourceLogin: "ben@land.example",
+    sourceExchangeGuid: "e0000000-0000-4000-8000-0000000000b2",
+    targetLogin: "ben",
+  },
 ];
 const SEEDED = 2;
 /** Pod paths the files name; each container sees them under its own folder. */
@@ -66,16 +76,39 @@ beforeAll(async () => {
   const masterUser = { login: "oxmig-admin", password: randomBytes(18).toString("hex") };
   const sourceDir = join(root, "source");
   const users = PAIRINGS.map((p) => ({ login: p.sourceLogin, exchangeGuid: p.sourceExchangeGuid }));
-  source = await startDovecot({ role: "source", dir: sourceDir, runDir: root, mailCrypt: false, masterUser, userdbText: renderSourceUserdb(users, join(sourceDir, "homes")) });
+  source = await startDovecot({
+    role: "source",
+    dir: sourceDir,
+    runDir: root,
+    mailCrypt: false,
+    masterUser,
+    userdbText: renderSourceUserdb(users, join(sourceDir, "homes")),
+  });
   mkdirOwned(join(sourceDir, "homes"));
   await seedSource(endpointsOf(source).lmtp, users, SEEDED);
 
   const wave = { name: "w01-im", context: "im", phase: "copying" as const };
-  const configMap = waveConfigData({ wave, pairings: PAIRINGS, sourceImapHost: "127.0.0.1", sourceImapPort: source.imapPort, sourceImapTls: "no", mailAccount });
+  const configMap = waveConfigData({
+    wave,
+    pairings: PAIRINGS,
+    sourceImapHost: "127.0.0.1",
+    sourceImapPort: source.imapPort,
+    sourceImapTls: "no",
+    mailAccount,
+  });
   const job = migrationJobSpec({
-    wave: wave.name, namespace: "oxmig", labels: {}, configMapName: "pairings-w01-im", configHash: "test", imapcSecretName: "imapc",
-    phase: wave.phase, pairs: PAIRINGS.length, pairingDigest: pairingDigest(PAIRINGS),
-    userdbSecretName: "userdb-im", mailRoot: MAIL_ROOT, settings: { ...FIXTURE_MIGRATION, mailAccount },
+    wave: wave.name,
+    namespace: "oxmig",
+    labels: {},
+    configMapName: "pairings-w01-im",
+    configHash: "test",
+    imapcSecretName: "imapc",
+    phase: wave.phase,
+    pairs: PAIRINGS.length,
+    pairingDigest: pairingDigest(PAIRINGS),
+    userdbSecretName: "userdb-im",
+    mailRoot: MAIL_ROOT,
+    settings: { ...FIXTURE_MIGRATION, mailAccount },
   });
   const pod = (job.spec as { template: { spec: Record<string, any> } }).template.spec; // eslint-disable-line @typescript-eslint/no-explicit-any -- plain declared data
   migrateRoot = join(root, "migrate");
@@ -93,7 +126,11 @@ beforeAll(async () => {
   expect(layOutContainer(root, pod, "migrate", data, POD_PREFIXES)).toBe(migrateRoot);
 
   const [program, ...args] = pod.initContainers[0].command as string[];
-  sidecar = spawn(program!, args.map((a) => (a === MIGRATION_DOVECOT_PATHS.conf ? join(sidecarRoot, a) : a)), { stdio: ["ignore", "ignore", "pipe"], ...runAs });
+  sidecar = spawn(
+    program!,
+    args.map((a) => (a === MIGRATION_DOVECOT_PATHS.conf ? join(sidecarRoot, a) : a)),
+    { stdio: ["ignore", "ignore", "pipe"], ...runAs },
+  );
   sidecar.stderr!.on("data", (d: Buffer) => (sidecarLog += d.toString()));
   // What the sidecar's startupProbe waits for.
   await waitFor(join(sidecarRoot, MIGRATION_DOVECOT_PATHS.baseDir, "auth-userdb"), "the auth socket");
@@ -107,13 +144,15 @@ afterAll(async () => {
   }
   await source?.stop();
   // Only our own Dovecots: their command line names our folder.
-  const left = readdirSync("/proc").filter((e) => /^\d+$/.test(e)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(root);
-    } catch {
-      return false;
-    }
-  });
+  const left = readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(root);
+      } catch {
+        return false;
+      }
+    });
   if (root) rmSync(root, { recursive: true, force: true });
   expect(left).toEqual([]);
 }, 30_000);
@@ -158,7 +197,12 @@ describe("the migration Job on a real Dovecot", () => {
   it("the wave's migrate.sh, run once per Job index, copies each source into its own home, encrypted with the key from the mounted userdb", () => {
     const script = join(migrateRoot, MIGRATION_PATHS.script);
     for (const [index, p] of PAIRINGS.entries()) {
-      const ran = spawnSync("/bin/sh", [script], { encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH, JOB_COMPLETION_INDEX: String(index) }, ...runAs });
+      const ran = spawnSync("/bin/sh", [script], {
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { PATH: process.env.PATH, JOB_COMPLETION_INDEX: String(index) },
+        ...runAs,
+      });
       expect(ran.stdout, ran.stderr).toBe(`done ${p.mailboxId} (index ${index})\n`);
       expect(ran.status).toBe(0);
     }

@@ -17,9 +17,18 @@ const pairings = [
 ];
 const labels = { [K8S.labelWave]: "w01-im", [K8S.labelContext]: "im" };
 const input: MigrationJobInput = {
-  wave: "w01-im", namespace: "oxmig", labels, configMapName: "pairings-w01-im", configHash: "h", imapcSecretName: "imapc",
-  phase: "copying", pairs: pairings.length, pairingDigest: pairingDigest(pairings),
-  userdbSecretName: userdbSecretName("im"), mailRoot: "/srv/mail/", settings: FIXTURE_MIGRATION,
+  wave: "w01-im",
+  namespace: "oxmig",
+  labels,
+  configMapName: "pairings-w01-im",
+  configHash: "h",
+  imapcSecretName: "imapc",
+  phase: "copying",
+  pairs: pairings.length,
+  pairingDigest: pairingDigest(pairings),
+  userdbSecretName: userdbSecretName("im"),
+  mailRoot: "/srv/mail/",
+  settings: FIXTURE_MIGRATION,
 };
 const job = (over: Partial<MigrationJobInput> = {}): Obj => structuredClone(migrationJobSpec({ ...input, ...over })) as Obj;
 const podOf = (j: Obj): Obj => j.spec.template.spec;
@@ -30,8 +39,12 @@ describe("the migration Job's spec", () => {
     const pod = podOf(job());
     const [sidecar, migrate] = [pod.initContainers[0], pod.containers[0]];
     expect(mountsOf(migrate)).toEqual({
-      [MIGRATION_PATHS.dir]: "oxmig", [MIGRATION_PATHS.stateDir]: "state", "/srv/mail": "mail",
-      [MIGRATION_DOVECOT_PATHS.confDir]: "dovecot-conf", [MIGRATION_DOVECOT_PATHS.baseDir]: "dovecot-run", [MIGRATION_DOVECOT_PATHS.tmp]: "tmp",
+      [MIGRATION_PATHS.dir]: "oxmig",
+      [MIGRATION_PATHS.stateDir]: "state",
+      "/srv/mail": "mail",
+      [MIGRATION_DOVECOT_PATHS.confDir]: "dovecot-conf",
+      [MIGRATION_DOVECOT_PATHS.baseDir]: "dovecot-run",
+      [MIGRATION_DOVECOT_PATHS.tmp]: "tmp",
     });
     expect(mountsOf(sidecar)).toEqual({ [MIGRATION_DOVECOT_PATHS.confDir]: "dovecot-auth", [MIGRATION_DOVECOT_PATHS.baseDir]: "dovecot-run" });
     const volume = (name: string) => pod.volumes.find((v: Obj) => v.name === name);
@@ -43,10 +56,16 @@ describe("the migration Job's spec", () => {
   });
 
   it("is read by the policy pack as reaching the wave's context's userdb and the mail PVC, with no findings", () => {
-    const configMap = { metadata: { name: "pairings-w01-im", namespace: "oxmig", labels }, data: waveConfigData({ wave: { name: "w01-im", context: "im", phase: "copying" }, pairings, sourceImapHost: "exchange.land.example" }) };
+    const configMap = {
+      metadata: { name: "pairings-w01-im", namespace: "oxmig", labels },
+      data: waveConfigData({ wave: { name: "w01-im", context: "im", phase: "copying" }, pairings, sourceImapHost: "exchange.land.example" }),
+    };
     const reading = readExecutedMigration({ name: "migrate-w01-im", props: job() }, [declaredConfigMap(configMap, "pairings-w01-im")]);
     expect(reading.problems).toEqual([]);
-    expect(reading.runs.map((r) => [r.index, r.targetLogin])).toEqual([[0, "anna"], [1, "ben"]]);
+    expect(reading.runs.map((r) => [r.index, r.targetLogin])).toEqual([
+      [0, "anna"],
+      [1, "ben"],
+    ]);
     expect(reading.userdb).toEqual({ name: "userdb-im", key: "passwd" });
     expect(reading.storageAt("migrate", "/srv/mail/aa/aa11")).toEqual({ storage: { claim: "dovecot-mail", mountPath: "/srv/mail" } });
   });
@@ -57,9 +76,21 @@ describe("the migration Job's spec", () => {
     expect(j.spec.activeDeadlineSeconds).toBe(86400);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 5000, runAsGroup: 5000, fsGroup: 5000, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 5000,
+      runAsGroup: 5000,
+      fsGroup: 5000,
+      fsGroupChangePolicy: "OnRootMismatch",
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     for (const c of [...pod.initContainers, ...pod.containers]) {
-      expect(c.securityContext, c.name).toEqual({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+      expect(c.securityContext, c.name).toEqual({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+      });
       expect(Object.keys(c.resources).sort(), c.name).toEqual(["limits", "requests"]);
       expect(c.env, c.name).toBeUndefined();
     }
@@ -70,11 +101,18 @@ describe("the migration Job's spec", () => {
   it("is an Indexed Job: one completion per pair, bounded parallelism, retries per mailbox, refusals not retried", () => {
     const j = job({ parallelism: 8 });
     expect(j.spec).toMatchObject({
-      completionMode: "Indexed", completions: 2, parallelism: 2, backoffLimitPerIndex: 2, maxFailedIndexes: 1, podReplacementPolicy: "Failed",
-      podFailurePolicy: { rules: [
-        { action: "FailIndex", onExitCodes: { containerName: "migrate", operator: "In", values: [3] } },
-        { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
-      ] },
+      completionMode: "Indexed",
+      completions: 2,
+      parallelism: 2,
+      backoffLimitPerIndex: 2,
+      maxFailedIndexes: 1,
+      podReplacementPolicy: "Failed",
+      podFailurePolicy: {
+        rules: [
+          { action: "FailIndex", onExitCodes: { containerName: "migrate", operator: "In", values: [3] } },
+          { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+        ],
+      },
     });
     expect(j.spec.backoffLimit).toBeUndefined();
     expect(job({ pairs: 40 }).spec.parallelism).toBe(FIXTURE_MIGRATION.parallelism);

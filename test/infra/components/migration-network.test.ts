@@ -3,7 +3,8 @@ import { K8S } from "../../../core/contract";
 import { migrationNetworkPolicyName, migrationNetworkPolicySpec } from "../../../infra/components/migration-network";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- declared data, read loosely
-const spec = (cidrs: string[] = [], port = 993): Obj => migrationNetworkPolicySpec({ stack: "prod-fa", namespace: "oxmig-prod", settings: { sourceImapPort: port, sourceImapCidrs: cidrs } }) as Obj;
+const spec = (cidrs: string[] = [], port = 993): Obj =>
+  migrationNetworkPolicySpec({ stack: "prod-fa", namespace: "oxmig-prod", settings: { sourceImapPort: port, sourceImapCidrs: cidrs } }) as Obj;
 
 describe("the migration pods' NetworkPolicy", () => {
   it("selects the migration pods, lets nothing in, and out only DNS and the source IMAP port", () => {
@@ -13,7 +14,10 @@ describe("the migration pods' NetworkPolicy", () => {
     expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(policy.spec.ingress).toEqual([]);
     expect(policy.spec.egress).toHaveLength(2);
-    expect(policy.spec.egress[0].ports).toEqual([{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+    expect(policy.spec.egress[0].ports).toEqual([
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ]);
     expect(policy.spec.egress[0].to[0].podSelector).toEqual({ matchLabels: { "k8s-app": "kube-dns" } });
     expect(policy.spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: "192.0.2.10/32" } }], ports: [{ protocol: "TCP", port: 993 }] });
   });

@@ -29,7 +29,9 @@ describe("selectFromPlan", () => {
 
   it("a misspelt context in the stack file is an input error, not an empty shard", () => {
     expect(() => selectFromPlan(plan, { stack: "prod-fa", contexts: ["fa-kiell"] })).toThrow(InputError);
-    expect(() => selectFromPlan(plan, { stack: "prod-fa", contexts: ["fa-kiell"] })).toThrow('Pulumi.prod-fa.yaml: config contexts: "fa-kiell" is not in the plan (known: empty, fa-kiel, im)');
+    expect(() => selectFromPlan(plan, { stack: "prod-fa", contexts: ["fa-kiell"] })).toThrow(
+      'Pulumi.prod-fa.yaml: config contexts: "fa-kiell" is not in the plan (known: empty, fa-kiel, im)',
+    );
   });
 
   it("a wave naming an undeclared context still gets that context", () => {

@@ -36,7 +36,13 @@ const stackConfigFor = (server: OxTestServer, overrides: RawConfig = {}): RawCon
 /** As the provider host does once per provider; both providers share one module, so one call configures both. */
 const configure = (raw: RawConfig) => oxUserProvider.configure!({ config: hostConfig(raw) });
 
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected a failure"); }, (err: Error) => err);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (err: Error) => err,
+  );
 const holdsSecret = (value: unknown, ...secrets: string[]) => secrets.some((s) => JSON.stringify(value).includes(s));
 
 let server: OxTestServer;
@@ -57,7 +63,11 @@ describe("resolveConnection", () => {
 
   it("from the stack config: the admin user defaults like Pulumi.yaml, the context admin only as a pair", async () => {
     await config(base);
-    expect(resolveConnection({})).toEqual({ source: "stack config", connection: { endpoint: "https://ox.example", adminUser: DEFAULT_OX_ADMIN_USER, adminPassword: "pw-config" }, problems: [] });
+    expect(resolveConnection({})).toEqual({
+      source: "stack config",
+      connection: { endpoint: "https://ox.example", adminUser: DEFAULT_OX_ADMIN_USER, adminPassword: "pw-config" },
+      problems: [],
+    });
     expect(DEFAULT_OX_ADMIN_USER).toBe(DEFAULTS.oxAdminUser);
     await config({ ...base, [OX_CONFIG_KEYS.contextAdminUser]: "ctxadmin", [OX_CONFIG_KEYS.contextAdminPassword]: "pw-ctx" });
     expect(resolveConnection({}).connection).toMatchObject({ contextAdminUser: "ctxadmin", contextAdminPassword: "pw-ctx" });
@@ -78,7 +88,11 @@ describe("resolveConnection", () => {
   it("the environment replaces the stack config as a whole when OXMIG_OX_ENDPOINT is set; never mixed", async () => {
     await config({ ...base, [OX_CONFIG_KEYS.contextAdminUser]: "ctxadmin", [OX_CONFIG_KEYS.contextAdminPassword]: "pw-ctx" });
     const env = { [OX_ENV.endpoint]: "https://ox-env.example", [OX_ENV.adminPassword]: "pw-env" };
-    expect(resolveConnection(env)).toEqual({ source: "environment", connection: { endpoint: "https://ox-env.example", adminUser: DEFAULT_OX_ADMIN_USER, adminPassword: "pw-env" }, problems: [] });
+    expect(resolveConnection(env)).toEqual({
+      source: "environment",
+      connection: { endpoint: "https://ox-env.example", adminUser: DEFAULT_OX_ADMIN_USER, adminPassword: "pw-env" },
+      problems: [],
+    });
     // The config's password never goes to the environment's endpoint.
     expect(resolveConnection({ [OX_ENV.endpoint]: "https://ox-env.example" }).problems.map((p) => p.property)).toEqual([OX_ENV.adminPassword]);
     // Half an environment connection is refused, not completed from the config.
@@ -87,8 +101,16 @@ describe("resolveConnection", () => {
   });
 
   it("without stack config and environment the error names both ways", async () => {
-    await configureConnection({ config: { get: () => { throw new TypeError("host without Configure"); } } });
-    expect(resolveConnection({}).problems[0]!.reason).toMatch(/no OX connection: the stack config this provider received has no oxmig:oxEndpoint, and OXMIG_OX_ENDPOINT is not set/);
+    await configureConnection({
+      config: {
+        get: () => {
+          throw new TypeError("host without Configure");
+        },
+      },
+    });
+    expect(resolveConnection({}).problems[0]!.reason).toMatch(
+      /no OX connection: the stack config this provider received has no oxmig:oxEndpoint, and OXMIG_OX_ENDPOINT is not set/,
+    );
   });
 });
 
@@ -171,7 +193,13 @@ describe("providers configured from the stack config", () => {
   it("state written while the connection was an input: no diff, no replacement, and it leaves with the next read", async () => {
     const { inputs } = await oxUserProvider.check!({}, userIn("legacy.state", "Legacy State"));
     const { id, outs } = await oxUserProvider.create(inputs);
-    const legacyConnection = { endpoint: server.url, adminUser: "oxadminmaster", adminPassword: "legacy-old-password", contextAdminUser: "oxadmin", contextAdminPassword: "legacy-old-ctx" };
+    const legacyConnection = {
+      endpoint: server.url,
+      adminUser: "oxadminmaster",
+      adminPassword: "legacy-old-password",
+      contextAdminUser: "oxadmin",
+      contextAdminPassword: "legacy-old-ctx",
+    };
     const oldInputs = { ...inputs, connection: legacyConnection };
     const oldState = { ...outs, connection: legacyConnection };
     // The program no longer sends a connection; olds still hold one.

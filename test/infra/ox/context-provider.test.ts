@@ -42,14 +42,19 @@ describe("OX context provider: create", () => {
   });
 
   it("with autocontextid and no plan id, OX's id is taken", async () => {
-    const { outs } = await withConnection(connectionTo(autoServer), connectionTo(server), async () => provider.create(await checked(contextInputs("ctx-assigned", null))));
+    const { outs } = await withConnection(connectionTo(autoServer), connectionTo(server), async () =>
+      provider.create(await checked(contextInputs("ctx-assigned", null))),
+    );
     expect(autoServer.contexts.get(outs.contextId)?.name).toBe("ctx-assigned");
   });
 
   it("with autocontextid overwriting the plan's id, create fails naming both ids instead of recording OX's", async () => {
     const error = await withConnection(connectionTo(autoServer), connectionTo(server), async () => {
       await provider.create(await checked(contextInputs("ctx-first", null)));
-      return provider.create(await checked(contextInputs("ctx-planned", 9000))).then(() => undefined, (err: Error) => err);
+      return provider.create(await checked(contextInputs("ctx-planned", 9000))).then(
+        () => undefined,
+        (err: Error) => err,
+      );
     });
     const assigned = [...autoServer.contexts.values()].find((c) => c.name === "ctx-planned")!.id;
     expect(assigned).not.toBe(9000);
@@ -66,7 +71,12 @@ describe("OX context provider: create", () => {
 
   it("OX refuses a wrong master password", async () => {
     const inputs = await checked(contextInputs("ctx-pw"));
-    const error = await withConnection(connectionTo(server, "not-it"), connectionTo(server), () => provider.create(inputs).then(() => undefined, (err: Error) => err));
+    const error = await withConnection(connectionTo(server, "not-it"), connectionTo(server), () =>
+      provider.create(inputs).then(
+        () => undefined,
+        (err: Error) => err,
+      ),
+    );
     expect(error?.message).toMatch(/OXContextService.create: Authentication failed/);
     expect(error?.message).not.toContain("not-it");
   });
@@ -88,7 +98,10 @@ describe("OX context provider: create after a timeout", () => {
 
   it("the plan's id is held by another context: not adopted, both names given", async () => {
     await provider.create(await checked(contextInputs("ctx-holder", 6200)));
-    const error = await provider.create(await checked(contextInputs("ctx-newcomer", 6200))).then(() => undefined, (err: Error) => err);
+    const error = await provider.create(await checked(contextInputs("ctx-newcomer", 6200))).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     expect(error?.message).toContain('context id 6200 is held by context "ctx-holder" in OX, the plan\'s is "ctx-newcomer": not adopted');
     expect(server.contexts.get(6200)?.name).toBe("ctx-holder");
   });

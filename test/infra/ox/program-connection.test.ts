@@ -35,6 +35,8 @@ describe("the OX connection in the program", () => {
 
   it("refuses a context admin without password before declaring anything", async () => {
     const config = stackConfig(writeInventory(2), { oxContextAdminUser: "oxadmin" });
-    await expect(runStack("staging", config)).rejects.toThrow(/Pulumi\.staging\.yaml: config oxContextAdminUser: oxContextAdminUser and oxContextAdminPassword go together/);
+    await expect(runStack("staging", config)).rejects.toThrow(
+      /Pulumi\.staging\.yaml: config oxContextAdminUser: oxContextAdminUser and oxContextAdminPassword go together/,
+    );
   });
 });

@@ -64,7 +64,11 @@ function waitForPort(child: ChildProcess, timeoutMs: number, errors: () => strin
 }
 
 export async function startProviderHost(opts: StartOptions): Promise<ProviderHost> {
-  const script = execFileSync(process.execPath, ["-e", "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))"], { cwd: opts.cwd, env: opts.env, encoding: "utf8" }).trim();
+  const script = execFileSync(process.execPath, ["-e", "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))"], {
+    cwd: opts.cwd,
+    env: opts.env,
+    encoding: "utf8",
+  }).trim();
   // The engine address argument is only checked for presence; the host never dials it for these calls.
   const child = spawn(process.execPath, [script, "127.0.0.1:1"], { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
@@ -97,7 +101,10 @@ export async function startProviderHost(opts: StartOptions): Promise<ProviderHos
       req.setOlds(struct(olds));
       req.setNews(struct(news));
       const res: any = await call("check", req);
-      return { inputs: res.getInputs().toJavaScript(), failures: res.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })) };
+      return {
+        inputs: res.getInputs().toJavaScript(),
+        failures: res.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+      };
     },
     async diff(id, olds, news) {
       const req = new provider.DiffRequest();

@@ -34,7 +34,15 @@ describe("userFieldProblems", () => {
 });
 
 describe("contextConflictProblems", () => {
-  const other: OxUserFields = { ...anna, name: "bert", displayName: "Bert", aliases: ["bert@schule-nord.example"], primaryEmail: "bert@schule-nord.example", email1: "bert@schule-nord.example", defaultSenderAddress: "bert@schule-nord.example" };
+  const other: OxUserFields = {
+    ...anna,
+    name: "bert",
+    displayName: "Bert",
+    aliases: ["bert@schule-nord.example"],
+    primaryEmail: "bert@schule-nord.example",
+    email1: "bert@schule-nord.example",
+    defaultSenderAddress: "bert@schule-nord.example",
+  };
   it("no conflict with a different person", () => {
     expect(contextConflictProblems(anna, [other])).toEqual([]);
   });
@@ -45,7 +53,9 @@ describe("contextConflictProblems", () => {
     expect(properties(contextConflictProblems(anna, [{ ...other, displayName: "Anna Beispiel" }]))).toEqual(["displayName"]);
   });
   it("primary address already an alias of someone else", () => {
-    expect(properties(contextConflictProblems(anna, [{ ...other, aliases: [...other.aliases, "ANNA.beispiel@schule-nord.example"] }]))).toEqual(["primaryEmail"]);
+    expect(properties(contextConflictProblems(anna, [{ ...other, aliases: [...other.aliases, "ANNA.beispiel@schule-nord.example"] }]))).toEqual([
+      "primaryEmail",
+    ]);
   });
 });
 

@@ -27,7 +27,13 @@ afterAll(async () => {
 });
 
 const existsParts = (as: OxConnection = connection): SoapPart[] => [{ element: "ctx", kind: "context", value: { id: 1 } }, authPart(as)];
-const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error("expected a failure"); }, (err: Error) => err);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (err: Error) => err,
+  );
 const handled = () => server.requests.length;
 
 /** Every form in which a secret must not show up. */
@@ -48,7 +54,9 @@ describe("secrets stay out of errors", () => {
   });
 
   it("redact removes credential elements and withholds text that still holds a secret in any form", () => {
-    expect(redact("bad <soap:auth><xsd1:login>x</xsd1:login><xsd1:password>p</xsd1:password></soap:auth> here", ["s3cret"])).toBe("bad [credentials removed] here");
+    expect(redact("bad <soap:auth><xsd1:login>x</xsd1:login><xsd1:password>p</xsd1:password></soap:auth> here", ["s3cret"])).toBe(
+      "bad [credentials removed] here",
+    );
     expect(redact("login s3cret&lt; failed", ["s3cret<"])).toBe("[answer text withheld: it contained a credential]");
     expect(redact(`token ${Buffer.from("s3cret").toString("base64")}`, ["s3cret"])).toBe("[answer text withheld: it contained a credential]");
     expect(redact("x".repeat(1000), [])).toHaveLength(401);
@@ -129,7 +137,11 @@ describe("transient failures", () => {
 
   it("the call policy comes from the environment, bounded", () => {
     expect(callPolicy({})).toEqual({ attempts: 3, baseDelayMs: 1000, timeoutMs: 30000 });
-    expect(callPolicy({ OXMIG_OX_ATTEMPTS: "99", OXMIG_OX_RETRY_DELAY_MS: "0", OXMIG_OX_TIMEOUT_MS: "10" })).toEqual({ attempts: 5, baseDelayMs: 0, timeoutMs: 10 });
+    expect(callPolicy({ OXMIG_OX_ATTEMPTS: "99", OXMIG_OX_RETRY_DELAY_MS: "0", OXMIG_OX_TIMEOUT_MS: "10" })).toEqual({
+      attempts: 5,
+      baseDelayMs: 0,
+      timeoutMs: 10,
+    });
     expect(() => callPolicy({ OXMIG_OX_ATTEMPTS: "three" })).toThrow(/OXMIG_OX_ATTEMPTS must be a non-negative integer/);
   });
 });

@@ -73,7 +73,7 @@ describe("SOAP request envelope", () => {
 
 describe("SOAP response reading", () => {
   it("turns a fault into OxSoapFault with the OX exception named in the detail", () => {
-    const xml = buildFault("Display name \"A & B\" already used", "InvalidDataException");
+    const xml = buildFault('Display name "A & B" already used', "InvalidDataException");
     expect(() => parseEnvelope(xml)).toThrow(OxSoapFault);
     try {
       parseEnvelope(xml);
@@ -102,7 +102,8 @@ describe("SOAP response reading", () => {
 describe("OX's contract on the wire", () => {
   const cxf = (inner: string) =>
     '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Body>' +
-    inner + "</soap:Body></soap:Envelope>";
+    inner +
+    "</soap:Body></soap:Envelope>";
 
   it("an empty Body (void change/delete, BARE) is an answer without operation, in both spellings", () => {
     expect(parseEnvelope(cxf(""))).toEqual({ operation: undefined, content: {} });
@@ -126,7 +127,11 @@ describe("OX's contract on the wire", () => {
   });
 
   it("an attribute to delete goes out without <value>; an empty one with an empty <value>", () => {
-    const xml = buildRequest("change", [ctx, { element: "usrdata", kind: "user", value: { id: 3, userAttributes: { "oxmig/kind": null, "oxmig/note": "" } } }, auth]);
+    const xml = buildRequest("change", [
+      ctx,
+      { element: "usrdata", kind: "user", value: { id: 3, userAttributes: { "oxmig/kind": null, "oxmig/note": "" } } },
+      auth,
+    ]);
     expect(xml).toContain("<xsd:entries><xsd:key>kind</xsd:key></xsd:entries><xsd:entries><xsd:key>note</xsd:key><xsd:value></xsd:value></xsd:entries>");
     expect(userFromXml(parseEnvelope(xml).content.usrdata).userAttributes).toEqual({ "oxmig/kind": null, "oxmig/note": "" });
   });

@@ -88,8 +88,14 @@ describe("OX user provider: containment", () => {
   it("the stand-in stores an unset mailenabled as true on create, as OX does", async () => {
     const connection = connectionTo(server);
     const usrdata = {
-      name: "no.flag", display_name: "No Flag", given_name: "No", sur_name: "Flag", password: "synthetic-pw-1",
-      primaryEmail: "no.flag@schule-nord.example", email1: "no.flag@schule-nord.example", aliases: ["no.flag@schule-nord.example"],
+      name: "no.flag",
+      display_name: "No Flag",
+      given_name: "No",
+      sur_name: "Flag",
+      password: "synthetic-pw-1",
+      primaryEmail: "no.flag@schule-nord.example",
+      email1: "no.flag@schule-nord.example",
+      aliases: ["no.flag@schule-nord.example"],
     };
     await callOx(connection, "OXUserService", "create", [
       { element: "ctx", kind: "context", value: { id: contextId, name: "schule-ost" } },

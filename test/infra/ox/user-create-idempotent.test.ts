@@ -58,8 +58,13 @@ describe("OX user create after a timeout", () => {
       aliases: ["someone.else@schule-nord.example"],
       userAttributes: { ...(other.userAttributes as Record<string, string>), [USER_ATTRIBUTES.mailboxId]: otherId },
     };
-    const error = await provider.create(await checked(raw)).then(() => undefined, (err: Error) => err);
-    expect(error?.message).toContain(`user "taken.name" already exists in context ${contextId} with oxmig/mailbox-id "3f2b0c6e-4a51-4d0e-9a57-0c1d2e3f4a5b", this mailbox's is "${otherId}": not adopted (never by name)`);
+    const error = await provider.create(await checked(raw)).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(error?.message).toContain(
+      `user "taken.name" already exists in context ${contextId} with oxmig/mailbox-id "3f2b0c6e-4a51-4d0e-9a57-0c1d2e3f4a5b", this mailbox's is "${otherId}": not adopted (never by name)`,
+    );
     expect(usersNamed("taken.name")).toHaveLength(1);
     expect(usersNamed("taken.name")[0]!.display_name).toBe("Taken Name");
   });

@@ -37,21 +37,34 @@ describe("OX user provider: create", () => {
     const { id, outs } = await createChecked(userInputs(contextId, "create.ok", "Create Ok"));
     expect(id).toBe(`${contextId}/${outs.userId}`);
     const stored = findUser("create.ok")!;
-    expect(stored).toMatchObject({ imapLogin: "create.ok", primaryEmail: "create.ok@schule-nord.example", mailenabled: true, language: "de_DE", timezone: "Europe/Berlin" });
+    expect(stored).toMatchObject({
+      imapLogin: "create.ok",
+      primaryEmail: "create.ok@schule-nord.example",
+      mailenabled: true,
+      language: "de_DE",
+      timezone: "Europe/Berlin",
+    });
     expect(stored.userAttributes).toEqual(userInputs(contextId).userAttributes);
     expect(server.requests.at(-1)).toMatchObject({ service: "OXUserService", operation: "create" });
   });
 
   it("check refuses primaryEmail ≠ email1 and a defaultSenderAddress outside the aliases before any call", async () => {
     const mismatch = { ...userInputs(contextId, "mismatch", "Mis Match"), email1: "mismatch@alt.schule-nord.example" };
-    expect((await provider.check!({}, mismatch)).failures!.map((f) => f.reason)).toContain('email1 "mismatch@alt.schule-nord.example" must equal primaryEmail "mismatch@schule-nord.example"');
+    expect((await provider.check!({}, mismatch)).failures!.map((f) => f.reason)).toContain(
+      'email1 "mismatch@alt.schule-nord.example" must equal primaryEmail "mismatch@schule-nord.example"',
+    );
     const sender = { ...userInputs(contextId, "sender", "Send Er"), defaultSenderAddress: "someone@else.example" };
-    expect((await provider.check!({}, sender)).failures!.map((f) => f.reason)).toContain('defaultSenderAddress "someone@else.example" must be one of the aliases');
+    expect((await provider.check!({}, sender)).failures!.map((f) => f.reason)).toContain(
+      'defaultSenderAddress "someone@else.example" must be one of the aliases',
+    );
   });
 
   it("sends primaryEmail, email1 and the aliases spelled identically (OX compares them case-sensitively on create)", async () => {
     const raw = userInputs(contextId, "case.mix", "Case Mix");
-    const { inputs } = await provider.check!({}, { ...raw, email1: "Case.Mix@schule-nord.example", aliases: ["CASE.MIX@schule-nord.example", "case.mix@alt.schule-nord.example"] });
+    const { inputs } = await provider.check!(
+      {},
+      { ...raw, email1: "Case.Mix@schule-nord.example", aliases: ["CASE.MIX@schule-nord.example", "case.mix@alt.schule-nord.example"] },
+    );
     const { id, outs } = await provider.create(inputs);
     const stored = findUser("case.mix")!;
     expect(stored.email1).toBe("case.mix@schule-nord.example");
@@ -62,7 +75,13 @@ describe("OX user provider: create", () => {
 
   it("server refuses a second user with the same name (never adopts the existing account)", async () => {
     await createChecked(userInputs(contextId, "dup.name", "Dup Name One"));
-    const second = { ...userInputs(contextId, "dup.name", "Dup Name Two"), primaryEmail: "other@schule-nord.example", email1: "other@schule-nord.example", defaultSenderAddress: "other@schule-nord.example", aliases: ["other@schule-nord.example"] };
+    const second = {
+      ...userInputs(contextId, "dup.name", "Dup Name Two"),
+      primaryEmail: "other@schule-nord.example",
+      email1: "other@schule-nord.example",
+      defaultSenderAddress: "other@schule-nord.example",
+      aliases: ["other@schule-nord.example"],
+    };
     await expect(provider.create(second)).rejects.toThrow(/user "dup.name" already exists in context \d+ with oxmig\/mailbox-id .*not adopted/);
     expect(findUser("dup.name")!.display_name).toBe("Dup Name One");
   });
@@ -74,14 +93,25 @@ describe("OX user provider: create", () => {
 
   it("server refuses a primary address that already exists", async () => {
     await createChecked(userInputs(contextId, "prim.one", "Prim One"));
-    const raw = { ...userInputs(contextId, "prim.two", "Prim Two"), primaryEmail: "prim.one@schule-nord.example", email1: "prim.one@schule-nord.example", defaultSenderAddress: "prim.one@schule-nord.example", aliases: ["prim.one@schule-nord.example"] };
+    const raw = {
+      ...userInputs(contextId, "prim.two", "Prim Two"),
+      primaryEmail: "prim.one@schule-nord.example",
+      email1: "prim.one@schule-nord.example",
+      defaultSenderAddress: "prim.one@schule-nord.example",
+      aliases: ["prim.one@schule-nord.example"],
+    };
     await expect(provider.create(raw)).rejects.toThrow(/primary address "prim.one@schule-nord.example" already exists/);
   });
 
   it("server refuses a wrong context-admin password, and the error does not echo it", async () => {
     const raw = userInputs(contextId, "wrong.pw", "Wrong Pw");
     const wrong = { ...connectionTo(server), contextAdminPassword: "guessed-Pa55" };
-    const error = await withConnection(wrong, connectionTo(server), () => provider.create(raw).then(() => undefined, (err: Error) => err));
+    const error = await withConnection(wrong, connectionTo(server), () =>
+      provider.create(raw).then(
+        () => undefined,
+        (err: Error) => err,
+      ),
+    );
     expect(error?.message).toMatch(/InvalidCredentialsException: .*Authentication failed.*authenticate as the context admin "oxadmin"/);
     expect(error?.message).not.toContain("guessed-Pa55");
     expect(findUser("wrong.pw")).toBeUndefined();
@@ -106,7 +136,11 @@ describe("OX user provider: diff, update, read, delete", () => {
     const { inputs } = await provider.check!({}, userInputs(contextId, "diff.me", "Diff Me"));
     const { id, outs } = await provider.create(inputs);
     expect(await provider.diff!(id, outs, { ...inputs, name: "diff.me2" })).toEqual({ changes: true, replaces: ["name"], deleteBeforeReplace: false });
-    expect(await provider.diff!(id, outs, { ...inputs, aliases: [...inputs.aliases, "dm@schule-nord.example"] })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await provider.diff!(id, outs, { ...inputs, aliases: [...inputs.aliases, "dm@schule-nord.example"] })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     expect(await provider.diff!(id, outs, { ...inputs, primaryEmail: "dm@schule-nord.example" })).toMatchObject({ replaces: ["primaryEmail"] });
     expect(await provider.diff!(id, outs, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
@@ -140,7 +174,7 @@ describe("OX user provider: diff, update, read, delete", () => {
     expect(await provider.read!(id, read.props)).toEqual({ id: "", props: {} });
   });
 
-  it("an attribute no longer declared is deleted in OX (sent without value, never as \"\"); no diff afterwards", async () => {
+  it('an attribute no longer declared is deleted in OX (sent without value, never as ""); no diff afterwards', async () => {
     const { inputs } = await provider.check!({}, userInputs(contextId, "attr.drop", "Attr Drop"));
     const { id, outs } = await provider.create(inputs);
     const kept = { "oxmig/mailbox-id": (inputs.userAttributes as Record<string, string>)["oxmig/mailbox-id"]! };
@@ -154,7 +188,7 @@ describe("OX user provider: diff, update, read, delete", () => {
     expect(await provider.diff!(id, props as never, news)).toMatchObject({ changes: false });
   });
 
-  it("an attribute set to \"\" is stored as \"\" and reads back without diff", async () => {
+  it('an attribute set to "" is stored as "" and reads back without diff', async () => {
     const { inputs } = await provider.check!({}, userInputs(contextId, "attr.empty", "Attr Empty"));
     const { id, outs } = await provider.create(inputs);
     const news = { ...inputs, userAttributes: { ...(inputs.userAttributes as Record<string, string>), "oxmig/kind": "" } };
@@ -178,7 +212,9 @@ describe("OX user provider: diff, update, read, delete", () => {
   it("server refuses an update that moves the defaultSenderAddress outside the aliases", async () => {
     const { inputs } = await provider.check!({}, userInputs(contextId, "upd.bad", "Upd Bad"));
     const { id, outs } = await provider.create(inputs);
-    await expect(provider.update!(id, outs, { ...inputs, aliases: ["upd.bad@schule-nord.example"], defaultSenderAddress: "upd.bad@alt.schule-nord.example" })).rejects.toThrow(/must be one of the aliases/);
+    await expect(
+      provider.update!(id, outs, { ...inputs, aliases: ["upd.bad@schule-nord.example"], defaultSenderAddress: "upd.bad@alt.schule-nord.example" }),
+    ).rejects.toThrow(/must be one of the aliases/);
   });
 });
 
@@ -186,7 +222,9 @@ describe("OX user provider: credentials for user calls", () => {
   it("as master admin, OX refuses user calls unless MASTER_ACCOUNT_OVERRIDE is set; the error says so", async () => {
     const raw = userInputs(contextId, "as.master", "As Master");
     const create = withConnection(masterOnly(connectionTo(server)), connectionTo(server), () => provider.create(raw));
-    await expect(create).rejects.toThrow(/Authentication failed.*master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true \(or set oxmig:oxContextAdminUser\/oxmig:oxContextAdminPassword\)/);
+    await expect(create).rejects.toThrow(
+      /Authentication failed.*master admin, which OX accepts only with MASTER_ACCOUNT_OVERRIDE=true \(or set oxmig:oxContextAdminUser\/oxmig:oxContextAdminPassword\)/,
+    );
     expect(findUser("as.master")).toBeUndefined();
   });
 

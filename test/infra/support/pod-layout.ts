@@ -21,7 +21,13 @@ export function reRoot(text: string, root: string, prefixes: readonly string[]):
   return text.replace(pattern, (prefix) => `${root}${prefix}`);
 }
 
-function writeKeys(target: string, data: Readonly<Record<string, string>> | undefined, items: Obj[] | undefined, what: string, rewrite: (t: string) => string): void {
+function writeKeys(
+  target: string,
+  data: Readonly<Record<string, string>> | undefined,
+  items: Obj[] | undefined,
+  what: string,
+  rewrite: (t: string) => string,
+): void {
   if (!data) throw new Error(`${what} is not among the test's declared data`);
   const entries = items ? items.map((i) => [i.path as string, data[i.key as string]] as const) : Object.entries(data);
   for (const [path, text] of entries) {
@@ -49,7 +55,9 @@ export function layOutContainer(root: string, pod: Obj, name: string, data: Decl
       symlinkSync(shared, target);
       continue;
     }
-    const sources: Obj[] = volume.projected ? volume.projected.sources : [volume.configMap ? { configMap: volume.configMap } : { secret: { ...volume.secret, name: volume.secret.secretName } }];
+    const sources: Obj[] = volume.projected
+      ? volume.projected.sources
+      : [volume.configMap ? { configMap: volume.configMap } : { secret: { ...volume.secret, name: volume.secret.secretName } }];
     mkdirOwned(target);
     for (const source of sources) {
       if (source.configMap) writeKeys(target, data.configMaps[source.configMap.name], source.configMap.items, `ConfigMap ${source.configMap.name}`, rewrite);

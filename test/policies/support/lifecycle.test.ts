@@ -66,8 +66,18 @@ describe("lifecycle view of a wave", () => {
   it("claim mounts: only named PVC volumes, mounted with a path, readOnly only when true", () => {
     const records = waveResources("w01", { phase: "copying" });
     const spec = podSpec(records);
-    spec.volumes.push({ persistentVolumeClaim: { claimName: "nameless" } }, { name: "emptyclaim", emptyDir: {} }, { name: "other", persistentVolumeClaim: { claimName: "other-claim" } });
-    spec.containers[0].volumeMounts.push({ name: "emptyclaim", mountPath: "/x" }, { name: "other" }, { name: "other", mountPath: "/ro", readOnly: true }, { name: "state", mountPath: "/again", readOnly: "true" }, { mountPath: "/no-name" });
+    spec.volumes.push(
+      { persistentVolumeClaim: { claimName: "nameless" } },
+      { name: "emptyclaim", emptyDir: {} },
+      { name: "other", persistentVolumeClaim: { claimName: "other-claim" } },
+    );
+    spec.containers[0].volumeMounts.push(
+      { name: "emptyclaim", mountPath: "/x" },
+      { name: "other" },
+      { name: "other", mountPath: "/ro", readOnly: true },
+      { name: "state", mountPath: "/again", readOnly: "true" },
+      { mountPath: "/no-name" },
+    );
     spec.containers.push({ name: "sidecar" }, { name: "second", volumeMounts: [{ name: "state", mountPath: "/second" }] });
     expect(viewOf(records).jobs[0]!.claimMounts).toEqual([
       STATE_MOUNT,
@@ -104,13 +114,21 @@ describe("lifecycle problems of a wave", () => {
   });
 
   it("phase annotation missing, not a phase or contradicting lifecycle.json", () => {
-    expect(problemsAfter((r) => void delete r[0]!.props.metadata.annotations[K8S.annotationPhase])).toEqual([`annotation ${K8S.annotationPhase} is null, not a phase`]);
-    expect(problemsAfter((r) => void (r[0]!.props.metadata.annotations[K8S.annotationPhase] = "later"))).toEqual([`annotation ${K8S.annotationPhase} is "later", not a phase`]);
-    expect(problemsAfter((r) => void (r[0]!.props.metadata.annotations[K8S.annotationPhase] = "cut-over"))).toEqual([`annotation ${K8S.annotationPhase} says cut-over but lifecycle.json says copying`]);
+    expect(problemsAfter((r) => void delete r[0]!.props.metadata.annotations[K8S.annotationPhase])).toEqual([
+      `annotation ${K8S.annotationPhase} is null, not a phase`,
+    ]);
+    expect(problemsAfter((r) => void (r[0]!.props.metadata.annotations[K8S.annotationPhase] = "later"))).toEqual([
+      `annotation ${K8S.annotationPhase} is "later", not a phase`,
+    ]);
+    expect(problemsAfter((r) => void (r[0]!.props.metadata.annotations[K8S.annotationPhase] = "cut-over"))).toEqual([
+      `annotation ${K8S.annotationPhase} says cut-over but lifecycle.json says copying`,
+    ]);
   });
 
   it("unknown data or annotations at preview", () => {
-    expect(problemsAfter((r) => void (dataOf(r)["pairings.json"] = UNKNOWN_STRING))).toEqual(["data.pairings.json unknown at preview; the lifecycle must be known"]);
+    expect(problemsAfter((r) => void (dataOf(r)["pairings.json"] = UNKNOWN_STRING))).toEqual([
+      "data.pairings.json unknown at preview; the lifecycle must be known",
+    ]);
     const problems = problemsAfter((r) => void (r[0]!.props.metadata.annotations[K8S.annotationPhase] = UNKNOWN_STRING));
     expect(problems[0]).toBe(`metadata.annotations.${K8S.annotationPhase} unknown at preview; the lifecycle must be known`);
     const both = problemsAfter((r) => void (dataOf(r)["pairings.json"] = dataOf(r)["doveadm.conf"] = UNKNOWN_STRING));
@@ -121,7 +139,10 @@ describe("lifecycle problems of a wave", () => {
     const missing = 'data["migrate.sh"] is missing';
     expect(problemsAfter((r) => void delete dataOf(r)["migrate.sh"])).toEqual([missing]);
     expect(problemsAfter((r) => void ((dataOf(r) as Record<string, unknown>)["migrate.sh"] = 42))).toEqual([missing]);
-    expect(problemsAfter((r) => void (dataOf(r)["migrate.sh"] = UNKNOWN_STRING))).toEqual(["data.migrate.sh unknown at preview; the lifecycle must be known", missing]);
+    expect(problemsAfter((r) => void (dataOf(r)["migrate.sh"] = UNKNOWN_STRING))).toEqual([
+      "data.migrate.sh unknown at preview; the lifecycle must be known",
+      missing,
+    ]);
   });
 
   it("the lower of annotated and declared phase is the one that could still run", () => {
@@ -167,14 +188,21 @@ describe("checkable", () => {
   it("view problems block every rule, each reported with wave and rule", () => {
     expect(check({ ...base, problems: ["p1", "p2"] }, false)).toEqual({
       ok: false,
-      messages: ["wave w01 (rule some-rule): cannot check the lifecycle, so the plan is rejected: p1", "wave w01 (rule some-rule): cannot check the lifecycle, so the plan is rejected: p2"],
+      messages: [
+        "wave w01 (rule some-rule): cannot check the lifecycle, so the plan is rejected: p1",
+        "wave w01 (rule some-rule): cannot check the lifecycle, so the plan is rejected: p2",
+      ],
       urns: ["urn:pairings-w01"],
     });
   });
 
   it("script problems block only rules that read the script", () => {
     const edited = { ...base, script: { commands: base.script!.commands, problems: ["line 3 differs"] } };
-    expect(check(edited)).toEqual({ ok: false, messages: ["wave w01 (rule some-rule): migrate.sh is not the rendered script: line 3 differs"], urns: ["urn:pairings-w01"] });
+    expect(check(edited)).toEqual({
+      ok: false,
+      messages: ["wave w01 (rule some-rule): migrate.sh is not the rendered script: line 3 differs"],
+      urns: ["urn:pairings-w01"],
+    });
     expect(check(edited, false)).toEqual({ ok: true, messages: [], urns: [] });
   });
 

@@ -6,7 +6,9 @@ const user = (fields: Partial<OxUserView>): OxUserView => ({ urn: "urn:x", resou
 
 describe("report", () => {
   it("a mailbox named by something other than its primary address", () => {
-    expect(mailboxLabel({ primaryEmail: "maria.mueller@fa-luebeck.example", mailboxId: "id-1", resourceName: "oxuser-1" })).toBe("maria.mueller@fa-luebeck.example");
+    expect(mailboxLabel({ primaryEmail: "maria.mueller@fa-luebeck.example", mailboxId: "id-1", resourceName: "oxuser-1" })).toBe(
+      "maria.mueller@fa-luebeck.example",
+    );
     expect(mailboxLabel({ mailboxId: "id-1", resourceName: "oxuser-1" })).toBe("id-1");
     expect(mailboxLabel({ resourceName: "oxuser-1" })).toBe("oxuser-1");
   });
@@ -16,8 +18,13 @@ describe("report", () => {
     expect(mailboxLabel({ primaryEmail: "a@x.example\n", resourceName: "r" })).toBe("r");
   });
   it("a list repeats an address when one person is named owner of two mailboxes (both get the person's primary address)", () => {
-    const twice = [user({ primaryEmail: "maria.mueller@im.example", contextName: "fa-luebeck" }), user({ primaryEmail: "maria.mueller@im.example", contextName: "im" })];
-    expect(mailboxList([...twice, user({ primaryEmail: "jan.schmidt@fa-luebeck.example" })])).toBe("maria.mueller@im.example (2 mailboxes, contexts fa-luebeck, im), jan.schmidt@fa-luebeck.example");
+    const twice = [
+      user({ primaryEmail: "maria.mueller@im.example", contextName: "fa-luebeck" }),
+      user({ primaryEmail: "maria.mueller@im.example", contextName: "im" }),
+    ];
+    expect(mailboxList([...twice, user({ primaryEmail: "jan.schmidt@fa-luebeck.example" })])).toBe(
+      "maria.mueller@im.example (2 mailboxes, contexts fa-luebeck, im), jan.schmidt@fa-luebeck.example",
+    );
     expect(mailboxList([user({ primaryEmail: "a@x.example" }), user({ primaryEmail: "a@x.example" })])).toBe("a@x.example (2 mailboxes)");
     expect(mailboxList([user({ primaryEmail: "a@x.example" }), user({ primaryEmail: "b@x.example" })])).toBe("a@x.example, b@x.example");
   });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { K8S, TYPES, USER_ATTRIBUTES } from "../../../core/contract";
-import { CONTEXT_EXCEPTION, isPairingTable, isUserdb, keyView, oxUserView, pairingView, userdbView, type ResourceLike } from "../../../policies/support/resources";
+import {
+  CONTEXT_EXCEPTION,
+  isPairingTable,
+  isUserdb,
+  keyView,
+  oxUserView,
+  pairingView,
+  userdbView,
+  type ResourceLike,
+} from "../../../policies/support/resources";
 import { UNKNOWN_STRING } from "../helpers";
 
 const resource = (type: string, name: string, props: Record<string, unknown>, opts: Record<string, unknown> = { protect: false }): ResourceLike =>
@@ -52,9 +61,20 @@ describe("oxUserView", () => {
     });
   });
   it("unknown values taken as known identity fields", () => {
-    const props = { name: UNKNOWN_STRING, primaryEmail: UNKNOWN_STRING, aliases: UNKNOWN_STRING, userAttributes: { [USER_ATTRIBUTES.ownerId]: UNKNOWN_STRING } };
+    const props = {
+      name: UNKNOWN_STRING,
+      primaryEmail: UNKNOWN_STRING,
+      aliases: UNKNOWN_STRING,
+      userAttributes: { [USER_ATTRIBUTES.ownerId]: UNKNOWN_STRING },
+    };
     const view = oxUserView(resource(TYPES.oxUser, "u", props));
-    expect(view).toEqual({ urn: "urn:u", resourceName: "u", protect: false, unknown: ["name", "primaryEmail", "aliases", `userAttributes.${USER_ATTRIBUTES.ownerId}`], addresses: [] });
+    expect(view).toEqual({
+      urn: "urn:u",
+      resourceName: "u",
+      protect: false,
+      unknown: ["name", "primaryEmail", "aliases", `userAttributes.${USER_ATTRIBUTES.ownerId}`],
+      addresses: [],
+    });
   });
   it("a protect option other than true counts as protected", () => {
     expect(oxUserView(resource(TYPES.oxUser, "u", {}, { protect: "yes" })).protect).toBe(false);
@@ -64,8 +84,23 @@ describe("oxUserView", () => {
 describe("keyView", () => {
   it("a key's keeper, result or retainOnDelete misread", () => {
     const key = resource(TYPES.key, "key-1", { keepers: { mailboxId: "m1" }, result: "secret" }, { protect: true, retainOnDelete: false });
-    expect(keyView(key)).toEqual({ urn: "urn:key-1", resourceName: "key-1", protect: true, unknown: [], keeper: "m1", keeperNames: ["mailboxId"], result: "secret", retainOnDelete: false });
-    expect(keyView(resource(TYPES.key, "key-2", {}, { protect: false, retainOnDelete: "no" }))).toEqual({ urn: "urn:key-2", resourceName: "key-2", protect: false, unknown: [], keeperNames: [] });
+    expect(keyView(key)).toEqual({
+      urn: "urn:key-1",
+      resourceName: "key-1",
+      protect: true,
+      unknown: [],
+      keeper: "m1",
+      keeperNames: ["mailboxId"],
+      result: "secret",
+      retainOnDelete: false,
+    });
+    expect(keyView(resource(TYPES.key, "key-2", {}, { protect: false, retainOnDelete: "no" }))).toEqual({
+      urn: "urn:key-2",
+      resourceName: "key-2",
+      protect: false,
+      unknown: [],
+      keeperNames: [],
+    });
   });
   it("an unknown keeper taken as known", () => {
     const view = keyView(resource(TYPES.key, "key-1", { keepers: { mailboxId: UNKNOWN_STRING }, result: UNKNOWN_STRING }));
@@ -85,7 +120,16 @@ describe("userdbView", () => {
 
   it("a userdb index misread", () => {
     const db = userdbView(userdb(JSON.stringify([entry]), { stringData: { [K8S.userdbDataKey]: "mmueller:::::/h::" } }));
-    expect(db).toEqual({ urn: "urn:userdb-luebeck", resourceName: "userdb-luebeck", protect: false, unknown: [], context: "luebeck", index: [entry], passwd: "mmueller:::::/h::", passwdFrom: "stringData" });
+    expect(db).toEqual({
+      urn: "urn:userdb-luebeck",
+      resourceName: "userdb-luebeck",
+      protect: false,
+      unknown: [],
+      context: "luebeck",
+      index: [entry],
+      passwd: "mmueller:::::/h::",
+      passwdFrom: "stringData",
+    });
   });
   it("a passwd-file in data read as base64, stringData merged over data as Kubernetes does", () => {
     const data = { [K8S.userdbDataKey]: Buffer.from("b:::::/d::").toString("base64") };
@@ -128,14 +172,24 @@ describe("userdbView", () => {
 
 describe("pairingView", () => {
   const pairing = { mailboxId: "m", sourceLogin: "s@corp.example", sourceExchangeGuid: "g", targetLogin: "t" };
-  const table = (raw: unknown, labels: Record<string, unknown> = {}) => resource(TYPES.configMap, "pairings-w01", { metadata: { labels }, data: { [K8S.pairingsDataKey]: raw } });
+  const table = (raw: unknown, labels: Record<string, unknown> = {}) =>
+    resource(TYPES.configMap, "pairings-w01", { metadata: { labels }, data: { [K8S.pairingsDataKey]: raw } });
 
   it("a pairing table misread", () => {
-    expect(pairingView(table(JSON.stringify([pairing]), { [K8S.labelWave]: "w09" }))).toEqual({ urn: "urn:pairings-w01", resourceName: "pairings-w01", protect: false, unknown: [], wave: "w09", pairings: [pairing] });
+    expect(pairingView(table(JSON.stringify([pairing]), { [K8S.labelWave]: "w09" }))).toEqual({
+      urn: "urn:pairings-w01",
+      resourceName: "pairings-w01",
+      protect: false,
+      unknown: [],
+      wave: "w09",
+      pairings: [pairing],
+    });
     expect(pairingView(table(JSON.stringify([pairing]))).wave).toBe("w01");
   });
   it("a misshapen table accepted", () => {
-    expect(pairingView(table(JSON.stringify([{ ...pairing, targetLogin: undefined }]))).problem).toBe(`${TABLE_PATH} entry 0 lacks one of mailboxId, sourceLogin, sourceExchangeGuid, targetLogin`);
+    expect(pairingView(table(JSON.stringify([{ ...pairing, targetLogin: undefined }]))).problem).toBe(
+      `${TABLE_PATH} entry 0 lacks one of mailboxId, sourceLogin, sourceExchangeGuid, targetLogin`,
+    );
     expect(pairingView(table(undefined)).problem).toBe(`${TABLE_PATH} is missing`);
   });
   it("unknown table or labels not reported", () => {

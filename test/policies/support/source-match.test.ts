@@ -92,11 +92,15 @@ describe("matchSource", () => {
     const wrongMail = source("mmueller@corp.example", "maria@fa-luebeck.example", OTHER_AD);
     expect(matchSource(contextWith(), owner, wrongMail)).toMatchObject({
       strength: "none",
-      problem: expect.stringMatching(/cannot be tied to the owner .*: PrimarySmtpAddress maria@fa-luebeck\.example is not the owner's mail mmueller@fa-luebeck\.example$/),
+      problem: expect.stringMatching(
+        /cannot be tied to the owner .*: PrimarySmtpAddress maria@fa-luebeck\.example is not the owner's mail mmueller@fa-luebeck\.example$/,
+      ),
     });
     const both = source("mmueller.x@corp.example", "maria@fa-luebeck.example", OTHER_AD);
     expect(matchSource(contextWith(), owner, both)).toMatchObject({
-      problem: expect.stringMatching(/: PrimarySmtpAddress maria@fa-luebeck\.example is not the owner's mail mmueller@fa-luebeck\.example; UPN mmueller\.x@corp\.example does not name uid mmueller$/),
+      problem: expect.stringMatching(
+        /: PrimarySmtpAddress maria@fa-luebeck\.example is not the owner's mail mmueller@fa-luebeck\.example; UPN mmueller\.x@corp\.example does not name uid mmueller$/,
+      ),
     });
   });
   it("an owner without a mail address matched by UPN alone", () => {

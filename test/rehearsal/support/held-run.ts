@@ -27,11 +27,15 @@ export function privateRecordsFolder(): string {
 
 /** Starts the child and resolves once its rehearsal is up (or rejects with the child's stderr). */
 export function startHeldRun(recordsDir: string): Promise<HeldRun> {
-  const child = spawn(process.execPath, [join(__dirname, "../../../bin/run-ts.cjs"), join(__dirname, "hold-rehearsal.ts"), recordsDir], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [join(__dirname, "../../../bin/run-ts.cjs"), join(__dirname, "hold-rehearsal.ts"), recordsDir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let stdout = "";
   let stderr = "";
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => {
