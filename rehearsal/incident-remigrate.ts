@@ -41,7 +41,10 @@ export interface MissingMail {
 /** What the source holds and the target does not (each copy counted: two equal copies need two). */
 export function missingMail(source: readonly HeldMessage[], target: readonly HeldMessage[]): MissingMail {
   const held = new Map<string, number>();
-  for (const m of target) held.set(messageKey(m), (held.get(messageKey(m)) ?? 0) + 1);
+  for (const m of target) {
+    const key = messageKey(m);
+    held.set(key, (held.get(key) ?? 0) + 1);
+  }
   const byFolder = new Map<string, string[]>();
   let withoutId = 0;
   for (const m of source) {

@@ -18,6 +18,7 @@ import { writeOutFile } from "../out-file";
 import { requireKnownWaves } from "./rehearse";
 import { doveadmFromConfig } from "./verify";
 import { SOURCE_PASSWORD_VARIABLE } from "../specs/audit";
+import { SOURCE_TLS_MODES, type SourceTls } from "../../core/migration-script";
 
 export { SOURCE_PASSWORD_VARIABLE };
 
@@ -35,6 +36,9 @@ export interface AuditCommandOptions {
   readonly stderr?: ProgressStream;
 }
 
+/** How the audit's IMAP client protects each of the Job's sourceImapTls modes. */
+const SECURITY_OF: Record<SourceTls, TransportSecurity> = { imaps: "tls", starttls: "starttls", no: "none" };
+
 /** The source IMAP the migration Job reads, from the stack config; its password from the environment. */
 export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): SourceImap {
   const { values } = config;
@@ -45,12 +49,10 @@ export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<s
       `${config.file} lacks ${[!host && "sourceImapHost", !masterUser && "sourceImapMasterUser"].filter(Boolean).join(" and ")}, needed to read the source mailboxes. Set with:\n  pulumi config set sourceImapMasterUser <the imapc_master_user of the migration's Secret> --stack ${config.stack}`,
     );
   }
-  // Exchange's IMAP is usually implicit TLS on 993; cleartext only on loopback (the rehearsal's source).
-  // The same keys the migration Job reads: sourceImapTls imaps (default) or starttls. "none" exists only
-  // for a source on loopback (the rehearsal's); the program itself refuses it.
-  const SECURITY: Record<string, TransportSecurity> = { imaps: "tls", starttls: "starttls", none: "none" };
-  const tlsValue = values.sourceImapTls || (isLoopbackHost(host) ? "none" : "imaps");
-  const security = SECURITY[tlsValue];
+  // The migration Job's own vocabulary (core/migration-script.ts): imaps (default) or starttls; "no"
+  // only for a source on loopback (the rehearsal's), which the program itself refuses.
+  const tlsValue = values.sourceImapTls || (isLoopbackHost(host) ? "no" : "imaps");
+  const security = SOURCE_TLS_MODES.includes(tlsValue as SourceTls) ? SECURITY_OF[tlsValue as SourceTls] : undefined;
   if (!security) throw new InputError(config.file, "config sourceImapTls", `expected imaps or starttls, found "${values.sourceImapTls}"`);
   if (security === "none" && !isLoopbackHost(host))
     throw new InputError(

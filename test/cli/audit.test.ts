@@ -54,7 +54,7 @@ beforeAll(async () => {
     verifyDoveadmUrl: rehearsal.target.doveadmHttp!.url,
     sourceImapHost: "127.0.0.1",
     sourceImapPort: rehearsal.source.imapPort,
-    sourceImapTls: "none",
+    sourceImapTls: "no",
     sourceImapMasterUser: rehearsal.source.masterUser.login,
   };
   writeStackConfig(fixture.cwd, config);
