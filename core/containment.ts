@@ -9,6 +9,7 @@
 // next login without a reload; a MISSING file is no refusal (the deny passdb's open error is skipped
 // for some logins, a temporary failure for others), so the list must always exist, empty or not.
 import { loginProblem } from "./login";
+import { passwdFileLines } from "./passwd-file";
 import type { Binding } from "./model";
 
 /** The passdb block that makes Dovecot refuse every login listed in `denyFile` (before the other passdbs). */
@@ -46,14 +47,12 @@ export interface DenyListReading {
 export function readDenyList(text: string): DenyListReading {
   const logins = new Map<string, number>();
   const problems: { line: number; problem: string }[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const content = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (content === "" || content.startsWith("#") || content.startsWith(":")) return;
+  for (const { line, content } of passwdFileLines(text)) {
     const login = content.split(":")[0]!;
-    if (login !== content) problems.push({ line: i + 1, problem: `holds more than a login (a deny list names logins only)` });
+    if (login !== content) problems.push({ line, problem: `holds more than a login (a deny list names logins only)` });
     const problem = loginProblem(login);
-    if (problem) problems.push({ line: i + 1, problem: `"${login}" is not a literal login: ${problem}` });
-    if (!logins.has(login)) logins.set(login, i + 1);
-  });
+    if (problem) problems.push({ line, problem: `"${login}" is not a literal login: ${problem}` });
+    if (!logins.has(login)) logins.set(login, line);
+  }
   return { logins, problems };
 }

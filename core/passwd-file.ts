@@ -47,17 +47,25 @@ interface RawLine {
   readonly fields: readonly string[];
 }
 
+/** The lines Dovecot reads as entries (not blank, not a comment, not starting with ":"), CR stripped, with their 1-based number. */
+export function passwdFileLines(text: string): { readonly line: number; readonly content: string }[] {
+  const lines: { line: number; content: string }[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const content = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (content !== "" && !content.startsWith("#") && !content.startsWith(":")) lines.push({ line: i + 1, content });
+  });
+  return lines;
+}
+
 /** Entries by login, in file order of their first line. */
 export function readPasswdFile(text: string): Map<string, PasswdEntry> {
   const byLogin = new Map<string, RawLine[]>();
-  text.split("\n").forEach((raw, i) => {
-    const content = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (content === "" || content.startsWith("#") || content.startsWith(":")) return;
+  for (const { line, content } of passwdFileLines(text)) {
     const fields = content.split(":");
     const list = byLogin.get(fields[0]!) ?? [];
-    list.push({ line: i + 1, fields });
+    list.push({ line, fields });
     byLogin.set(fields[0]!, list);
-  });
+  }
   const entries = new Map<string, PasswdEntry>();
   for (const [login, lines] of byLogin) entries.set(login, resolve(login, lines));
   return entries;
