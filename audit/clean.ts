@@ -5,7 +5,7 @@
 import { appendFileSync } from "node:fs";
 import type { AuditResult, HeldMessage } from "../core/audit";
 import { foreignMessages } from "../core/audit";
-import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot-instance";
+import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot/dovecot-instance";
 import type { PhaseProgress } from "../rehearsal/stack-run";
 import { expungeMessage } from "./target-mail";
 

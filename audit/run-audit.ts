@@ -5,10 +5,10 @@ import type { AuditResult, AuditedSource, AuditedTarget } from "../core/audit";
 import { indexSources, judgeTarget } from "../core/audit";
 import type { Binding } from "../core/model";
 import type { SourceEvidence } from "../core/source-ownership";
-import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot-instance";
-import { mapLimited } from "../rehearsal/map-limited";
+import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot/dovecot-instance";
+import { mapLimited } from "../rehearsal/migration/map-limited";
 import type { PhaseProgress } from "../rehearsal/stack-run";
-import { expectedFromEvidence } from "../rehearsal/verify-types";
+import { expectedFromEvidence } from "../rehearsal/verification/types";
 import { readSourceMail, type SourceImap } from "./source-mail";
 import { listTargetLogins, readTargetMail } from "./target-mail";
 

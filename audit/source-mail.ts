@@ -3,7 +3,7 @@
 // same). Only the envelope and the size are fetched, never a body.
 import { ImapFlow } from "imapflow";
 import type { HeldMessage } from "../core/audit";
-import { requireProtectedTransport, type TransportSecurity } from "../rehearsal/transport-security";
+import { requireProtectedTransport, type TransportSecurity } from "../rehearsal/verification/transport-security";
 
 export interface SourceImap {
   readonly host: string;

@@ -3,8 +3,8 @@
 // messages by folder and GUID. Verified against Dovecot 2.3.19 (tests start one).
 import { z } from "zod";
 import type { HeldMessage } from "../core/audit";
-import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot-instance";
-import { describeFailure, doveadmCall } from "../rehearsal/doveadm-api";
+import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot/dovecot-instance";
+import { describeFailure, doveadmCall } from "../rehearsal/dovecot/doveadm-api";
 
 const FIELDS = ["mailbox", "uid", "guid", "hdr.message-id", "date.sent", "size.virtual"] as const;
 const Row = z.object({

@@ -8,11 +8,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dump, load as loadYaml } from "js-yaml";
-import { runFamilyGate } from "../cli/gate/family";
+import { runFamilyGate } from "../gate/family";
 import { writeFamilyLock } from "../test/support/family-lock-write";
-import { runGate } from "../cli/gate/run-gate";
+import { runGate } from "../gate/run-gate";
 import { generate } from "../core/generate";
-import { isBlocking } from "../gate/violations";
+import { isBlocking } from "../engine/violations";
 import { registrationFloor, registrationFloorAsShipped } from "./floor";
 
 const ROOT = resolve(__dirname, "..");

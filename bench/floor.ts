@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProgram } from "../gate/program-process";
+import { runProgram } from "../engine/program-process";
 
 const SDK = JSON.stringify(require.resolve("@pulumi/pulumi"));
 

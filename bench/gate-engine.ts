@@ -2,11 +2,11 @@
 // policy pack start (tsx vs the CLI's entry), Analyze and AnalyzeStack per 1k resources.
 // Run: node bin/run-ts.cjs bench/gate-engine.ts [resourcePairs=500]
 import * as path from "node:path";
-import { startPolicyPack } from "../gate/analyzer-client";
-import { runProgram } from "../gate/program-process";
-import type { DeclaredResource } from "../gate/types";
+import { startPolicyPack } from "../engine/analyzer-client";
+import { runProgram } from "../engine/program-process";
+import type { DeclaredResource } from "../engine/types";
 
-const FIXTURES = path.resolve(__dirname, "../test/fixtures/gate");
+const FIXTURES = path.resolve(__dirname, "../test/fixtures/engine");
 const PACK = path.join(FIXTURES, "pack");
 const pairs = Number(process.argv[2] ?? 500);
 

@@ -9,12 +9,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { lockCommand } from "../cli/commands/lock";
-import { packSettings, policyPackConfig } from "../cli/gate/policy-config";
-import { runGate, type GateTimings } from "../cli/gate/run-gate";
+import { packSettings, policyPackConfig } from "../gate/policy-config";
+import { runGate, type GateTimings } from "../gate/run-gate";
 import { generate } from "../core/generate";
-import type { DeclaredResource } from "../gate/types";
-import { openInProcessPack } from "../gate/in-process-pack";
-import { isBlocking } from "../gate/violations";
+import type { DeclaredResource } from "../engine/types";
+import { openInProcessPack } from "../engine/in-process-pack";
+import { isBlocking } from "../engine/violations";
 import { registrationFloor, registrationFloorAsShipped } from "./floor";
 import { readInventory } from "../io/inventory";
 import { stackSelection } from "../io/stack-selection";

@@ -8,9 +8,9 @@ import { resolveBindings } from "../core/bindings";
 import { sourceEvidence } from "../core/source-ownership";
 import { readInventory } from "../io/inventory";
 import { stackSelection } from "../io/stack-selection";
-import { drillPassed, runIncidentDrill, type DrillResult } from "../rehearsal/incident-drill";
-import { countsLine } from "../rehearsal/incident-report";
-import { mkdtempOwned } from "../rehearsal/run-as";
+import { drillPassed, runIncidentDrill, type DrillResult } from "../rehearsal/incident/drill";
+import { countsLine } from "../rehearsal/incident/report";
+import { mkdtempOwned } from "../rehearsal/dovecot/run-as";
 
 async function once(waveLimit: number | undefined, perMailbox: number): Promise<DrillResult> {
   const root = mkdtempOwned("oxmig-bench-drill-");

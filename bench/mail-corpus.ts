@@ -2,7 +2,7 @@
 // tens to hundreds of KB, a few with MB-sized ones (base64, as mail clients send them; random bytes,
 // since PDFs and images do not compress). Sizes follow a seeded generator, so every run seeds the same.
 import { randomBytes } from "node:crypto";
-import { FINGERPRINT_HEADER, fingerprint, uniqueHeaders } from "../rehearsal/seed";
+import { FINGERPRINT_HEADER, fingerprint, uniqueHeaders } from "../rehearsal/migration/seed";
 
 export interface CorpusMessage {
   readonly raw: string;

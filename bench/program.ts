@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generate } from "../core/generate";
-import { runProgramUnderMocks } from "../gate/run-program";
+import { runProgramUnderMocks } from "../engine/run-program";
 
 const ROOT = resolve(__dirname, "..");
 const RUNS = 3;

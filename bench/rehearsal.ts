@@ -12,7 +12,7 @@ import { decodeExportBytes, parseExchange } from "../core/exchange";
 import { parsePlan } from "../core/plan";
 import { readInventory } from "../io/inventory";
 import { stackSelection } from "../io/stack-selection";
-import { mkdtempOwned } from "../rehearsal/run-as";
+import { mkdtempOwned } from "../rehearsal/dovecot/run-as";
 import { PHASES, runStackRehearsal, type Phase } from "../rehearsal/stack-run";
 
 /** Generated people per mailbox: the default profile adds shared/room/equipment mailboxes per organisation. */

@@ -9,7 +9,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 /** The folders whose TypeScript runs at run time (tests and benchmarks run under vitest and tsx). */
-const SOURCE_DIRS = ["audit", "cli", "core", "gate", "infra", "io", "policies", "rehearsal"];
+const SOURCE_DIRS = ["audit", "cli", "core", "engine", "gate", "infra", "io", "policies", "rehearsal"];
 /** Inputs of the transform besides the sources: a change to either makes the build stale too. */
 const BUILD_INPUTS = ["tsconfig.json", "bin/build.cjs"];
 

@@ -1,4 +1,4 @@
-// Types of bin/build.cjs for the TypeScript that asks whether the build is fresh (gate/program-process.ts, tests).
+// Types of bin/build.cjs for the TypeScript that asks whether the build is fresh (engine/program-process.ts, tests).
 
 /** The build of one project: build/ under its root. */
 export interface ProjectBuild {

@@ -1,5 +1,5 @@
 // Dovecot 2.3 settings every Dovecot that touches a target mailbox must share: the rehearsal's real
-// target (rehearsal/dovecot-conf.ts) and the migration Job's Dovecot (core/migration-dovecot.ts).
+// target (rehearsal/dovecot/dovecot-conf.ts) and the migration Job's Dovecot (core/migration-dovecot.ts).
 // A Job writing with other mail settings than the target Dovecot reads with would leave mail the
 // target cannot open, so both render these very lines. Pure text, no Node APIs (the pack loads core/).
 

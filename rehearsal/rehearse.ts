@@ -7,15 +7,15 @@ import type { Pairing } from "../core/contract";
 import type { Binding } from "../core/model";
 import { pairingOf } from "../core/pairings";
 import { renderUserdb, type UserdbLine } from "../core/userdb";
-import { startDovecot, type DovecotInstance } from "./dovecot-instance";
-import { endpointsOf } from "./endpoints";
-import { keyPasswordsFor } from "./inputs";
-import { rehearsalKeyPassword } from "./keys";
-import { migrate, type MigrateOptions, type PairResult } from "./migrate";
-import { mkdirOwned } from "./run-as";
-import { renderSourceUserdb, seedSource, type SourceUser } from "./seed";
-import { verifyTarget, type VerifyOptions } from "./verify";
-import { expectedFromEvidence, type Finding } from "./verify-types";
+import { startDovecot, type DovecotInstance } from "./dovecot/dovecot-instance";
+import { endpointsOf } from "./verification/endpoints";
+import { keyPasswordsFor } from "./migration/inputs";
+import { rehearsalKeyPassword } from "./migration/keys";
+import { migrate, type MigrateOptions, type PairResult } from "./migration/migrate";
+import { mkdirOwned } from "./dovecot/run-as";
+import { renderSourceUserdb, seedSource, type SourceUser } from "./migration/seed";
+import { verifyTarget, type VerifyOptions } from "./verification/verify";
+import { expectedFromEvidence, type Finding } from "./verification/types";
 import type { SourceEvidence } from "../core/source-ownership";
 
 export interface Rehearsal {

@@ -2,13 +2,13 @@
 // userdb from the rendered inputs), seed, migrate wave by wave as the Jobs would, verify.
 import type { Binding } from "../core/model";
 import type { SourceEvidence } from "../core/source-ownership";
-import type { DovecotInstance } from "./dovecot-instance";
-import { applyFaults, type Fault } from "./faults";
-import { renderRunInputs } from "./inputs";
-import { newRunSecret } from "./keys";
-import type { PairResult } from "./migrate";
+import type { DovecotInstance } from "./dovecot/dovecot-instance";
+import { applyFaults, type Fault } from "./migration/faults";
+import { renderRunInputs } from "./migration/inputs";
+import { newRunSecret } from "./migration/keys";
+import type { PairResult } from "./migration/migrate";
 import { sourceUsersFor, startRehearsal, type Rehearsal } from "./rehearse";
-import type { Finding } from "./verify-types";
+import type { Finding } from "./verification/types";
 import { appendAll } from "../core/append";
 
 export const PHASES = ["provision", "seed", "migrate", "verify"] as const;

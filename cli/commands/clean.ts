@@ -7,7 +7,7 @@ import { UsageError } from "../../core/errors";
 import { applyClean, cleanPlan, type CleanPlanEntry } from "../../audit/clean";
 import { summary } from "../../audit/report";
 import { stackSelection } from "../../io/stack-selection";
-import { phaseProgress } from "../../rehearsal/progress";
+import { phaseProgress } from "../../rehearsal/report/progress";
 import { checkOutFile } from "../out-file";
 import { auditStack, type AuditCommandOptions } from "./audit";
 import { doveadmFromConfig } from "./verify";

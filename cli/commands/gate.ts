@@ -1,7 +1,7 @@
 import { formatReport, type ReportFormat } from "../../gate/report";
-import { isBlocking } from "../../gate/violations";
+import { isBlocking } from "../../engine/violations";
 import { writeOutFile } from "../out-file";
-import { runGate, type AnalyzerMode, type GateTimings } from "../gate/run-gate";
+import { runGate, type AnalyzerMode, type GateTimings } from "../../gate/run-gate";
 
 export interface GateCommandOptions {
   readonly stack: string;

@@ -12,7 +12,7 @@ import { committedLock } from "../../io/git-lock";
 import { readLockText, writeLockText } from "../../io/lock-file";
 import { displayPath, readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
-import { mergeShardLock } from "../gate/family-lock";
+import { mergeShardLock } from "../../gate/family-lock";
 import { LOCK_FILE } from "../specs/lock";
 
 export { LOCK_FILE };

@@ -1,11 +1,11 @@
 // `oxmig policy-config`: the file users pass to the real engine with
 // `pulumi preview --policy-pack policies --policy-pack-config <file>`: the settings the gate sends.
-import type { PolicyConfig } from "../../gate/types";
+import type { PolicyConfig } from "../../engine/types";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import { ALL_POLICIES } from "../../policies/all";
 import { writeOutFile } from "../out-file";
-import { packSettings, policyPackConfig } from "../gate/policy-config";
+import { packSettings, policyPackConfig } from "../../gate/policy-config";
 
 export interface PolicyConfigOptions {
   readonly stack: string;

@@ -8,19 +8,19 @@ import { UsageError } from "../../core/errors";
 import type { Binding, Inventory } from "../../core/model";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
-import type { DovecotInstance } from "../../rehearsal/dovecot-instance";
-import { drillPassed, runIncidentDrill, type DrillInput } from "../../rehearsal/incident-drill";
-import { SWAPS_PER_WAVE } from "../../rehearsal/incident-injection";
-import { drillSummary, formatDrill } from "../../rehearsal/incident-report";
-import { faultBindings, isLifecycleFault, parseFault, type Fault } from "../../rehearsal/faults";
-import { runLifecycleRehearsal, TARGET_MAIL_PER_MAILBOX, type LifecycleRunResult } from "../../rehearsal/lifecycle-run";
-import { requireDovecot } from "../../rehearsal/prerequisites";
-import { phaseProgress, type ProgressStream } from "../../rehearsal/progress";
-import { buildReport, reportPassed, type RunReport } from "../../rehearsal/report";
-import { formatReport, type ReportFormat } from "../../rehearsal/report-format";
-import { mkdtempOwned } from "../../rehearsal/run-as";
-import { sampleBindings } from "../../rehearsal/sample";
-import { cleanUpOnSignals } from "../../rehearsal/signals";
+import type { DovecotInstance } from "../../rehearsal/dovecot/dovecot-instance";
+import { drillPassed, runIncidentDrill, type DrillInput } from "../../rehearsal/incident/drill";
+import { SWAPS_PER_WAVE } from "../../rehearsal/incident/injection";
+import { drillSummary, formatDrill } from "../../rehearsal/incident/report";
+import { faultBindings, isLifecycleFault, parseFault, type Fault } from "../../rehearsal/migration/faults";
+import { runLifecycleRehearsal, TARGET_MAIL_PER_MAILBOX, type LifecycleRunResult } from "../../rehearsal/lifecycle/run";
+import { requireDovecot } from "../../rehearsal/dovecot/prerequisites";
+import { phaseProgress, type ProgressStream } from "../../rehearsal/report/progress";
+import { buildReport, reportPassed, type RunReport } from "../../rehearsal/report/run-report";
+import { formatReport, type ReportFormat } from "../../rehearsal/report/format";
+import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
+import { sampleBindings } from "../../rehearsal/migration/sample";
+import { cleanUpOnSignals } from "../../rehearsal/dovecot/signals";
 import { writeOutFile } from "../out-file";
 import { runStackRehearsal } from "../../rehearsal/stack-run";
 
@@ -36,7 +36,7 @@ export interface RehearseOptions {
   readonly inject?: readonly string[];
   /** Run the whole wave lifecycle (copies, cut-over, canaries, target mail, syncs) instead of one copy. */
   readonly lifecycle?: boolean;
-  /** Rehearse the incident runbook instead (rehearsal/incident-drill.ts): crossed pairings on purpose, then audit, contain, clean, re-migrate, verify, un-contain. */
+  /** Rehearse the incident runbook instead (rehearsal/incident/drill.ts): crossed pairings on purpose, then audit, contain, clean, re-migrate, verify, un-contain. */
   readonly incidentDrill?: boolean;
   /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the working directory). */
   readonly cwd?: string;

@@ -10,12 +10,12 @@ import { computeReview, type ReviewPhases } from "../../core/review";
 import { renderReviewMarkdown } from "../../core/review-markdown";
 import { mandatoryFindings } from "../../gate/report/markdown";
 import { verdict } from "../../gate/report/text";
-import type { GateResult } from "../../gate/types";
+import type { GateResult } from "../../engine/types";
 import { readInventoryAtRevision } from "../../io/git-inventory";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import { writeOutFile } from "../out-file";
-import { runGate } from "../gate/run-gate";
+import { runGate } from "../../gate/run-gate";
 
 export interface ReviewOptions {
   readonly stack: string;

@@ -1,5 +1,5 @@
 // One entry point for every report format.
-import type { GateResult } from "../types";
+import type { GateResult } from "../../engine/types";
 import { formatJson } from "./json";
 import { formatJunit } from "./junit";
 import { formatMarkdown } from "./markdown";

@@ -1,6 +1,6 @@
 // Machine-readable gate report with a fixed shape: absent mailbox/identity/subject are null. `subject`
 // is the plan line's mailbox people-first (source, owner uid, display name, organisation, mailbox id).
-import type { GateResult } from "../types";
+import type { GateResult } from "../../engine/types";
 
 export function formatJson(result: GateResult): string {
   const report = {

@@ -1,8 +1,8 @@
 // JUnit XML for CI test tabs: one testsuite per stack, a testcase per violation (mandatory
 // ones fail, advisory ones pass with their message as output), or one passing testcase.
 import { XMLBuilder } from "fast-xml-parser";
-import type { GateResult, GateViolation } from "../types";
-import { isBlocking } from "../violations";
+import type { GateResult, GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { subjectLabel } from "./subject";
 
 function caseName(v: GateViolation): string {

@@ -4,8 +4,8 @@
 // escaped (core/markdown-text.ts): a display name cannot inject Markdown into the comment.
 import { appendAll } from "../../core/append";
 import { escapeMarkdown } from "../../core/markdown-text";
-import type { GateResult, GateViolation } from "../types";
-import { isBlocking } from "../violations";
+import type { GateResult, GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { groupFindings, location, type FindingGroup } from "./subject";
 import { collapsedAdvisories, verdict, type ReportOptions } from "./text";
 

@@ -1,6 +1,6 @@
 // SARIF 2.1.0 for code-scanning UIs: one rule per policy, a result per violation pointing
 // at the plan line when the rule named it, else at the resource URN.
-import type { GateResult, GateViolation } from "../types";
+import type { GateResult, GateViolation } from "../../engine/types";
 import { findingSubject } from "./subject";
 
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";

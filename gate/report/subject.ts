@@ -1,7 +1,7 @@
 // Which mailbox a finding is about, people first: the plan line's key (the source address), then the
 // person it is bound to (display name, uid, organisation); the mailbox id only as a detail. Findings
 // are grouped by that plan line, the most decisive first (decisiveness.ts).
-import type { GateViolation, MailboxSubject } from "../types";
+import type { GateViolation, MailboxSubject } from "../../engine/types";
 import { byDecisiveness } from "./decisiveness";
 
 export const NO_MAILBOX = "(not about one mailbox)";

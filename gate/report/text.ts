@@ -2,8 +2,8 @@
 // the person it is bound to, the decisive evidence first; advisory ones collapsed per policy (a count
 // and a few examples) unless verbose; then the verdict line.
 import { appendAll } from "../../core/append";
-import type { GateResult, GateViolation } from "../types";
-import { isBlocking } from "../violations";
+import type { GateResult, GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { findingSubject, groupFindings, location, type FindingGroup } from "./subject";
 
 /** How many advisory findings per policy a collapsed report shows. */

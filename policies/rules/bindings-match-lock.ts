@@ -10,7 +10,7 @@ import { sourceOf } from "../support/identity";
 import { mailboxMessage, plainMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";
 import { stackValidation } from "../support/rule";
-import { shardScope, stackOfView } from "./unique-across-shards";
+import { shardScope, stackOfView } from "../support/shard-scope";
 import type { StackView } from "../support/stack";
 
 /**

@@ -10,11 +10,11 @@ import type { SourceImap } from "../../audit/source-mail";
 import { readTargetMail } from "../../audit/target-mail";
 import { foundForeign, incomplete, type HeldMessage } from "../../core/audit";
 import type { Binding } from "../../core/model";
-import { newRunSecret } from "../../rehearsal/keys";
-import { deliverLmtp, rawMessage } from "../../rehearsal/lmtp";
+import { newRunSecret } from "../../rehearsal/migration/keys";
+import { deliverLmtp, rawMessage } from "../../rehearsal/dovecot/lmtp";
 import { pairingsFor, startRehearsal, type Rehearsal } from "../../rehearsal/rehearse";
-import { mkdtempOwned } from "../../rehearsal/run-as";
-import { endpointsOf } from "../../rehearsal/endpoints";
+import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
+import { endpointsOf } from "../../rehearsal/verification/endpoints";
 import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { tinyBindings, tinyEvidence } from "../rehearsal/fixture-bindings";
 

@@ -9,9 +9,9 @@ import { resolveBindings } from "../../core/bindings";
 import type { Binding } from "../../core/model";
 import { sourceEvidence } from "../../core/source-ownership";
 import { readInventory } from "../../io/inventory";
-import { newRunSecret } from "../../rehearsal/keys";
+import { newRunSecret } from "../../rehearsal/migration/keys";
 import { pairingsFor, startRehearsal, type Rehearsal } from "../../rehearsal/rehearse";
-import { mkdtempOwned } from "../../rehearsal/run-as";
+import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
 import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { capture, makeStackFixture, STACK, WAVE, writeStackConfig, type StackFixture } from "../rehearsal/stack-fixture";
 

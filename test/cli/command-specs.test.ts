@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_PEOPLE } from "../../core/generate";
 import { PROFILE_NAMES } from "../../core/generate/profiles";
 import { REPORT_FORMATS } from "../../gate/report";
-import { ANALYZER_MODES } from "../../cli/gate/run-gate";
+import { ANALYZER_MODES } from "../../gate/run-gate";
 import { buildProgram, main } from "../../cli/main";
 import { ANALYZER_CHOICES, REPORT_FORMAT_CHOICES } from "../../cli/specs/gate";
 import { MAX_PEOPLE as SPEC_MAX_PEOPLE } from "../../cli/specs/generate";

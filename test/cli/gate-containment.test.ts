@@ -6,11 +6,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockCommand } from "../../cli/commands/lock";
-import { runGate } from "../../cli/gate/run-gate";
+import { runGate } from "../../gate/run-gate";
 import { K8S, TYPES } from "../../core/contract";
 import { parseLock } from "../../core/lock";
-import type { DeclaredResource, GateViolation } from "../../gate/types";
-import { isBlocking } from "../../gate/violations";
+import type { DeclaredResource, GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { copyStaging, PlanText, ROOT } from "./support/inventory-mistakes";
 import { gateAltered } from "./support/altered-gate";
 

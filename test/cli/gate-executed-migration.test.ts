@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { K8S, TYPES, USER_ATTRIBUTES, type Pairing } from "../../core/contract";
 import { shellQuote } from "../../core/migration-script";
-import { runGate } from "../../cli/gate/run-gate";
-import type { DeclaredResource, GateViolation } from "../../gate/types";
-import { isBlocking } from "../../gate/violations";
+import { runGate } from "../../gate/run-gate";
+import type { DeclaredResource, GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { addSecondSource, crossSources, pairArgv } from "../policies/executed-migration-fixtures";
 import { ROOT } from "./support/inventory-mistakes";
 import { gateAltered } from "./support/altered-gate";

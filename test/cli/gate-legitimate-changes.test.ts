@@ -6,10 +6,10 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockCommand } from "../../cli/commands/lock";
-import { runGate } from "../../cli/gate/run-gate";
+import { runGate } from "../../gate/run-gate";
 import { parseLock } from "../../core/lock";
-import type { GateViolation } from "../../gate/types";
-import { isBlocking } from "../../gate/violations";
+import type { GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { silenced } from "../support/capture-output";
 import { copyStaging, PlanText, ROOT } from "./support/inventory-mistakes";
 

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silenced } from "../support/capture-output";
 import { resolveBindings } from "../../core/bindings";
 import { lockCommand } from "../../cli/commands/lock";
-import { runGate } from "../../cli/gate/run-gate";
+import { runGate } from "../../gate/run-gate";
 import { parseLock } from "../../core/lock";
-import type { GateViolation } from "../../gate/types";
-import { isBlocking } from "../../gate/violations";
+import type { GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { readInventory } from "../../io/inventory";
 import { copyStaging, ROOT } from "./support/inventory-mistakes";
 

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silenced } from "../support/capture-output";
 import { K8S, TYPES } from "../../core/contract";
 import { lockCommand } from "../../cli/commands/lock";
-import { runGate } from "../../cli/gate/run-gate";
-import type { DeclaredResource, GateViolation } from "../../gate/types";
-import { isBlocking } from "../../gate/violations";
+import { runGate } from "../../gate/run-gate";
+import type { DeclaredResource, GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { copyStaging, ROOT } from "./support/inventory-mistakes";
 import { gateAltered } from "./support/altered-gate";
 

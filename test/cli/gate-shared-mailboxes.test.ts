@@ -6,10 +6,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silenced } from "../support/capture-output";
 import { lockCommand } from "../../cli/commands/lock";
-import { runGate } from "../../cli/gate/run-gate";
+import { runGate } from "../../gate/run-gate";
 import { K8S } from "../../core/contract";
-import type { DeclaredResource, GateViolation } from "../../gate/types";
-import { isBlocking } from "../../gate/violations";
+import type { DeclaredResource, GateViolation } from "../../engine/types";
+import { isBlocking } from "../../engine/violations";
 import { copyStaging, PlanText, ROOT } from "./support/inventory-mistakes";
 import { gateAltered } from "./support/altered-gate";
 

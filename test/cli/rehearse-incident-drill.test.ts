@@ -8,7 +8,7 @@ import { rehearseCommand } from "../../cli/commands/rehearse";
 import { resolveBindings } from "../../core/bindings";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
-import { chooseSwaps, misbindingsOf } from "../../rehearsal/incident-injection";
+import { chooseSwaps, misbindingsOf } from "../../rehearsal/incident/injection";
 import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { capture } from "../rehearsal/stack-fixture";
 import { ROOT } from "./support/inventory-mistakes";

@@ -1,7 +1,7 @@
 // The gate's mistake reaching the rehearsal, as a new user would make it: two owners swapped in one wave
 // of a copy of inventory/staging, the lock regenerated (`oxmig lock`, so the lock agrees with the
 // mistake), then `oxmig rehearse --wave <that wave>`. The rehearsal judges each target's mail by the
-// exports (rehearsal/verify-types.ts expectedFromEvidence), not by the plan: it must fail and name both
+// exports (rehearsal/verification/types.ts expectedFromEvidence), not by the plan: it must fail and name both
 // mailboxes and both people.
 import fs from "node:fs";
 import path from "node:path";

@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rehearseCommand } from "../../cli/commands/rehearse";
 import type { Binding } from "../../core/model";
-import { defaultRecordsDir, readRecords } from "../../rehearsal/instance-records";
-import { childrenOf, isDovecotMaster, isRunning, processArgv } from "../../rehearsal/process-info";
-import { reapOrphans } from "../../rehearsal/reap";
-import { personLabel, personOf } from "../../rehearsal/report";
+import { defaultRecordsDir, readRecords } from "../../rehearsal/dovecot/instance-records";
+import { childrenOf, isDovecotMaster, isRunning, processArgv } from "../../rehearsal/dovecot/process-info";
+import { reapOrphans } from "../../rehearsal/dovecot/reap";
+import { personLabel, personOf } from "../../rehearsal/report/run-report";
 import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { capture, makeStackFixture, ourDovecotProcesses, STACK, type StackFixture } from "../rehearsal/stack-fixture";
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { reviewCommand, reviewMarkdown } from "../../cli/commands/review";
 import { main } from "../../cli/main";
 import { resolveBindings } from "../../core/bindings";
-import type { GateResult } from "../../gate/types";
+import type { GateResult } from "../../engine/types";
 import { readInventory } from "../../io/inventory";
 import { escapeMarkdown } from "../../core/markdown-text";
 import { asRenderedText, HOSTILE_NAME, renderMarkdown } from "../support/markdown-render";

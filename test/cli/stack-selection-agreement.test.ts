@@ -3,7 +3,7 @@
 // the gate would judge a different set than `pulumi up` applies.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { declareStack } from "../../cli/gate/run-gate";
+import { declareStack } from "../../gate/run-gate";
 import { resolveBindings } from "../../core/bindings";
 import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
 import { readInventory } from "../../io/inventory";

@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dump, load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { coverageFindings, shardContexts } from "../../cli/gate/family-config";
-import { familyConcurrency, runFamilyGate, type FamilyGateRun } from "../../cli/gate/family";
+import { coverageFindings, shardContexts } from "../../gate/family-config";
+import { familyConcurrency, runFamilyGate, type FamilyGateRun } from "../../gate/family";
 import { writeFamilyLock } from "../support/family-lock-write";
 import { generate } from "../../core/generate";
 import { parsePlan } from "../../core/plan";
-import { isBlocking } from "../../gate/violations";
-import { readFamily } from "../../cli/gate/family-config";
+import { isBlocking } from "../../engine/violations";
+import { readFamily } from "../../gate/family-config";
 
 const ROOT = resolve(__dirname, "../..");
 const FAMILY = `famtest${process.pid}`;

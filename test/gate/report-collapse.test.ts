@@ -1,7 +1,7 @@
 // A flood of advisory findings (staging has ~140 weak source matches) must not bury the mandatory ones.
 import { describe, expect, it } from "vitest";
 import { formatReport } from "../../gate/report";
-import type { GateResult, GateViolation } from "../../gate/types";
+import type { GateResult, GateViolation } from "../../engine/types";
 
 const weak = (i: number): GateViolation => ({
   policy: "source-match-strength",

@@ -2,7 +2,7 @@
 // the markdown and text reports must list them all instead of overflowing the call stack.
 import { describe, expect, it } from "vitest";
 import { formatReport } from "../../gate/report";
-import type { GateResult, GateViolation } from "../../gate/types";
+import type { GateResult, GateViolation } from "../../engine/types";
 
 /** Above the ~123k arguments a spread can pass here, with margin. */
 const COUNT = 150_000;

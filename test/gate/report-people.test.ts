@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { formatReport } from "../../gate/report";
 import { RULES_BY_DECISIVENESS } from "../../gate/report/decisiveness";
-import type { GateResult, GateViolation, MailboxSubject } from "../../gate/types";
+import type { GateResult, GateViolation, MailboxSubject } from "../../engine/types";
 import { ALL_POLICIES } from "../../policies/all";
 import { asRenderedText, HOSTILE_NAME, renderMarkdown } from "../support/markdown-render";
 

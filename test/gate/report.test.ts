@@ -1,8 +1,8 @@
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { formatReport } from "../../gate/report";
-import type { GateResult } from "../../gate/types";
-import { toGateViolation } from "../../gate/violations";
+import type { GateResult } from "../../engine/types";
+import { toGateViolation } from "../../engine/violations";
 
 const RESULT: GateResult = {
   stack: "staging",

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { K8S, TYPES, USER_ATTRIBUTES } from "../../core/contract";
-import type { DeclaredResource } from "../../gate/types";
+import type { DeclaredResource } from "../../engine/types";
 import { diffUser } from "../../infra/ox/user-ops";
 import type { OxUserInputs, OxUserOutputs } from "../../infra/ox/user-check";
 import { withUserDefaults } from "../../infra/ox/user-check";

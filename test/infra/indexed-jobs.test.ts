@@ -9,7 +9,7 @@ import { K8S, TYPES, type Pairing } from "../../core/contract";
 import { readExecutedMigration } from "../../core/executed-migration";
 import { pairingDigest, PAIRING_DIGEST_ANNOTATION } from "../../core/job-progress";
 import { declaredConfigMap } from "../../core/pod-files";
-import type { DeclaredResource } from "../../gate/types";
+import type { DeclaredResource } from "../../engine/types";
 import { byType, runStack, stackConfig, writeInventory } from "./program-harness";
 
 type RawPlan = { waves: { name: string; parallelism?: number; mailboxes: unknown[] }[] };

@@ -10,8 +10,8 @@ import { LIFECYCLE_DATA_KEY } from "../../core/lifecycle";
 import { MIGRATION_PATHS } from "../../core/migration-script";
 import { readMigrationScript } from "../../core/script-reader";
 import { lockCommand } from "../../cli/commands/lock";
-import { runGate } from "../../cli/gate/run-gate";
-import type { DeclaredResource } from "../../gate/types";
+import { runGate } from "../../gate/run-gate";
+import type { DeclaredResource } from "../../engine/types";
 import { byType, runStack, stackConfig, writeInventory } from "./program-harness";
 
 type RawPlan = { waves: { name: string; phase?: string }[] };

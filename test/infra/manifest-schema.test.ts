@@ -3,7 +3,7 @@
 // names are not refused by that schema (Kubernetes' OpenAPI allows them); TypeScript's excess-property
 // checks on the k8s Args types catch those in infra/ at compile time.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { DeclaredResource } from "../../gate/types";
+import type { DeclaredResource } from "../../engine/types";
 import { byType, runStack, stackConfig, writeInventory } from "./program-harness";
 
 interface Validatable {

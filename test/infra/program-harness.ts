@@ -1,13 +1,13 @@
 // Helpers for the program tests: a generated inventory on disk, and one run of the real
 // program (infra/index.ts) under Pulumi's mock runtime in a child process (the runtime is a
-// process-wide singleton, so every run gets its own process — gate/program-process).
+// process-wide singleton, so every run gets its own process — engine/program-process).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
 import { generate } from "../../core/generate";
-import { runProgram } from "../../gate/program-process";
-import type { DeclaredResource, PropertyPath } from "../../gate/types";
+import { runProgram } from "../../engine/program-process";
+import type { DeclaredResource, PropertyPath } from "../../engine/types";
 
 export const PROGRAM = resolve(__dirname, "../../infra/index.ts");
 export const PROJECT = "oxmig";

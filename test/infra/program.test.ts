@@ -6,7 +6,7 @@ import { resolveBindings } from "../../core/bindings";
 import { K8S, TYPES, USER_ATTRIBUTES, type Pairing, type UserdbIndexEntry } from "../../core/contract";
 import { homeFor } from "../../core/ids";
 import type { Binding, Inventory } from "../../core/model";
-import { UNKNOWN, type DeclaredResource } from "../../gate/types";
+import { UNKNOWN, type DeclaredResource } from "../../engine/types";
 import { readInventory } from "../../io/inventory";
 import { ADMIN_PASSWORD, byName, byType, runStack, stackConfig, withoutSecrets, writeInventory } from "./program-harness";
 

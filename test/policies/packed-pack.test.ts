@@ -7,9 +7,9 @@ import { isBuiltin } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
-import { startPolicyPack, type PolicyPackClient } from "../../gate/analyzer-client";
-import { openInProcessPack } from "../../gate/in-process-pack";
-import type { DeclaredResource, PolicyViolation } from "../../gate/types";
+import { startPolicyPack, type PolicyPackClient } from "../../engine/analyzer-client";
+import { openInProcessPack } from "../../engine/in-process-pack";
+import type { DeclaredResource, PolicyViolation } from "../../engine/types";
 import { runStack, stackConfig, writeInventory } from "../infra/program-harness";
 import { policyTempDir } from "./temp-dirs";
 

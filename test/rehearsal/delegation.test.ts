@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAclScript, renderAclScript } from "../../core/acl-grants";
 import { homeFor } from "../../core/ids";
 import { renderUserdb } from "../../core/userdb";
-import { childrenOf, sleep, startDovecot, type DovecotInstance } from "../../rehearsal/dovecot-instance";
-import { isRunning } from "../../rehearsal/process-info";
-import { endpointsOf } from "../../rehearsal/endpoints";
-import { readMailbox } from "../../rehearsal/imap-read";
-import { mkdtempOwned } from "../../rehearsal/run-as";
+import { childrenOf, sleep, startDovecot, type DovecotInstance } from "../../rehearsal/dovecot/dovecot-instance";
+import { isRunning } from "../../rehearsal/dovecot/process-info";
+import { endpointsOf } from "../../rehearsal/verification/endpoints";
+import { readMailbox } from "../../rehearsal/dovecot/imap-read";
+import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
 import { settleDovecots } from "./dovecot-guard";
 
 const IDS = { shared: "e0000000-0000-4000-8000-00000000000a", maria: "0b9a6c1e-1111-4a11-8111-000000000001", jan: "3f25c0de-2222-4a22-8222-000000000002" };

@@ -4,7 +4,7 @@
 // anything had been left running.
 import { rmSync } from "node:fs";
 import { expect } from "vitest";
-import { liveDovecotPids, stopAllDovecots } from "../../rehearsal/live-instances";
+import { liveDovecotPids, stopAllDovecots } from "../../rehearsal/dovecot/live-instances";
 import { ourDovecotProcesses } from "./stack-fixture";
 
 /** Runs the file's own clean-up and checks, then (even when they failed) stops what is left and removes `folders`. */

@@ -2,10 +2,10 @@
 // message exactly once, and each mistake it forbids really does the damage on Dovecot 2.3.
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { DovecotInstance } from "../../rehearsal/dovecot-instance";
-import { parseFault } from "../../rehearsal/faults";
-import { runLifecycleRehearsal, TARGET_MAIL_PER_MAILBOX } from "../../rehearsal/lifecycle-run";
-import { mkdtempOwned } from "../../rehearsal/run-as";
+import type { DovecotInstance } from "../../rehearsal/dovecot/dovecot-instance";
+import { parseFault } from "../../rehearsal/migration/faults";
+import { runLifecycleRehearsal, TARGET_MAIL_PER_MAILBOX } from "../../rehearsal/lifecycle/run";
+import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
 import { tinyBindings, tinyEvidence } from "./fixture-bindings";
 import { settleDovecots } from "./dovecot-guard";
 

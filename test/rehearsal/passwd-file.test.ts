@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { K8S } from "../../core/contract";
 import { readPasswdFile } from "../../core/passwd-file";
 import { chainConsistent } from "../../policies/rules/chain-consistent";
-import { startDovecot, type DovecotInstance } from "../../rehearsal/dovecot-instance";
-import { mkdtempOwned } from "../../rehearsal/run-as";
+import { startDovecot, type DovecotInstance } from "../../rehearsal/dovecot/dovecot-instance";
+import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
 import { settleDovecots } from "./dovecot-guard";
-import { lookupUserdb } from "../../rehearsal/userdb-lookup";
+import { lookupUserdb } from "../../rehearsal/verification/userdb-lookup";
 import { buildResources, IDS, keyResultFor } from "../fixtures/policies/plan";
 import { expectViolation, record, run } from "../policies/helpers";
 

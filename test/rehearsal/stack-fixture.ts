@@ -8,7 +8,7 @@ import { resolveBindings } from "../../core/bindings";
 import { generate } from "../../core/generate";
 import type { Binding } from "../../core/model";
 import { readInventory } from "../../io/inventory";
-import { childrenOf, isDovecotMaster, processArgv } from "../../rehearsal/process-info";
+import { childrenOf, isDovecotMaster, processArgv } from "../../rehearsal/dovecot/process-info";
 
 export const STACK = "rehearsal-test";
 /** One wave of the generated inventory: 3 people, a shared mailbox, a room and an equipment mailbox. */

@@ -11,8 +11,8 @@ import { readInventory } from "../../io/inventory";
 import { readLockText, writeLockText } from "../../io/lock-file";
 import { sourceEvidence } from "../../core/source-ownership";
 import { declarationsOf, lockPath, refuseDuplicateIds } from "../../cli/commands/lock";
-import { readFamily } from "../../cli/gate/family-config";
-import { mergeShardLock } from "../../cli/gate/family-lock";
+import { readFamily } from "../../gate/family-config";
+import { mergeShardLock } from "../../gate/family-lock";
 
 export function writeFamilyLock(name: string, root: string = process.cwd()): { file: string; lock: BindingLock } {
   const family = readFamily(name, root);

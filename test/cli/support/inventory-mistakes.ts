@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TYPES, K8S, type UserdbIndexEntry } from "../../../core/contract";
-import type { DeclaredResource } from "../../../gate/types";
+import type { DeclaredResource } from "../../../engine/types";
 
 export const ROOT = path.resolve(__dirname, "../../..");
 export const STAGING = path.join(ROOT, "inventory", "staging");

@@ -18,11 +18,11 @@ import { MIGRATION_PATHS } from "../../../core/migration-script";
 import { renderUserdb } from "../../../core/userdb";
 import { migrationJobSpec } from "../../../infra/components/migration-job";
 import { waveConfigData } from "../../../infra/components/wave";
-import { readCryptedHeader } from "../../../rehearsal/crypted-file";
-import { startDovecot, type DovecotInstance } from "../../../rehearsal/dovecot-instance";
-import { endpointsOf } from "../../../rehearsal/endpoints";
-import { mkdirOwned, mkdtempOwned, runAccount, writeOwned } from "../../../rehearsal/run-as";
-import { fingerprint, renderSourceUserdb, seedSource } from "../../../rehearsal/seed";
+import { readCryptedHeader } from "../../../rehearsal/verification/crypted-file";
+import { startDovecot, type DovecotInstance } from "../../../rehearsal/dovecot/dovecot-instance";
+import { endpointsOf } from "../../../rehearsal/verification/endpoints";
+import { mkdirOwned, mkdtempOwned, runAccount, writeOwned } from "../../../rehearsal/dovecot/run-as";
+import { fingerprint, renderSourceUserdb, seedSource } from "../../../rehearsal/migration/seed";
 import { FIXTURE_MIGRATION } from "../../policies/executed-migration-fixtures";
 import { layOutContainer } from "../support/pod-layout";
 

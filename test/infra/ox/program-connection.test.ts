@@ -3,7 +3,7 @@
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { TYPES } from "../../../core/contract";
-import type { DeclaredResource } from "../../../gate/types";
+import type { DeclaredResource } from "../../../engine/types";
 import { ADMIN_PASSWORD, runStack, stackConfig, writeInventory } from "../program-harness";
 
 const CONTEXT_ADMIN_PASSWORD = "ctx-admin-pw-4b91d2";

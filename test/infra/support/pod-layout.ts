@@ -4,7 +4,7 @@
 // Pod paths in the written files are moved under the container's folder (`reRoot`); nothing else changes.
 import { symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { mkdirOwned, writeOwned } from "../../../rehearsal/run-as";
+import { mkdirOwned, writeOwned } from "../../../rehearsal/dovecot/run-as";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a declared pod spec, read loosely
 

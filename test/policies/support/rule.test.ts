@@ -60,7 +60,7 @@ describe("rule wrappers", () => {
     const one = resourceValidation([TYPES.oxUser], () => undefined);
     expect(declaredResourceTypes(one)).toEqual([TYPES.oxUser]);
     expect(declaredResourceTypes(resourceValidation([TYPES.oxUser, TYPES.key], () => undefined))).toEqual([TYPES.oxUser, TYPES.key]);
-    // No SDK internals in the pack: the SDK's filter tag is the engine's to set (gate/sdk-hooks.ts).
+    // No SDK internals in the pack: the SDK's filter tag is the engine's to set (engine/sdk-hooks.ts).
     expect(one).not.toHaveProperty("__pulumiType");
   });
   it("a raw-resources rule passes on a bad config, crashes on a throwing check, or sees other resources", async () => {

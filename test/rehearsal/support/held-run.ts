@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isRunning } from "../../../rehearsal/process-info";
-import { reapOrphans } from "../../../rehearsal/reap";
+import { isRunning } from "../../../rehearsal/dovecot/process-info";
+import { reapOrphans } from "../../../rehearsal/dovecot/reap";
 import type { Held } from "./hold-rehearsal";
 
 export interface HeldRun {

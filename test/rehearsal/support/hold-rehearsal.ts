@@ -1,15 +1,15 @@
-// A child process for test/rehearsal/reap.test.ts and signals.test.ts, started as
+// A child process for test/rehearsal/dovecot/reap.test.ts and signals.test.ts, started as
 // `node bin/run-ts.cjs test/rehearsal/support/hold-rehearsal.ts <recordsDir>`. It provisions a
 // one-mailbox rehearsal the way `oxmig rehearse` does (temp run folder, signal clean-up, both
 // Dovecots, a migration so the target holds a real mail_crypt key), prints one JSON line saying
 // where everything is, and then waits to be signalled or killed.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { newRunSecret } from "../../../rehearsal/keys";
-import { stopAllDovecots } from "../../../rehearsal/live-instances";
+import { newRunSecret } from "../../../rehearsal/migration/keys";
+import { stopAllDovecots } from "../../../rehearsal/dovecot/live-instances";
 import { startRehearsal } from "../../../rehearsal/rehearse";
-import { mkdtempOwned } from "../../../rehearsal/run-as";
-import { cleanUpOnSignals } from "../../../rehearsal/signals";
+import { mkdtempOwned } from "../../../rehearsal/dovecot/run-as";
+import { cleanUpOnSignals } from "../../../rehearsal/dovecot/signals";
 import { tinyBindings, tinyEvidence } from "../fixture-bindings";
 
 export interface Held {
