@@ -9,7 +9,6 @@ import { mailboxMessage, plainMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";
 import { stackValidation } from "../support/rule";
 import { stackOfView } from "../support/shard-scope";
-import type { StackView } from "../support/stack";
 
 function fromUser(user: OxUserView, shard: string): ShardMailbox {
   const addresses = [...new Set(user.addresses.map((a) => normaliseAddress(a.value)))];
