@@ -1,10 +1,11 @@
 // The audit's report: who holds whose mail, how many messages, sent when. Counts and dates only:
 // no subject, address of a correspondent or body is ever printed.
 import type { AuditResult, TargetVerdict } from "../core/audit";
+import type { OutputFormat } from "../core/output-format";
 import { foundForeign, incomplete } from "../core/audit";
 import { escapeMarkdown as md } from "../core/markdown-text";
 
-export type AuditFormat = "text" | "json" | "markdown";
+export type AuditFormat = Extract<OutputFormat, "text" | "json" | "markdown">;
 
 export interface AuditReportInput {
   readonly title: string;

@@ -1,6 +1,8 @@
 import { Option } from "commander";
 
-export type OutputFormat = "text" | "json" | "sarif" | "junit" | "markdown";
+import type { OutputFormat } from "../core/output-format";
+
+export type { OutputFormat };
 
 /** `--format` restricted to the formats a command supports; text is always the default. */
 export function formatOption(formats: readonly OutputFormat[]): Option {

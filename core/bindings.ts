@@ -3,14 +3,11 @@ import { InputError } from "./errors";
 import { DEFAULT_MAIL_ROOT, homeFor, keyNameFor } from "./ids";
 import { LOGIN_GRAMMAR, loginProblem } from "./login";
 import type { Address, Binding, Inventory, MailboxKind, Person, PlanMailbox, SourceMailbox, Wave } from "./model";
+import { waveSelected, type SelectionFilter } from "./stack-selection";
 
-export interface ResolveOptions {
-  /** Root under which mailbox homes live (default /var/vmail). */
+/** Which waves (a stack's selection, core/stack-selection.ts) and where homes live (default /var/vmail). */
+export interface ResolveOptions extends SelectionFilter {
   readonly mailRoot?: string;
-  /** Only these waves (default: all). */
-  readonly waves?: readonly string[];
-  /** Only waves of these OX contexts (default: all). */
-  readonly contexts?: readonly string[];
 }
 
 const LOGIN_PREFIX: Record<Exclude<MailboxKind, "personal">, string> = {
@@ -27,9 +24,7 @@ const LOGIN_PREFIX: Record<Exclude<MailboxKind, "personal">, string> = {
 export function resolveBindings(inventory: Inventory, options: ResolveOptions = {}): Binding[] {
   const mailRoot = options.mailRoot ?? DEFAULT_MAIL_ROOT;
   const lookup = indexInventory(inventory);
-  const waves = inventory.plan.waves.filter(
-    (w) => (!options.waves || options.waves.includes(w.name)) && (!options.contexts || options.contexts.includes(w.context)),
-  );
+  const waves = inventory.plan.waves.filter((w) => waveSelected(w, options));
   const bindings: Binding[] = [];
   for (const wave of waves) {
     for (const entry of wave.mailboxes) {

@@ -3,7 +3,7 @@
 import { InputError, UsageError } from "../core/errors";
 import type { Plan } from "../core/model";
 import type { GateViolation } from "../engine/types";
-import { listStacks, readStackConfig } from "../io/stack-config";
+import { listStacks, readStackFile } from "../io/stack-config";
 import { stackSelection, type StackSelection } from "../io/stack-selection";
 
 /** The config key naming a stack's family. */
@@ -24,7 +24,7 @@ export function familyOf(selection: StackSelection): string | undefined {
 
 /** Reads every stack of the family; bad input when there is none or the shards name different inventories. */
 export function readFamily(name: string, root: string = process.cwd()): StackFamily {
-  const stacks = listStacks(root).filter((stack) => readStackConfig(stack, root).values[FAMILY_KEY] === name);
+  const stacks = listStacks(root).filter((stack) => readStackFile(stack, root).values[FAMILY_KEY] === name);
   if (!stacks.length) throw new UsageError(`no stack file declares "oxmig:${FAMILY_KEY}: ${name}" (stacks here: ${listStacks(root).join(", ") || "none"})`);
   const shards = stacks.map((stack) => stackSelection(stack, root));
   const inventoryDir = shards[0]!.inventoryDir;

@@ -3,12 +3,11 @@
 // in its own child), and a cross-check of the bindings the shards declare, so a duplicate across
 // shards is caught before any lock is written.
 import os from "node:os";
-import { resolveBindings } from "../core/bindings";
 import { lockEntryFor } from "../core/lock";
 import type { Inventory } from "../core/model";
 import type { GateResult, GateViolation } from "../engine/types";
 import { readInventory } from "../io/inventory";
-import type { StackSelection } from "../io/stack-selection";
+import { selectedBindings, type StackSelection } from "../io/stack-selection";
 import { collisionText, crossShardCollisions, fromLockEntry, type ShardMailbox } from "../core/shard-collisions";
 import { coverageFindings, readFamily, shardContexts } from "./family-config";
 import type { FamilyProgress } from "./family-progress";
@@ -70,7 +69,7 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => P
 
 /** Mailboxes two shards both declare an identity of (address, person, source, login), as mandatory findings. */
 export function crossShardFindings(inventory: Inventory, shards: readonly StackSelection[]): GateViolation[] {
-  const declared: ShardMailbox[][] = shards.map((s) => resolveBindings(inventory, s.resolve).map((b) => fromLockEntry(lockEntryFor(b), s.stack)));
+  const declared: ShardMailbox[][] = shards.map((s) => selectedBindings(s, inventory).map((b) => fromLockEntry(lockEntryFor(b), s.stack)));
   const findings: GateViolation[] = [];
   declared.forEach((mine, i) => {
     for (const c of crossShardCollisions(mine, declared.slice(i + 1).flat())) {

@@ -1,7 +1,6 @@
 // One stack through the gate: inputs → the real program under mocks → the real pack → findings.
 // The pack is loaded, configured and has read the exports while the program still runs.
 import path from "node:path";
-import { resolveBindings } from "../core/bindings";
 import type { Binding, Inventory } from "../core/model";
 import { startPolicyPack, type PolicyPackClient } from "../engine/analyzer-client";
 import { openInProcessPack } from "../engine/in-process-pack";
@@ -11,7 +10,7 @@ import { StreamedAnalysis } from "./streamed-analysis";
 import type { DeclaredResource, GateResult, GateViolation } from "../engine/types";
 import { toGateViolation } from "../engine/violations";
 import { readInventory } from "../io/inventory";
-import { stackSelection, type StackSelection } from "../io/stack-selection";
+import { selectedBindings, stackSelection, type StackSelection } from "../io/stack-selection";
 import { packSettings, policyPackConfig, type PackSettings } from "./policy-config";
 
 /** Stands in for `secure:` config values, which only the Pulumi CLI can decrypt; never a real secret. */
@@ -121,7 +120,7 @@ async function gate(stack: string, opts: GateOptions, given: readonly DeclaredRe
   try {
     inventory = opts.inventory ?? readInventory(selection.inventoryDir);
     // Resolving here turns unresolvable references into exit-2 errors before any finding is reported.
-    bindings = resolveBindings(inventory, selection.resolve);
+    bindings = selectedBindings(selection, inventory);
   } catch (err) {
     stopProgram.abort("the stack's inputs are invalid");
     throw err;

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../core/errors";
 import { DEFAULT_MAIL_ROOT } from "../core/ids";
+import { selectionFilter, type SelectionFilter } from "../core/stack-selection";
 import { MIGRATION_DEFAULTS, readMigrationSettings, type MigrationSettings } from "./migration-settings";
 
 /** Project name in Pulumi.yaml; config keys are `oxmig:<key>`. */
@@ -40,10 +41,8 @@ export interface StackConfig {
   readonly stack: string;
   /** Inventory directory (directory.ldif, exchange.csv, plan.yaml). */
   readonly inventory: string;
-  /** Waves this stack includes (undefined: all). */
-  readonly waves?: readonly string[];
-  /** Contexts this stack includes (undefined: all); prod shards select a few. */
-  readonly contexts?: readonly string[];
+  /** Waves and contexts this stack includes (absent: all; prod shards select a few contexts). */
+  readonly selection: SelectionFilter;
   readonly mailRoot: string;
   /** Informational: the OX providers read endpoint and credentials themselves (infra/ox/connection.ts). */
   readonly oxEndpoint: string;
@@ -81,19 +80,12 @@ function checkOxCredentials(config: pulumi.Config, stack: string): void {
 /** Reads the stack's config; `pulumi.Config` throws a RunError naming a missing required key. */
 export function readStackConfig(config: pulumi.Config = new pulumi.Config(PROJECT)): StackConfig {
   const stack = pulumi.getStack();
-  const list = (key: string) => {
-    const value = config.getObject<string[]>(key);
-    return value && value.length > 0 ? value : undefined;
-  };
-  const waves = list("waves");
-  const contexts = list("contexts");
   const renderYamlTo = config.get("renderYamlTo") ?? DEFAULTS.renderYamlTo;
   checkOxCredentials(config, stack);
   return {
     stack,
     inventory: (config.get("inventory") ?? DEFAULTS.inventory) || `inventory/${stack}`,
-    ...(waves ? { waves } : {}),
-    ...(contexts ? { contexts } : {}),
+    selection: selectionFilter(config.getObject<string[]>("waves"), config.getObject<string[]>("contexts")),
     mailRoot: config.get("mailRoot") ?? DEFAULTS.mailRoot,
     oxEndpoint: config.require("oxEndpoint"),
     oxAdminUser: config.get("oxAdminUser") ?? DEFAULTS.oxAdminUser,

@@ -3,6 +3,7 @@
 // `nodeargs`, because the SDK's vendored ts-node 7 cannot compile this TypeScript 6 / nodenext
 // project) and for the gate, which requires this module after installing its mocks.
 import { resolveBindings } from "../core/bindings";
+import { selectFromPlan } from "../core/stack-selection";
 import { readInventory } from "../io/inventory";
 import { readStackConfig } from "./config";
 import { declareMigrationStack } from "./components/migration-stack";
@@ -11,12 +12,10 @@ import { fromProjectRoot } from "./project-root";
 const config = readStackConfig();
 // Bad input throws InputError here; the gate maps it to exit 2.
 const inventory = readInventory(fromProjectRoot(config.inventory));
-const bindings = resolveBindings(inventory, {
-  mailRoot: config.mailRoot,
-  ...(config.waves ? { waves: config.waves } : {}),
-  ...(config.contexts ? { contexts: config.contexts } : {}),
-});
+// One selection for the components and the bindings, read as the gate and every command read it.
+const selection = selectFromPlan(inventory.plan, config.selection, `Pulumi.${config.stack}.yaml`);
+const bindings = resolveBindings(inventory, { ...config.selection, mailRoot: config.mailRoot });
 
 /** Mailboxes per OX context in this stack. */
-export const mailboxesPerContext = declareMigrationStack(config, inventory.plan, bindings);
+export const mailboxesPerContext = declareMigrationStack(config, selection, bindings);
 export const mailboxCount = bindings.length;

@@ -5,7 +5,8 @@ import { load } from "js-yaml";
 import { InputError, UsageError } from "../core/errors";
 import { decodeUtf8 } from "../core/text";
 
-export interface StackConfig {
+/** Pulumi.<stack>.yaml as read from disk (the program reads the same settings through pulumi.Config, infra/config.ts). */
+export interface StackFile {
   readonly project: string;
   readonly stack: string;
   /** Config keys without the project prefix → value as the Pulumi SDK stores it (objects/arrays as JSON text). */
@@ -60,7 +61,7 @@ export function listStacks(root: string = process.cwd()): string[] {
     .sort();
 }
 
-export function readStackConfig(stack: string, root: string = process.cwd()): StackConfig {
+export function readStackFile(stack: string, root: string = process.cwd()): StackFile {
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
     throw new UsageError(

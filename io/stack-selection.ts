@@ -1,18 +1,20 @@
 // Which inventory and which part of it a stack covers, from Pulumi.<stack>.yaml.
 import path from "node:path";
-import type { ResolveOptions } from "../core/bindings";
+import { resolveBindings, type ResolveOptions } from "../core/bindings";
 import { InputError } from "../core/errors";
 import { DEFAULT_MAIL_ROOT } from "../core/ids";
-import { readStackConfig, type StackConfig } from "./stack-config";
+import type { Binding, Inventory } from "../core/model";
+import { narrowToWaves, selectionFilter } from "../core/stack-selection";
+import { readStackFile, type StackFile } from "./stack-config";
 
 export interface StackSelection {
   readonly stack: string;
-  readonly config: StackConfig;
+  readonly config: StackFile;
   readonly inventoryDir: string;
   readonly resolve: ResolveOptions;
 }
 
-function list(config: StackConfig, key: string): string[] | undefined {
+function list(config: StackFile, key: string): string[] | undefined {
   const raw = config.values[key];
   if (raw === undefined) return undefined;
   let parsed: unknown;
@@ -24,23 +26,32 @@ function list(config: StackConfig, key: string): string[] | undefined {
   if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === "string")) {
     throw new InputError(config.file, `config ${key}`, `expected a list of names, found ${raw}`);
   }
-  // An empty list means "everything", as in Pulumi.yaml's defaults.
-  return parsed.length ? parsed : undefined;
+  return parsed;
 }
 
 export function stackSelection(stack: string, root: string = process.cwd()): StackSelection {
-  const config = readStackConfig(stack, root);
+  const config = readStackFile(stack, root);
   const inventoryDir = path.resolve(root, config.values["inventory"] ?? path.join("inventory", stack));
-  const waves = list(config, "waves");
-  const contexts = list(config, "contexts");
   return {
     stack,
     config,
     inventoryDir,
     resolve: {
       mailRoot: config.values["mailRoot"] ?? DEFAULT_MAIL_ROOT,
-      ...(waves ? { waves } : {}),
-      ...(contexts ? { contexts } : {}),
+      ...selectionFilter(list(config, "waves"), list(config, "contexts")),
     },
   };
+}
+
+/**
+ * The bindings a command works on: the stack's selection (checked against the plan, as the program
+ * checks it) narrowed to `--wave` names, with homes under `mailRoot` when given.
+ */
+export function selectedBindings(
+  selection: StackSelection,
+  inventory: Inventory,
+  narrow: { readonly waves?: readonly string[]; readonly mailRoot?: string } = {},
+): Binding[] {
+  const filter = narrowToWaves(inventory.plan, selection.resolve, narrow.waves, { stack: selection.config.file, plan: inventory.files.plan });
+  return resolveBindings(inventory, { ...selection.resolve, ...filter, ...(narrow.mailRoot ? { mailRoot: narrow.mailRoot } : {}) });
 }

@@ -2,20 +2,18 @@
 // Read-only. Targets through their doveadm HTTP API (verifyDoveadmUrl, as `verify` uses), sources over
 // IMAP as the migration Job's imapc reaches them (master user with the owner's login as authzid).
 // `oxmig clean` (cli/commands/clean.ts) removes exactly what this finds.
-import { resolveBindings } from "../../core/bindings";
 import { foundForeign, incomplete } from "../../core/audit";
 import { InputError, UsageError } from "../../core/errors";
 import { sourceEvidence } from "../../core/source-ownership";
 import { readInventory } from "../../io/inventory";
-import type { StackConfig } from "../../io/stack-config";
-import { stackSelection } from "../../io/stack-selection";
+import type { StackFile } from "../../io/stack-config";
+import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import { formatAudit, type AuditFormat } from "../../audit/report";
 import { runAudit, type AuditRun } from "../../audit/run-audit";
 import type { SourceImap } from "../../audit/source-mail";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/report/progress";
 import { isLoopbackHost, type TransportSecurity } from "../../rehearsal/verification/transport-security";
 import { writeOutFile } from "../out-file";
-import { requireKnownWaves } from "./rehearse";
 import { doveadmFromConfig } from "./verify";
 import { SOURCE_PASSWORD_VARIABLE } from "../specs/audit";
 import { SOURCE_TLS_MODES, type SourceTls } from "../../core/migration-script";
@@ -40,7 +38,7 @@ export interface AuditCommandOptions {
 const SECURITY_OF: Record<SourceTls, TransportSecurity> = { imaps: "tls", starttls: "starttls", no: "none" };
 
 /** The source IMAP the migration Job reads, from the stack config; its password from the environment. */
-export function sourceImapFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): SourceImap {
+export function sourceImapFromConfig(config: StackFile, env: Readonly<Record<string, string | undefined>>): SourceImap {
   const { values } = config;
   const host = values.sourceImapHost;
   const masterUser = values.sourceImapMasterUser;
@@ -77,9 +75,8 @@ export async function auditStack(opts: AuditCommandOptions): Promise<{ run: Audi
   const env = opts.env ?? process.env;
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
-  requireKnownWaves(inventory, opts.wave);
-  const stackBindings = resolveBindings(inventory, selection.resolve);
-  const bindings = opts.wave ? stackBindings.filter((b) => opts.wave!.includes(b.wave)) : stackBindings;
+  const stackBindings = selectedBindings(selection, inventory);
+  const bindings = selectedBindings(selection, inventory, opts.wave ? { waves: opts.wave } : {});
   if (bindings.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
   const target = doveadmFromConfig(selection.config, env);
   const source = sourceImapFromConfig(selection.config, env);

@@ -1,7 +1,6 @@
-import { resolveBindings } from "../../core/bindings";
 import type { Binding } from "../../core/model";
 import { readInventory } from "../../io/inventory";
-import { stackSelection } from "../../io/stack-selection";
+import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import type { OutputFormat } from "../options";
 
 export interface BindingsCommandOptions {
@@ -41,7 +40,7 @@ function bindingText(b: Binding): string {
 /** Prints the stack's binding chains; returns the exit code. Input errors propagate as exit 2. */
 export function bindingsCommand(opts: BindingsCommandOptions): number {
   const selection = stackSelection(opts.stack);
-  const bindings = resolveBindings(readInventory(selection.inventoryDir), selection.resolve);
+  const bindings = selectedBindings(selection, readInventory(selection.inventoryDir));
   if (opts.format === "json") {
     process.stdout.write(`${JSON.stringify(bindings.map(bindingJson), null, 2)}\n`);
   } else {

@@ -1,5 +1,4 @@
 import path from "node:path";
-import { resolveBindings } from "../../core/bindings";
 import { InputError, InputErrors } from "../../core/errors";
 import { phaseRank } from "../../core/lifecycle";
 import type { Binding, Plan, Wave } from "../../core/model";
@@ -11,7 +10,7 @@ import { sourceEvidence } from "../../core/source-ownership";
 import { committedLock } from "../../io/git-lock";
 import { readLockText, writeLockText } from "../../io/lock-file";
 import { displayPath, readInventory } from "../../io/inventory";
-import { stackSelection } from "../../io/stack-selection";
+import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import { mergeShardLock } from "../../gate/family-lock";
 import { LOCK_FILE } from "../specs/lock";
 
@@ -145,7 +144,7 @@ export function lockCommand(opts: LockCommandOptions): number {
   const selection = stackSelection(opts.stack, opts.root);
   const inventoryDir = opts.inventory ? path.resolve(opts.inventory) : selection.inventoryDir;
   const inventory = readInventory(inventoryDir);
-  const bindings = resolveBindings(inventory, selection.resolve);
+  const bindings = selectedBindings(selection, inventory);
   const phases = Object.fromEntries(inventory.plan.waves.filter((w) => bindings.some((b) => b.wave === w.name)).map((w) => [w.name, w.phase]));
   const contextIds = Object.fromEntries(inventory.plan.contexts.map((c) => [c.name, c.id]));
   const file = lockPath(inventoryDir);

@@ -2,12 +2,11 @@
 // target configured like the OX backend), migrated wave by wave as the Jobs would, then verified.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { resolveBindings } from "../../core/bindings";
 import { sourceEvidence } from "../../core/source-ownership";
 import { UsageError } from "../../core/errors";
-import type { Binding, Inventory } from "../../core/model";
+import type { Binding } from "../../core/model";
 import { readInventory } from "../../io/inventory";
-import { stackSelection } from "../../io/stack-selection";
+import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import type { DovecotInstance } from "../../rehearsal/dovecot/dovecot-instance";
 import { drillPassed, runIncidentDrill, type DrillInput } from "../../rehearsal/incident/drill";
 import { SWAPS_PER_WAVE } from "../../rehearsal/incident/injection";
@@ -56,7 +55,6 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
     throw new UsageError("--incident-drill injects its own mistake and reports as text or json: it takes neither --lifecycle, --inject nor --format junit");
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
-  requireKnownWaves(inventory, opts.wave);
   const root = mkdtempOwned("oxmig-rehearsal-");
   const started: DovecotInstance[] = [];
   const cleanUp = async () => {
@@ -65,7 +63,7 @@ export async function rehearseCommand(opts: RehearseOptions): Promise<number> {
   };
   const releaseSignals = cleanUpOnSignals(cleanUp);
   try {
-    const all = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}), mailRoot: join(root, "target", "vmail") });
+    const all = selectedBindings(selection, inventory, { ...(opts.wave ? { waves: opts.wave } : {}), mailRoot: join(root, "target", "vmail") });
     if (all.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
     const bindings = chooseBindings(all, faults, opts.sample);
     const run = {
@@ -105,12 +103,6 @@ async function incidentDrill(opts: RehearseOptions, run: DrillInput, stdout: Pro
     stdout.write(drillSummary(result));
   } else stdout.write(text);
   return drillPassed(result) ? 0 : 1;
-}
-
-export function requireKnownWaves(inventory: Inventory, waves: readonly string[] | undefined): void {
-  const known = inventory.plan.waves.map((w) => w.name);
-  const unknown = (waves ?? []).filter((w) => !known.includes(w));
-  if (unknown.length) throw new UsageError(`unknown wave(s) ${unknown.join(", ")} in ${inventory.files.plan}; waves there: ${known.join(", ")}`);
 }
 
 /** The sample (if any), always keeping the mailboxes the faults name. */

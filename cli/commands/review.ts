@@ -13,7 +13,7 @@ import { verdict } from "../../gate/report/text";
 import type { GateResult } from "../../engine/types";
 import { readInventoryAtRevision } from "../../io/git-inventory";
 import { readInventory } from "../../io/inventory";
-import { stackSelection } from "../../io/stack-selection";
+import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import { writeOutFile } from "../out-file";
 import { runGate } from "../../gate/run-gate";
 
@@ -77,7 +77,7 @@ export async function reviewCommand(opts: ReviewOptions): Promise<number> {
   const selection = stackSelection(opts.stack, root);
   const ref = opts.base ?? defaultBase(root);
   const inventory = readInventory(selection.inventoryDir);
-  const head = resolveBindings(inventory, selection.resolve);
+  const head = selectedBindings(selection, inventory);
   const { bindings: base, phases: basePhases } = baseBindings(ref, selection.inventoryDir, selection.resolve, root);
   const phases = { base: basePhases, head: phasesOf(inventory) };
   const commit = git(["rev-parse", "--short", `${ref}^{commit}`], root);

@@ -4,7 +4,6 @@
 // bindings of the plan). Index i is pair i of the wave's table; indexes are named as mailboxes only
 // when the Job's pairing digest says it was made from the plan's current table. Read-only: GET only.
 // Exit 0 when nothing failed, 1 when a mailbox or a Job failed or the API could not be read, 2 on bad input.
-import { resolveBindings } from "../../core/bindings";
 import { UsageError } from "../../core/errors";
 import { jobName, waveFine, waveProgress, type WaveProgress } from "../../core/job-progress";
 import type { Binding, Inventory } from "../../core/model";
@@ -12,9 +11,8 @@ import { pairingsByWave } from "../../core/pairings";
 import { personLabel, sourceEvidence, sourceLabel, type SourceEvidence } from "../../core/source-ownership";
 import { readInventory } from "../../io/inventory";
 import { KubeApiError, kubeJobReader, type JobReader, type KubeOptions } from "../../io/kube-jobs";
-import { stackSelection } from "../../io/stack-selection";
+import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import { writeOutFile } from "../out-file";
-import { requireKnownWaves } from "./rehearse";
 
 export interface StatusCommandOptions extends KubeOptions {
   readonly stack: string;
@@ -132,8 +130,7 @@ export async function statusCommand(opts: StatusCommandOptions, makeReader: (o: 
   const stdout = opts.stdout ?? process.stdout;
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
-  requireKnownWaves(inventory, opts.wave);
-  const bindings = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}) });
+  const bindings = selectedBindings(selection, inventory, opts.wave ? { waves: opts.wave } : {});
   if (bindings.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes`);
   const namespace = selection.config.values["namespace"] || "oxmig";
   const reader = makeReader({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });

@@ -6,11 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { lifecycleOf } from "../../core/lifecycle";
 import type { Binding, Wave } from "../../core/model";
-import { resolveBindings } from "../../core/bindings";
 import { InputError, UsageError } from "../../core/errors";
 import { readInventory } from "../../io/inventory";
-import type { StackConfig } from "../../io/stack-config";
-import { stackSelection } from "../../io/stack-selection";
+import type { StackFile } from "../../io/stack-config";
+import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import type { HostPort, MailEndpoints } from "../../rehearsal/verification/endpoints";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/report/progress";
 import { buildReport, reportPassed } from "../../rehearsal/report/run-report";
@@ -22,7 +21,6 @@ import { verifyCanaries } from "../../rehearsal/verification/verify";
 import { expectedFromBindings, type Finding } from "../../rehearsal/verification/types";
 import { verifyUserdbAnswers } from "../../rehearsal/verification/userdb";
 import { defaultSecurity, isLoopbackHost, TRANSPORT_SECURITIES, type TransportSecurity } from "../../rehearsal/verification/transport-security";
-import { requireKnownWaves } from "./rehearse";
 
 import { DOVEADM_KEY_VARIABLE, ENDPOINT_KEYS as KEYS, PASSWORD_VARIABLE, SECURITY_KEYS, type VerifyCheck } from "../specs/verify";
 
@@ -43,7 +41,7 @@ export interface VerifyCommandOptions {
 }
 
 /** Endpoints from the stack config, the master password from the environment; refuses when any is missing. */
-export function endpointsFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): MailEndpoints {
+export function endpointsFromConfig(config: StackFile, env: Readonly<Record<string, string | undefined>>): MailEndpoints {
   const missing = KEYS.filter((key) => !config.values[key] || config.values[key] === "0");
   if (missing.length) {
     const how = missing.map((key) => `  pulumi config set ${key} <value> --stack ${config.stack}`).join("\n");
@@ -71,7 +69,7 @@ export function endpointsFromConfig(config: StackConfig, env: Readonly<Record<st
 }
 
 /** verifyImapTls / verifyLmtpTls; refuses (exit 2, before any connection) cleartext to a host that is not loopback. */
-function securityFromConfig(config: StackConfig, protocol: keyof typeof SECURITY_KEYS, endpoint: HostPort, exposed: string): TransportSecurity {
+function securityFromConfig(config: StackFile, protocol: keyof typeof SECURITY_KEYS, endpoint: HostPort, exposed: string): TransportSecurity {
   const key = SECURITY_KEYS[protocol];
   const raw = config.values[key];
   if (raw === undefined || raw === "") return defaultSecurity(endpoint.host);
@@ -88,7 +86,7 @@ function securityFromConfig(config: StackConfig, protocol: keyof typeof SECURITY
 }
 
 /** The doveadm HTTP API endpoint from `verifyDoveadmUrl`, its key from the environment; refuses when either is missing. */
-export function doveadmFromConfig(config: StackConfig, env: Readonly<Record<string, string | undefined>>): DoveadmHttpEndpoint {
+export function doveadmFromConfig(config: StackFile, env: Readonly<Record<string, string | undefined>>): DoveadmHttpEndpoint {
   const url = config.values.verifyDoveadmUrl;
   if (!url) {
     throw new UsageError(
@@ -132,7 +130,7 @@ export function canaryWaves(waves: readonly Wave[], check: VerifyCheck): Set<str
   return new Set(waves.filter((w) => check !== "userdb" && allowed(w)).map((w) => w.name));
 }
 
-async function userdbCheck(config: StackConfig, env: Readonly<Record<string, string | undefined>>, bindings: readonly Binding[]): Promise<Finding[]> {
+async function userdbCheck(config: StackFile, env: Readonly<Record<string, string | undefined>>, bindings: readonly Binding[]): Promise<Finding[]> {
   const endpoint = doveadmFromConfig(config, env);
   const expected = expectedFromBindings(bindings);
   const answers = await lookupUserdbHttp(
@@ -149,8 +147,7 @@ export async function verifyCommand(opts: VerifyCommandOptions): Promise<number>
   const env = opts.env ?? process.env;
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
-  requireKnownWaves(inventory, opts.wave);
-  const bindings = resolveBindings(inventory, { ...selection.resolve, ...(opts.wave ? { waves: opts.wave } : {}) });
+  const bindings = selectedBindings(selection, inventory, opts.wave ? { waves: opts.wave } : {});
   if (bindings.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes`);
   const selected = new Set(bindings.map((b) => b.wave));
   const canaried = canaryWaves(

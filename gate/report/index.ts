@@ -1,4 +1,5 @@
 // One entry point for every report format.
+import { OUTPUT_FORMATS, type OutputFormat } from "../../core/output-format";
 import type { GateResult } from "../../engine/types";
 import { formatJson } from "./json";
 import { formatJunit } from "./junit";
@@ -6,8 +7,9 @@ import { formatMarkdown } from "./markdown";
 import { formatSarif } from "./sarif";
 import { formatText, type ReportOptions } from "./text";
 
-export const REPORT_FORMATS = ["text", "json", "sarif", "junit", "markdown"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+/** The gate writes every output format. */
+export const REPORT_FORMATS = OUTPUT_FORMATS;
+export type ReportFormat = OutputFormat;
 export type { ReportOptions };
 
 /** Machine formats (json, sarif, junit) always carry every finding; `verbose` only affects text and markdown. */

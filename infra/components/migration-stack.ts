@@ -1,37 +1,13 @@
 // The whole stack from resolved bindings: which contexts and waves this stack covers, and their components.
 import * as k8s from "@pulumi/kubernetes";
-import { InputError } from "../../core/errors";
-import type { Binding, ContextSpec, Plan, Wave as WaveSpec } from "../../core/model";
+import type { Binding } from "../../core/model";
 import { pairingsByWave } from "../../core/pairings";
+import type { PlanSelection } from "../../core/stack-selection";
 import type { StackConfig } from "../config";
 import { ContextStack } from "./context-stack";
 import { declareDelegation } from "./delegation";
 import { declareMigrationNetwork } from "./migration-network";
 import { Wave } from "./wave";
-
-export interface StackSelection {
-  readonly contexts: ContextSpec[];
-  readonly waves: WaveSpec[];
-}
-
-/** Contexts and waves selected by the stack's `contexts`/`waves` config; unknown names are input errors. */
-export function selectFromPlan(plan: Plan, config: Pick<StackConfig, "stack" | "waves" | "contexts">): StackSelection {
-  const stackFile = `Pulumi.${config.stack}.yaml`;
-  const declared = new Map(plan.contexts.map((c) => [c.name, c]));
-  for (const w of plan.waves) if (!declared.has(w.context)) declared.set(w.context, { name: w.context, organisation: w.context });
-  const known = (kind: string, names: readonly string[] | undefined, all: Set<string>) => {
-    for (const n of names ?? []) {
-      if (!all.has(n)) throw new InputError(stackFile, `config ${kind}`, `"${n}" is not in the plan (known: ${[...all].sort().join(", ")})`);
-    }
-  };
-  known("contexts", config.contexts, new Set(declared.keys()));
-  known("waves", config.waves, new Set(plan.waves.map((w) => w.name)));
-  const waves = plan.waves.filter((w) => (!config.waves || config.waves.includes(w.name)) && (!config.contexts || config.contexts.includes(w.context)));
-  const contexts = [...declared.values()].filter(
-    (c) => (!config.contexts || config.contexts.includes(c.name)) && (!config.waves || waves.some((w) => w.context === c.name)),
-  );
-  return { contexts, waves };
-}
 
 /** Kubernetes provider that writes manifests instead of applying them (needs the Pulumi CLI; secrets land in plaintext). */
 function k8sProviderFor(config: StackConfig): k8s.Provider | undefined {
@@ -39,9 +15,8 @@ function k8sProviderFor(config: StackConfig): k8s.Provider | undefined {
   return new k8s.Provider("render-yaml", { renderYamlToDirectory: config.renderYamlTo, namespace: config.namespace });
 }
 
-/** Declares every component; returns the mailbox count per context (no secrets). */
-export function declareMigrationStack(config: StackConfig, plan: Plan, bindings: readonly Binding[]): Record<string, number> {
-  const selection = selectFromPlan(plan, config);
+/** Declares every component of the selected contexts and waves; returns the mailbox count per context (no secrets). */
+export function declareMigrationStack(config: StackConfig, selection: PlanSelection, bindings: readonly Binding[]): Record<string, number> {
   const k8sProvider = k8sProviderFor(config);
   const provider = k8sProvider ? { k8sProvider } : {};
   // The OX resources get no connection: their providers read it from the stack config (infra/ox/connection.ts).

@@ -1,9 +1,10 @@
 // Renders a RunReport as text (summary table + failures), JSON or JUnit XML.
 import Table from "cli-table3";
+import type { OutputFormat } from "../../core/output-format";
 import { XMLBuilder } from "fast-xml-parser";
 import { personLabel, reportPassed, type ReportFailure, type RunReport } from "./run-report";
 
-export type ReportFormat = "text" | "json" | "junit";
+export type ReportFormat = Extract<OutputFormat, "text" | "json" | "junit">;
 
 export function formatReport(report: RunReport, format: ReportFormat): string {
   if (format === "json") return `${JSON.stringify({ ...report, passed: reportPassed(report) }, null, 2)}\n`;

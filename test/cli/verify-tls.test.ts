@@ -5,7 +5,7 @@ import net from "node:net";
 import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { doveadmFromConfig, endpointsFromConfig, verifyCommand } from "../../cli/commands/verify";
-import type { StackConfig } from "../../io/stack-config";
+import type { StackFile } from "../../io/stack-config";
 import { capture, makeStackFixture, setWavePhase, STACK } from "../rehearsal/stack-fixture";
 import { inputErrorOf } from "../support/input-errors";
 
@@ -14,7 +14,7 @@ afterEach(() => vi.restoreAllMocks());
 const ENV = { OXMIG_VERIFY_MASTER_PASSWORD: "not-a-real-password", OXMIG_VERIFY_DOVEADM_KEY: "not-a-real-key" };
 const MAIL = { verifyLmtpHost: "lmtp.example", verifyLmtpPort: "24", verifyImapHost: "imap.example", verifyImapPort: "143", verifyMasterUser: "oxmig-admin" };
 
-function config(values: Record<string, string>): StackConfig {
+function config(values: Record<string, string>): StackFile {
   return { project: "oxmig", stack: "prod", values, secureKeys: [], declaredSecretKeys: [], file: "Pulumi.prod.yaml" };
 }
 
