@@ -16,6 +16,12 @@ const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownChe
 export const FIXTURES = path.join(__dirname, "..", "fixtures", "policies");
 /** The wire sentinel of an unknown string (what preview sends for a not-yet-known input). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** How every rule ends the message of a value it cannot judge at preview. */
+export const UNKNOWN_AT_PREVIEW = "is unknown at preview; binding-critical values must be known";
+/** An id that is in neither export (no owner, no source, no mailbox). */
+export const MISSING_ID = "00000000-0000-4000-8000-0000000000ff";
+/** How messages name Jan's mailbox in the fixture plan. */
+export const JAN_MAILBOX = "mailbox jan.schmidt@fa-luebeck.example (owner jschmidt)";
 
 export interface PackConfigInput {
   directory?: string;
@@ -94,6 +100,11 @@ export async function run(
   const validations = [policy.validateResource ?? []].flat();
   for (const r of records) for (const v of validations) await v(resourceArgs(r, cfg), report);
   return violations;
+}
+
+/** The messages alone, for tests that pin a rule's exact wording. */
+export async function messagesOf(...args: Parameters<typeof run>): Promise<string[]> {
+  return (await run(...args)).map((v) => v.message);
 }
 
 export function expectNone(violations: readonly Violation[]): void {

@@ -1,8 +1,10 @@
+// prod-protection: in a prod stack every key and OX user is declared with protect: true, and no key is dropped on delete;
+// with the exact messages and edge branches.
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { prodProtection } from "../../policies/rules/prod-protection";
 import { buildResources, IDS } from "../fixtures/policies/plan";
-import { config, oxUser, record, resourceArgs, run, UNKNOWN_STRING, type Violation } from "./helpers";
+import { config, expectNone, expectViolation, oxUser, record, resourceArgs, run, UNKNOWN_STRING, type Violation } from "./helpers";
 
 const prod = config({ stackKind: "prod" });
 
@@ -16,6 +18,20 @@ async function withRetain(r: ReturnType<typeof record>, retainOnDelete: unknown,
 }
 
 describe("prod-protection", () => {
+  it("accepts protected keys and users in prod", async () => {
+    expectNone(await run(prodProtection, buildResources(), prod));
+  });
+  it("rejects an unprotected key in prod", async () => {
+    const plan = buildResources();
+    record(plan, `key-${IDS.maria}`).protect = false;
+    expectViolation(await run(prodProtection, plan, prod), `key key-${IDS.maria} must be declared with protect: true`);
+  });
+  it("rejects an unprotected OX user in prod but not in staging", async () => {
+    const plan = buildResources();
+    oxUser(plan, IDS.raum).protect = false;
+    expectViolation(await run(prodProtection, plan, prod), "mailbox raum-101@fa-kiel.example", "protect: true");
+    expectNone(await run(prodProtection, plan, config({ stackKind: "staging" })));
+  });
   it("an unprotected key reported under another mailbox", async () => {
     const plan = buildResources();
     record(plan, `key-${IDS.maria}`).protect = false;

@@ -1,8 +1,10 @@
-import { describe, it } from "vitest";
+// source-belongs-to-owner: a mailbox's Exchange source is tied to its owner (by objectGUID, or by address and UPN) and of
+// its kind; with the exact messages when it cannot be checked.
+import { describe, expect, it } from "vitest";
 import { sourceBelongsToOwner } from "../../policies/rules/source-belongs-to-owner";
-import { sourceMatchStrength } from "../../policies/rules/source-match-strength";
 import { buildResources, IDS } from "../fixtures/policies/plan";
-import { attrs, expectNone, expectViolation, oxUser, run, USER_ATTRIBUTES } from "./helpers";
+import { CSV, LDIF } from "./files";
+import { attrs, expectNone, expectViolation, messagesOf, MISSING_ID, oxUser, run, USER_ATTRIBUTES } from "./helpers";
 
 const guid = (n: string) => `e0000000-0000-4000-8000-${n.padStart(12, "0")}`;
 
@@ -45,13 +47,17 @@ describe("source-belongs-to-owner", () => {
     attrs(oxUser(plan, IDS.raum))[USER_ATTRIBUTES.kind] = "equipment";
     expectViolation(await run(sourceBelongsToOwner, plan), "a equipment mailbox needs a EquipmentMailbox source", "is a RoomMailbox");
   });
-});
-
-describe("source-match-strength", () => {
-  it("lists the weak matches (no objectGUID in the directory) and only those", async () => {
-    const violations = await run(sourceMatchStrength, buildResources());
-    expectViolation(violations, "mailbox maria.mueller@fa-luebeck.example", "weak source match");
-    expectViolation(violations, "mailbox jan.schmidt@fa-luebeck.example", "weak source match");
-    if (violations.some((v) => v.message.includes("petra.koch"))) throw new Error("the AD match of pkoch is strong");
+  describe("a source or owner missing from the exports", () => {
+    it("a source or owner that cannot be found reported without the declared value", async () => {
+      const plan = buildResources();
+      delete attrs(oxUser(plan, IDS.maria))[USER_ATTRIBUTES.sourceGuid];
+      attrs(oxUser(plan, IDS.jan))[USER_ATTRIBUTES.ownerId] = MISSING_ID;
+      delete attrs(oxUser(plan, IDS.petra))[USER_ATTRIBUTES.ownerId];
+      expect(await messagesOf(sourceBelongsToOwner, plan)).toEqual([
+        `mailbox maria.mueller@fa-luebeck.example (owner mmueller): userAttributes["oxmig/source-exchange-guid"] (missing) is not an ExchangeGuid in ${CSV}`,
+        `mailbox jan.schmidt@fa-luebeck.example (owner jschmidt): source cannot be checked: owner id ${MISSING_ID} is not in ${LDIF}`,
+        `mailbox petra.koch@fa-kiel.example (owner pkoch): source cannot be checked: owner id (none) is not in ${LDIF}`,
+      ]);
+    });
   });
 });

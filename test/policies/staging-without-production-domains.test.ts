@@ -1,14 +1,40 @@
+// staging-without-production-domains: a staging stack routes no address, login or pairing in a production domain; with the
+// exact messages and edge branches.
 import { describe, expect, it } from "vitest";
 import { K8S, type Pairing, type UserdbIndexEntry } from "../../core/contract";
 import { stagingWithoutProductionDomains } from "../../policies/rules/staging-without-production-domains";
 import { buildResources, IDS } from "../fixtures/policies/plan";
-import { config, editJson, oxUser, record, run, UNKNOWN_STRING } from "./helpers";
+import { config, editJson, expectNone, expectViolation, oxUser, record, run, UNKNOWN_STRING } from "./helpers";
 
 const messages = async (plan: ReturnType<typeof buildResources>, productionDomains: string[], stackKind = "staging") =>
   (await run(stagingWithoutProductionDomains, plan, config({ productionDomains, stackKind }))).map((v) => v.message);
 const ROUTE = "a staging stack must never route production mail";
 
 describe("staging-without-production-domains", () => {
+  const cfg = config({ productionDomains: ["fa-kiel.example"] });
+  it("accepts a staging plan without production domains", async () => {
+    expectNone(await run(stagingWithoutProductionDomains, buildResources(), config({ productionDomains: ["prod.example"] })));
+  });
+  it("rejects OX user addresses in a production domain", async () => {
+    expectViolation(
+      await run(stagingWithoutProductionDomains, buildResources(), cfg),
+      "mailbox petra.koch@fa-kiel.example",
+      "primaryEmail petra.koch@fa-kiel.example uses the production domain fa-kiel.example",
+    );
+  });
+  it("rejects subdomains and pairing logins in a production domain", async () => {
+    const plan = buildResources();
+    editJson<Pairing>(record(plan, "pairings-w01").props.data, K8S.pairingsDataKey, (t) => {
+      t[0] = { ...t[0]!, sourceLogin: "mmueller@eu.corp.example" };
+    });
+    expectViolation(
+      await run(stagingWithoutProductionDomains, plan, config({ productionDomains: ["corp.example"] })),
+      "sourceLogin mmueller@eu.corp.example uses the production domain corp.example",
+    );
+  });
+  it("does not apply to prod stacks", async () => {
+    expectNone(await run(stagingWithoutProductionDomains, buildResources(), { ...cfg, stackKind: "prod" }));
+  });
   it("a production address in one field hides the others, or is reported for the wrong mailbox", async () => {
     const plan = buildResources().filter((r) => r.name === `oxuser-${IDS.petra}`);
     expect(await messages(plan, ["FA-Kiel.example"])).toEqual([
