@@ -1,7 +1,7 @@
 // `oxmig gate`: what `--help` shows; the implementation (cli/commands/gate.ts, and with it the Pulumi
 // SDK) loads only when the gate runs.
 import { Option, type Command } from "commander";
-import type { FamilyGateCommandOptions } from "../../gate/family-command";
+import type { FamilyGateCommandOptions } from "../commands/gate-family";
 import type { AnalyzerMode } from "../../gate/run-gate";
 import type { ReportFormat } from "../../gate/report";
 import type { GateCommandOptions } from "../commands/gate";
@@ -36,7 +36,7 @@ export function registerGate(program: Command): void {
         const { gateCommand } = await implementation(import("../commands/gate.js"));
         process.exitCode = await gateCommand(opts);
       } else {
-        const { familyGateCommand } = await implementation(import("../../gate/family-command.js"));
+        const { familyGateCommand } = await implementation(import("../commands/gate-family.js"));
         process.exitCode = await familyGateCommand(opts);
       }
     });

@@ -1,22 +1,16 @@
 // `oxmig gate --stack-family <family>`: one combined report for every shard of the family.
-import { UsageError } from "../core/errors";
-import { formatReport, type ReportFormat } from "./report";
-import { isBlocking } from "../engine/violations";
-import { writeOutFile } from "../cli/out-file";
-import { runFamilyGate, type FamilyGateRun } from "./family";
-import type { AnalyzerMode } from "./run-gate";
-import { familyProgress } from "./family-progress";
+import { UsageError } from "../../core/errors";
+import { formatReport } from "../../gate/report";
+import { isBlocking } from "../../engine/violations";
+import { writeOutFile } from "../out-file";
+import { runFamilyGate, type FamilyGateRun } from "../../gate/family";
+import { familyProgress } from "../../gate/family-progress";
+import type { GateCommandOptions } from "./gate";
 
-export interface FamilyGateCommandOptions {
+/** The gate command's options, for a family (`--stack-family`) or one stack of it. */
+export interface FamilyGateCommandOptions extends Omit<GateCommandOptions, "stack"> {
   readonly stack?: string;
   readonly stackFamily?: string;
-  readonly format: ReportFormat;
-  readonly out?: string;
-  readonly root?: string;
-  readonly quiet?: boolean;
-  readonly inventory?: string;
-  readonly verbose?: boolean;
-  readonly analyzer?: AnalyzerMode;
 }
 
 function timingLines(run: FamilyGateRun): string[] {
