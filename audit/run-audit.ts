@@ -28,6 +28,12 @@ export interface AuditInput {
 export interface AuditRun extends AuditResult {
   /** Logins of the target's userdb the plan does not declare. */
   readonly undeclared: readonly string[];
+  /** Every target read (declared and undeclared), with what it holds: the adoption evidence (core/adoption.ts). */
+  readonly targets: readonly AuditedTarget[];
+  /** Message identity → ExchangeGuids of the sources read holding it. */
+  readonly index: ReadonlyMap<string, readonly string[]>;
+  /** Whose mail each source read holds (people first), by ExchangeGuid. */
+  readonly sourceOwners: ReadonlyMap<string, string>;
 }
 
 const silent: PhaseProgress = { start: () => undefined, tick: () => undefined, end: () => undefined };
@@ -67,5 +73,13 @@ export async function runAudit(input: AuditInput): Promise<AuditRun> {
   progress.end("read targets");
 
   const index = indexSources(sources);
-  return { verdicts: targets.map((t) => judgeTarget(t, index, owners)), sourcesRead: sources.length, unreadableSources, undeclared };
+  return {
+    verdicts: targets.map((t) => judgeTarget(t, index, owners)),
+    sourcesRead: sources.length,
+    unreadableSources,
+    undeclared,
+    targets,
+    index,
+    sourceOwners: owners,
+  };
 }

@@ -24,25 +24,25 @@ function existingAncestor(dir: string): { folder?: string; blocker?: string } {
 }
 
 /** Refuses an --out path that can never be written (a file where a folder must be, or a folder as the file). */
-export function checkOutFile(out: string | undefined): void {
+export function checkOutFile(out: string | undefined, option = "--out"): void {
   if (out === undefined) return;
   const file = path.resolve(out);
   const { blocker } = existingAncestor(path.dirname(file));
-  if (blocker !== undefined) throw new UsageError(`--out ${out}: ${blocker} is a file, not a folder (nothing was written)`);
-  if (statOrNothing(file)?.isDirectory()) throw new UsageError(`--out ${out} is a folder; name a file in it`);
+  if (blocker !== undefined) throw new UsageError(`${option} ${out}: ${blocker} is a file, not a folder (nothing was written)`);
+  if (statOrNothing(file)?.isDirectory()) throw new UsageError(`${option} ${out} is a folder; name a file in it`);
 }
 
 /**
  * Writes next to the target and renames, so a reader never sees half a report. A missing folder is
  * created only now, after the work succeeded, and said on stderr (CI writes into a fresh `reports/`).
  */
-export function writeOutFile(out: string, text: string, log: (line: string) => void = (l) => process.stderr.write(`oxmig: ${l}\n`)): void {
-  checkOutFile(out);
+export function writeOutFile(out: string, text: string, log: (line: string) => void = (l) => process.stderr.write(`oxmig: ${l}\n`), option = "--out"): void {
+  checkOutFile(out, option);
   const file = path.resolve(out);
   const dir = path.dirname(file);
   if (!fs.existsSync(dir)) {
     fs.mkdirSync(dir, { recursive: true });
-    log(`created folder ${path.relative(process.cwd(), dir) || "."} for --out`);
+    log(`created folder ${path.relative(process.cwd(), dir) || "."} for ${option}`);
   }
   const temp = `${file}.${process.pid}.tmp`;
   try {

@@ -33,6 +33,8 @@ export const DEFAULTS = {
   contextQuotaMb: 1048576,
   /** Empty: apply to the cluster; otherwise render manifests into this directory. */
   renderYamlTo: "",
+  /** Empty: no adoptions; otherwise the adoption file `oxmig audit --adoptions` wrote, relative to the project (docs/adoption.md). */
+  adoptions: "",
   /** The migration Job's image digest, storage, account, resources, deadline, source TLS, parallelism and retries, NetworkPolicy (infra/migration-settings.ts). */
   ...MIGRATION_DEFAULTS,
 } as const;
@@ -61,6 +63,8 @@ export interface StackConfig {
   readonly contextQuotaMb: number;
   /** Render Kubernetes manifests into this directory instead of applying them. */
   readonly renderYamlTo?: string;
+  /** The reviewed adoption file (relative to the project): existing OX users the stack takes over. */
+  readonly adoptions?: string;
 }
 
 /**
@@ -81,6 +85,7 @@ function checkOxCredentials(config: pulumi.Config, stack: string): void {
 export function readStackConfig(config: pulumi.Config = new pulumi.Config(PROJECT)): StackConfig {
   const stack = pulumi.getStack();
   const renderYamlTo = config.get("renderYamlTo") ?? DEFAULTS.renderYamlTo;
+  const adoptions = config.get("adoptions") ?? DEFAULTS.adoptions;
   checkOxCredentials(config, stack);
   return {
     stack,
@@ -99,5 +104,6 @@ export function readStackConfig(config: pulumi.Config = new pulumi.Config(PROJEC
     migration: readMigrationSettings(config, stack, config.get("migrationImage") ?? DEFAULTS.migrationImage),
     contextQuotaMb: config.getNumber("contextQuotaMb", { min: 1 }) ?? DEFAULTS.contextQuotaMb,
     ...(renderYamlTo ? { renderYamlTo } : {}),
+    ...(adoptions ? { adoptions } : {}),
   };
 }

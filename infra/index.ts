@@ -4,9 +4,11 @@
 // project) and for the gate, which requires this module after installing its mocks.
 import { resolveBindings } from "../core/bindings";
 import { selectFromPlan } from "../core/stack-selection";
+import { readAdoptionFile } from "../io/adoption-file";
 import { readInventory } from "../io/inventory";
 import { readStackConfig } from "./config";
 import { declareMigrationStack } from "./components/migration-stack";
+import { adoptionTargets } from "./ox/adoption";
 import { fromProjectRoot } from "./project-root";
 
 const config = readStackConfig();
@@ -16,6 +18,11 @@ const inventory = readInventory(fromProjectRoot(config.inventory));
 const selection = selectFromPlan(inventory.plan, config.selection, `Pulumi.${config.stack}.yaml`);
 const bindings = resolveBindings(inventory, { ...config.selection, mailRoot: config.mailRoot });
 
+// Existing OX users taken over by evidence (docs/adoption.md): mailbox id → OX user id, checked against the bindings.
+const adoptions = config.adoptions
+  ? adoptionTargets(readAdoptionFile(fromProjectRoot(config.adoptions), config.stack, config.adoptions), bindings, config.adoptions)
+  : new Map<string, number>();
+
 /** Mailboxes per OX context in this stack. */
-export const mailboxesPerContext = declareMigrationStack(config, selection, bindings);
+export const mailboxesPerContext = declareMigrationStack(config, selection, bindings, adoptions);
 export const mailboxCount = bindings.length;

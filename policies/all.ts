@@ -2,6 +2,7 @@
 // the pack), so tools can list the policies, e.g. `oxmig policy-config` writing one entry per policy.
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { addressesBelongToOwner } from "./rules/addresses-belong-to-owner";
+import { adoptionsUnique } from "./rules/adoptions-unique";
 import { bindingsMatchLock } from "./rules/bindings-match-lock";
 import { canariesOnlyAfterCutOver } from "./rules/canaries-only-after-cut-over";
 import { chainConsistent } from "./rules/chain-consistent";
@@ -48,6 +49,7 @@ export const ALL_POLICIES: readonly (ResourceValidationPolicy | StackValidationP
   oneMailboxPerPerson,
   sourceMigratesOnce,
   uniqueLogins,
+  adoptionsUnique,
   loginsAreLiteral,
   userInItsContext,
   chainConsistent,

@@ -13,7 +13,9 @@ import { runAudit, type AuditRun } from "../../audit/run-audit";
 import type { SourceImap } from "../../audit/source-mail";
 import { phaseProgress, type ProgressStream } from "../../rehearsal/report/progress";
 import { isLoopbackHost, type TransportSecurity } from "../../rehearsal/verification/transport-security";
-import { writeOutFile } from "../out-file";
+import { checkOutFile, writeOutFile } from "../out-file";
+import { adoptionConnection, adoptionFileText, auditAdoptions, formatAdoptions } from "../../audit/adoptions";
+import type { Binding, Inventory } from "../../core/model";
 import { doveadmFromConfig } from "./verify";
 import { SOURCE_PASSWORD_VARIABLE } from "../specs/audit";
 import { SOURCE_TLS_MODES, type SourceTls } from "../../core/migration-script";
@@ -26,6 +28,8 @@ export interface AuditCommandOptions {
   readonly format?: AuditFormat;
   readonly out?: string;
   readonly parallel?: number;
+  /** Write the adoption file here (existing OX users matched by evidence, docs/adoption.md); reads OX through OXMIG_OX_*. */
+  readonly adoptions?: string;
   /** Directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the working directory). */
   readonly cwd?: string;
   /** Where the secrets are read (default: process.env). */
@@ -71,7 +75,7 @@ export function sourceImapFromConfig(config: StackFile, env: Readonly<Record<str
 }
 
 /** Reads the stack, refuses bad configuration before any connection, runs the audit. */
-export async function auditStack(opts: AuditCommandOptions): Promise<{ run: AuditRun; title: string }> {
+export async function auditStack(opts: AuditCommandOptions): Promise<{ run: AuditRun; title: string; bindings: Binding[]; inventory: Inventory }> {
   const env = opts.env ?? process.env;
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
@@ -94,6 +98,8 @@ export async function auditStack(opts: AuditCommandOptions): Promise<{ run: Audi
   const scope = opts.wave ? `wave(s) ${opts.wave.join(", ")}` : "all waves";
   return {
     run,
+    bindings,
+    inventory,
     title: `Audit of stack ${opts.stack}, ${scope}: ${bindings.length} planned mailbox(es) and ${run.undeclared.length} undeclared login(s) on ${target.url}; sources on ${source.host}:${source.port}`,
   };
 }
@@ -101,9 +107,25 @@ export async function auditStack(opts: AuditCommandOptions): Promise<{ run: Audi
 /** 0: no foreign mail and everything read; 1: foreign mail found, or the audit is incomplete. */
 export async function auditCommand(opts: AuditCommandOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
-  const { run, title } = await auditStack(opts);
-  const text = formatAudit({ title, result: run }, opts.format ?? "text");
-  const failed = foundForeign(run) || incomplete(run);
+  // --adoptions: the file path and the OX connection are checked before any work.
+  checkOutFile(opts.adoptions, "--adoptions");
+  const oxConnection = opts.adoptions ? adoptionConnection(opts.env ?? process.env) : undefined;
+  const { run, title, bindings, inventory } = await auditStack(opts);
+  let text = formatAudit({ title, result: run }, opts.format ?? "text");
+  let failed = foundForeign(run) || incomplete(run);
+  if (opts.adoptions && oxConnection) {
+    const adoption = await auditAdoptions({
+      run,
+      bindings,
+      contexts: inventory.plan.contexts,
+      evidence: sourceEvidence(inventory.people, inventory.sources),
+      connection: oxConnection,
+    });
+    const file = adoptionFileText(opts.stack, adoption);
+    if (file !== undefined) writeOutFile(opts.adoptions, file, undefined, "--adoptions");
+    text = formatAdoptions(text, adoption, opts.format ?? "text", file !== undefined ? opts.adoptions : undefined);
+    failed ||= file === undefined;
+  }
   if (opts.out) {
     writeOutFile(opts.out, text);
     stdout.write(`${failed ? "FAILED" : "PASSED"}: audit written to ${opts.out}\n`);

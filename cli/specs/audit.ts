@@ -18,6 +18,10 @@ export function registerAudit(program: Command): void {
     .addOption(formatOption(["text", "json", "markdown"]))
     .option("--out <file>", "write the report to this file instead of stdout")
     .option("--parallel <n>", "parallel IMAP sessions and doveadm requests (default 4)", (v) => Number(v))
+    .option(
+      "--adoptions <file>",
+      "also write the adoption file: existing OX users each mailbox takes over, by evidence, never by name (OX SOAP via $OXMIG_OX_ENDPOINT and the context admin; docs/adoption.md)",
+    )
     .action(async (opts: AuditCommandOptions) => {
       const { auditCommand } = await implementation(import("../commands/audit.js"));
       process.exitCode = await auditCommand(opts);

@@ -24,6 +24,7 @@ export const RULES_BY_DECISIVENESS: readonly string[] = [
   "source-migrates-once",
   "unique-addresses",
   "unique-logins",
+  "adoptions-unique",
   "unique-across-shards",
   "family-unique-across-shards",
   // The chain derived from the binding

@@ -23,6 +23,8 @@ export interface ContextStackArgs {
   readonly protect: boolean;
   /** Explicit Kubernetes provider (rendering manifests); default: the ambient one. */
   readonly k8sProvider?: k8s.Provider;
+  /** mailbox id → the existing OX user it takes over (infra/ox/adoption.ts, from the reviewed adoption file). */
+  readonly adoptions?: ReadonlyMap<string, number>;
 }
 
 /** The userdb's binding-critical lines, sorted by login, computed from bindings (known at preview). */
@@ -57,7 +59,18 @@ export class ContextStack extends pulumi.ComponentResource {
     // dependency walk per user (≈ 3 s of 17 for 5,000 mailboxes); dependsOn keeps the creation order.
     const contextId = context.id ?? oxContext.contextId;
     const keyPasswords = bindings.map((binding) =>
-      declareMailbox({ binding, contextId, oxContext, imapServer: args.imapServer, smtpServer: args.smtpServer, protect }, this),
+      declareMailbox(
+        {
+          binding,
+          contextId,
+          oxContext,
+          imapServer: args.imapServer,
+          smtpServer: args.smtpServer,
+          protect,
+          adoptUserId: args.adoptions?.get(binding.mailboxId),
+        },
+        this,
+      ),
     );
     this.createUserdb(context.name, bindings, keyPasswords, args);
     this.createDenyList(context.name, bindings, args);

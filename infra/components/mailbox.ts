@@ -18,6 +18,8 @@ export interface MailboxArgs {
   readonly smtpServer: string;
   /** Protect the key and the OX user from deletion (prod). */
   readonly protect: boolean;
+  /** An existing OX user this mailbox takes over, matched by evidence (the reviewed adoption file, docs/adoption.md). */
+  readonly adoptUserId?: number;
 }
 
 /** OX `userAttributes` carrying the binding's identity; `owner-id` only for personal mailboxes, `context-exception` only when planned. */
@@ -67,6 +69,7 @@ export function declareMailbox(args: MailboxArgs, parent: pulumi.Resource): pulu
       userAttributes: userAttributesFor(binding),
       // Containment disables the user in place (an OX `change`); the user, its key and its userdb line stay.
       mailEnabled: binding.contain === undefined,
+      ...(args.adoptUserId !== undefined ? { adoptUserId: args.adoptUserId } : {}),
     },
     { parent, protect, dependsOn: [args.oxContext] },
   );

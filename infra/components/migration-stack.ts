@@ -16,7 +16,12 @@ function k8sProviderFor(config: StackConfig): k8s.Provider | undefined {
 }
 
 /** Declares every component of the selected contexts and waves; returns the mailbox count per context (no secrets). */
-export function declareMigrationStack(config: StackConfig, selection: PlanSelection, bindings: readonly Binding[]): Record<string, number> {
+export function declareMigrationStack(
+  config: StackConfig,
+  selection: PlanSelection,
+  bindings: readonly Binding[],
+  adoptions: ReadonlyMap<string, number> = new Map(),
+): Record<string, number> {
   const k8sProvider = k8sProviderFor(config);
   const provider = k8sProvider ? { k8sProvider } : {};
   // The OX resources get no connection: their providers read it from the stack config (infra/ox/connection.ts).
@@ -31,6 +36,7 @@ export function declareMigrationStack(config: StackConfig, selection: PlanSelect
       smtpServer: config.smtpServer,
       namespace: config.namespace,
       protect: config.protect,
+      adoptions,
       ...provider,
     });
     declareDelegation({ context: context.name, bindings: own, namespace: config.namespace, ...provider }, contextStack);

@@ -52,6 +52,12 @@ export interface OxUserArgs {
    * in-place `change`, never a replacement: containment keeps the user, its id and its mail.
    */
   readonly mailEnabled?: pulumi.Input<boolean>;
+  /**
+   * Take over this existing OX user (its id in the context) instead of creating one: a legacy user the
+   * audit matched by evidence (docs/adoption.md; set from the adoption file by infra/ox/adoption.ts).
+   * Read by create only: no diff, no state, so removing it later replaces nothing.
+   */
+  readonly adoptUserId?: pulumi.Input<number>;
 }
 
 export class OxContext extends pulumi.dynamic.Resource {

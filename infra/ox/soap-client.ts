@@ -28,6 +28,12 @@ export type OxService = "OXContextService" | "OXUserService";
 
 /** Operations OX declares void, parameter style BARE: the answer is an empty Body. */
 const VOID_OPERATIONS = new Set(["change", "delete"]);
+/**
+ * Operations answering a list: `<return>` is maxOccurs unbounded, minOccurs 0 (ListAllResponse,
+ * GetMultipleDataResponse in OX's source), so an empty list is a response element without any `<return>`.
+ * Their content comes back as an array, always.
+ */
+const LIST_OPERATIONS = new Set(["listAll", "getMultipleData"]);
 
 export interface CallPolicy {
   /** Tries in all (1 = no retry). */
@@ -140,6 +146,8 @@ function readAnswer(where: string, operation: string, status: number, xml: strin
   if (VOID_OPERATIONS.has(operation)) {
     // OX answers an empty Body; a response element is tolerated (other SOAP stacks send one).
     if (parsed.operation === undefined || parsed.operation === expected) return undefined;
+  } else if (parsed.operation === expected && LIST_OPERATIONS.has(operation)) {
+    return parsed.content.return === undefined ? [] : [parsed.content.return].flat();
   } else if (parsed.operation === expected && parsed.content.return !== undefined) {
     return parsed.content.return;
   }

@@ -88,6 +88,8 @@ const REPEATED = new Set(["aliases", "loginMappings", "entries"]);
 export type SoapPart =
   | { readonly element: string; readonly kind: "context"; readonly value: OxContextData }
   | { readonly element: string; readonly kind: "user"; readonly value: OxUserData }
+  /** A repeated User element (getMultipleData's `users`: maxOccurs unbounded). */
+  | { readonly element: string; readonly kind: "users"; readonly value: readonly OxUserData[] }
   | { readonly element: string; readonly kind: "credentials"; readonly value: OxCredentials };
 
 type XmlNode = Record<string, unknown>;
@@ -135,8 +137,9 @@ function objectToXml(value: object, order: readonly string[], nilUnset = false):
   return node;
 }
 
-function partToXml(part: SoapPart, nilUnset = false): XmlNode {
+function partToXml(part: SoapPart, nilUnset = false): XmlNode | XmlNode[] {
   if (part.kind === "credentials") return { "xsd1:login": part.value.login, "xsd1:password": part.value.password };
+  if (part.kind === "users") return part.value.map((user) => objectToXml(user, USER_ORDER, nilUnset));
   return objectToXml(part.value, part.kind === "user" ? USER_ORDER : CONTEXT_ORDER, nilUnset);
 }
 
@@ -166,6 +169,14 @@ export function buildResponse(operation: string, result?: SoapPart | boolean): s
   if (result === undefined) return buildVoidResponse();
   const inner = typeof result === "boolean" ? String(result) : partToXml(result, true);
   return envelope({ [`soap:${operation}Response`]: { "soap:return": inner } });
+}
+
+/**
+ * The answer of a list operation (listAll, getMultipleData): one `<return>` per user, none at all for
+ * an empty list (the response's `return` is maxOccurs unbounded, minOccurs 0).
+ */
+export function buildListResponse(operation: string, users: readonly OxUserData[]): string {
+  return envelope({ [`soap:${operation}Response`]: users.length ? { "soap:return": users.map((u) => objectToXml(u, USER_ORDER, true)) } : "" });
 }
 
 /** OX's answer to the void, BARE operations (`change`, `delete`): an empty Body, no response element. */

@@ -25,9 +25,14 @@ export interface OxUserInputs {
   readonly timezone: string;
   /** OX `mailenabled`: false disables the user (containment); true unless declared otherwise. */
   readonly mailEnabled: boolean;
+  /**
+   * An existing OX user (id in this context) the create takes over instead of creating one: a legacy
+   * user matched by evidence (docs/adoption.md). Only create reads it; it is no part of diffs or state.
+   */
+  readonly adoptUserId?: number;
 }
 
-export interface OxUserOutputs extends OxUserInputs {
+export interface OxUserOutputs extends Omit<OxUserInputs, "adoptUserId"> {
   /** OX user id within its context. */
   readonly userId: number;
 }
@@ -66,6 +71,10 @@ function shapeProblems(inputs: Record<string, unknown>): RuleFailure[] {
   }
   if (!isUnknown(inputs.aliases) && !(Array.isArray(inputs.aliases) && inputs.aliases.every((a) => typeof a === "string"))) {
     failures.push({ property: "aliases", reason: "aliases must be a list of addresses" });
+  }
+  const adopt = inputs.adoptUserId;
+  if (adopt !== undefined && !isUnknown(adopt) && !(typeof adopt === "number" && Number.isInteger(adopt) && adopt > 0)) {
+    failures.push({ property: "adoptUserId", reason: `adoptUserId must be a positive integer (an OX user id), got ${JSON.stringify(adopt)}` });
   }
   if (!isUnknown(inputs.mailEnabled) && typeof inputs.mailEnabled !== "boolean") {
     failures.push({ property: "mailEnabled", reason: `mailEnabled must be true or false, got ${JSON.stringify(inputs.mailEnabled)}` });

@@ -113,7 +113,7 @@ function attributeChanges(before: Readonly<Record<string, string>>, news: Readon
 }
 
 export function diffUser(_id: string, olds: OxUserOutputs, news: OxUserInputs): pulumi.dynamic.DiffResult {
-  const changed = (key: keyof OxUserInputs) => {
+  const changed = (key: Exclude<keyof OxUserInputs, "adoptUserId">) => {
     // OX holds aliases in a hash set and compares addresses case-insensitively outside create.
     if (key === "aliases") return !sameSet(olds.aliases, news.aliases, true);
     // email1 goes out spelled as primaryEmail (OX requires them equal, case-sensitively on create).
@@ -131,8 +131,15 @@ const mayAlreadyExist = (err: unknown): boolean =>
   (err instanceof OxTransportError && err.reason === "timeout") ||
   (err instanceof OxSoapFault && (err.exception === "UserExistsException" || /already exists/i.test(err.faultString)));
 
+/** What the state keeps of the inputs: everything but the connection of old state and `adoptUserId` (read by create only). */
+function declared(news: OxUserInputs): Omit<OxUserInputs, "adoptUserId"> {
+  const { adoptUserId: _adopt, ...rest } = withoutConnection(news) as OxUserInputs;
+  return rest;
+}
+
 export async function createUser(news: OxUserInputs): Promise<pulumi.dynamic.CreateResult> {
-  const inputs = withoutConnection(news);
+  const inputs = withoutConnection(news) as OxUserInputs;
+  if (inputs.adoptUserId !== undefined) return adoptById(inputs, inputs.adoptUserId);
   // OX requires a password on create; logins go through SSO, so a random one that nobody keeps.
   const usrdata: OxUserData = {
     ...mutableWire(inputs),
@@ -149,7 +156,7 @@ export async function createUser(news: OxUserInputs): Promise<pulumi.dynamic.Cre
     return adoptAfterFailedCreate(inputs, err as Error);
   }
   if (!Number.isInteger(created.id)) throw new Error(`OX OXUserService.create: answer for "${inputs.name}" carries no user id`);
-  const outs: OxUserOutputs = { ...inputs, userId: created.id! };
+  const outs: OxUserOutputs = { ...declared(inputs), userId: created.id! };
   return { id: `${inputs.contextId}/${created.id}`, outs };
 }
 
@@ -176,14 +183,54 @@ async function adoptAfterFailedCreate(inputs: OxUserInputs, cause: Error): Promi
       `${where} with ${held}, this mailbox's is ${ours ? `"${ours}"` : "not declared"}: not adopted (never by name). First error: ${cause.message}`,
     );
   }
+  return adoptExisting(inputs, existing, `${where} with ${key} "${ours}"`);
+}
+
+/**
+ * The adoption file's legacy user (docs/adoption.md): the audit matched it to this mailbox by
+ * evidence; here only consistency is checked, never a match made. Refused when it carries another
+ * mailbox's id, opens another Dovecot mailbox (imapLogin), or has a name OX cannot change to the
+ * declared one (a later refresh would read it back and replace, i.e. delete, the user).
+ */
+async function adoptById(inputs: OxUserInputs, userId: number): Promise<pulumi.dynamic.CreateResult> {
+  const where = `OX user ${userId} in context ${inputs.contextId} (adoptUserId of mailbox ${inputs.userAttributes[USER_ATTRIBUTES.mailboxId] ?? inputs.name})`;
+  let existing: OxUserData;
+  try {
+    existing = userFromXml(await userCall(inputs, "getData", { element: "user", kind: "user", value: { id: userId } }));
+  } catch (err) {
+    if (err instanceof OxSoapFault && err.exception === "NoSuchUserException")
+      throw new Error(`${where}: OX has no such user; not adopted, nothing created`, { cause: err });
+    throw err;
+  }
+  const key = USER_ATTRIBUTES.mailboxId;
+  const ours = inputs.userAttributes[key];
+  const theirs = existing.userAttributes?.[key] ?? undefined;
+  if (theirs !== undefined && theirs !== ours)
+    throw new Error(`${where} carries ${key} "${theirs}", this mailbox's is "${ours ?? "not declared"}": not adopted`);
+  if (existing.imapLogin !== inputs.imapLogin) {
+    throw new Error(
+      `${where} has imapLogin "${existing.imapLogin ?? ""}", declared "${inputs.imapLogin}": not adopted (it would open another Dovecot mailbox)`,
+    );
+  }
+  if (existing.name !== undefined && existing.name.toLowerCase() !== inputs.name.toLowerCase()) {
+    throw new Error(`${where} is named "${existing.name}", declared "${inputs.name}": not adopted (OX does not rename users)`);
+  }
+  return adoptExisting(inputs, existing, where);
+}
+
+/**
+ * Takes over an existing user found ours: same primary address (OX keeps it), then one `change` to the
+ * declared state; attributes in our namespaces that are not declared are deleted.
+ */
+async function adoptExisting(inputs: OxUserInputs, existing: OxUserData, where: string): Promise<pulumi.dynamic.CreateResult> {
   if (!Number.isInteger(existing.id)) throw new Error(`${where}: its answer carries no user id`);
   if (existing.primaryEmail !== undefined && !sameMail(existing.primaryEmail, inputs.primaryEmail)) {
-    throw new Error(`${where} with ${key} "${ours}" but primary address "${existing.primaryEmail}", declared "${inputs.primaryEmail}": not adopted`);
+    throw new Error(`${where}: primary address "${existing.primaryEmail}", declared "${inputs.primaryEmail}": not adopted`);
   }
   const held = ownAttributes(attributesOf(existing), inputs.userAttributes);
   const usrdata: OxUserData = { ...mutableWire(inputs), id: existing.id!, userAttributes: attributeChanges(held, inputs.userAttributes) };
   await userCall(inputs, "change", { element: "usrdata", kind: "user", value: usrdata });
-  const outs: OxUserOutputs = { ...inputs, userId: existing.id! };
+  const outs: OxUserOutputs = { ...declared(inputs), userId: existing.id! };
   return { id: `${inputs.contextId}/${existing.id}`, outs };
 }
 
@@ -233,7 +280,7 @@ export async function readUser(id: string, state: OxUserOutputs): Promise<pulumi
 export async function updateUser(_id: string, olds: OxUserOutputs, news: OxUserInputs): Promise<pulumi.dynamic.UpdateResult> {
   const usrdata: OxUserData = { ...mutableWire(news), id: olds.userId, userAttributes: attributeChanges(olds.userAttributes, news.userAttributes) };
   await userCall(news, "change", { element: "usrdata", kind: "user", value: usrdata });
-  const outs: OxUserOutputs = { ...withoutConnection(news), userId: olds.userId };
+  const outs: OxUserOutputs = { ...declared(news), userId: olds.userId };
   return { outs };
 }
 

@@ -40,6 +40,8 @@ export interface OxUserView extends Base {
   readonly primaryEmail?: string;
   /** Every address field with its name: primaryEmail, email1, defaultSenderAddress, aliases[i]. */
   readonly addresses: readonly { readonly field: string; readonly value: string }[];
+  /** The existing OX user (id in its context) this mailbox takes over (adoption file, docs/adoption.md), when declared. */
+  readonly adoptUserId?: number;
 }
 
 export interface KeyView extends Base {
@@ -148,6 +150,7 @@ function buildOxUserView(r: ResourceLike, props: Record<string, unknown>): OxUse
   set("imapLogin", props.imapLogin);
   set("primaryEmail", props.primaryEmail);
   if (typeof props.contextId === "number") view.contextId = props.contextId;
+  if (typeof props.adoptUserId === "number") view.adoptUserId = props.adoptUserId;
   return view;
 }
 

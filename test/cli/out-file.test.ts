@@ -22,6 +22,7 @@ describe("--out", () => {
 
   it("a folder given as the file is refused", () => {
     expect(() => checkOutFile(dir)).toThrow("is a folder; name a file in it");
+    expect(() => checkOutFile(dir, "--adoptions")).toThrow(`--adoptions ${dir} is a folder`);
   });
 
   it("a missing folder is not created by the check, only by the write, which says so", () => {

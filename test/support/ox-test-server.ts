@@ -19,6 +19,7 @@ import {
 } from "../../infra/ox/rules";
 import {
   buildFault,
+  buildListResponse,
   buildResponse,
   buildVoidResponse,
   contextFromXml,
@@ -118,6 +119,11 @@ const hashOrder = (list: readonly string[] | undefined): string[] | undefined =>
 function mergeAttributes(before: Record<string, string | null> | undefined, changes: Record<string, string | null> | undefined): Record<string, string> {
   const merged: Record<string, string | null> = { ...before, ...changes };
   return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== null));
+}
+
+/** The answer of a list operation: one <return> per user. */
+interface UserList {
+  readonly list: readonly OxUserData[];
 }
 
 const sameCredentials = (a: OxCredentials | undefined, b: OxCredentials): boolean => !!a && a.login === b.login && a.password === b.password;
@@ -221,8 +227,12 @@ class OxState {
     return found;
   }
 
-  userOp(operation: string, content: Record<string, unknown>): SoapPart | boolean | undefined {
+  userOp(operation: string, content: Record<string, unknown>): SoapPart | boolean | UserList | undefined {
     const stored = this.userContext(contextFromXml(content.ctx), credentialsFromXml(content.auth));
+    // [OX source] listAll = list(ctx, "*"): every user with ONLY the id set (OXUserInterface.listAll);
+    // [assumption] the context admin is among them (the code read filters nobody; the storage's SQL was not read).
+    if (operation === "listAll") return { list: [...stored.users.keys()].sort((a, b) => a - b).map((id) => ({ id })) };
+    if (operation === "getMultipleData") return { list: this.multipleData(stored, content.users, credentialsFromXml(content.auth)) };
     const user = userFromXml(content.usrdata ?? content.user);
     if (operation === "create") return { element: "return", kind: "user", value: this.answerUser(this.createUser(stored, user)) };
     if (operation === "exists") return this.findUser(stored, user) !== undefined;
@@ -233,6 +243,26 @@ class OxState {
     else if (operation === "change") this.changeUser(stored, found, user);
     else throw new Fault(`operation ${operation} is not supported by the test server`, "RemoteException");
     return undefined;
+  }
+
+  /**
+   * [OX source] OXUser.getData(ctx, User[], auth): an empty list is an InvalidDataException; each user
+   * is found by id or by name (neither: "Username and userid missing."), a missing one fails the whole
+   * call with NoSuchUserException. [OX source] Only the context admin may read several users (anyone
+   * else: InvalidCredentialsException "Permission denied"); the master admin is no context admin, so
+   * MASTER_ACCOUNT_OVERRIDE does not help here. [assumption] answers come in the order asked (the
+   * storage's getData was not read).
+   */
+  private multipleData(stored: StoredContext, raw: unknown, auth: OxCredentials | undefined): OxUserData[] {
+    const asked = (raw === undefined ? [] : [raw].flat()).map(userFromXml);
+    if (asked.length === 0) throw new Fault("no users given", "InvalidDataException");
+    if (asked.length > 1 && !sameCredentials(auth, stored.admin)) throw new Fault("Permission denied", "InvalidCredentialsException");
+    return asked.map((user) => {
+      if (user.id === undefined && user.name === undefined) throw new Fault("Username and userid missing.", "InvalidDataException");
+      const found = this.findUser(stored, user);
+      if (!found) throw new Fault(`No such user ${user.id ?? user.name} in context ${stored.id}`, "NoSuchUserException");
+      return this.answerUser(found);
+    });
   }
 
   private answerUser(user: OxUserData): OxUserData {
@@ -315,6 +345,8 @@ export async function startOxTestServer(options: OxTestServerOptions = {}): Prom
       const result = service === "OXContextService" ? state.contextOp(operation, content) : state.userOp(operation, content);
       // [OX source] change and delete are void, parameter style BARE: an empty Body.
       if (operation === "change" || operation === "delete") return [200, buildVoidResponse()];
+      // [OX source] ListAllResponse/GetMultipleDataResponse: `return` maxOccurs unbounded, none for an empty list.
+      if (result !== undefined && typeof result === "object" && "list" in result) return [200, buildListResponse(operation, result.list)];
       return [200, buildResponse(operation, result)];
     } catch (err) {
       return [500, faultXml(err instanceof Fault ? err : new Fault((err as Error).message, "RemoteException"))];
