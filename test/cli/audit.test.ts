@@ -13,6 +13,7 @@ import { newRunSecret } from "../../rehearsal/migration/keys";
 import { pairingsFor, startRehearsal, type Rehearsal } from "../../rehearsal/rehearse";
 import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
 import { settleDovecots } from "../rehearsal/dovecot-guard";
+import { startOxTestServer, type OxTestServer } from "../support/ox-test-server";
 import { capture, makeStackFixture, STACK, WAVE, writeStackConfig, type StackFixture } from "../rehearsal/stack-fixture";
 
 let fixture: StackFixture;
@@ -120,6 +121,51 @@ describe("oxmig audit", () => {
     await expect(auditCommand({ stack: STACK, cwd: fixture.cwd, env: { OXMIG_VERIFY_DOVEADM_KEY: "x" }, stdout, stderr: capture() })).rejects.toThrow(
       /OXMIG_SOURCE_IMAP_PASSWORD is not set/,
     );
+  });
+});
+
+describe("oxmig audit --adoptions (OX users that existed before the stack)", () => {
+  let ox: OxTestServer;
+  const CONTEXT_ADMIN = { login: "oxadmin", password: "ctx-admin-pw-5e1" };
+  beforeAll(async () => {
+    ox = await startOxTestServer();
+  });
+  afterAll(() => ox?.close());
+
+  it("adopts each legacy user whose mailbox holds only its owner's mail, and neither of the two whose mail was crossed", async () => {
+    const inventory = readInventory(join(fixture.cwd, "inv"));
+    const personal = fixture.bindings.filter((b) => b.kind === "personal");
+    const context = personal[0]!.context;
+    const contextId = inventory.plan.contexts.find((c) => c.name === context)?.id ?? 31;
+    // Legacy users: no oxmig attributes, created by hand before the stack existed.
+    const users = new Map(
+      personal.map((b, i) => [
+        100 + i,
+        { id: 100 + i, name: b.oxName, display_name: b.displayName, imapLogin: b.imapLogin, primaryEmail: b.primaryAddress.display, userAttributes: {} },
+      ]),
+    );
+    ox.contexts.set(contextId, { id: contextId, name: context, maxQuota: 1024, loginMappings: [context], admin: CONTEXT_ADMIN, users, nextUserId: 200 });
+    const file = join(root, "adoptions.json");
+    const oxEnv = {
+      OXMIG_OX_ENDPOINT: ox.url,
+      OXMIG_OX_ADMIN_USER: ox.master.login,
+      OXMIG_OX_ADMIN_PASSWORD: ox.master.password,
+      OXMIG_OX_CONTEXT_ADMIN_USER: CONTEXT_ADMIN.login,
+      OXMIG_OX_CONTEXT_ADMIN_PASSWORD: CONTEXT_ADMIN.password,
+    };
+    const { code, out } = await run(auditCommand, { wave: [WAVE], adoptions: file, env: { ...env(), ...oxEnv } });
+    expect(code).toBe(1); // the crossed mailboxes still hold foreign mail
+    const written = JSON.parse(readFileSync(file, "utf8")) as { adoptions: { mailboxId: string; oxUserId: number; evidence: string }[] };
+    const crossedIds = new Set(crossed.map((b) => b.mailboxId));
+    const expected = personal.filter((b) => !crossedIds.has(b.mailboxId));
+    expect(written.adoptions.map((a) => a.mailboxId).sort()).toEqual(expected.map((b) => b.mailboxId).sort());
+    for (const a of written.adoptions) {
+      expect(a.evidence).toBe("source-ownership");
+      expect(users.get(a.oxUserId)!.imapLogin).toBe(personal.find((b) => b.mailboxId === a.mailboxId)!.imapLogin);
+    }
+    for (const b of crossed) expect(out).toMatch(new RegExp(`NOT ADOPTED [^\\n]*${b.displayName}`));
+    expect(out).not.toContain(CONTEXT_ADMIN.password);
+    expect(out).not.toContain(ox.master.password);
   });
 });
 
