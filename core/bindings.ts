@@ -98,6 +98,7 @@ function common(wave: Wave, entry: PlanMailbox, source: SourceMailbox, mailboxId
     },
     ...(entry.contextException ? { contextException: entry.contextException } : {}),
     ...(entry.contain ? { contain: entry.contain } : {}),
+    ...(entry.remigrate ? { remigrate: entry.remigrate } : {}),
   };
 }
 

@@ -65,4 +65,9 @@ export interface Pairing {
   readonly sourceExchangeGuid: string;
   /** Target Dovecot login (doveadm -u). */
   readonly targetLogin: string;
+  /**
+   * The plan's reviewed reason (`remigrate:`) to re-migrate this pair after a wrong pairing was applied
+   * and cleaned: the Job imports what the target lacks instead of backup/sync (core/lifecycle.ts).
+   */
+  readonly remigrate?: string;
 }

@@ -10,10 +10,10 @@
 // Which userdb `-u` resolves through (the Job's Dovecot sidecar) and where homes land: core/migration-auth.ts.
 import { K8S, type Pairing } from "./contract";
 import { isDsync, parseDoveadm } from "./doveadm-argv";
-import { PHASE_ORDER } from "./lifecycle";
+import { PHASE_ORDER, readImportArgv } from "./lifecycle";
 import { appendAll } from "./append";
 import { indexedJobProblems, indexVariableProblem } from "./indexed-job";
-import { doveadmConfOptionsOf, MIGRATION_PATHS, PAIR_PREFIX, renderDoveadmConf, scriptTemplate } from "./migration-script";
+import { doveadmConfOptionsOf, MIGRATION_PATHS, PAIR_KINDS, PAIR_PREFIX, REMIGRATE_KIND, renderDoveadmConf, scriptTemplate } from "./migration-script";
 import { hookProblems, homeStorage, isAuthSidecarArgv, readMigrationAuth, type HomeStorage, type PodContainer } from "./migration-auth";
 import { readPodFile, type DeclaredConfigMap, type PodSecretRef, type PodView, type Unknown } from "./pod-files";
 import { shellWords } from "./script-reader";
@@ -30,6 +30,8 @@ export interface ExecutedRun {
   readonly sourceLogin?: string;
   /** Effective target login: the last `-u`. */
   readonly targetLogin?: string;
+  /** A re-migration's import (pair kind remigrate), judged like any run; the plan must declare `remigrate:` for it. */
+  readonly remigrate?: boolean;
   /** Why this run is not a plain rendered one (each one a reason to reject). */
   readonly problems: readonly string[];
 }
@@ -92,6 +94,23 @@ export function readDoveadmRun(argv: readonly string[]): Pick<ExecutedRun, "sour
   return { ...(source !== undefined ? { sourceLogin: source } : {}), ...(target !== undefined ? { targetLogin: target } : {}), problems };
 }
 
+/**
+ * A re-migration's pair line (kind remigrate): exactly the rendered `doveadm import` (core/lifecycle.ts
+ * importArgv), to which the script's fixed function appends only `mailbox <folder> uid <set>`.
+ */
+function readImportRun(argv: readonly string[]): Pick<ExecutedRun, "sourceLogin" | "targetLogin" | "remigrate"> & { problems: string[] } {
+  const read = readImportArgv(argv);
+  const problems = read.problem ? [`re-migration ${read.problem}`] : [];
+  if (read.doveadmConf !== undefined && read.doveadmConf !== MIGRATION_PATHS.doveadmConf)
+    problems.push(`reads doveadm config ${read.doveadmConf}, not ${MIGRATION_PATHS.doveadmConf}`);
+  return {
+    remigrate: true,
+    ...(read.sourceLogin !== undefined ? { sourceLogin: read.sourceLogin } : {}),
+    ...(read.targetLogin !== undefined ? { targetLogin: read.targetLogin } : {}),
+    problems,
+  };
+}
+
 /** Where the script's table lies and why the rest is not the rendered script of one phase (undefined: it is). */
 function templateMisfit(lines: readonly string[], wave: string, entries: number): { head: number; misfit?: string } {
   const misfits = PHASE_ORDER.map((phase) => {
@@ -131,13 +150,13 @@ function readScript(text: string, wave: string, where: string, container: string
     const origin = `${where} line ${n + 1}, Job index ${index}`;
     const { words, problem } = shellWords(lines[n]!);
     const [, mailboxId, stateFile, need, ...argv] = words;
-    if (problem || mailboxId === undefined || stateFile === undefined || (need !== "fresh" && need !== "needs-state") || argv.length === 0) {
+    if (problem || mailboxId === undefined || stateFile === undefined || !PAIR_KINDS.includes(need ?? "") || argv.length === 0) {
       problems.push(
-        `${origin} is not "pair <mailbox id> <state file> fresh|needs-state <doveadm argv…>" of plain words and '…' strings${problem ? ` (${problem})` : ""}`,
+        `${origin} is not "pair <mailbox id> <state file> ${PAIR_KINDS.join("|")} <doveadm argv…>" of plain words and '…' strings${problem ? ` (${problem})` : ""}`,
       );
       continue;
     }
-    const run = readDoveadmRun(argv);
+    const run = need === REMIGRATE_KIND ? readImportRun(argv) : readDoveadmRun(argv);
     // Another mailbox's state would make its cut-over sync start from the wrong baseline.
     if (stateFile !== `${MIGRATION_PATHS.stateDir}/${mailboxId}.state`)
       run.problems.push(`keeps its state in ${stateFile}, not ${MIGRATION_PATHS.stateDir}/${mailboxId}.state`);

@@ -2,6 +2,7 @@
 // then the person it goes to (display name, address, uid, organisation), the immutable id only as
 // a detail. Who owns a source is taken from the exports (core/source-ownership.ts), never the plan.
 import { containmentChanges, onlyContainment, type ContainmentChange } from "./containment-changes";
+import { remigrationChanges, remigrationText } from "./remigration-changes";
 import type { FieldChange, LockChange } from "./lock-diff";
 import type { LockEntry } from "./lock";
 import { personLabel, type SourceEvidence } from "./source-ownership";
@@ -59,6 +60,7 @@ export function fieldText(f: FieldChange, change: LockChange, people: PeopleLook
     return `owner: ${entryPerson(locked, people)} → ${entryPerson(declared, people)}`;
   }
   if (f.field === "contain") return `containment: ${reasonOrNone(locked?.contain)} → ${reasonOrNone(declared?.contain)}`;
+  if (f.field === "remigrate") return `re-migration: ${reasonOrNone(locked?.remigrate)} → ${reasonOrNone(declared?.remigrate)}`;
   if (f.field === "source" && locked && declared) {
     return `source: ${sourceAddress(locked)} (${sourceHolder(locked, people)}) → ${sourceAddress(declared)} (${sourceHolder(declared, people)})`;
   }
@@ -108,8 +110,9 @@ export function describeChange(change: LockChange, people: PeopleLookup): { head
   const containment = containmentChanges(change).map((c) => containmentText(c, people));
   if (onlyContainment(change)) return { headline: containment[0]!, details: containment.slice(1) };
   const exports = change.change === "rebound" ? [`the exports say: ${sourceAddress(change.declared!)} is the ${sourceHolder(change.declared!, people)}`] : [];
+  const remigration = remigrationChanges(change).map((c) => remigrationText(c, people));
   const fields = detailFields(change)
-    .filter((f) => f.field !== "contain")
+    .filter((f) => f.field !== "contain" && f.field !== "remigrate")
     .map((f) => fieldText(f, change, people));
-  return { headline: changeHeadline(change, people), details: [...exports, ...containment, ...fields] };
+  return { headline: changeHeadline(change, people), details: [...exports, ...containment, ...remigration, ...fields] };
 }

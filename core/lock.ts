@@ -30,6 +30,8 @@ export interface LockEntry {
   readonly contextException?: string;
   /** Containment (plan contain): the owner's login is blocked, for this reason. Part of the binding: a change is reviewed. */
   readonly contain?: string;
+  /** Re-migration (plan remigrate): the wave's Job imports what the target lacks from this entry's source, for this reason. Part of the binding: reviewed. */
+  readonly remigrate?: string;
   /** The lifecycle phase this mailbox has reached (always set in a parsed lock; `oxmig lock` carries it forward). */
   readonly phase?: WavePhase;
   /** The reviewed reason of the last rollback or skipped step (plan phaseRollback / phaseSkip). */
@@ -75,6 +77,7 @@ const entryFields = {
   shard: z.string().min(1).optional(),
   contextException: z.string().min(1).optional(),
   contain: z.string().min(1).optional(),
+  remigrate: z.string().min(1).optional(),
 };
 
 const entrySchema = z.strictObject({
@@ -121,6 +124,7 @@ export function lockEntryFor(binding: Binding): LockEntry {
     addresses: [...(primary ? [primary] : []), ...rest.sort()],
     ...(binding.contextException?.trim() ? { contextException: binding.contextException } : {}),
     ...(binding.contain?.trim() ? { contain: binding.contain } : {}),
+    ...(binding.remigrate?.trim() ? { remigrate: binding.remigrate } : {}),
   };
 }
 
@@ -173,6 +177,7 @@ const ENTRY_ORDER = [
   "context",
   "contextException",
   "contain",
+  "remigrate",
   "owner",
   "source",
   "login",

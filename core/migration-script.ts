@@ -124,13 +124,106 @@ export const PAIR_PREFIX = "pair ";
 export const TABLE_START = ["pairs() {", "  : the pairing table, one line per Job index, in pairings.json order"];
 export const TABLE_END = "}";
 
+/** The pair kind of a re-migration (plan `remigrate`): its line runs remigrate_pair, not run_pair's backup/sync. */
+export const REMIGRATE_KIND = "remigrate";
+
+/** The pair kinds a pair line may name (its third word). */
+export const PAIR_KINDS: readonly string[] = ["fresh", "needs-state", REMIGRATE_KIND];
+
+/** How many source UIDs one `doveadm import` names (one argv word of about 5 KB, far below Linux's 128 KiB per word). */
+export const UIDS_PER_IMPORT = 500;
+
+/**
+ * The re-migration, run in the pod because what the target lacks is known only then. Checked on Dovecot
+ * 2.3.19 (test/rehearsal/incident/remigrate.test.ts and hand runs; docs/incident.md, 4–5):
+ * - `doveadm -f json fetch 'uid hdr.message-id'` prints one JSON array; a header value keeps its folding
+ *   ("\n <id>"), two Message-ID headers are joined by "\n", tabs and quotes stay: only the JSON form is
+ *   unambiguous (tab and flow print them raw). json_ids reads it with RS = '"' and keeps each value in its
+ *   escaped form, which has no raw tab or newline and is the same for a message and its imported copy.
+ *   No header and an empty header both read "".
+ * - `-o mail=imapc: -o imapc_user=<source>` makes `mailbox list`, `mailbox status` and `fetch` read the
+ *   source (folders one per line, in UTF-8) without writing into the target's home.
+ * - `import -u <target> imapc: "" mailbox <folder> uid <set>` copies exactly those source messages into
+ *   the same-named target folder (created when missing), whatever the two sides' UIDVALIDITY.
+ * A source message is imported when no message anywhere in the target has its Message-ID (so a rerun,
+ * or a message the owner moved to another folder, imports nothing twice; messages sharing one ID count
+ * as one). A message without Message-ID is imported once: its folder's UIDVALIDITY, UID and folder go
+ * to `<state>.imported` after its import succeeded (a pod killed between the two duplicates at most one
+ * batch of them). A folder name holding a newline cannot be read from the list: doveadm then fails on
+ * it and the pair fails, as does any other doveadm failure. The pair's saved state (the wrong source's)
+ * is removed first, so the cut-over sync refuses the pair should `remigrate:` be dropped too early.
+ */
+const REMIGRATE_FUNCTIONS = [
+  "json_ids() {",
+  String.raw`  awk 'BEGIN { RS = "\""; inside = 0; text = ""; key = ""; uid = ""; id = ""; seen = 0 }`,
+  "  !inside {",
+  String.raw`    if (index($0, "}") && seen) { print uid "\t" id; uid = ""; id = ""; seen = 0 }`,
+  String.raw`    value = $0 ~ /:[ \t\r\n]*$/`,
+  "    inside = 1",
+  "    next",
+  "  }",
+  "  {",
+  "    text = text $0",
+  String.raw`    if (match(text, /\\+$/) && RLENGTH % 2 == 1) { text = text "\""; next }`,
+  "    if (!value) key = text",
+  `    else if (key == "uid") { uid = text; seen = 1 }`,
+  `    else if (key == "hdr.message-id") { id = text; seen = 1 }`,
+  `    text = ""`,
+  "    inside = 0",
+  "  }'",
+  "}",
+  "remigrate_import() {",
+  "  imported=0",
+  `  "$1" -c "$conf" -f json fetch -u "$target" 'uid hdr.message-id' all < /dev/null > "$work/target.json" || return`,
+  `  json_ids < "$work/target.json" > "$work/target" || return`,
+  `  "$1" -c "$conf" -o mail=imapc: -o "$source_setting" mailbox list -u "$target" < /dev/null > "$work/folders" || return`,
+  "  while IFS= read -r folder; do",
+  `    "$1" -c "$conf" -o mail=imapc: -o "$source_setting" -f tab mailbox status -u "$target" uidvalidity "$folder" < /dev/null > "$work/status" || return`,
+  // The status line is "<folder>\t<uidvalidity>": the value is the last field (a folder name may hold a tab).
+  String.raw`    uv=$(awk -F '	' 'NR == 2 { print $NF }' "$work/status")`,
+  `    "$1" -c "$conf" -o mail=imapc: -o "$source_setting" -f json fetch -u "$target" 'uid hdr.message-id' mailbox "$folder" all < /dev/null > "$work/source.json" || return`,
+  `    json_ids < "$work/source.json" > "$work/source" || return`,
+  String.raw`    oxmig_uv=$uv oxmig_folder=$folder awk 'FILENAME == ARGV[1] { held[substr($0, index($0, "\t") + 1)] = 1; next }`,
+  String.raw`      FILENAME == ARGV[2] { split($0, f, "\t"); if (f[1] == ENVIRON["oxmig_uv"] && substr($0, length(f[1]) + length(f[2]) + 3) == ENVIRON["oxmig_folder"]) done[f[2]] = 1; next }`,
+  String.raw`      { u = substr($0, 1, index($0, "\t") - 1); m = substr($0, index($0, "\t") + 1)`,
+  `        if (m == "") { if (!(u in done)) print "n", u } else if (!(m in held)) print "m", u }' "$work/target" "$marker" "$work/source" > "$work/missing" || return`,
+  "    for kind in m n; do",
+  `      awk -v kind="$kind" '$1 == kind { s = s (c ? "," : "") $2; c++ } c == ${UIDS_PER_IMPORT} { print s; s = ""; c = 0 } END { if (c) print s }' "$work/missing" > "$work/sets" || return`,
+  "      while IFS= read -r uids; do",
+  `        "$@" mailbox "$folder" uid "$uids" < /dev/null || return`,
+  String.raw`        [ "$kind" = m ] || printf '%s\n' "$uids" | tr ',' '\n' | oxmig_uv=$uv oxmig_folder=$folder awk '{ print ENVIRON["oxmig_uv"] "\t" $0 "\t" ENVIRON["oxmig_folder"] }' >> "$marker" || return`,
+  `      done < "$work/sets"`,
+  "    done",
+  `    imported=$((imported + $(awk 'END { print NR }' "$work/missing")))`,
+  `  done < "$work/folders"`,
+  "}",
+  "remigrate_pair() {",
+  "  id=$1 state_file=$2",
+  "  shift 3",
+  "  conf=$3 source_setting=$5 target=$8",
+  "  work=$state_file.work marker=$state_file.imported",
+  "  # The saved state is the wrong source's: without it a cut-over sync of this pair refuses (exit 3).",
+  '  rm -f "$state_file" "$state_file.new"',
+  '  rm -rf "$work"',
+  `  if mkdir "$work" && : >> "$marker" && remigrate_import "$@"; then`,
+  '    echo "done $id (index $index): re-migrated, imported $imported message(s) the target lacked"',
+  "    status=0",
+  "  else",
+  "    code=$?",
+  '    echo "FAILED (exit $code): re-migration of $id (index $index)" >&2',
+  "    status=1",
+  "  fi",
+  '  rm -rf "$work"',
+  "}",
+];
+
 function preamble(wave: string, phase: WavePhase, entries: number): string[] {
   return [
     "#!/bin/sh",
     `# Rendered by oxmig for wave ${wave}, phase ${phase}. Regenerate with the stack; do not edit.`,
     "# One pod of the wave's Indexed Job per pair: JOB_COMPLETION_INDEX i runs pair line i of the table",
-    "# (counting from 0) and nothing else. Each pair line: mailbox id, state file, fresh|needs-state, then",
-    `# the doveadm argv run verbatim (${STATE_PLACEHOLDER} stands for the saved state). Protocols: core/migration-script.ts.`,
+    "# (counting from 0) and nothing else. Each pair line: mailbox id, state file, fresh|needs-state|remigrate,",
+    `# then the doveadm argv run verbatim (${STATE_PLACEHOLDER} stands for the saved state; remigrate appends its search). Protocols: core/migration-script.ts.`,
     "set -u",
     `expected=${entries}`,
     "index=${JOB_COMPLETION_INDEX-}",
@@ -142,7 +235,12 @@ function preamble(wave: string, phase: WavePhase, entries: number): string[] {
     "case $index in",
     `  '' | *[!0-9]* | 0?*) refuse "JOB_COMPLETION_INDEX \\"$index\\" is not a Job index (0, 1, 2 ...); run this script as a pod of the wave's Indexed Job" ;;`,
     "esac",
+    ...REMIGRATE_FUNCTIONS,
     "run_pair() {",
+    `  if [ "$3" = ${REMIGRATE_KIND} ]; then`,
+    '    remigrate_pair "$@"',
+    "    return",
+    "  fi",
     "  id=$1 state_file=$2 need=$3",
     "  shift 3",
     '  state=""',
@@ -186,7 +284,7 @@ const EPILOGUE = [
 ];
 
 export function renderPairLine(command: DoveadmCommand): string {
-  const need = command.needsState ? "needs-state" : "fresh";
+  const need = command.remigrate ? REMIGRATE_KIND : command.needsState ? "needs-state" : "fresh";
   return PAIR_PREFIX + [command.mailboxId, command.stateFile, need, ...command.argv].map(shellQuote).join(" ");
 }
 

@@ -73,6 +73,8 @@ export interface PlanMailbox {
   readonly rekey?: string;
   /** Containment: the owner's login is blocked while an incident is cleaned up; the incident reference (plan `contain`). */
   readonly contain?: string;
+  /** Re-migration after a wrong pairing was applied and cleaned (plan `remigrate`): the reviewed reason (docs/incident.md, 4–5). */
+  readonly remigrate?: string;
   /** 1-based line of this entry in plan.yaml. */
   readonly line: number;
   /** 1-based line of its `owner:` key (personal mailboxes), where an unknown owner is reported. */
@@ -165,4 +167,6 @@ export interface Binding {
   readonly contextException?: string;
   /** Containment reason (plan `contain`): login refused at Dovecot and OX, mail still delivered and cleanable. */
   readonly contain?: string;
+  /** Re-migration reason (plan `remigrate`): the wave's Job imports into this mailbox what its source holds and it lacks. */
+  readonly remigrate?: string;
 }

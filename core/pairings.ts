@@ -10,6 +10,7 @@ export function pairingOf(binding: Binding): Pairing {
     sourceLogin: binding.source.login,
     sourceExchangeGuid: binding.source.exchangeGuid,
     targetLogin: binding.dovecotLogin,
+    ...(binding.remigrate ? { remigrate: binding.remigrate } : {}),
   };
 }
 

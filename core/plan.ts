@@ -35,6 +35,7 @@ const address = z.string().superRefine((value, ctx) => {
 const access = strict({ delegates: z.array(uid).optional() }).nullable();
 
 const CONTAIN_REASON = 'contain must give a reason, the incident reference (e.g. contain: "INC-2026-0042: holds foreign mail")';
+const REMIGRATE_REASON = 'remigrate must give a reason, the incident reference (e.g. remigrate: "INC-2026-0042: corrected pairing, cleaned 2026-12-03")';
 
 const mailboxSchema = strict({
   source: address,
@@ -48,6 +49,8 @@ const mailboxSchema = strict({
   rekey: z.string().trim().min(1, { error: "rekey must give a reason" }).optional(),
   // Blocks the owner's login (docs/incident.md, "Contain"); the reason names the incident for the lock and the review.
   contain: z.string({ error: CONTAIN_REASON }).trim().min(1, { error: CONTAIN_REASON }).optional(),
+  // The wave's Job imports what the target lacks from this (corrected) source (docs/incident.md, "4–5").
+  remigrate: z.string({ error: REMIGRATE_REASON }).trim().min(1, { error: REMIGRATE_REASON }).optional(),
 }).superRefine((mailbox, ctx) => {
   const declared = kindsOf(mailbox);
   if (declared.length !== 1) {
@@ -77,6 +80,18 @@ const waveSchema = strict({
     .max(MAX_WAVE_PARALLELISM, { error: `parallelism must be at most ${MAX_WAVE_PARALLELISM}` })
     .optional(),
   mailboxes: z.array(mailboxSchema).min(1, { error: "a wave needs at least one mailbox" }),
+}).superRefine((wave, ctx) => {
+  // A done wave has no Job, so nothing would import: the re-migration needs the wave's Job back (docs/incident.md, 4–5).
+  if (wave.phase !== "done") return;
+  wave.mailboxes.forEach((m, i) => {
+    if (m.remigrate !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["mailboxes", i, "remigrate"],
+        message:
+          'remigrate needs the wave\'s migration Job, which a wave in phase done does not have: set the wave back to phase cut-over with phaseRollback: "<reason>" (its other mailboxes then only sync from their saved state) and forward to done once the re-migration is verified',
+      });
+  });
 });
 
 const contextSchema = strict({
@@ -217,6 +232,7 @@ function toMailbox(raw: RawMailbox, path: YamlPath, lines: Map<string, number>):
     ...(raw.rebind !== undefined ? { rebind: raw.rebind } : {}),
     ...(raw.rekey !== undefined ? { rekey: raw.rekey } : {}),
     ...(raw.contain !== undefined ? { contain: raw.contain } : {}),
+    ...(raw.remigrate !== undefined ? { remigrate: raw.remigrate } : {}),
     line: lineOf(lines, path),
   };
 }

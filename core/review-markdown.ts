@@ -6,6 +6,7 @@ import type { ContainmentChange } from "./containment-changes";
 import type { LockEntry } from "./lock";
 import type { FieldChange, LockChange } from "./lock-diff";
 import { fieldText, type PeopleLookup } from "./lock-people";
+import { remigrationText } from "./remigration-changes";
 import { escapeMarkdown as md } from "./markdown-text";
 import type { ExportsVerdict, Rebinding, Review } from "./review";
 
@@ -114,6 +115,16 @@ export function renderReviewMarkdown(stack: string, review: Review, intro?: stri
     for (const c of review.containment) lines.push(containmentLine(c, people));
     lines.push("");
   }
+  if (review.remigrations.length) {
+    lines.push(
+      `### ↻ Re-migrations (${review.remigrations.length}): the Job imports a source's mail into a mailbox — check each one`,
+      "",
+      "After a wrong pairing was cleaned, the wave's migration Job imports from this source what the target lacks (docs/incident.md, 4–5). A wrong line pours someone else's mail into this mailbox.",
+      "",
+    );
+    for (const c of review.remigrations) lines.push(`- ${md(remigrationText(c, people))}`);
+    lines.push("");
+  }
   if (review.changed.length) {
     lines.push(`### Changed mailboxes (${review.changed.length}): same person, same source`, "");
     for (const c of review.changed.slice(0, LIST_LIMIT)) appendAll(lines, changedLines(c, people));
@@ -147,7 +158,14 @@ export function renderReviewMarkdown(stack: string, review: Review, intro?: stri
   };
   list("Added mailboxes", review.added);
   list("Removed mailboxes", review.removed);
-  if (!review.added.length && !review.removed.length && !review.rebound.length && !review.changed.length && !review.containment.length)
+  if (
+    !review.added.length &&
+    !review.removed.length &&
+    !review.rebound.length &&
+    !review.changed.length &&
+    !review.containment.length &&
+    !review.remigrations.length
+  )
     lines.push("No binding changes.", "");
   if (appendix.length) appendAll(lines, [...appendix, ""]);
   return lines.join("\n");

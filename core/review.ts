@@ -2,6 +2,7 @@
 // export lines that say whose each source is), which mailboxes appear, disappear or change, and what
 // happens to their keys. Mailboxes pair by source first, the way the plan keys them (core/lock-diff.ts).
 import { containmentChanges, onlyContainment, type ContainmentChange } from "./containment-changes";
+import { remigrationChanges, type RemigrationChange } from "./remigration-changes";
 import { phaseRank } from "./lifecycle";
 import { duplicateIds, lockEntryFor, type LockEntry } from "./lock";
 import { diffLock, type FieldChange, type LockChange } from "./lock-diff";
@@ -52,6 +53,8 @@ export interface Review {
   readonly changed: readonly LockChange[];
   /** Logins blocked (plan `contain`), opened again or blocked for another reason. */
   readonly containment: readonly ContainmentChange[];
+  /** Re-migrations started, changed or ended (plan `remigrate`): whose source the Job imports into whose mailbox. */
+  readonly remigrations: readonly RemigrationChange[];
   readonly keysCreated: readonly string[];
   /** Keys of mailboxes that stay but whose key identity changed: mail encrypted with the old key becomes unreadable. */
   readonly keysRotated: readonly string[];
@@ -103,6 +106,7 @@ export function computeReview(base: readonly Binding[], head: readonly Binding[]
     rebound,
     changed: changes.filter((c) => c.change === "changed" && !isRebinding(c) && !onlyContainment(c)),
     containment: changes.flatMap(containmentChanges).sort(byContainmentKind),
+    remigrations: changes.flatMap(remigrationChanges),
     keysCreated: [...headIds].filter((id) => !baseIds.has(id)).map((id) => keyName.get(id)!),
     keysRotated: changes.filter((c) => c.locked?.mailbox === c.declared?.mailbox && c.fields.some((f) => f.field === "key")).map((c) => c.declared!.key.name),
     keysOrphaned: [...baseIds].filter((id) => !headIds.has(id)).map((id) => keyName.get(id)!),

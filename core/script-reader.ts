@@ -2,8 +2,8 @@
 // thing that runs, so it is judged itself, not the program's declaration about it. Only the script
 // this project renders is accepted: every line other than a `pair …` line must equal the rendered
 // template, and pair lines must be plain words and single-quoted strings (nothing the shell expands).
-import type { DoveadmCommand } from "./lifecycle";
-import { PAIR_PREFIX, scriptTemplate } from "./migration-script";
+import { readImportArgv, type DoveadmCommand } from "./lifecycle";
+import { PAIR_KINDS, PAIR_PREFIX, REMIGRATE_KIND, scriptTemplate } from "./migration-script";
 import type { WavePhase } from "./model";
 
 export interface ScriptReading {
@@ -45,8 +45,13 @@ function readPairLine(line: string, n: number): { command?: DoveadmCommand; prob
   const { words, problem } = shellWords(line);
   if (problem) return { problem: `line ${n}: ${problem}` };
   const [keyword, mailboxId, stateFile, need, ...argv] = words;
-  if (keyword !== "pair" || mailboxId === undefined || stateFile === undefined || (need !== "fresh" && need !== "needs-state") || argv.length === 0) {
-    return { problem: `line ${n}: not of the form "pair <mailbox id> <state file> fresh|needs-state <doveadm argv…>"` };
+  if (keyword !== "pair" || mailboxId === undefined || stateFile === undefined || !PAIR_KINDS.includes(need ?? "") || argv.length === 0) {
+    return { problem: `line ${n}: not of the form "pair <mailbox id> <state file> ${PAIR_KINDS.join("|")} <doveadm argv…>"` };
+  }
+  if (need === REMIGRATE_KIND) {
+    // The script appends only the search it computes; the argv itself must be exactly the rendered import.
+    const { problem } = readImportArgv(argv);
+    return { command: { mailboxId, stateFile, needsState: false, remigrate: true, argv }, ...(problem ? { problem: `line ${n}: ${problem}` } : {}) };
   }
   return { command: { mailboxId, stateFile, needsState: need === "needs-state", argv } };
 }

@@ -34,7 +34,14 @@ function peopleOf(ctx: PolicyContext): PeopleLookup {
 }
 
 /** The lock entry the declared resources amount to (same shape as core/lock.ts lockEntryFor). */
-function declaredEntry(ctx: PolicyContext, stack: StackView, user: OxUserView, waves: Map<string, string>, homes: Map<string, string>): LockEntry {
+function declaredEntry(
+  ctx: PolicyContext,
+  stack: StackView,
+  user: OxUserView,
+  waves: Map<string, string>,
+  homes: Map<string, string>,
+  remigrations: Map<string, string>,
+): LockEntry {
   const id = user.mailboxId ?? "";
   const [primary, ...rest] = [...new Set(user.addresses.map((a) => normaliseAddress(a.value)))];
   const source = sourceOf(ctx, user);
@@ -54,20 +61,24 @@ function declaredEntry(ctx: PolicyContext, stack: StackView, user: OxUserView, w
     addresses: [...(primary ? [primary] : []), ...rest.sort()],
     ...(user.contextException?.trim() ? { contextException: user.contextException } : {}),
     ...(user.containment?.trim() ? { contain: user.containment } : {}),
+    // The re-migration the Job's pairing table declares (pairings.json `remigrate`), by id and source.
+    ...(remigrations.has(`${id}\n${user.sourceGuid ?? ""}`) ? { remigrate: remigrations.get(`${id}\n${user.sourceGuid ?? ""}`)! } : {}),
   };
 }
 
 function declaredEntries(ctx: PolicyContext, stack: StackView): LockEntry[] {
   const waves = new Map<string, string>();
+  const remigrations = new Map<string, string>();
   for (const t of stack.pairings) {
     for (const p of t.pairings ?? []) {
       waves.set(p.mailboxId, t.wave);
       waves.set(`${p.mailboxId}\n${p.sourceExchangeGuid}`, t.wave);
+      if (typeof p.remigrate === "string" && p.remigrate.trim()) remigrations.set(`${p.mailboxId}\n${p.sourceExchangeGuid}`, p.remigrate);
     }
   }
   const homes = new Map<string, string>();
   for (const db of stack.userdbs) for (const e of db.index ?? []) homes.set(`${db.context}/${e.login}`, e.home);
-  return stack.users.map((u) => declaredEntry(ctx, stack, u, waves, homes));
+  return stack.users.map((u) => declaredEntry(ctx, stack, u, waves, homes, remigrations));
 }
 
 /** One finding per change, people-first: the source the plan line names, then whom it goes to. */

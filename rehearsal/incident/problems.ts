@@ -3,7 +3,6 @@
 import type { Detection, CleanJudgement, TargetCount } from "./proof";
 import type { LoginProbe } from "./containment";
 import type { Misbinding } from "./injection";
-import type { Remigration } from "./remigrate";
 import type { PairResult } from "../migration/migrate";
 
 export type ReaderOf = (login: string) => string;
@@ -55,19 +54,6 @@ export function cleanProblems(clean: CleanJudgement, readerOf: ReaderOf): string
     ...clean.wronglyRemoved.map((r) => `REMOVED WRONGLY: ${r.messageId} was removed from the mailbox of ${readerOf(r.login)}, but it was not crossed into it`),
     ...clean.failed.map((o) => `clean could not remove ${o.entry.message.messageId ?? o.entry.message.guid} from the mailbox of ${o.entry.reader}: ${o.why}`),
   ];
-}
-
-export function remigrationProblems(results: readonly Remigration[], readerOf: ReaderOf): string[] {
-  return results.flatMap((r) => {
-    const who = readerOf(r.pairing.targetLogin);
-    return [
-      ...(r.error ? [`re-migration could not compare the mailbox of ${who} with its source: ${r.error}`] : []),
-      ...(r.withoutId ? [`re-migration cannot select ${r.withoutId} message(s) without Message-ID for the mailbox of ${who}`] : []),
-      ...r.runs
-        .filter((x) => !x.ok)
-        .map((x) => `doveadm import of ${r.pairing.sourceLogin} into the mailbox of ${who} failed (exit ${x.exitCode ?? "none"}): ${reasonOf(x.stderr)}`),
-    ];
-  });
 }
 
 export function finalProblems(f: TargetCount, reader: string): string[] {

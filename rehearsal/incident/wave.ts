@@ -14,9 +14,9 @@ import { contain, probeLogins } from "./containment";
 import type { AffectedMailbox, DrillCounts, DrillInput, StepTiming, WaveDrill } from "./drill";
 import { misbindingsOf, wrongPairings, type Misbinding, type Swap } from "./injection";
 import { deliverAfterCutOver, readMessageIds, type Delivery } from "./mail";
-import { cleanProblems, containmentProblems, detectionProblems, finalProblems, pairProblems, remigrationProblems, type Probes } from "./problems";
+import { cleanProblems, containmentProblems, detectionProblems, finalProblems, pairProblems, type Probes } from "./problems";
 import { countTarget, finalAuditProblems, judgeClean, judgeDetection, seededIds, type Detection, type TargetCount } from "./proof";
-import { remigrate } from "./remigrate";
+import { importedTotal, jobPairings, withRemigrate } from "./remigrate";
 import { runPhase } from "../lifecycle/migrate";
 import { rehearsalPaths } from "../migration/migrate";
 import type { Rehearsal } from "../rehearse";
@@ -130,34 +130,41 @@ export async function drillWave(c: WaveContext, plan: WavePlan): Promise<WaveDri
   const logged = removalsLogged(log);
   if (logged !== clean.removed) problems.push(`the clean log ${log} records ${logged} removal(s), the cleanup made ${clean.removed}`);
 
-  // 4. Re-migrate what the audit named from the rightful source (incident-remigrate.ts). Then later
-  // source mail: the Job syncs the others and must refuse the re-paired ones (no state any more), whose
-  // new mail a second import brings, and only that.
-  const byLogin = new Map(wave.map((b) => [b.dovecotLogin, b]));
-  const repaired = named.map((login) => pairingOf(byLogin.get(login)!));
-  const repairedIds = new Set(repaired.map((p) => p.mailboxId));
-  const importMissing = async () => {
-    const results = await remigrate(source, target, sourceImap, repaired);
-    appendAll(problems, remigrationProblems(results, readerOf));
-    return results.reduce((sum, r) => sum + r.missing, 0);
+  // 4. Re-migrate what the audit named the way docs/incident.md says: the corrected plan lines carry
+  // `remigrate:`, and the wave's Job (its rendered script, index by index) imports what each re-paired
+  // target lacks while it syncs the others. Later source mail: the Job again brings exactly that; a third
+  // run imports nothing. Dropping `remigrate:` too early: the pair's state is gone, its sync refuses.
+  const repaired = new Set(named);
+  const corrected = withRemigrate(wave, repaired, `drill ${plan.name}: corrected pairing, cleaned`);
+  const remigrated = corrected.filter((b) => b.remigrate !== undefined).length;
+  const runJob = async () => {
+    const results = await runPhase({ phase: "cut-over", pairings: jobPairings(corrected), ...rehearsalPaths(source, target), onPair: tick });
+    appendAll(problems, pairProblems(results, readerOf));
+    return importedTotal(results, problems, readerOf);
   };
-  const reimported = await step("re-migrate", repaired.length, importMissing);
-  const lateReimported = await step("late source mail, the Job's sync, import again", wave.length, async () => {
+  const reimported = await step("re-migrate", wave.length, runJob);
+  // What each re-paired target lacks after the clean: its own n+1 seeded messages (the Job copied the wrong source).
+  if (reimported !== remigrated * (n + 1))
+    problems.push(`the Job's re-migration imported ${reimported} message(s); the ${remigrated} re-paired mailbox(es) lacked ${remigrated * (n + 1)}`);
+  const lateReimported = await step("late source mail, the Job again", wave.length, async () => {
     await c.rehearsal.seed(1, users, n + 2);
-    const job = await runPhase({ phase: "cut-over", pairings: wave.map(pairingOf), ...rehearsalPaths(source, target), onPair: tick });
-    appendAll(
-      problems,
-      pairProblems(
-        job.filter((r) => !repairedIds.has(r.pairing.mailboxId)),
-        readerOf,
-      ),
-    );
-    for (const r of job.filter((x) => repairedIds.has(x.pairing.mailboxId) && x.exitCode !== REFUSED_EXIT_CODE)) {
+    return runJob();
+  });
+  if (lateReimported !== remigrated)
+    problems.push(`the Job's second run imported ${lateReimported} message(s); ${remigrated} arrived at the re-paired sources`);
+  const again = await step("the Job once more", wave.length, runJob);
+  if (again !== 0) problems.push(`a rerun of the Job imported ${again} message(s) again; a re-migration imports only what is missing`);
+  await step("without remigrate: the cut-over sync refuses", remigrated, async () => {
+    const job = await runPhase({
+      phase: "cut-over",
+      pairings: wave.filter((b) => repaired.has(b.dovecotLogin)).map(pairingOf),
+      ...rehearsalPaths(source, target),
+    });
+    for (const r of job.filter((x) => x.exitCode !== REFUSED_EXIT_CODE)) {
       problems.push(
-        `the Job's cut-over sync was not refused for the re-paired mailbox of ${readerOf(r.pairing.targetLogin)} (exit ${r.exitCode ?? "none"}): its saved state was the wrong source's`,
+        `the Job's cut-over sync was not refused for the re-paired mailbox of ${readerOf(r.pairing.targetLogin)} (exit ${r.exitCode ?? "none"}): the re-migration must remove the wrong source's saved state`,
       );
     }
-    return importMissing();
   });
 
   // 5. Verify: the audit again, and every expected message exactly once.

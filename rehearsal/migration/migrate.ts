@@ -20,8 +20,10 @@ export interface PairResult {
   readonly exitCode: number | null;
   readonly stderr: string;
   readonly ms: number;
-  /** The doveadm verb as run ("backup -R", "sync -1 -R"); reports say "backup -R" when absent. */
+  /** The doveadm verb as run ("backup -R", "sync -1 -R", "import"); reports say "backup -R" when absent. */
   readonly label?: string;
+  /** What the script printed ("done …", for a re-migration "… imported N message(s) …"). */
+  readonly stdout?: string;
 }
 
 export interface MigrateOptions {
@@ -97,8 +99,9 @@ export async function runIndexedCommands(input: IndexedRunInput): Promise<PairRe
 export function pairResult(command: DoveadmCommand, pairing: Pairing, run: IndexRun): PairResult {
   return {
     pairing,
-    label: command.argv.includes("sync") ? "sync -1 -R" : "backup -R",
+    label: command.remigrate ? "import" : command.argv.includes("sync") ? "sync -1 -R" : "backup -R",
     ok: run.exitCode === 0,
+    stdout: run.stdout.trim(),
     exitCode: run.exitCode,
     stderr: (run.signal ? `${run.stderr}killed by ${run.signal}` : run.stderr).trim(),
     ms: run.ms,

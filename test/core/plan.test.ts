@@ -63,6 +63,19 @@ describe("parsePlan details", () => {
     expect(Object.keys(free!)).not.toContain("contain");
   });
 
+  it("keeps a mailbox's re-migration reason, trimmed; refuses an empty one and one in a done wave, naming the line", () => {
+    const parsed = parsePlan(plan('      - source: a@fa-luebeck.example\n        owner: a\n        remigrate: " INC-2026-0042: corrected "\n'), FILE);
+    expect(parsed.waves[0]!.mailboxes[0]?.remigrate).toBe("INC-2026-0042: corrected");
+    const empty = () => parsePlan(plan('      - source: a@fa-luebeck.example\n        owner: a\n        remigrate: " "\n'), FILE);
+    expect(empty).toThrow(/line 7: waves\[0\]\.mailboxes\[0\]\.remigrate: remigrate must give a reason/);
+    const done = () =>
+      parsePlan(
+        "waves:\n  - name: w01\n    context: fa-luebeck\n    phase: done\n    mailboxes:\n      - source: a@fa-luebeck.example\n        owner: a\n        remigrate: INC-1\n",
+        FILE,
+      );
+    expect(done).toThrow(/line 8: waves\[0\]\.mailboxes\[0\]\.remigrate: remigrate needs the wave's migration Job/);
+  });
+
   it("derives one context per wave context when the plan declares none", () => {
     const parsed = parsePlan(plan("      - source: a@fa-luebeck.example\n        equipment:\n"), FILE);
     expect(parsed.contexts).toEqual([{ name: "fa-luebeck", organisation: "fa-luebeck" }]);
@@ -83,7 +96,7 @@ describe("parsePlan rejects", () => {
       "an unknown key, listing the allowed keys",
       plan(one + "        ownr: b\n"),
       "line 7",
-      /waves\[0\]\.mailboxes\[0\]\.ownr: unknown key "ownr" \(allowed keys: source, owner, shared, room, equipment, aliases, contextException, rebind, rekey, contain\)/,
+      /waves\[0\]\.mailboxes\[0\]\.ownr: unknown key "ownr" \(allowed keys: source, owner, shared, room, equipment, aliases, contextException, rebind, rekey, contain, remigrate\)/,
     ],
     ["an unknown top-level key", "waves: []\nwavez: 1\n", "line 2", /^wavez: unknown key "wavez" \(allowed keys: contexts, waves\)/],
     [

@@ -1,7 +1,12 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, it, expect } from "vitest";
+import { renderLock, type LockEntry } from "../../core/lock";
+import { waveConfigData } from "../../infra/components/wave";
 import { syncOnlyReverse } from "../../policies/rules/sync-only-reverse";
-import { expectNone, expectViolation, run } from "./helpers";
-import { editScript, waveResources, PAIRINGS } from "./lifecycle-fixtures";
+import { config, expectNone, expectViolation, run } from "./helpers";
+import { dataOf, editScript, waveResources, PAIRINGS } from "./lifecycle-fixtures";
+import { policyTempDir } from "./temp-dirs";
 import type { ResourceRecord } from "../fixtures/policies/plan";
 
 describe("sync-only-reverse", () => {
@@ -74,5 +79,73 @@ describe("sync-only-reverse branches", () => {
     const found = await messages(records);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^wave w01 \(rule sync-only-reverse\): migrate\.sh is not the rendered script: line \d+ differs/);
+  });
+});
+
+// A re-migration (plan `remigrate:`) runs `doveadm import` in a pair line of kind remigrate: allowed only
+// as the exact rendered import and only for a mailbox whose reviewed lock entry records remigrate.
+describe("sync-only-reverse and re-migrations (pair kind remigrate)", () => {
+  const REASON = "INC-2026-0042: corrected pairing, cleaned";
+  const remigrating = PAIRINGS.map((p, i) => (i === 1 ? { ...p, remigrate: REASON } : p));
+  /** The wave as rendered for pairings where the second pair is re-migrated. */
+  function remigrationWave(phase: "copying" | "cut-over"): ResourceRecord[] {
+    const records = waveResources("w02", { phase });
+    const data = waveConfigData({ wave: { name: "w02", context: "luebeck", phase }, pairings: remigrating, sourceImapHost: "exchange.corp.example" });
+    Object.assign(dataOf(records), { "migrate.sh": data["migrate.sh"], "pairings.json": data["pairings.json"] });
+    return records;
+  }
+  /** A lock whose entries are the fixture pairs; `remigrate` on the ids given. */
+  function lockWith(remigrateIds: readonly string[]): string {
+    const file = path.join(policyTempDir("oxmig-remigrate-lock-"), "bindings.lock.yaml");
+    const mailboxes: LockEntry[] = PAIRINGS.map((p) => ({
+      mailbox: p.mailboxId,
+      kind: "personal",
+      wave: "w02",
+      context: "luebeck",
+      owner: { id: p.mailboxId, uid: p.targetLogin },
+      source: { address: p.sourceLogin, exchangeGuid: p.sourceExchangeGuid },
+      login: p.targetLogin,
+      home: `/var/vmail/${p.mailboxId}`,
+      key: { name: `key-${p.mailboxId}`, keeper: p.mailboxId },
+      addresses: [p.sourceLogin],
+      ...(remigrateIds.includes(p.mailboxId) ? { remigrate: REASON } : {}),
+      phase: "cut-over",
+    }));
+    fs.writeFileSync(file, renderLock({ lockVersion: 2, stack: "staging", contexts: {}, waves: { w02: { phase: "cut-over" } }, mailboxes, retired: [] }));
+    return file;
+  }
+  const jan = PAIRINGS[1]!;
+  const judged = async (records: readonly ResourceRecord[], lock?: string) =>
+    (await run(syncOnlyReverse, records, config(lock ? { lock } : {}))).map((v) => v.message);
+
+  it("accepts the rendered import of a mailbox whose lock entry records remigrate, in copying and at cut-over", async () => {
+    const script = dataOf(remigrationWave("cut-over"))["migrate.sh"]!;
+    expect(script).toContain(
+      `pair '${jan.mailboxId}' '/var/lib/oxmig/state/${jan.mailboxId}.state' 'remigrate' 'doveadm' '-c' '/etc/oxmig/doveadm.conf' '-o' 'imapc_user=${jan.sourceLogin}' 'import' '-u' 'jschmidt' 'imapc:' ''`,
+    );
+    expect(await judged(remigrationWave("cut-over"), lockWith([jan.mailboxId]))).toEqual([]);
+    expect(await judged(remigrationWave("copying"), lockWith([jan.mailboxId]))).toEqual([]);
+  });
+  it("rejects an import of a mailbox the lock does not record as re-migrated, or without a lock", async () => {
+    expect(await judged(remigrationWave("cut-over"), lockWith([]))).toEqual([
+      `wave w02 (rule sync-only-reverse): mailbox ${jan.mailboxId}: the script re-migrates it with doveadm import, but its lock entry (jschmidt) records no remigrate; only a mailbox whose plan line carries remigrate: (recorded by oxmig lock and reviewed) is re-migrated by doveadm import`,
+    ]);
+    expect(await judged(remigrationWave("cut-over"))).toEqual([expect.stringContaining("but no binding lock is configured")]);
+  });
+  it("rejects a hand-edited import line: another source appended, a search added, a user mask, a fresh pair running import", async () => {
+    const lock = lockWith([jan.mailboxId]);
+    const edit = async (from: string, to: string) => {
+      const records = remigrationWave("cut-over");
+      editScript(records, from, to);
+      return judged(records, lock);
+    };
+    expect(await edit("'imapc:' ''", "'imapc:' '' '-o' 'imapc_user=mmueller@corp.example'")).toEqual([
+      expect.stringMatching(/migrate\.sh is not the rendered script: line \d+: runs .* not the rendered re-migration/),
+    ]);
+    expect(await edit("'imapc:' ''", "'imapc:' '' 'all'")).toEqual([expect.stringContaining("not the rendered re-migration")]);
+    expect(await edit("'-u' 'jschmidt' 'imapc:' ''", "'-u' 'j*' 'imapc:' ''")).toEqual([expect.stringContaining("not one literal login each")]);
+    expect(await edit("'remigrate' 'doveadm'", "'fresh' 'doveadm'")).toEqual([
+      `wave w02 (rule sync-only-reverse): mailbox ${jan.mailboxId}: the script runs doveadm import; only backup -R and sync -1 -R may run`,
+    ]);
   });
 });
