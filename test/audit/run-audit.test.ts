@@ -91,76 +91,79 @@ afterAll(() =>
   ),
 );
 
-describe("audit of a wave migrated with two owners swapped", () => {
-  it("names both people whose mail was swapped, with counts, and leaves the right mailbox clean", async () => {
-    const result = await runAudit(input);
-    const byLogin = new Map(result.verdicts.map((v) => [v.login, v]));
-    const first = byLogin.get("user01")!;
-    expect(first).toMatchObject({ status: "foreign", own: 0, unattributed: 1 });
-    expect(first.status === "foreign" && first.foreign.map((f) => [f.owner, f.messages.length])).toEqual([[expect.stringContaining("User 2"), SEEDED]]);
-    expect(first.reader).toContain("User 1");
-    const second = byLogin.get("user02")!;
-    expect(second.status === "foreign" && second.foreign[0]!.owner).toContain("User 1");
-    expect(byLogin.get("user03")).toMatchObject({ status: "clean", own: SEEDED, unattributed: 1 });
-    expect(foundForeign(result)).toBe(true);
-    expect(incomplete(result)).toBe(false);
+// Steps of one scenario on one rehearsal, in order: the audits and the dry run read the swapped mail that the clean then removes.
+describe("a wave migrated with two owners swapped: audited, then cleaned", { shuffle: false }, () => {
+  describe("audit of a wave migrated with two owners swapped", () => {
+    it("names both people whose mail was swapped, with counts, and leaves the right mailbox clean", async () => {
+      const result = await runAudit(input);
+      const byLogin = new Map(result.verdicts.map((v) => [v.login, v]));
+      const first = byLogin.get("user01")!;
+      expect(first).toMatchObject({ status: "foreign", own: 0, unattributed: 1 });
+      expect(first.status === "foreign" && first.foreign.map((f) => [f.owner, f.messages.length])).toEqual([[expect.stringContaining("User 2"), SEEDED]]);
+      expect(first.reader).toContain("User 1");
+      const second = byLogin.get("user02")!;
+      expect(second.status === "foreign" && second.foreign[0]!.owner).toContain("User 1");
+      expect(byLogin.get("user03")).toMatchObject({ status: "clean", own: SEEDED, unattributed: 1 });
+      expect(foundForeign(result)).toBe(true);
+      expect(incomplete(result)).toBe(false);
+    });
+
+    it("reports a target the plan does not declare, and what it holds", async () => {
+      const result = await runAudit(input);
+      expect(result.undeclared).toEqual(["user04"]);
+      // user04's own source is not among the audited ones: its mail is unattributed, nothing foreign.
+      expect(result.verdicts.find((v) => v.login === "user04")).toMatchObject({ declared: false, status: "adoptable", unattributed: SEEDED + 1 });
+    });
+
+    it("is incomplete, not clean, when the target cannot be reached", async () => {
+      const unreachable = { ...input.target, url: input.target.url.replace(/:\d+\//, ":1/") };
+      const result = await runAudit({ ...input, target: unreachable }).catch((err: Error) => err);
+      expect(result).toBeInstanceOf(Error);
+      const partly = await runAudit({ ...input, source: { ...input.source, port: 1 } });
+      expect(incomplete(partly)).toBe(true);
+      expect(partly.unreadableSources).toHaveLength(3);
+    });
   });
 
-  it("reports a target the plan does not declare, and what it holds", async () => {
-    const result = await runAudit(input);
-    expect(result.undeclared).toEqual(["user04"]);
-    // user04's own source is not among the audited ones: its mail is unattributed, nothing foreign.
-    expect(result.verdicts.find((v) => v.login === "user04")).toMatchObject({ declared: false, status: "adoptable", unattributed: SEEDED + 1 });
-  });
+  describe("clean after the audit", () => {
+    it("dry run: plans exactly the foreign messages and touches nothing", async () => {
+      const before = await guidsOf("user01");
+      const plan = cleanPlan(await runAudit(input));
+      expect(plan.map((p) => p.login).sort()).toEqual([...Array(SEEDED).fill("user01"), ...Array(SEEDED).fill("user02")]);
+      expect(await guidsOf("user01")).toEqual(before);
+    });
 
-  it("is incomplete, not clean, when the target cannot be reached", async () => {
-    const unreachable = { ...input.target, url: input.target.url.replace(/:\d+\//, ":1/") };
-    const result = await runAudit({ ...input, target: unreachable }).catch((err: Error) => err);
-    expect(result).toBeInstanceOf(Error);
-    const partly = await runAudit({ ...input, source: { ...input.source, port: 1 } });
-    expect(incomplete(partly)).toBe(true);
-    expect(partly.unreadableSources).toHaveLength(3);
-  });
-});
+    it("survives an unreachable target and an interruption, removes exactly the foreign mail on rerun, and leaves clean mailboxes untouched", async () => {
+      const log = join(root, "clean.jsonl");
+      const untouched = await guidsOf("user03");
+      const plan = cleanPlan(await runAudit(input));
+      // The target goes away: the first removal fails, the run stops, the log says so.
+      const unreachable = { ...input.target, url: input.target.url.replace(/:\d+\//, ":1/") };
+      const failed = await applyClean(plan, unreachable, log);
+      expect(failed).toHaveLength(1);
+      expect(failed[0]!.removed).toBe(false);
+      // Interrupted after two removals.
+      const partial = await applyClean(plan.slice(0, 2), input.target, log);
+      expect(partial.every((o) => o.removed)).toBe(true);
+      // Rerun: a fresh audit plans only what is left.
+      const rest = cleanPlan(await runAudit(input));
+      expect(rest).toHaveLength(plan.length - 2);
+      expect((await applyClean(rest, input.target, log)).every((o) => o.removed)).toBe(true);
 
-describe("clean after the audit", () => {
-  it("dry run: plans exactly the foreign messages and touches nothing", async () => {
-    const before = await guidsOf("user01");
-    const plan = cleanPlan(await runAudit(input));
-    expect(plan.map((p) => p.login).sort()).toEqual([...Array(SEEDED).fill("user01"), ...Array(SEEDED).fill("user02")]);
-    expect(await guidsOf("user01")).toEqual(before);
-  });
+      const after = await runAudit(input);
+      expect(foundForeign(after)).toBe(false);
+      const byLogin = new Map(after.verdicts.map((v) => [v.login, v]));
+      // The mail delivered after cut-over is still there; the clean mailbox is byte-for-byte the same set.
+      expect(byLogin.get("user01")).toMatchObject({ status: "clean", own: 0, unattributed: 1 });
+      expect(byLogin.get("user02")).toMatchObject({ status: "clean", own: 0, unattributed: 1 });
+      expect(await guidsOf("user03")).toEqual(untouched);
 
-  it("survives an unreachable target and an interruption, removes exactly the foreign mail on rerun, and leaves clean mailboxes untouched", async () => {
-    const log = join(root, "clean.jsonl");
-    const untouched = await guidsOf("user03");
-    const plan = cleanPlan(await runAudit(input));
-    // The target goes away: the first removal fails, the run stops, the log says so.
-    const unreachable = { ...input.target, url: input.target.url.replace(/:\d+\//, ":1/") };
-    const failed = await applyClean(plan, unreachable, log);
-    expect(failed).toHaveLength(1);
-    expect(failed[0]!.removed).toBe(false);
-    // Interrupted after two removals.
-    const partial = await applyClean(plan.slice(0, 2), input.target, log);
-    expect(partial.every((o) => o.removed)).toBe(true);
-    // Rerun: a fresh audit plans only what is left.
-    const rest = cleanPlan(await runAudit(input));
-    expect(rest).toHaveLength(plan.length - 2);
-    expect((await applyClean(rest, input.target, log)).every((o) => o.removed)).toBe(true);
-
-    const after = await runAudit(input);
-    expect(foundForeign(after)).toBe(false);
-    const byLogin = new Map(after.verdicts.map((v) => [v.login, v]));
-    // The mail delivered after cut-over is still there; the clean mailbox is byte-for-byte the same set.
-    expect(byLogin.get("user01")).toMatchObject({ status: "clean", own: 0, unattributed: 1 });
-    expect(byLogin.get("user02")).toMatchObject({ status: "clean", own: 0, unattributed: 1 });
-    expect(await guidsOf("user03")).toEqual(untouched);
-
-    const entries = readFileSync(log, "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries.filter((e) => e.event === "removed")).toHaveLength(plan.length);
-    expect(entries.every((e) => typeof e.messageId === "string" && e.guid && !("subject" in e))).toBe(true);
+      const entries = readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(entries.filter((e) => e.event === "removed")).toHaveLength(plan.length);
+      expect(entries.every((e) => typeof e.messageId === "string" && e.guid && !("subject" in e))).toBe(true);
+    });
   });
 });

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { projectBuild, SOURCE_DIRS } from "../../bin/build.cjs";
 import { ROOT, tempProject, type TempProject } from "./support/temp-project";
 
@@ -18,11 +18,12 @@ describe("bin/oxmig.cjs picks what it runs", () => {
   // The project's main says which way it was loaded: tsx registers a loader for .ts, the build needs none.
   const MAIN =
     'export async function main(argv: string[]): Promise<number> {\n  process.stdout.write(`${require.extensions[".ts"] ? "sources" : "build"} ${argv.slice(2).join(" ")}`);\n  return 0;\n}\n';
+  // A project of its own for each test: one builds it, the other needs it never built.
   let project: TempProject;
-  beforeAll(() => {
+  beforeEach(() => {
     project = tempProject({ "cli/main.ts": MAIN, "core/other.ts": "export const other = 1;\n" });
   });
-  afterAll(() => project.remove());
+  afterEach(() => project.remove());
 
   const run = () => spawnSync(process.execPath, [path.join(project.root, "bin/oxmig.cjs"), "bindings", "--stack", "x"], { encoding: "utf8", env: plainEnv() });
 

@@ -5,28 +5,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../gate/run-gate";
 import { K8S, TYPES } from "../../core/contract";
 import { parseLock } from "../../core/lock";
 import type { DeclaredResource, GateViolation } from "../../engine/types";
 import { isBlocking } from "../../engine/violations";
 import { copyStaging, PlanText, ROOT } from "./support/inventory-mistakes";
+import { lockStaging as lock } from "./support/lock-run";
 import { gateAltered } from "./support/altered-gate";
 
 const REASON = "INC-2026-0042: holds foreign mail, audit 2026-12-02";
-
-/** Runs `oxmig lock`, returning its exit code and what it printed. */
-function lock(dir: string): { code: number; stdout: string } {
-  let stdout = "";
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  try {
-    return { code: lockCommand({ stack: "staging", inventory: dir, root: ROOT }), stdout };
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 function contain(plan: PlanText, uid: string): void {
   const row = plan.findOwnerRow(uid);

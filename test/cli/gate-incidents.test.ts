@@ -1,6 +1,7 @@
 // The incident end to end: one copy of inventory/staging with several independent human mistakes in
 // different waves, through the real program under mocks and the real pack (one gate run each).
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { resolveBindings } from "../../core/bindings";
@@ -208,26 +209,29 @@ describe("incidents through the gate", () => {
   it("a rebinding without a lock change: the lock rule names it; after `oxmig lock` only identity rules remain", async () => {
     const rebound = [...mistakes.shifted.slice(1).map((r) => r.owner), ...mistakes.swapped.map((s) => s.owner), "mmueller", "mmueller2", "mguenther", "sgross"];
     for (const uid of rebound) expect(first.filter((v) => v.policy === LOCK_RULE && v.identity === uid).length, uid).toBeGreaterThan(0);
+    // Relocking rewrites plan.yaml and the lock: on a copy of its own, so the other tests keep the inventory with the mistakes.
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "oxmig-incident-relock-"));
+    fs.cpSync(dir, own, { recursive: true });
     const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       // The shifted wave names its first owner twice: one mailbox id for two sources, which no lock may hold.
       const doubled = mistakes.shifted[0]!.owner;
       for (const check of [true, false]) {
-        expect(() => lockCommand({ stack: "staging", inventory: dir, root: ROOT, check }), `check ${check}`).toThrow(
+        expect(() => lockCommand({ stack: "staging", inventory: own, root: ROOT, check }), `check ${check}`).toThrow(
           new RegExp(
             `plan\\.yaml: line \\d+: 2 entries bind [^<]+<[^>]+> \\(${doubled}, fa-kiel, id [0-9a-f-]{36}\\): line \\d+ \\(owner of source ${mistakes.shifted[0]!.source.replace(/\./g, "\\.")}, .* and line \\d+ \\(owner of source ${mistakes.shifted[1]!.source.replace(/\./g, "\\.")}, the Exchange mailbox of .*\\(nothing was written\\)`,
           ),
         );
       }
       // Rotated instead of shifted (the fallen-off owner takes the first row): every row still re-bound, no id twice.
-      const plan = new PlanText(path.join(dir, "plan.yaml"));
+      const plan = new PlanText(path.join(own, "plan.yaml"));
       plan.setOwner(plan.ownerRows("w03-fa-kiel")[0]!, mistakes.fallenOff);
       plan.save();
-      expect(lockCommand({ stack: "staging", inventory: dir, root: ROOT, check: true })).toBe(1);
-      expect(lockCommand({ stack: "staging", inventory: dir, root: ROOT })).toBe(0);
-      const report = path.join(dir, "after-lock.json");
-      expect(await gateCommand({ stack: "staging", format: "json", root: ROOT, inventory: dir, out: report, quiet: true })).toBe(1);
+      expect(lockCommand({ stack: "staging", inventory: own, root: ROOT, check: true })).toBe(1);
+      expect(lockCommand({ stack: "staging", inventory: own, root: ROOT })).toBe(0);
+      const report = path.join(own, "after-lock.json");
+      expect(await gateCommand({ stack: "staging", format: "json", root: ROOT, inventory: own, out: report, quiet: true })).toBe(1);
       const after = JSON.parse(fs.readFileSync(report, "utf8")) as { violations: GateViolation[] };
       const blocking = after.violations.filter(isBlocking);
       expect(blocking.filter((v) => v.policy === LOCK_RULE)).toEqual([]);
@@ -253,6 +257,7 @@ describe("incidents through the gate", () => {
     } finally {
       out.mockRestore();
       err.mockRestore();
+      fs.rmSync(own, { recursive: true, force: true });
     }
   }, 120_000);
 });

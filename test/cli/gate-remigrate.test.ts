@@ -5,25 +5,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lockCommand } from "../../cli/commands/lock";
 import { parseLock } from "../../core/lock";
 import type { GateViolation } from "../../engine/types";
 import { isBlocking } from "../../engine/violations";
 import { runGate } from "../../gate/run-gate";
 import { copyStaging, PlanText, ROOT } from "./support/inventory-mistakes";
+import { lockStaging as lock } from "./support/lock-run";
 
 const REASON = "INC-2026-0042: corrected pairing, cleaned 2026-12-03";
-
-function lock(dir: string): { code: number; stdout: string } {
-  let stdout = "";
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  try {
-    return { code: lockCommand({ stack: "staging", inventory: dir, root: ROOT }), stdout };
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 function addUnder(plan: PlanText, uid: string, line: string): void {
   const row = plan.findOwnerRow(uid);

@@ -19,118 +19,128 @@ import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
 import { settleDovecots } from "../rehearsal/dovecot-guard";
 import { capture, makeStackFixture, setWavePhase, STACK, WAVE, writeStackConfig, type StackFixture } from "../rehearsal/stack-fixture";
 
-let fixture: StackFixture;
-let target: DovecotInstance;
-let root: string;
-let bindings: Binding[];
-const secret = newRunSecret();
-const masterPassword = randomBytes(12).toString("hex");
+/** A stack and its "deployed" target, each describe its own: canaries and a crossed userdb leave mail behind. */
+interface Deployed {
+  fixture: StackFixture;
+  target: DovecotInstance;
+  root: string;
+  bindings: Binding[];
+  readonly secret: ReturnType<typeof newRunSecret>;
+  readonly masterPassword: string;
+}
 
-beforeAll(async () => {
-  fixture = makeStackFixture();
-  root = mkdtempOwned("oxmig-verify-test-");
-  const vmail = join(root, "target", "vmail");
-  bindings = resolveBindings(readInventory(join(fixture.cwd, "inv")), { waves: [WAVE], mailRoot: vmail });
-  writeStackConfig(fixture.cwd, { mailRoot: vmail });
-  target = await startDovecot({
-    role: "target",
-    dir: join(root, "target"),
-    mailCrypt: true,
-    doveadmHttp: true,
-    userdbText: renderUserdb(userdbLinesFor(bindings, secret)),
-    masterUser: { login: "oxmig-admin", password: masterPassword },
-  });
-  writeStackConfig(fixture.cwd, {
-    mailRoot: vmail,
-    verifyLmtpHost: "127.0.0.1",
-    verifyLmtpPort: target.lmtpPort,
-    verifyImapHost: "127.0.0.1",
-    verifyImapPort: target.imapPort,
-    verifyMasterUser: "oxmig-admin",
-    verifyDoveadmUrl: target.doveadmHttp!.url,
-  });
-}, 30_000);
+/** Starts the enclosing describe's target before its tests (the wave in `phase`) and stops it after them. */
+function deployedStack(phase: "copying" | "cut-over"): Deployed {
+  const d = { secret: newRunSecret(), masterPassword: randomBytes(12).toString("hex") } as Deployed;
+  beforeAll(async () => {
+    d.fixture = makeStackFixture();
+    d.root = mkdtempOwned("oxmig-verify-test-");
+    const vmail = join(d.root, "target", "vmail");
+    d.bindings = resolveBindings(readInventory(join(d.fixture.cwd, "inv")), { waves: [WAVE], mailRoot: vmail });
+    writeStackConfig(d.fixture.cwd, { mailRoot: vmail });
+    d.target = await startDovecot({
+      role: "target",
+      dir: join(d.root, "target"),
+      mailCrypt: true,
+      doveadmHttp: true,
+      userdbText: renderUserdb(userdbLinesFor(d.bindings, d.secret)),
+      masterUser: { login: "oxmig-admin", password: d.masterPassword },
+    });
+    writeStackConfig(d.fixture.cwd, {
+      mailRoot: vmail,
+      verifyLmtpHost: "127.0.0.1",
+      verifyLmtpPort: d.target.lmtpPort,
+      verifyImapHost: "127.0.0.1",
+      verifyImapPort: d.target.imapPort,
+      verifyMasterUser: "oxmig-admin",
+      verifyDoveadmUrl: d.target.doveadmHttp!.url,
+    });
+    if (phase !== "copying") setWavePhase(d.fixture.cwd, phase);
+  }, 30_000);
+  afterAll(() =>
+    settleDovecots(
+      () => d.target?.stop(),
+      () => [d.root, d.fixture?.cwd].filter((f): f is string => Boolean(f)),
+    ),
+  );
+  return d;
+}
 
-afterAll(() =>
-  settleDovecots(
-    () => target?.stop(),
-    () => [root, fixture?.cwd].filter((f): f is string => Boolean(f)),
-  ),
-);
+const fullEnv = (d: Deployed) => ({ OXMIG_VERIFY_MASTER_PASSWORD: d.masterPassword, OXMIG_VERIFY_DOVEADM_KEY: d.target.doveadmHttp!.apiKey });
 
-const fullEnv = () => ({ OXMIG_VERIFY_MASTER_PASSWORD: masterPassword, OXMIG_VERIFY_DOVEADM_KEY: target.doveadmHttp!.apiKey });
-
-async function verify(env: Record<string, string | undefined> = fullEnv(), check?: "userdb" | "canaries") {
+async function verify(d: Deployed, env: Record<string, string | undefined> = fullEnv(d), check?: "userdb" | "canaries") {
   const stdout = capture();
-  const code = await verifyCommand({ stack: STACK, cwd: fixture.cwd, env, stdout, stderr: capture(), ...(check ? { check } : {}) });
+  const code = await verifyCommand({ stack: STACK, cwd: d.fixture.cwd, env, stdout, stderr: capture(), ...(check ? { check } : {}) });
   return { code, out: stdout.text() };
 }
 
-const personalPair = () => bindings.filter((x) => x.kind === "personal") as [Binding, Binding];
+const personalPair = (d: Deployed) => d.bindings.filter((x) => x.kind === "personal") as [Binding, Binding];
 
 describe("oxmig verify before cut-over (wave still copying)", () => {
+  const d = deployedStack("copying");
+
   it("checks every login's home and key over the doveadm HTTP API without creating any mailbox", async () => {
-    const { code, out } = await verify();
+    const { code, out } = await verify(d);
     expect(out).toContain("userdb lookups for 6 (waves before cut-over)");
     expect(out).toContain("PASSED: 6 mailboxes");
     expect(code).toBe(0);
-    for (const b of bindings) expect(existsSync(b.home), b.home).toBe(false);
-    expect(out).not.toContain(target.doveadmHttp!.apiKey);
+    for (const b of d.bindings) expect(existsSync(b.home), b.home).toBe(false);
+    expect(out).not.toContain(d.target.doveadmHttp!.apiKey);
   });
 
   it("refuses (exit 2) to deliver canaries to a wave still copying, naming the wave, and delivers nothing", async () => {
-    await expect(verify(fullEnv(), "canaries")).rejects.toThrow(/refusing to deliver canaries to wave\(s\) w01-im \(phase copying\)/);
-    for (const b of bindings) expect(existsSync(b.home), b.home).toBe(false);
+    await expect(verify(d, fullEnv(d), "canaries")).rejects.toThrow(/refusing to deliver canaries to wave\(s\) w01-im \(phase copying\)/);
+    for (const b of d.bindings) expect(existsSync(b.home), b.home).toBe(false);
   });
 
   it("refuses with a clear message when the doveadm API key is not in the environment", async () => {
-    await expect(verify({ OXMIG_VERIFY_MASTER_PASSWORD: masterPassword })).rejects.toThrow(/export OXMIG_VERIFY_DOVEADM_KEY=/);
+    await expect(verify(d, { OXMIG_VERIFY_MASTER_PASSWORD: d.masterPassword })).rejects.toThrow(/export OXMIG_VERIFY_DOVEADM_KEY=/);
   });
 
   it("fails and names both people when two logins share one key in the deployed userdb", { timeout: 30_000 }, async () => {
-    const [a, b] = personalPair();
-    const lines = userdbLinesFor(bindings, secret);
+    const [a, b] = personalPair(d);
+    const lines = userdbLinesFor(d.bindings, d.secret);
     const keyOfB = lines.find((l) => l.login === b.dovecotLogin)!.keyPassword;
     try {
-      await target.replaceUserdb(renderUserdb(lines.map((l) => (l.login === a.dovecotLogin ? { ...l, keyPassword: keyOfB } : l))));
-      const { code, out } = await verify();
+      await d.target.replaceUserdb(renderUserdb(lines.map((l) => (l.login === a.dovecotLogin ? { ...l, keyPassword: keyOfB } : l))));
+      const { code, out } = await verify(d);
       expect(code).toBe(1);
       expect(out).toMatch(/shares its key with/);
       expect(out).not.toContain(keyOfB);
       for (const person of [a, b]) expect(out.slice(out.indexOf("Failures:"))).toContain(personLabel(personOf(person)));
     } finally {
-      await target.replaceUserdb(renderUserdb(lines));
+      await d.target.replaceUserdb(renderUserdb(lines));
     }
   });
 
   it("fails and names both people when one login resolves to another person's home", { timeout: 30_000 }, async () => {
-    const [a, b] = personalPair();
-    const lines = userdbLinesFor(bindings, secret);
+    const [a, b] = personalPair(d);
+    const lines = userdbLinesFor(d.bindings, d.secret);
     try {
-      await target.replaceUserdb(renderUserdb(lines.map((l) => (l.login === a.dovecotLogin ? { ...l, home: b.home } : l))));
-      const { code, out } = await verify();
+      await d.target.replaceUserdb(renderUserdb(lines.map((l) => (l.login === a.dovecotLogin ? { ...l, home: b.home } : l))));
+      const { code, out } = await verify(d);
       expect(code).toBe(1);
       for (const person of [a, b]) expect(out.slice(out.indexOf("Failures:"))).toContain(personLabel(personOf(person)));
-      for (const x of bindings) expect(existsSync(x.home), x.home).toBe(false);
+      for (const x of d.bindings) expect(existsSync(x.home), x.home).toBe(false);
     } finally {
-      await target.replaceUserdb(renderUserdb(lines));
+      await d.target.replaceUserdb(renderUserdb(lines));
     }
   });
 });
 
 describe("oxmig verify after cut-over (canaries)", () => {
-  beforeAll(() => setWavePhase(fixture.cwd, "cut-over"));
+  const d = deployedStack("cut-over");
 
   it("passes when every address's canary reaches its own mailbox, and removes the canaries", async () => {
-    const { code, out } = await verify();
+    const { code, out } = await verify(d);
     expect(out).toContain("canaries for 6 via LMTP");
     expect(out).toContain("PASSED: 6 mailboxes");
     expect(code).toBe(0);
-    for (const b of bindings) expect((await readMailbox(endpointsOf(target), b.dovecotLogin)).messages).toEqual([]);
+    for (const b of d.bindings) expect((await readMailbox(endpointsOf(d.target), b.dovecotLogin)).messages).toEqual([]);
   });
 
   it("refuses with a clear message when the master password is not in the environment", async () => {
-    await expect(verify({ OXMIG_VERIFY_DOVEADM_KEY: "x" })).rejects.toThrow(
+    await expect(verify(d, { OXMIG_VERIFY_DOVEADM_KEY: "x" })).rejects.toThrow(
       /export OXMIG_VERIFY_MASTER_PASSWORD=\$\(pulumi config get verifyMasterPassword --stack rehearsal-test\)/,
     );
   });
@@ -146,13 +156,22 @@ describe("oxmig verify after cut-over (canaries)", () => {
       rmSync(bare.cwd, { recursive: true, force: true });
     }
   });
+});
+
+describe("oxmig verify after cut-over, the deployed userdb crossing two homes", () => {
+  // A target of its own: the canaries delivered into the wrong home cannot be read back, so they stay there.
+  const d = deployedStack("cut-over");
 
   it("fails and names both people when the deployed userdb gives one person another's home", { timeout: 30_000 }, async () => {
-    const [a, b] = personalPair();
-    const lines = userdbLinesFor(bindings, secret).map((l) => (l.login === a.dovecotLogin ? { ...l, home: b.home } : l));
-    await target.replaceUserdb(renderUserdb(lines));
-    const { code, out } = await verify();
-    expect(code).toBe(1);
-    for (const person of [a, b]) expect(out.slice(out.indexOf("Failures:"))).toContain(personLabel(personOf(person)));
+    const [a, b] = personalPair(d);
+    const lines = userdbLinesFor(d.bindings, d.secret);
+    try {
+      await d.target.replaceUserdb(renderUserdb(lines.map((l) => (l.login === a.dovecotLogin ? { ...l, home: b.home } : l))));
+      const { code, out } = await verify(d);
+      expect(code).toBe(1);
+      for (const person of [a, b]) expect(out.slice(out.indexOf("Failures:"))).toContain(personLabel(personOf(person)));
+    } finally {
+      await d.target.replaceUserdb(renderUserdb(lines));
+    }
   });
 });

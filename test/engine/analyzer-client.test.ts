@@ -136,8 +136,14 @@ describe.each(ENGINES)("policy pack %s", (_engine, open, closedAsExpected) => {
   });
 
   it("close() ends the session: the pack's process stops, or the in-process session refuses further calls", async () => {
-    pack.close();
-    await closedAsExpected(pack, unprotected);
+    const own = await open();
+    try {
+      await own.configure({});
+      expect(names(await own.analyze(unprotected))).toContain("fixture-secret-protected:mandatory");
+    } finally {
+      own.close();
+    }
+    await closedAsExpected(own, unprotected);
   });
 });
 

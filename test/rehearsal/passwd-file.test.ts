@@ -58,6 +58,8 @@ afterAll(() =>
 
 describe("the passwd-file on real Dovecot", () => {
   it("the rendered file: every login gets its own home and key, as the reader says", async () => {
+    // The other tests each hand Dovecot a doctored file and leave it there.
+    await dovecot.replaceUserdb(original);
     const answers = await lookupUserdb(dovecot, ["mmueller", "jschmidt"]);
     expect(answers.get("mmueller")).toEqual({ home: homeOf("mmueller"), keyPassword: keyResultFor(IDS.maria) });
     const read = readPasswdFile(original).get("mmueller")!;

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { load } from "js-yaml";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULTS, PROJECT } from "../../../infra/config";
 import { configureConnection, DEFAULT_OX_ADMIN_USER, OX_CONFIG_KEYS, OX_ENV, resolveConnection } from "../../../infra/ox/connection";
 import { oxContextProvider } from "../../../infra/ox/context-provider";
@@ -45,12 +45,13 @@ const failure = (promise: Promise<unknown>) =>
   );
 const holdsSecret = (value: unknown, ...secrets: string[]) => secrets.some((s) => JSON.stringify(value).includes(s));
 
+const MASTER_PASSWORD = "master-before-rotation-1";
 let server: OxTestServer;
 beforeAll(async () => {
   stubCallPolicy(FAST_CALLS);
   // This file tests the stack-config path: no OXMIG_OX_* from the shell may replace it.
   for (const name of Object.values(OX_ENV)) vi.stubEnv(name, undefined);
-  server = await startOxTestServer({ master: { login: "oxadminmaster", password: "master-before-rotation-1" } });
+  server = await startOxTestServer({ master: { login: "oxadminmaster", password: MASTER_PASSWORD } });
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -143,6 +144,13 @@ describe("providers configured from the stack config", () => {
     await configure(stackConfigFor(server));
     const { inputs } = await oxContextProvider.check!({}, contextInputs("ctx-rotate"));
     contextId = (await oxContextProvider.create(inputs)).outs.contextId;
+  });
+  // Each test starts before any rotation, configured from the stack config: other tests rotate the
+  // passwords in OX and configure others (those of resolveConnection too), in any order.
+  beforeEach(async () => {
+    server.master.password = MASTER_PASSWORD;
+    server.contexts.get(contextId)!.admin.password = CONTEXT_ADMIN.password;
+    await configure(stackConfigFor(server));
   });
 
   const userIn = (local: string, displayName: string) => ({ ...userInputs(contextId, local, displayName), contextName: "ctx-rotate" });

@@ -45,13 +45,18 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe("OxUser / OxContext under the mock runtime", () => {
-  it("register with the contract's types and the inputs the policy pack reads", async () => {
+  // Every test reads these registrations: they are made once, before any of them runs.
+  const raw = userInputs(1, "mock.user", "Mock User");
+  let user: OxUser;
+  beforeAll(async () => {
     // Resources are only constructed here, after setMocks, so the static import is safe.
-    const raw = userInputs(1, "mock.user", "Mock User");
     const context = new OxContext("ctx", contextInputs() as unknown as OxContextArgs);
-    const user = new OxUser("mock-user", { ...(raw as unknown as OxUserArgs), contextId: context.contextId });
+    user = new OxUser("mock-user", { ...(raw as unknown as OxUserArgs), contextId: context.contextId });
     await settled(user.urn);
     await settled(context.urn);
+  });
+
+  it("register with the contract's types and the inputs the policy pack reads", async () => {
     const userReg = registered.find((r) => r.name === "mock-user")!;
     const contextReg = registered.find((r) => r.name === "ctx")!;
     expect(userReg.type).toBe(TYPES.oxUser);

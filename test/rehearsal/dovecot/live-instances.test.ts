@@ -1,7 +1,7 @@
 // What a test that times out leaves: a Dovecot its own clean-up never stops, or one still starting.
 // stopAllDovecots (what settleDovecots and the signal handler use) stops both and names their folders.
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { startDovecot } from "../../../rehearsal/dovecot/dovecot-instance";
 import { readRecords } from "../../../rehearsal/dovecot/instance-records";
 import { liveDovecotPids, stopAllDovecots } from "../../../rehearsal/dovecot/live-instances";
@@ -36,8 +36,9 @@ describe("stopping every Dovecot of this process", () => {
   it("stops one nobody stopped and one still starting, and returns their run folders", { timeout: 60_000 }, async () => {
     const recordsDir = privateRecordsFolder();
     recordsDirs.push(recordsDir);
-    const forgotten = await startDovecot(instanceOptions("source", recordsDir));
-    const starting = startDovecot(instanceOptions("target", recordsDir)).then(
+    const [source, target] = [instanceOptions("source", recordsDir), instanceOptions("target", recordsDir)];
+    const forgotten = await startDovecot(source);
+    const starting = startDovecot(target).then(
       () => "up",
       (err: Error) => err.message,
     );
@@ -48,7 +49,7 @@ describe("stopping every Dovecot of this process", () => {
 
     const folders = await stopAllDovecots();
 
-    expect(folders.sort()).toEqual([...roots].sort());
+    expect(folders.sort()).toEqual([source.runDir, target.runDir].sort());
     expect([...pids, ...children].filter(isRunning)).toEqual([]);
     expect(liveDovecotPids()).toEqual([]);
     expect(await starting).toBe("dovecot (target) was stopped while starting");
@@ -59,13 +60,17 @@ describe("stopping every Dovecot of this process", () => {
     ]);
   });
 
-  // Last in this file: the flag cannot be cleared (a process that got a signal is about to exit).
   it("once shutting down (a signal arrived), refuses to start another Dovecot and leaves no record of it", async () => {
+    // The flag cannot be cleared (a process that got a signal is about to exit): set it in fresh
+    // module instances, so the other tests of this file keep theirs, in whatever order they run.
+    vi.resetModules();
+    const fresh = await import("../../../rehearsal/dovecot/live-instances.js");
+    const { startDovecot: startFresh } = await import("../../../rehearsal/dovecot/dovecot-instance.js");
     const recordsDir = privateRecordsFolder();
     recordsDirs.push(recordsDir);
-    await stopAllDovecots({ shuttingDown: true });
-    await expect(startDovecot(instanceOptions("source", recordsDir))).rejects.toThrow("the rehearsal is shutting down: no further Dovecot is started");
-    expect(liveDovecotPids()).toEqual([]);
+    await fresh.stopAllDovecots({ shuttingDown: true });
+    await expect(startFresh(instanceOptions("source", recordsDir))).rejects.toThrow("the rehearsal is shutting down: no further Dovecot is started");
+    expect(fresh.liveDovecotPids()).toEqual([]);
     expect(recordsIn(recordsDir)).toEqual([]);
   });
 });
