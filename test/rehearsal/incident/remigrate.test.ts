@@ -50,7 +50,8 @@ const WEIRD = [
   "Message-ID: \r\nSubject: empty id",
 ];
 
-describe("the Job's re-migration (pair kind remigrate) on Dovecot 2.3.19", () => {
+// Steps of one re-migration on one pair of Dovecots (first import, later mail, then the pair without remigrate): in order.
+describe("the Job's re-migration (pair kind remigrate) on Dovecot 2.3.19", { shuffle: false }, () => {
   let own: Pairing;
   let afterCutOver: string;
   const run = () => runPhase({ phase: "cut-over", pairings: [own], ...rehearsalPaths(r.source, r.target) });
