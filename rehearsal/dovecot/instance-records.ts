@@ -1,7 +1,7 @@
 // One record per running rehearsal Dovecot, in a private per-user folder, so that a later run can
 // find and stop the Dovecots of a run that was killed (SIGKILL, OOM, a closed CI job) and remove
 // their folders, which hold throwaway key and master passwords. See docs/rehearsal.md.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -94,6 +94,23 @@ export function removeAtExit(path: string): void {
   if (!exitHook) process.once("exit", () => dropAtExit && atExit.forEach((p) => rmSync(p, { force: true })));
   exitHook = true;
   atExit.add(path);
+}
+
+/**
+ * Removes now the records left for exit whose Dovecot's folder is already gone: nothing is left for
+ * reap.ts to remove. A test worker can end without running exit hooks, so test clean-up calls this.
+ */
+export function dropSettledRecords(): void {
+  for (const path of atExit) {
+    let folder: unknown;
+    try {
+      folder = (JSON.parse(readFileSync(path, "utf8")) as { dir?: unknown }).dir;
+    } catch {
+      folder = undefined;
+    }
+    if (typeof folder === "string" && existsSync(folder)) continue;
+    removeRecord(path);
+  }
 }
 
 /** For an exit that cuts the clean-up short (a second Ctrl-C): the records stay for reap.ts. */

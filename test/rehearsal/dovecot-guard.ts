@@ -4,6 +4,7 @@
 // anything had been left running.
 import { rmSync } from "node:fs";
 import { expect } from "vitest";
+import { dropSettledRecords } from "../../rehearsal/dovecot/instance-records";
 import { liveDovecotPids, stopAllDovecots } from "../../rehearsal/dovecot/live-instances";
 import { ourDovecotProcesses } from "./stack-fixture";
 
@@ -17,6 +18,7 @@ export async function settleDovecots(own: () => unknown = () => undefined, folde
     // The folders of Dovecots left running: their owner's clean-up (removing them) never came.
     const abandoned = await stopAllDovecots();
     for (const folder of [...folders(), ...abandoned]) rmSync(folder, { recursive: true, force: true });
+    dropSettledRecords();
   }
   expect(left, "Dovecots the tests left running (now stopped)").toEqual([]);
   expect(ourDovecotProcesses()).toEqual([]);

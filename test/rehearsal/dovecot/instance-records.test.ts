@@ -4,7 +4,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, stat
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultRecordsDir, privateRecordsDir, readRecords, writeRecord } from "../../../rehearsal/dovecot/instance-records";
+import { defaultRecordsDir, dropSettledRecords, privateRecordsDir, readRecords, removeAtExit, writeRecord } from "../../../rehearsal/dovecot/instance-records";
 import { reapOrphans } from "../../../rehearsal/dovecot/reap";
 
 let base: string;
@@ -37,6 +37,25 @@ describe("the rehearsal's record folder", () => {
     writeRecord(dir, "target-1", record);
     expect(readRecords(dir)).toEqual([{ path: join(dir, "target-1.json"), record }]);
     expect(readdirSync(dir)).toEqual(["target-1.json"]);
+  });
+
+  it("a stopped Dovecot's record left behind after its folder is gone, or dropped while its folder remains", () => {
+    const base = scratch();
+    const dir = join(base, "records");
+    const kept = join(base, "kept");
+    mkdirSync(kept);
+    const record = (folder: string) => ({
+      role: "source" as const,
+      confPath: join(folder, "dovecot.conf"),
+      dir: folder,
+      runDir: base,
+      ownerPid: 1,
+      ownerStartTime: "1",
+    });
+    removeAtExit(writeRecord(dir, "source-gone", record(join(base, "gone"))));
+    removeAtExit(writeRecord(dir, "source-kept", record(kept)));
+    dropSettledRecords();
+    expect(readdirSync(dir)).toEqual(["source-kept.json"]);
   });
 
   it("is refused when others may write to it, and nothing is reaped from it", async () => {
