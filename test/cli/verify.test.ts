@@ -76,6 +76,18 @@ async function verify(d: Deployed, env: Record<string, string | undefined> = ful
 
 const personalPair = (d: Deployed) => d.bindings.filter((x) => x.kind === "personal") as [Binding, Binding];
 
+/** Runs `check` while the deployed userdb gives the first person's login the second's home; restores it after. */
+async function withCrossedHome(d: Deployed, check: (a: Binding, b: Binding) => Promise<void>): Promise<void> {
+  const [a, b] = personalPair(d);
+  const lines = userdbLinesFor(d.bindings, d.secret);
+  try {
+    await d.target.replaceUserdb(renderUserdb(lines.map((l) => (l.login === a.dovecotLogin ? { ...l, home: b.home } : l))));
+    await check(a, b);
+  } finally {
+    await d.target.replaceUserdb(renderUserdb(lines));
+  }
+}
+
 describe("oxmig verify before cut-over (wave still copying)", () => {
   const d = deployedStack("copying");
 
@@ -114,17 +126,12 @@ describe("oxmig verify before cut-over (wave still copying)", () => {
   });
 
   it("fails and names both people when one login resolves to another person's home", { timeout: 30_000 }, async () => {
-    const [a, b] = personalPair(d);
-    const lines = userdbLinesFor(d.bindings, d.secret);
-    try {
-      await d.target.replaceUserdb(renderUserdb(lines.map((l) => (l.login === a.dovecotLogin ? { ...l, home: b.home } : l))));
+    await withCrossedHome(d, async (a, b) => {
       const { code, out } = await verify(d);
       expect(code).toBe(1);
       for (const person of [a, b]) expect(out.slice(out.indexOf("Failures:"))).toContain(personLabel(personOf(person)));
       for (const x of d.bindings) expect(existsSync(x.home), x.home).toBe(false);
-    } finally {
-      await d.target.replaceUserdb(renderUserdb(lines));
-    }
+    });
   });
 });
 
@@ -163,15 +170,10 @@ describe("oxmig verify after cut-over, the deployed userdb crossing two homes", 
   const d = deployedStack("cut-over");
 
   it("fails and names both people when the deployed userdb gives one person another's home", { timeout: 30_000 }, async () => {
-    const [a, b] = personalPair(d);
-    const lines = userdbLinesFor(d.bindings, d.secret);
-    try {
-      await d.target.replaceUserdb(renderUserdb(lines.map((l) => (l.login === a.dovecotLogin ? { ...l, home: b.home } : l))));
+    await withCrossedHome(d, async (a, b) => {
       const { code, out } = await verify(d);
       expect(code).toBe(1);
       for (const person of [a, b]) expect(out.slice(out.indexOf("Failures:"))).toContain(personLabel(personOf(person)));
-    } finally {
-      await d.target.replaceUserdb(renderUserdb(lines));
-    }
+    });
   });
 });
