@@ -4,7 +4,7 @@ import { resolveBindings, type ResolveOptions } from "../core/bindings";
 import { InputError } from "../core/errors";
 import { DEFAULT_MAIL_ROOT } from "../core/ids";
 import type { Binding, Inventory } from "../core/model";
-import { narrowToWaves, selectionFilter } from "../core/stack-selection";
+import { narrowToWaves, selectionFilter, type SelectionFilter } from "../core/stack-selection";
 import { readStackFile, type StackFile } from "./stack-config";
 
 export interface StackSelection {
@@ -52,6 +52,11 @@ export function selectedBindings(
   inventory: Inventory,
   narrow: { readonly waves?: readonly string[]; readonly mailRoot?: string } = {},
 ): Binding[] {
-  const filter = narrowToWaves(inventory.plan, selection.resolve, narrow.waves, { stack: selection.config.file, plan: inventory.files.plan });
+  const filter = selectedFilter(selection, inventory, narrow.waves);
   return resolveBindings(inventory, { ...selection.resolve, ...filter, ...(narrow.mailRoot ? { mailRoot: narrow.mailRoot } : {}) });
+}
+
+/** The stack's selection narrowed to `--wave` names, checked as selectedBindings checks it (for a caller that has the stack's bindings already). */
+export function selectedFilter(selection: StackSelection, inventory: Inventory, waves: readonly string[] | undefined): SelectionFilter {
+  return narrowToWaves(inventory.plan, selection.resolve, waves, { stack: selection.config.file, plan: inventory.files.plan });
 }

@@ -7,7 +7,7 @@ import { InputError, UsageError } from "../../core/errors";
 import { sourceEvidence } from "../../core/source-ownership";
 import { readInventory } from "../../io/inventory";
 import type { StackFile } from "../../io/stack-config";
-import { selectedBindings, stackSelection } from "../../io/stack-selection";
+import { selectedBindings, selectedFilter, stackSelection } from "../../io/stack-selection";
 import { formatAudit, type AuditFormat } from "../../audit/report";
 import { runAudit, type AuditRun } from "../../audit/run-audit";
 import type { SourceImap } from "../../audit/source-mail";
@@ -79,8 +79,10 @@ export async function auditStack(opts: AuditCommandOptions): Promise<{ run: Audi
   const env = opts.env ?? process.env;
   const selection = stackSelection(opts.stack, opts.cwd);
   const inventory = readInventory(selection.inventoryDir);
+  // The whole stack once: its logins tell declared from undeclared targets; --wave narrows what is audited.
   const stackBindings = selectedBindings(selection, inventory);
-  const bindings = selectedBindings(selection, inventory, opts.wave ? { waves: opts.wave } : {});
+  const { waves } = selectedFilter(selection, inventory, opts.wave);
+  const bindings = waves ? stackBindings.filter((b) => waves.includes(b.wave)) : stackBindings;
   if (bindings.length === 0) throw new UsageError(`stack ${opts.stack} selects no mailboxes${opts.wave ? ` in wave(s) ${opts.wave.join(", ")}` : ""}`);
   const target = doveadmFromConfig(selection.config, env);
   const source = sourceImapFromConfig(selection.config, env);
