@@ -2,7 +2,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "**/node_modules/**", "reports/**", ".stryker-tmp/**", "coverage/**", "policies/bundle.js", "build/**"] },
+  { ignores: ["node_modules/**", "**/node_modules/**", "reports/**", ".stryker-tmp/**", "coverage/**", "policies/dist/**", "build/**"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,13 +1,13 @@
 // `oxmig audit --adoptions FILE`: which OX users that already exist each selected mailbox takes over,
 // by evidence (core/adoption.ts), and the adoption file the program reads (core/adoption-file.ts).
 // Read-only towards OX and the targets: it lists OX users and uses what the audit already read.
-import { incomplete } from "../core/audit";
-import { adoptionsOf, renderAdoptionFile, type Adoption } from "../core/adoption-file";
-import { decideAdoptions, oxUserLabel, type AdoptionDecision, type OxUserFacts, type TargetHolding } from "../core/adoption";
-import { UsageError } from "../core/errors";
-import { escapeMarkdown as md } from "../core/markdown-text";
-import type { Binding, ContextSpec } from "../core/model";
-import type { SourceEvidence } from "../core/source-ownership";
+import { incomplete } from "@oxmig/core/audit";
+import { adoptionsOf, renderAdoptionFile, type Adoption } from "@oxmig/core/adoption-file";
+import { decideAdoptions, oxUserLabel, type AdoptionDecision, type OxUserFacts, type TargetHolding } from "@oxmig/core/adoption";
+import { UsageError } from "@oxmig/core/errors";
+import { escapeMarkdown as md } from "@oxmig/core/markdown-text";
+import type { Binding, ContextSpec } from "@oxmig/core/model";
+import type { SourceEvidence } from "@oxmig/core/source-ownership";
 import { OX_ENV, resolveConnection } from "../infra/ox/connection";
 import type { OxConnection } from "../infra/ox/soap-client";
 import { mapLimited } from "../rehearsal/migration/map-limited";

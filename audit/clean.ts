@@ -3,8 +3,8 @@
 // Message-ID; never content) before it is tried and after it is done, so an interrupted run leaves a
 // trace, and a rerun audits again and removes only what is still there.
 import { appendFileSync } from "node:fs";
-import type { AuditResult, HeldMessage } from "../core/audit";
-import { foreignMessages } from "../core/audit";
+import type { AuditResult, HeldMessage } from "@oxmig/core/audit";
+import { foreignMessages } from "@oxmig/core/audit";
 import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot/dovecot-instance";
 import type { PhaseProgress } from "../rehearsal/stack-run";
 import { expungeMessage } from "./target-mail";

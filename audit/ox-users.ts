@@ -11,7 +11,7 @@
 //   - user calls need the context's id (OXUser.checkContext: "Context invalid" without one).
 // Not verified against a running OX: the order of getMultipleData's answers (matched by id here, so
 // order does not matter) and whether listAll includes the context admin (it is judged like any user).
-import type { OxUserFacts } from "../core/adoption";
+import type { OxUserFacts } from "@oxmig/core/adoption";
 import { authPart, callOx, userAuthPart, type OxConnection } from "../infra/ox/soap-client";
 import { contextFromXml, userFromXml, type SoapPart } from "../infra/ox/soap";
 

@@ -1,9 +1,9 @@
 // The audit's report: who holds whose mail, how many messages, sent when. Counts and dates only:
 // no subject, address of a correspondent or body is ever printed.
-import type { AuditResult, TargetVerdict } from "../core/audit";
-import type { OutputFormat } from "../core/output-format";
-import { foundForeign, incomplete } from "../core/audit";
-import { escapeMarkdown as md } from "../core/markdown-text";
+import type { AuditResult, TargetVerdict } from "@oxmig/core/audit";
+import type { OutputFormat } from "@oxmig/core/output-format";
+import { foundForeign, incomplete } from "@oxmig/core/audit";
+import { escapeMarkdown as md } from "@oxmig/core/markdown-text";
 
 export type AuditFormat = Extract<OutputFormat, "text" | "json" | "markdown">;
 

@@ -1,10 +1,10 @@
 // The audit of deployed targets: read the sources the selection migrates (over IMAP, as imapc does),
 // list every login of the target's userdb, read what each declared and undeclared target holds
 // (doveadm HTTP API) and judge whose mail it is by the exports, never by the plan's pairing.
-import type { AuditResult, AuditedSource, AuditedTarget } from "../core/audit";
-import { indexSources, judgeTarget } from "../core/audit";
-import type { Binding } from "../core/model";
-import type { SourceEvidence } from "../core/source-ownership";
+import type { AuditResult, AuditedSource, AuditedTarget } from "@oxmig/core/audit";
+import { indexSources, judgeTarget } from "@oxmig/core/audit";
+import type { Binding } from "@oxmig/core/model";
+import type { SourceEvidence } from "@oxmig/core/source-ownership";
 import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot/dovecot-instance";
 import { mapLimited } from "../rehearsal/migration/map-limited";
 import type { PhaseProgress } from "../rehearsal/stack-run";

@@ -2,7 +2,7 @@
 // with the mailbox owner's login as SASL PLAIN authorization id (Dovecot's imapc_master_user does the
 // same). Only the envelope and the size are fetched, never a body.
 import { ImapFlow } from "imapflow";
-import type { HeldMessage } from "../core/audit";
+import type { HeldMessage } from "@oxmig/core/audit";
 import { requireProtectedTransport, type TransportSecurity } from "../rehearsal/verification/transport-security";
 
 export interface SourceImap {

@@ -2,7 +2,7 @@
 // mailbox holds (folder, uid, GUID, Message-ID, Date, size; never a body), and removal of single
 // messages by folder and GUID. Verified against Dovecot 2.3.19 (tests start one).
 import { z } from "zod";
-import type { HeldMessage } from "../core/audit";
+import type { HeldMessage } from "@oxmig/core/audit";
 import type { DoveadmHttpEndpoint } from "../rehearsal/dovecot/dovecot-instance";
 import { describeFailure, doveadmCall } from "../rehearsal/dovecot/doveadm-api";
 

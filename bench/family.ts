@@ -11,7 +11,7 @@ import { dump, load as loadYaml } from "js-yaml";
 import { runFamilyGate } from "../gate/family";
 import { writeFamilyLock } from "../test/support/family-lock-write";
 import { runGate } from "../gate/run-gate";
-import { generate } from "../core/generate";
+import { generate } from "@oxmig/core/generate";
 import { isBlocking } from "../engine/violations";
 import { registrationFloor, registrationFloorAsShipped } from "./floor";
 

@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { lockCommand } from "../cli/commands/lock";
 import { packSettings, policyPackConfig } from "../gate/policy-config";
 import { runGate, type GateTimings } from "../gate/run-gate";
-import { generate } from "../core/generate";
+import { generate } from "@oxmig/core/generate";
 import type { DeclaredResource } from "../engine/types";
 import { openInProcessPack } from "../engine/in-process-pack";
 import { isBlocking } from "../engine/violations";

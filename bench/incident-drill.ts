@@ -4,8 +4,8 @@
 //   N: only the first N waves of staging.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { resolveBindings } from "../core/bindings";
-import { sourceEvidence } from "../core/source-ownership";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import { readInventory } from "../io/inventory";
 import { stackSelection } from "../io/stack-selection";
 import { drillPassed, runIncidentDrill, type DrillResult } from "../rehearsal/incident/drill";

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { doveadmCommands } from "../core/lifecycle";
+import { doveadmCommands } from "@oxmig/core/lifecycle";
 import { endpointsOf } from "../rehearsal/verification/endpoints";
 import { allIndexes, runIndexes, type IndexRun } from "../rehearsal/migration/indexed-run";
 import { newRunSecret } from "../rehearsal/migration/keys";

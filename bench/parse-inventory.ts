@@ -1,12 +1,12 @@
 // Parses a 40,000-person generated inventory: how long the three parsers take at production scale.
 // Run: node bin/run-ts.cjs bench/parse-inventory.ts [people]
 import { performance } from "node:perf_hooks";
-import { resolveBindings } from "../core/bindings";
-import { parseDirectory } from "../core/directory";
-import { parseExchange } from "../core/exchange";
-import { generate } from "../core/generate";
-import type { Inventory } from "../core/model";
-import { parsePlan } from "../core/plan";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { parseDirectory } from "@oxmig/core/directory";
+import { parseExchange } from "@oxmig/core/exchange";
+import { generate } from "@oxmig/core/generate";
+import type { Inventory } from "@oxmig/core/model";
+import { parsePlan } from "@oxmig/core/plan";
 
 const RUNS = 5;
 const people = Number(process.argv[2] ?? 40_000);

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { generate } from "../core/generate";
+import { generate } from "@oxmig/core/generate";
 import { runProgramUnderMocks } from "../engine/run-program";
 
 const ROOT = resolve(__dirname, "..");

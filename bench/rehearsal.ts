@@ -3,13 +3,13 @@
 //   staging: the staging stack's bindings; a number: a generated inventory of about that many mailboxes.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { resolveBindings } from "../core/bindings";
-import { sourceEvidence } from "../core/source-ownership";
-import { generate } from "../core/generate";
-import type { Inventory } from "../core/model";
-import { parseDirectory } from "../core/directory";
-import { decodeExportBytes, parseExchange } from "../core/exchange";
-import { parsePlan } from "../core/plan";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
+import { generate } from "@oxmig/core/generate";
+import type { Inventory } from "@oxmig/core/model";
+import { parseDirectory } from "@oxmig/core/directory";
+import { decodeExportBytes, parseExchange } from "@oxmig/core/exchange";
+import { parsePlan } from "@oxmig/core/plan";
 import { readInventory } from "../io/inventory";
 import { stackSelection } from "../io/stack-selection";
 import { mkdtempOwned } from "../rehearsal/dovecot/run-as";

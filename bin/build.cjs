@@ -45,9 +45,36 @@ function projectBuild(root) {
     return files.sort();
   }
 
+  /** The source folders that are npm workspace packages imported by name (a package.json with exports), e.g. core/ = @oxmig/core. */
+  function workspacePackages() {
+    return SOURCE_DIRS.flatMap((sourceDir) => {
+      const file = path.join(root, sourceDir, "package.json");
+      if (!fs.existsSync(file)) return [];
+      const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+      return manifest.name && manifest.exports ? [{ sourceDir, manifest }] : [];
+    });
+  }
+
+  /**
+   * Built code imports a workspace package by name (`@oxmig/core/plan`), which the checkout's
+   * node_modules maps to the TypeScript sources. build/node_modules links each name to its built
+   * folder instead, whose package.json maps the same subpaths to the compiled .js files.
+   */
+  function linkWorkspacePackages() {
+    for (const { sourceDir, manifest } of workspacePackages()) {
+      const exportsJs = JSON.parse(JSON.stringify(manifest.exports ?? {}).replace(/\.ts"/g, '.js"'));
+      fs.writeFileSync(path.join(dir, sourceDir, "package.json"), `${JSON.stringify({ name: manifest.name, exports: exportsJs }, null, 2)}\n`);
+      const link = path.join(dir, "node_modules", ...manifest.name.split("/"));
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.rmSync(link, { force: true });
+      fs.symlinkSync(path.relative(path.dirname(link), path.join(dir, sourceDir)), link, "dir");
+    }
+  }
+
   /** Every source and build input with its size and modification time, as one string. */
   function fingerprint(files) {
-    return [...BUILD_INPUTS.filter((rel) => fs.existsSync(path.join(root, rel))), ...files]
+    const manifests = SOURCE_DIRS.map((sourceDir) => `${sourceDir}/package.json`);
+    return [...[...BUILD_INPUTS, ...manifests].filter((rel) => fs.existsSync(path.join(root, rel))), ...files]
       .map((rel) => {
         const s = fs.statSync(path.join(root, rel));
         return `${rel} ${s.size} ${s.mtimeMs}`;
@@ -106,6 +133,7 @@ function projectBuild(root) {
           await fs.promises.rename(partial, target);
         }),
       );
+      linkWorkspacePackages();
       fs.writeFileSync(stampFile, stamp);
       return { files: files.length, ms: Date.now() - started };
     },

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { InputError, InputErrors, UsageError } from "../core/errors";
+import { InputError, InputErrors, UsageError } from "@oxmig/core/errors";
 import { registerAudit } from "./specs/audit";
 import { registerBindings } from "./specs/bindings";
 import { registerClean } from "./specs/clean";

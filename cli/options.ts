@@ -1,6 +1,6 @@
 import { Option } from "commander";
 
-import type { OutputFormat } from "../core/output-format";
+import type { OutputFormat } from "@oxmig/core/output-format";
 
 export type { OutputFormat };
 

@@ -2,7 +2,7 @@
 // seconds to minutes) and written whole, never half; stdout closed early by a reader is not a failure.
 import fs from "node:fs";
 import path from "node:path";
-import { UsageError } from "../core/errors";
+import { UsageError } from "@oxmig/core/errors";
 
 /** stat, or undefined where nothing is (ENOENT) or a file stands on the way (ENOTDIR). */
 function statOrNothing(at: string): fs.Stats | undefined {

@@ -3,7 +3,7 @@
 // Analyze requests are the views of analyzer-views.ts, not encoded and decoded protobuf messages
 // (the transport cost more than the rules: bench/gate.ts); Configure gets a real message.
 import * as path from "node:path";
-import { appendAll } from "../core/append";
+import { appendAll } from "@oxmig/core/append";
 import { configureRequest, emptyProto, policyInfos, violationsOf } from "./analyzer-proto";
 import { analyzeRequestView, analyzeStackRequestView, isRequestStruct } from "./analyzer-views";
 import type { PolicyPackClient } from "./analyzer-client";

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { declaredResourceTypes, markRequestProps, UNKNOWN_VALUE } from "../core/engine-hints";
+import { declaredResourceTypes, markRequestProps, UNKNOWN_VALUE } from "@oxmig/core/engine-hints";
 import { PROPERTIES_FIELD, RESOURCES_FIELD, structBytes } from "./analyzer-proto";
 import { viewGetters } from "./analyzer-views";
 

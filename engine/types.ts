@@ -102,5 +102,5 @@ export interface GateResult {
   readonly violations: readonly GateViolation[];
 }
 
-export { formatViolationMessage, parseViolationMessage } from "../core/violation-message";
-export type { ViolationMessage } from "../core/violation-message";
+export { formatViolationMessage, parseViolationMessage } from "@oxmig/core/violation-message";
+export type { ViolationMessage } from "@oxmig/core/violation-message";

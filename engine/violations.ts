@@ -1,7 +1,7 @@
 // From analyzer diagnostics to gate findings: drop the description the SDK puts before a
 // string violation message, and read mailbox, identity and location back from the message.
 import type { GateViolation, PolicyViolation } from "./types";
-import { parseViolationMessage } from "../core/violation-message";
+import { parseViolationMessage } from "@oxmig/core/violation-message";
 
 /** The text a rule reported (the SDK sends "<description>\n<message>" for string reports). */
 export function reportedText(v: PolicyViolation): string {

@@ -2,8 +2,8 @@
 // resource named after the id; the plan keys its lines by source. Where one id or address stands for
 // several plan lines (one person named owner of two sources), the finding goes to the line whose
 // source it names, else to the line whose source the exports do not give to its owner: the line to fix.
-import type { Binding, Inventory } from "../core/model";
-import { sourceEvidence } from "../core/source-ownership";
+import type { Binding, Inventory } from "@oxmig/core/model";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import type { GateViolation, MailboxSubject } from "../engine/types";
 
 export interface BindingLookup {

@@ -1,7 +1,7 @@
 // Stack families: the shard stacks (Pulumi.<stack>.yaml with `oxmig:family: <family>`) that split one
 // shared inventory by OX context. Adding a shard is adding a stack file; nothing here lists shards.
-import { InputError, UsageError } from "../core/errors";
-import type { Plan } from "../core/model";
+import { InputError, UsageError } from "@oxmig/core/errors";
+import type { Plan } from "@oxmig/core/model";
 import type { GateViolation } from "../engine/types";
 import { listStacks, readStackFile } from "../io/stack-config";
 import { stackSelection, type StackSelection } from "../io/stack-selection";

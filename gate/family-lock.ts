@@ -1,6 +1,6 @@
 // One lock per inventory for a whole family: each entry names the shard that declares it, and
 // `oxmig lock --stack <shard>` replaces only that shard's entries, so cross-shard checks read one approved file.
-import type { BindingLock, LockEntry } from "../core/lock";
+import type { BindingLock, LockEntry } from "@oxmig/core/lock";
 import type { StackSelection } from "../io/stack-selection";
 import { familyOf } from "./family-config";
 

@@ -3,12 +3,12 @@
 // in its own child), and a cross-check of the bindings the shards declare, so a duplicate across
 // shards is caught before any lock is written.
 import os from "node:os";
-import { lockEntryFor } from "../core/lock";
-import type { Inventory } from "../core/model";
+import { lockEntryFor } from "@oxmig/core/lock";
+import type { Inventory } from "@oxmig/core/model";
 import type { GateResult, GateViolation } from "../engine/types";
 import { readInventory } from "../io/inventory";
 import { selectedBindings, type StackSelection } from "../io/stack-selection";
-import { collisionText, crossShardCollisions, fromLockEntry, type ShardMailbox } from "../core/shard-collisions";
+import { collisionText, crossShardCollisions, fromLockEntry, type ShardMailbox } from "@oxmig/core/shard-collisions";
 import { coverageFindings, readFamily, shardContexts } from "./family-config";
 import type { FamilyProgress } from "./family-progress";
 import { runGate, type AnalyzerMode, type GateTimings } from "./run-gate";

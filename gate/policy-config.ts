@@ -1,6 +1,6 @@
 // The policy pack's config for one stack: which exports and lock the rules reread, and what kind of stack it is.
 import path from "node:path";
-import type { Plan } from "../core/model";
+import type { Plan } from "@oxmig/core/model";
 import type { StackSelection } from "../io/stack-selection";
 import type { PolicyConfig, PolicyInfo } from "../engine/types";
 import { LOCK_FILE } from "../cli/commands/lock";

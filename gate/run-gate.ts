@@ -1,7 +1,7 @@
 // One stack through the gate: inputs → the real program under mocks → the real pack → findings.
 // The pack is loaded, configured and has read the exports while the program still runs.
 import path from "node:path";
-import type { Binding, Inventory } from "../core/model";
+import type { Binding, Inventory } from "@oxmig/core/model";
 import { startPolicyPack, type PolicyPackClient } from "../engine/analyzer-client";
 import { openInProcessPack } from "../engine/in-process-pack";
 import { runProgram } from "../engine/program-process";

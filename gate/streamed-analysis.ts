@@ -1,7 +1,7 @@
 // Analyze requests for resources as the program declares them, so per-resource policies run on this
 // process's core while the program child registers the rest. The engine, too, analyses a resource when
 // its step comes, with its inputs; those never change after registration. Batches wait for the pack.
-import { appendAll } from "../core/append";
+import { appendAll } from "@oxmig/core/append";
 import type { PolicyPackClient } from "../engine/analyzer-client";
 import type { DeclaredResource, PolicyViolation } from "../engine/types";
 

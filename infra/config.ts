@@ -2,9 +2,9 @@
 // The SDK does not apply Pulumi.yaml defaults under the mock runtime, so every default is
 // written here, next to its setting; Pulumi.yaml repeats them for the CLI (a test keeps both equal).
 import * as pulumi from "@pulumi/pulumi";
-import { InputError } from "../core/errors";
-import { DEFAULT_MAIL_ROOT } from "../core/ids";
-import { selectionFilter, type SelectionFilter } from "../core/stack-selection";
+import { InputError } from "@oxmig/core/errors";
+import { DEFAULT_MAIL_ROOT } from "@oxmig/core/ids";
+import { selectionFilter, type SelectionFilter } from "@oxmig/core/stack-selection";
 import { MIGRATION_DEFAULTS, readMigrationSettings, type MigrationSettings } from "./migration-settings";
 
 /** Project name in Pulumi.yaml; config keys are `oxmig:<key>`. */

@@ -2,8 +2,8 @@
 // Entry for the Pulumi CLI (Pulumi.yaml `main: infra/index.ts`, TypeScript loaded by tsx through
 // `nodeargs`, because the SDK's vendored ts-node 7 cannot compile this TypeScript 6 / nodenext
 // project) and for the gate, which requires this module after installing its mocks.
-import { resolveBindings } from "../core/bindings";
-import { selectFromPlan } from "../core/stack-selection";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { selectFromPlan } from "@oxmig/core/stack-selection";
 import { readAdoptionFile } from "../io/adoption-file";
 import { readInventory } from "../io/inventory";
 import { readStackConfig } from "./config";

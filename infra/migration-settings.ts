@@ -2,10 +2,10 @@
 // migration-network.ts), read from the stack config and checked before anything is declared:
 // a bad value is an InputError naming the stack file and the key (exit 2 in the gate).
 import { isIP } from "node:net";
-import { InputError } from "../core/errors";
-import { mailAccountProblem, type MailAccount } from "../core/migration-dovecot";
-import { SOURCE_TLS_MODES, type SourceTls } from "../core/migration-script";
-import { MAX_WAVE_PARALLELISM } from "../core/plan";
+import { InputError } from "@oxmig/core/errors";
+import { mailAccountProblem, type MailAccount } from "@oxmig/core/migration-dovecot";
+import { SOURCE_TLS_MODES, type SourceTls } from "@oxmig/core/migration-script";
+import { MAX_WAVE_PARALLELISM } from "@oxmig/core/plan";
 
 /** Defaults, repeated in Pulumi.yaml (test/infra/config.test.ts keeps both equal). */
 export const MIGRATION_DEFAULTS = {

@@ -1,7 +1,7 @@
 // Reads the adoption file `oxmig audit --adoptions` wrote (core/adoption-file.ts says what is in it).
 import fs from "node:fs";
-import { parseAdoptionFile, type AdoptionFile } from "../core/adoption-file";
-import { InputError } from "../core/errors";
+import { parseAdoptionFile, type AdoptionFile } from "@oxmig/core/adoption-file";
+import { InputError } from "@oxmig/core/errors";
 
 /** The file at `path` (as given, for messages: `shown`), checked for `stack`; a missing or bad file is an InputError (exit 2). */
 export function readAdoptionFile(path: string, stack: string, shown: string = path): AdoptionFile {

@@ -1,12 +1,12 @@
 // An inventory as it was at a git revision (for the reviewer's report).
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { parseDirectory } from "../core/directory";
-import { UsageError } from "../core/errors";
-import { decodeExportBytes, parseExchange } from "../core/exchange";
-import type { Inventory } from "../core/model";
-import { parsePlan } from "../core/plan";
-import { decodeUtf8 } from "../core/text";
+import { parseDirectory } from "@oxmig/core/directory";
+import { UsageError } from "@oxmig/core/errors";
+import { decodeExportBytes, parseExchange } from "@oxmig/core/exchange";
+import type { Inventory } from "@oxmig/core/model";
+import { parsePlan } from "@oxmig/core/plan";
+import { decodeUtf8 } from "@oxmig/core/text";
 
 /** A revision that git would read as an option (`--output=…`) is refused before git runs. */
 export function checkRevision(ref: string): void {

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { decodeUtf8 } from "../core/text";
+import { decodeUtf8 } from "@oxmig/core/text";
 
 export interface CommittedLock {
   /** The revision the text was read at (HEAD, or the parent of the commit that deleted the file). */

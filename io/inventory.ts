@@ -1,12 +1,12 @@
 // Reads a stack's three inputs from inventory/<stack>/ and parses them.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { parseDirectory } from "../core/directory";
-import { InputError } from "../core/errors";
-import { decodeExportBytes, parseExchange } from "../core/exchange";
-import type { Inventory, InventoryFiles } from "../core/model";
-import { parsePlan } from "../core/plan";
-import { decodeUtf8 } from "../core/text";
+import { parseDirectory } from "@oxmig/core/directory";
+import { InputError } from "@oxmig/core/errors";
+import { decodeExportBytes, parseExchange } from "@oxmig/core/exchange";
+import type { Inventory, InventoryFiles } from "@oxmig/core/model";
+import { parsePlan } from "@oxmig/core/plan";
+import { decodeUtf8 } from "@oxmig/core/text";
 
 export const INVENTORY_FILES = { directory: "directory.ldif", exchange: "exchange.csv", plan: "plan.yaml" } as const;
 

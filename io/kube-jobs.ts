@@ -3,7 +3,7 @@
 // reads the kubeconfig as kubectl does (KUBECONFIG, else ~/.kube/config; certificates, tokens, exec
 // plugins). Only GET of batch/v1 Jobs: `oxmig status` never changes the cluster.
 import { ApiException, BatchV1Api, KubeConfig } from "@kubernetes/client-node";
-import { InputError, UsageError } from "../core/errors";
+import { InputError, UsageError } from "@oxmig/core/errors";
 
 /** Reads one Job; undefined when the cluster has none of that name (HTTP 404). */
 export interface JobReader {

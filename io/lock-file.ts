@@ -1,8 +1,8 @@
 // The binding lock on disk: read strictly as UTF-8, and read or written only as a regular file. A lock
 // committed as a symbolic link (git stores links) would otherwise make `oxmig lock` write wherever it points.
 import fs from "node:fs";
-import { InputError } from "../core/errors";
-import { decodeUtf8 } from "../core/text";
+import { InputError } from "@oxmig/core/errors";
+import { decodeUtf8 } from "@oxmig/core/text";
 
 const REPLACE_LINK = "oxmig reads and writes the lock only as a regular file; replace the link with the file itself";
 

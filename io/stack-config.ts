@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { load } from "js-yaml";
-import { InputError, UsageError } from "../core/errors";
-import { decodeUtf8 } from "../core/text";
+import { InputError, UsageError } from "@oxmig/core/errors";
+import { decodeUtf8 } from "@oxmig/core/text";
 
 /** Pulumi.<stack>.yaml as read from disk (the program reads the same settings through pulumi.Config, infra/config.ts). */
 export interface StackFile {

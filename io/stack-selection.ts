@@ -1,10 +1,10 @@
 // Which inventory and which part of it a stack covers, from Pulumi.<stack>.yaml.
 import path from "node:path";
-import { resolveBindings, type ResolveOptions } from "../core/bindings";
-import { InputError } from "../core/errors";
-import { DEFAULT_MAIL_ROOT } from "../core/ids";
-import type { Binding, Inventory } from "../core/model";
-import { narrowToWaves, selectionFilter, type SelectionFilter } from "../core/stack-selection";
+import { resolveBindings, type ResolveOptions } from "@oxmig/core/bindings";
+import { InputError } from "@oxmig/core/errors";
+import { DEFAULT_MAIL_ROOT } from "@oxmig/core/ids";
+import type { Binding, Inventory } from "@oxmig/core/model";
+import { narrowToWaves, selectionFilter, type SelectionFilter } from "@oxmig/core/stack-selection";
 import { readStackFile, type StackFile } from "./stack-config";
 
 export interface StackSelection {

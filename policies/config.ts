@@ -4,12 +4,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { PolicyConfigSchema } from "@pulumi/policy";
-import { parseDirectory } from "../core/directory";
-import { decodeExportBytes, parseExchange } from "../core/exchange";
-import { DEFAULT_MAIL_ROOT } from "../core/ids";
-import { parseLock, type BindingLock } from "../core/lock";
-import type { Person, SourceMailbox } from "../core/model";
-import { decodeUtf8 } from "../core/text";
+import { parseDirectory } from "@oxmig/core/directory";
+import { decodeExportBytes, parseExchange } from "@oxmig/core/exchange";
+import { DEFAULT_MAIL_ROOT } from "@oxmig/core/ids";
+import { parseLock, type BindingLock } from "@oxmig/core/lock";
+import type { Person, SourceMailbox } from "@oxmig/core/model";
+import { decodeUtf8 } from "@oxmig/core/text";
 
 /** What `--policy-pack-config` must give every policy of the pack. */
 export const packConfigSchema = z.object({

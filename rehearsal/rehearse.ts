@@ -3,10 +3,10 @@
 // The steps are separate so a test can break one link of the chain between them.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { Pairing } from "../core/contract";
-import type { Binding } from "../core/model";
-import { pairingOf } from "../core/pairings";
-import { renderUserdb, type UserdbLine } from "../core/userdb";
+import type { Pairing } from "@oxmig/core/contract";
+import type { Binding } from "@oxmig/core/model";
+import { pairingOf } from "@oxmig/core/pairings";
+import { renderUserdb, type UserdbLine } from "@oxmig/core/userdb";
 import { startDovecot, type DovecotInstance } from "./dovecot/dovecot-instance";
 import { endpointsOf } from "./verification/endpoints";
 import { keyPasswordsFor } from "./migration/inputs";
@@ -16,7 +16,7 @@ import { mkdirOwned } from "./dovecot/run-as";
 import { renderSourceUserdb, seedSource, type SourceUser } from "./migration/seed";
 import { verifyTarget, type VerifyOptions } from "./verification/verify";
 import { expectedFromEvidence, type Finding } from "./verification/types";
-import type { SourceEvidence } from "../core/source-ownership";
+import type { SourceEvidence } from "@oxmig/core/source-ownership";
 
 export interface Rehearsal {
   readonly source: DovecotInstance;

@@ -1,7 +1,7 @@
 // One whole rehearsal of a stack's bindings, phase by phase: provision (both Dovecots, the target
 // userdb from the rendered inputs), seed, migrate wave by wave as the Jobs would, verify.
-import type { Binding } from "../core/model";
-import type { SourceEvidence } from "../core/source-ownership";
+import type { Binding } from "@oxmig/core/model";
+import type { SourceEvidence } from "@oxmig/core/source-ownership";
 import type { DovecotInstance } from "./dovecot/dovecot-instance";
 import { applyFaults, type Fault } from "./migration/faults";
 import { renderRunInputs } from "./migration/inputs";
@@ -9,7 +9,7 @@ import { newRunSecret } from "./migration/keys";
 import type { PairResult } from "./migration/migrate";
 import { sourceUsersFor, startRehearsal, type Rehearsal } from "./rehearse";
 import type { Finding } from "./verification/types";
-import { appendAll } from "../core/append";
+import { appendAll } from "@oxmig/core/append";
 
 export const PHASES = ["provision", "seed", "migrate", "verify"] as const;
 export type Phase = (typeof PHASES)[number];

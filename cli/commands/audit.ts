@@ -2,9 +2,9 @@
 // Read-only. Targets through their doveadm HTTP API (verifyDoveadmUrl, as `verify` uses), sources over
 // IMAP as the migration Job's imapc reaches them (master user with the owner's login as authzid).
 // `oxmig clean` (cli/commands/clean.ts) removes exactly what this finds.
-import { foundForeign, incomplete } from "../../core/audit";
-import { InputError, UsageError } from "../../core/errors";
-import { sourceEvidence } from "../../core/source-ownership";
+import { foundForeign, incomplete } from "@oxmig/core/audit";
+import { InputError, UsageError } from "@oxmig/core/errors";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import { readInventory } from "../../io/inventory";
 import type { StackFile } from "../../io/stack-config";
 import { selectedBindings, selectedFilter, stackSelection } from "../../io/stack-selection";
@@ -15,10 +15,10 @@ import { phaseProgress, type ProgressStream } from "../../rehearsal/report/progr
 import { isLoopbackHost, type TransportSecurity } from "../../rehearsal/verification/transport-security";
 import { checkOutFile, writeOutFile } from "../out-file";
 import { adoptionConnection, adoptionFileText, auditAdoptions, formatAdoptions } from "../../audit/adoptions";
-import type { Binding, Inventory } from "../../core/model";
+import type { Binding, Inventory } from "@oxmig/core/model";
 import { doveadmFromConfig } from "./verify";
 import { SOURCE_PASSWORD_VARIABLE } from "../specs/audit";
-import { SOURCE_TLS_MODES, type SourceTls } from "../../core/migration-script";
+import { SOURCE_TLS_MODES, type SourceTls } from "@oxmig/core/migration-script";
 
 export { SOURCE_PASSWORD_VARIABLE };
 

@@ -1,4 +1,4 @@
-import type { Binding } from "../../core/model";
+import type { Binding } from "@oxmig/core/model";
 import { readInventory } from "../../io/inventory";
 import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import type { OutputFormat } from "../options";

@@ -2,8 +2,8 @@
 // Dry run by default. With --apply, each removal goes to an append-only log (mailbox, folder, GUID,
 // Message-ID; never content) before and after it is tried. Rerunnable: every run audits afresh.
 import { resolve } from "node:path";
-import { foundForeign, incomplete } from "../../core/audit";
-import { UsageError } from "../../core/errors";
+import { foundForeign, incomplete } from "@oxmig/core/audit";
+import { UsageError } from "@oxmig/core/errors";
 import { applyClean, cleanPlan, type CleanPlanEntry } from "../../audit/clean";
 import { summary } from "../../audit/report";
 import { stackSelection } from "../../io/stack-selection";

@@ -1,5 +1,5 @@
 // `oxmig gate --stack-family <family>`: one combined report for every shard of the family.
-import { UsageError } from "../../core/errors";
+import { UsageError } from "@oxmig/core/errors";
 import { formatReport } from "../../gate/report";
 import { isBlocking } from "../../engine/violations";
 import { writeOutFile } from "../out-file";

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { UsageError } from "../../core/errors";
-import { generate, type ProfileName } from "../../core/generate";
+import { UsageError } from "@oxmig/core/errors";
+import { generate, type ProfileName } from "@oxmig/core/generate";
 import { displayPath, INVENTORY_FILES } from "../../io/inventory";
 
 export interface GenerateCommandOptions {

@@ -2,9 +2,9 @@
 // target configured like the OX backend), migrated wave by wave as the Jobs would, then verified.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { sourceEvidence } from "../../core/source-ownership";
-import { UsageError } from "../../core/errors";
-import type { Binding } from "../../core/model";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
+import { UsageError } from "@oxmig/core/errors";
+import type { Binding } from "@oxmig/core/model";
 import { readInventory } from "../../io/inventory";
 import { selectedBindings, stackSelection } from "../../io/stack-selection";
 import type { DovecotInstance } from "../../rehearsal/dovecot/dovecot-instance";

@@ -3,11 +3,11 @@
 // created, rotated or orphaned, and the gate's verdict. Only key names appear, never key material.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import { resolveBindings, type ResolveOptions } from "../../core/bindings";
-import type { Binding, Inventory } from "../../core/model";
-import { escapeMarkdown as md } from "../../core/markdown-text";
-import { computeReview, type ReviewPhases } from "../../core/review";
-import { renderReviewMarkdown } from "../../core/review-markdown";
+import { resolveBindings, type ResolveOptions } from "@oxmig/core/bindings";
+import type { Binding, Inventory } from "@oxmig/core/model";
+import { escapeMarkdown as md } from "@oxmig/core/markdown-text";
+import { computeReview, type ReviewPhases } from "@oxmig/core/review";
+import { renderReviewMarkdown } from "@oxmig/core/review-markdown";
 import { mandatoryFindings } from "../../gate/report/markdown";
 import { verdict } from "../../gate/report/text";
 import type { GateResult } from "../../engine/types";

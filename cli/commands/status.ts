@@ -4,11 +4,11 @@
 // bindings of the plan). Index i is pair i of the wave's table; indexes are named as mailboxes only
 // when the Job's pairing digest says it was made from the plan's current table. Read-only: GET only.
 // Exit 0 when nothing failed, 1 when a mailbox or a Job failed or the API could not be read, 2 on bad input.
-import { UsageError } from "../../core/errors";
-import { jobName, waveFine, waveProgress, type WaveProgress } from "../../core/job-progress";
-import type { Binding, Inventory } from "../../core/model";
-import { pairingsByWave } from "../../core/pairings";
-import { personLabel, sourceEvidence, sourceLabel, type SourceEvidence } from "../../core/source-ownership";
+import { UsageError } from "@oxmig/core/errors";
+import { jobName, waveFine, waveProgress, type WaveProgress } from "@oxmig/core/job-progress";
+import type { Binding, Inventory } from "@oxmig/core/model";
+import { pairingsByWave } from "@oxmig/core/pairings";
+import { personLabel, sourceEvidence, sourceLabel, type SourceEvidence } from "@oxmig/core/source-ownership";
 import { readInventory } from "../../io/inventory";
 import { KubeApiError, kubeJobReader, type JobReader, type KubeOptions } from "../../io/kube-jobs";
 import { selectedBindings, stackSelection } from "../../io/stack-selection";

@@ -4,9 +4,9 @@
 // every address over LMTP, each mailbox read as its owner through the master user, exactly its own
 // canaries and none foreign, canaries removed again.
 import { randomBytes } from "node:crypto";
-import { lifecycleOf } from "../../core/lifecycle";
-import type { Binding, Wave } from "../../core/model";
-import { InputError, UsageError } from "../../core/errors";
+import { lifecycleOf } from "@oxmig/core/lifecycle";
+import type { Binding, Wave } from "@oxmig/core/model";
+import { InputError, UsageError } from "@oxmig/core/errors";
 import { readInventory } from "../../io/inventory";
 import type { StackFile } from "../../io/stack-config";
 import { selectedBindings, stackSelection } from "../../io/stack-selection";

@@ -2,7 +2,7 @@
 // (cli/commands/generate.ts) loads when it runs.
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { GenerateCommandOptions } from "../commands/generate";
-import { PROFILE_NAMES } from "../../core/generate/profiles";
+import { PROFILE_NAMES } from "@oxmig/core/generate/profiles";
 import { implementation } from "../implementation";
 
 /** core/generate's MAX_PEOPLE (a test keeps them equal): the generator itself is not loaded for `--help`. */

@@ -1,5 +1,5 @@
 // One entry point for every report format.
-import { OUTPUT_FORMATS, type OutputFormat } from "../../core/output-format";
+import { OUTPUT_FORMATS, type OutputFormat } from "@oxmig/core/output-format";
 import type { GateResult } from "../../engine/types";
 import { formatJson } from "./json";
 import { formatJunit } from "./junit";

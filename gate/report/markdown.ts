@@ -2,8 +2,8 @@
 // its source and the person it is bound to, the decisive evidence first), and the advisory ones
 // (collapsed per policy unless verbose) in a folded section. Everything quoted from the inputs is
 // escaped (core/markdown-text.ts): a display name cannot inject Markdown into the comment.
-import { appendAll } from "../../core/append";
-import { escapeMarkdown } from "../../core/markdown-text";
+import { appendAll } from "@oxmig/core/append";
+import { escapeMarkdown } from "@oxmig/core/markdown-text";
 import type { GateResult, GateViolation } from "../../engine/types";
 import { isBlocking } from "../../engine/violations";
 import { groupFindings, location, type FindingGroup } from "./subject";

@@ -1,7 +1,7 @@
 // Human-readable gate report: mandatory findings in full, grouped per plan line under its source and
 // the person it is bound to, the decisive evidence first; advisory ones collapsed per policy (a count
 // and a few examples) unless verbose; then the verdict line.
-import { appendAll } from "../../core/append";
+import { appendAll } from "@oxmig/core/append";
 import type { GateResult, GateViolation } from "../../engine/types";
 import { isBlocking } from "../../engine/violations";
 import { findingSubject, groupFindings, location, type FindingGroup } from "./subject";

@@ -1,10 +1,10 @@
 // One OX context: the context itself, its mailboxes and the Dovecot userdb that binds logins to homes and keys.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { containedLogins, renderDenyList } from "../../core/containment";
-import { K8S, TYPES, type UserdbIndexEntry } from "../../core/contract";
-import type { Binding, ContextSpec } from "../../core/model";
-import { renderUserdb } from "../../core/userdb";
+import { containedLogins, renderDenyList } from "@oxmig/core/containment";
+import { K8S, TYPES, type UserdbIndexEntry } from "@oxmig/core/contract";
+import type { Binding, ContextSpec } from "@oxmig/core/model";
+import { renderUserdb } from "@oxmig/core/userdb";
 import { OxContext } from "../ox/resources";
 import { declareMailbox } from "./mailbox";
 

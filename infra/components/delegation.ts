@@ -9,9 +9,9 @@
 // `mail_crypt_acl_require_secure_key_sharing = yes` (verified in test/rehearsal/delegation.test.ts).
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { renderAclScript, type AclGrantSpec } from "../../core/acl-grants";
-import { K8S } from "../../core/contract";
-import type { Binding } from "../../core/model";
+import { renderAclScript, type AclGrantSpec } from "@oxmig/core/acl-grants";
+import { K8S } from "@oxmig/core/contract";
+import type { Binding } from "@oxmig/core/model";
 
 /** One grant spec per functional mailbox with delegates; delegate logins as Dovecot knows them (lower-cased uids). */
 export function aclGrantSpecs(bindings: readonly Binding[]): AclGrantSpec[] {

@@ -1,8 +1,8 @@
 // One target mailbox: its encryption key and its OX user, both named from the immutable mailbox id.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { USER_ATTRIBUTES, type KeyKeepers } from "../../core/contract";
-import type { Binding } from "../../core/model";
+import { USER_ATTRIBUTES, type KeyKeepers } from "@oxmig/core/contract";
+import type { Binding } from "@oxmig/core/model";
 import { OxUser } from "../ox/resources";
 
 export interface MailboxArgs {

@@ -12,12 +12,12 @@
 import { posix } from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { K8S } from "../../core/contract";
-import { PAIRING_DIGEST_ANNOTATION } from "../../core/job-progress";
-import { stateClaimName } from "../../core/lifecycle";
-import { AUTH_SIDECAR, DOVECOT_CONF_KEY, MIGRATION_DOVECOT_PATHS } from "../../core/migration-dovecot";
-import { IMAPC_SECRET_KEYS, MIGRATION_PATHS, REFUSED_EXIT_CODE } from "../../core/migration-script";
-import type { WavePhase } from "../../core/model";
+import { K8S } from "@oxmig/core/contract";
+import { PAIRING_DIGEST_ANNOTATION } from "@oxmig/core/job-progress";
+import { stateClaimName } from "@oxmig/core/lifecycle";
+import { AUTH_SIDECAR, DOVECOT_CONF_KEY, MIGRATION_DOVECOT_PATHS } from "@oxmig/core/migration-dovecot";
+import { IMAPC_SECRET_KEYS, MIGRATION_PATHS, REFUSED_EXIT_CODE } from "@oxmig/core/migration-script";
+import type { WavePhase } from "@oxmig/core/model";
 import { indexSettings, type MigrationSettings } from "../migration-settings";
 
 export interface MigrationJobInput {

@@ -3,7 +3,7 @@
 // and asks its own Dovecot sidecar (a Unix socket) for userdb entries.
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { K8S } from "../../core/contract";
+import { K8S } from "@oxmig/core/contract";
 import type { MigrationSettings } from "../migration-settings";
 import { MIGRATION_ROLE } from "./migration-job";
 

@@ -1,8 +1,8 @@
 // The whole stack from resolved bindings: which contexts and waves this stack covers, and their components.
 import * as k8s from "@pulumi/kubernetes";
-import type { Binding } from "../../core/model";
-import { pairingsByWave } from "../../core/pairings";
-import type { PlanSelection } from "../../core/stack-selection";
+import type { Binding } from "@oxmig/core/model";
+import { pairingsByWave } from "@oxmig/core/pairings";
+import type { PlanSelection } from "@oxmig/core/stack-selection";
 import type { StackConfig } from "../config";
 import { ContextStack } from "./context-stack";
 import { declareDelegation } from "./delegation";

@@ -4,12 +4,12 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { K8S, TYPES, type Pairing } from "../../core/contract";
-import { pairingDigest } from "../../core/job-progress";
-import { LIFECYCLE_DATA_KEY, lifecycleOf, stateClaimName } from "../../core/lifecycle";
-import { DOVECOT_CONF_KEY, renderMigrationDovecotConf, type MailAccount } from "../../core/migration-dovecot";
-import { renderDoveadmConf, renderMigrationScript, type SourceTls } from "../../core/migration-script";
-import type { Wave as WaveSpec } from "../../core/model";
+import { K8S, TYPES, type Pairing } from "@oxmig/core/contract";
+import { pairingDigest } from "@oxmig/core/job-progress";
+import { LIFECYCLE_DATA_KEY, lifecycleOf, stateClaimName } from "@oxmig/core/lifecycle";
+import { DOVECOT_CONF_KEY, renderMigrationDovecotConf, type MailAccount } from "@oxmig/core/migration-dovecot";
+import { renderDoveadmConf, renderMigrationScript, type SourceTls } from "@oxmig/core/migration-script";
+import type { Wave as WaveSpec } from "@oxmig/core/model";
 import { DEFAULT_MAIL_ACCOUNT, MIGRATION_DEFAULTS, type MigrationSettings } from "../migration-settings";
 import { migrationJobSpec, userdbSecretName } from "./migration-job";
 

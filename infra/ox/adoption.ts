@@ -8,9 +8,9 @@
 //
 // The ids reach the OX user through the components (ContextStack → declareMailbox), keyed by the
 // mailbox's immutable id and checked against its context, never by its OX name.
-import type { AdoptionFile } from "../../core/adoption-file";
-import { InputError } from "../../core/errors";
-import type { Binding } from "../../core/model";
+import type { AdoptionFile } from "@oxmig/core/adoption-file";
+import { InputError } from "@oxmig/core/errors";
+import type { Binding } from "@oxmig/core/model";
 
 /** mailboxId → OX user id of the file, checked against the selected bindings (their mailbox and context). */
 export function adoptionTargets(file: AdoptionFile, bindings: readonly Binding[], shown: string): Map<string, number> {

@@ -2,7 +2,7 @@
 // uses them to fail before any SOAP call; the local test server uses them to answer like OX does.
 // Defaults mirrored: USERNAME_CHANGEABLE=false, PRIMARY_MAIL_UNCHANGEABLE=true, AUTO_LOWERCASE=true.
 
-import { addressProblem, normaliseAddress } from "../../core/address";
+import { addressProblem, normaliseAddress } from "@oxmig/core/address";
 
 /** One rule violation, named by the provider input property it concerns. */
 export interface RuleFailure {

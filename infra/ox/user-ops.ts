@@ -9,7 +9,7 @@
 
 import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { USER_ATTRIBUTES } from "../../core/contract";
+import { USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { configureConnection, currentConnection, OX_CONFIG_KEYS, withoutConnection } from "./connection";
 import { contextExists } from "./context-ops";
 import { sameMail } from "./rules";

@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { normaliseAddress } from "../../core/address";
-import { TYPES } from "../../core/contract";
-import type { Person, SourceMailbox } from "../../core/model";
+import { normaliseAddress } from "@oxmig/core/address";
+import { TYPES } from "@oxmig/core/contract";
+import type { Person, SourceMailbox } from "@oxmig/core/model";
 import { configSchema, type PolicyContext } from "../config";
 import { describePerson, describeSource, ownerOf, sourceOf, unknownAmong } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";

@@ -1,10 +1,10 @@
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { normaliseAddress } from "../../core/address";
-import type { LockEntry } from "../../core/lock";
-import { diffLock, type LockChange } from "../../core/lock-diff";
-import { detailFields, entryLabel, entryPerson, fieldText, sourceAddress, sourceHolder, type PeopleLookup } from "../../core/lock-people";
-import type { MailboxKind } from "../../core/model";
-import { sourceEvidence } from "../../core/source-ownership";
+import { normaliseAddress } from "@oxmig/core/address";
+import type { LockEntry } from "@oxmig/core/lock";
+import { diffLock, type LockChange } from "@oxmig/core/lock-diff";
+import { detailFields, entryLabel, entryPerson, fieldText, sourceAddress, sourceHolder, type PeopleLookup } from "@oxmig/core/lock-people";
+import type { MailboxKind } from "@oxmig/core/model";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import { configSchema, displayFile, type DirectoryIndex, type ExchangeIndex, type PolicyContext } from "../config";
 import { sourceOf } from "../support/identity";
 import { mailboxMessage, plainMessage } from "../support/report";

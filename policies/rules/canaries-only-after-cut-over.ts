@@ -1,7 +1,7 @@
 // A canary delivered to a target before its final backup -R makes that backup fail or expunge the
 // target's own mail: canaries belong to waves whose routing already points to the target.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { phaseRank } from "../../core/lifecycle";
+import { phaseRank } from "@oxmig/core/lifecycle";
 import { configSchema } from "../config";
 import { checkable, lifecycleStack, lockedPhase, waveMessage } from "../support/lifecycle";
 import { resourcesValidation } from "../support/rule";

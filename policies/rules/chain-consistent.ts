@@ -1,9 +1,9 @@
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import type { Pairing, UserdbIndexEntry } from "../../core/contract";
-import { homeFor, keyNameFor } from "../../core/ids";
+import type { Pairing, UserdbIndexEntry } from "@oxmig/core/contract";
+import { homeFor, keyNameFor } from "@oxmig/core/ids";
 import { configSchema, type PolicyContext } from "../config";
 import { expectedMailboxId, loginOf, ownerOf, sourceOf, unknownAmong } from "../support/identity";
-import { readPasswdFile, type PasswdEntry } from "../../core/passwd-file";
+import { readPasswdFile, type PasswdEntry } from "@oxmig/core/passwd-file";
 import { mailboxList, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";
 import { stackValidation } from "../support/rule";

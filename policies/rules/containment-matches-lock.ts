@@ -6,7 +6,7 @@
 // Neither the userdb, the key nor the migration Job is touched, so the cleanup and the corrected
 // re-migration of a contained mailbox pass every other rule.
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import type { LockEntry } from "../../core/lock";
+import type { LockEntry } from "@oxmig/core/lock";
 import { configSchema, type PolicyContext } from "../config";
 import { denyListView, isDenyList, type DenyListView } from "../support/containment";
 import { plainMessage, userMessage } from "../support/report";

@@ -3,9 +3,9 @@
 // plan moves whole organisations into each other's contexts while every binding still looks right.
 // `oxmig lock` refuses to change the id of a context whose mailboxes reached cut-over.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../core/contract";
-import { entryPhase } from "../../core/lock";
-import { isMigrated } from "../../core/lock-history";
+import { TYPES } from "@oxmig/core/contract";
+import { entryPhase } from "@oxmig/core/lock";
+import { isMigrated } from "@oxmig/core/lock-history";
 import { configSchema } from "../config";
 import { lockedMailboxMessage, lockHistory } from "../support/lifecycle";
 import { plainMessage } from "../support/report";

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { configSchema } from "../config";
 import { contextsServing, describePerson, ownerOf, unknownAmong, unreviewedException } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";

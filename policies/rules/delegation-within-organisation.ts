@@ -1,6 +1,6 @@
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { DELEGATE_RIGHTS, GRANTED_MAILBOX, readAclScript, type AclGrant } from "../../core/acl-grants";
-import { K8S, TYPES } from "../../core/contract";
+import { DELEGATE_RIGHTS, GRANTED_MAILBOX, readAclScript, type AclGrant } from "@oxmig/core/acl-grants";
+import { K8S, TYPES } from "@oxmig/core/contract";
 import { configSchema, type PolicyContext } from "../config";
 import { functionalOrganisation } from "../support/functional-organisation";
 import { describePerson, loginOf, ownerOf, sourceOf } from "../support/identity";

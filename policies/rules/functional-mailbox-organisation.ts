@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { configSchema } from "../config";
 import { functionalOrganisation } from "../support/functional-organisation";
 import { contextsServing, describeSource, sourceOf, unknownAmong, unreviewedException } from "../support/identity";

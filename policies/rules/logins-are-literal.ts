@@ -3,9 +3,9 @@
 // or used — OX name and imapLogin, the userdb index and passwd-file, the pairing table and the `-u`
 // of each migrate.sh run — must hold a literal login (core/login.ts), read as its consumer reads it.
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { isDsync, parseDoveadm } from "../../core/doveadm-argv";
-import { LOGIN_GRAMMAR, loginProblem } from "../../core/login";
-import { readPasswdFile } from "../../core/passwd-file";
+import { isDsync, parseDoveadm } from "@oxmig/core/doveadm-argv";
+import { LOGIN_GRAMMAR, loginProblem } from "@oxmig/core/login";
+import { readPasswdFile } from "@oxmig/core/passwd-file";
 import { configSchema } from "../config";
 import { unknownAmong } from "../support/identity";
 import { waveMessage, lifecycleStack } from "../support/lifecycle";

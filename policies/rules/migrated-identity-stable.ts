@@ -5,9 +5,9 @@
 // shared mailbox whose ExchangeGuid changed) — by the Exchange source, source address, primary
 // address or owner uid it carried. Only a reviewed `rekey`/`rebind` recorded in the lock allows it.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { entryPhase } from "../../core/lock";
-import { coveredBy, identityChanges, type DeclaredIdentity, type IdentityChange } from "../../core/lock-history";
-import { normaliseAddress } from "../../core/address";
+import { entryPhase } from "@oxmig/core/lock";
+import { coveredBy, identityChanges, type DeclaredIdentity, type IdentityChange } from "@oxmig/core/lock-history";
+import { normaliseAddress } from "@oxmig/core/address";
 import { configSchema, type PolicyContext } from "../config";
 import { sourceOf } from "../support/identity";
 import { lockHistory } from "../support/lifecycle";

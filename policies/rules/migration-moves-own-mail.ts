@@ -7,10 +7,10 @@
 // not exactly the table's (offset, overridden JOB_COMPLETION_INDEX, completions, parallelism 0, a loop
 // over all pairs) is rejected by the reader (core/executed-migration.ts, core/indexed-job.ts).
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../core/contract";
-import { readExecutedMigration, type ExecutedRun } from "../../core/executed-migration";
-import type { MailboxKind, Person, SourceMailbox } from "../../core/model";
-import { declaredConfigMap } from "../../core/pod-files";
+import { TYPES } from "@oxmig/core/contract";
+import { readExecutedMigration, type ExecutedRun } from "@oxmig/core/executed-migration";
+import type { MailboxKind, Person, SourceMailbox } from "@oxmig/core/model";
+import { declaredConfigMap } from "@oxmig/core/pod-files";
 import { configSchema, type PolicyContext } from "../config";
 import { describePerson, describeSource, expectedMailboxId, ownerOf, RECIPIENT_TYPE_OF, unknownAmong } from "../support/identity";
 import { mailboxLabel, mailboxList, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";

@@ -4,11 +4,11 @@
 // must not get it in any form. The lock follows the mailbox id and the target login, not the wave
 // name: a mailbox moved into a copying wave, or a renamed wave, keeps its recorded phase.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { parseDoveadm } from "../../core/doveadm-argv";
-import { phaseRank } from "../../core/lifecycle";
-import { entryPhase, type LockEntry } from "../../core/lock";
-import { isMigrated } from "../../core/lock-history";
-import type { WavePhase } from "../../core/model";
+import { parseDoveadm } from "@oxmig/core/doveadm-argv";
+import { phaseRank } from "@oxmig/core/lifecycle";
+import { entryPhase, type LockEntry } from "@oxmig/core/lock";
+import { isMigrated } from "@oxmig/core/lock-history";
+import type { WavePhase } from "@oxmig/core/model";
 import { configSchema } from "../config";
 import { checkable, lifecycleStack, lockedByLogin, lockedMailboxMessage, lockedPhase, lockHistory, waveMessage } from "../support/lifecycle";
 import { resourcesValidation } from "../support/rule";

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
+import { TYPES, USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { configSchema } from "../config";
 import { describePerson, KINDS, loginOf, unknownAmong } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";

@@ -4,8 +4,8 @@
 // A deliberate rollback says so in the plan (`phaseRollback: <reason>`) and goes through a reviewed
 // lock change (`oxmig lock`), which then records the earlier phase.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { phaseRank } from "../../core/lifecycle";
-import { entryPhase } from "../../core/lock";
+import { phaseRank } from "@oxmig/core/lifecycle";
+import { entryPhase } from "@oxmig/core/lock";
 import { configSchema } from "../config";
 import { checkable, lifecycleStack, lockedMailboxMessage, lockedPhase, lockHistory, waveMessage } from "../support/lifecycle";
 import { resourcesValidation } from "../support/rule";

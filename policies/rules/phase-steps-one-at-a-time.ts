@@ -4,8 +4,8 @@
 // point at an empty target. copying → done skips the post-cut-over sync, so mail that still reached
 // Exchange is never copied. A deliberate skip says why (`phaseSkip: <reason>`) and is relocked.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { entryPhase } from "../../core/lock";
-import { describeStep, stepNeeds } from "../../core/lock-history";
+import { entryPhase } from "@oxmig/core/lock";
+import { describeStep, stepNeeds } from "@oxmig/core/lock-history";
 import { configSchema } from "../config";
 import { checkable, lifecycleStack, lockedMailboxMessage, lockHistory, waveMessage } from "../support/lifecycle";
 import { mailboxMessage } from "../support/report";

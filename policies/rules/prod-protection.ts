@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { configSchema } from "../config";
 import { mailboxMessage, userMessage } from "../support/report";
 import { keyView, oxUserView } from "../support/resources";

@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
-import type { MailboxKind } from "../../core/model";
+import { TYPES, USER_ATTRIBUTES } from "@oxmig/core/contract";
+import type { MailboxKind } from "@oxmig/core/model";
 import { configSchema } from "../config";
 import { describeSource, ownerOf, RECIPIENT_TYPE_OF, sourceOf, unknownAmong } from "../support/identity";
 import { unknownText, userMessage } from "../support/report";

@@ -1,5 +1,5 @@
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import type { Pairing } from "../../core/contract";
+import type { Pairing } from "@oxmig/core/contract";
 import { configSchema } from "../config";
 import { unknownAmong } from "../support/identity";
 import { mailboxList, mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";

@@ -1,6 +1,6 @@
 import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { domainToASCII } from "node:url";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { configSchema } from "../config";
 import { mailboxMessage, plainMessage, unknownText, userMessage } from "../support/report";
 import { isPairingTable, isUserdb, oxUserView, pairingView, userdbView, type ResourceLike } from "../support/resources";

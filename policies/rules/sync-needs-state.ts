@@ -2,8 +2,8 @@
 // sync must take the state saved for its pair (-s STATE_PLACEHOLDER, needs-state) from a file on the
 // wave's state volume: a PersistentVolumeClaim in this stack, mounted writable by the Job.
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { parseDoveadm } from "../../core/doveadm-argv";
-import { STATE_PLACEHOLDER, type DoveadmCommand } from "../../core/lifecycle";
+import { parseDoveadm } from "@oxmig/core/doveadm-argv";
+import { STATE_PLACEHOLDER, type DoveadmCommand } from "@oxmig/core/lifecycle";
 import { configSchema } from "../config";
 import { checkable, lifecycleStack, waveMessage, type LifecycleStack, type WaveLifecycleView } from "../support/lifecycle";
 import { resourcesValidation } from "../support/rule";

@@ -1,7 +1,7 @@
 // Mail moves one way only: source (imapc) → target. doveadm's direction flag is -R; without it
 // `sync`/`backup` write the target's state into the source (Exchange), and a plain `sync` is two-way.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { isDsync, parseDoveadm } from "../../core/doveadm-argv";
+import { isDsync, parseDoveadm } from "@oxmig/core/doveadm-argv";
 import { configSchema, type PolicyContext } from "../config";
 import { checkable, lifecycleStack, waveMessage } from "../support/lifecycle";
 import { resourcesValidation } from "../support/rule";

@@ -2,8 +2,8 @@
 // the family lock (one per inventory) and rejects a shard mailbox that another shard's approved entries
 // already use: the same address, person, Exchange source or login would bind one identity twice.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { normaliseAddress } from "../../core/address";
-import { crossShardCollisions, collisionText, fromLockEntry, type ShardMailbox } from "../../core/shard-collisions";
+import { normaliseAddress } from "@oxmig/core/address";
+import { crossShardCollisions, collisionText, fromLockEntry, type ShardMailbox } from "@oxmig/core/shard-collisions";
 import { configSchema } from "../config";
 import { mailboxMessage, plainMessage } from "../support/report";
 import type { OxUserView } from "../support/resources";

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { normaliseAddress } from "../../core/address";
+import { normaliseAddress } from "@oxmig/core/address";
 import { configSchema } from "../config";
 import { mailboxLabel, mailboxList, mailboxMessage, plainMessage, unknownText } from "../support/report";
 import type { OxUserView } from "../support/resources";

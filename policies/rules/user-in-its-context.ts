@@ -2,7 +2,7 @@
 // whose contextId is another context's id lands in that other organisation's context. So each user's
 // contextId must be the id of the declared OX Context it names, and context ids must be unique.
 import type { ReportViolation, StackValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { configSchema } from "../config";
 import { unknownAmong } from "../support/identity";
 import { plainMessage, unknownText, userMessage } from "../support/report";

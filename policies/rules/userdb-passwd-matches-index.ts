@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES, type UserdbIndexEntry } from "../../core/contract";
-import { homeFor } from "../../core/ids";
-import { readPasswdFile } from "../../core/passwd-file";
+import { TYPES, type UserdbIndexEntry } from "@oxmig/core/contract";
+import { homeFor } from "@oxmig/core/ids";
+import { readPasswdFile } from "@oxmig/core/passwd-file";
 import { configSchema } from "../config";
 import { mailboxMessage, plainMessage, unknownText } from "../support/report";
 import { isUserdb, userdbView } from "../support/resources";

@@ -1,8 +1,8 @@
 // The `deny-<context>` ConfigMaps read back: the logins each context's deny passdb refuses, as
 // Dovecot reads the file (core/containment.ts). Anything that is not exactly that file is a problem
 // the rule reports (fail closed): the production Dovecot mounts the whole ConfigMap.
-import { readDenyList, type DenyListReading } from "../../core/containment";
-import { K8S, TYPES } from "../../core/contract";
+import { readDenyList, type DenyListReading } from "@oxmig/core/containment";
+import { K8S, TYPES } from "@oxmig/core/contract";
 import type { ResourceLike } from "./resources";
 import { at, isUnknown, rawProps, unknownPaths } from "./unknowns";
 

@@ -2,9 +2,9 @@
 // lands (core/migration-auth.ts reads the Job). The mounted passwd-file decides the home and the key
 // a run writes with: a Job that mounts another context's userdb, or a Secret this stack does not
 // declare (so no rule read it), opens another person's mailbox under the right login.
-import { K8S, TYPES } from "../../core/contract";
-import type { ExecutedMigration, ExecutedRun } from "../../core/executed-migration";
-import type { PodSecretRef } from "../../core/pod-files";
+import { K8S, TYPES } from "@oxmig/core/contract";
+import type { ExecutedMigration, ExecutedRun } from "@oxmig/core/executed-migration";
+import type { PodSecretRef } from "@oxmig/core/pod-files";
 import { isUserdb, userdbView, type OxUserView, type ResourceLike, type UserdbView } from "./resources";
 import { at, rawProps } from "./unknowns";
 

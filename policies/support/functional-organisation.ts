@@ -1,7 +1,7 @@
 // Which organisation a shared, room or equipment mailbox belongs to, from the exports alone: such a
 // mailbox has no owner, so the plan's choice of context must be checked against other evidence.
 import type { DirectoryIndex, PolicyContext } from "../config";
-import type { SourceMailbox } from "../../core/model";
+import type { SourceMailbox } from "@oxmig/core/model";
 import { lineRef } from "./report";
 
 export type FunctionalOrganisation = { readonly ou: string; readonly evidence: string } | { readonly problem: string };

@@ -1,6 +1,6 @@
 // Looking up a declared mailbox's people and sources in the authoritative exports.
 import type { PolicyContext } from "../config";
-import type { MailboxKind, Person, RecipientType, SourceMailbox } from "../../core/model";
+import type { MailboxKind, Person, RecipientType, SourceMailbox } from "@oxmig/core/model";
 import { lineRef } from "./report";
 import { CONTEXT_EXCEPTION, type OxUserView } from "./resources";
 

@@ -2,12 +2,12 @@
 // lifecycle.json, the doveadm runs of migrate.sh itself, the wave's Jobs and their state mounts.
 // The lifecycle rules share it; anything unreadable becomes a problem the rules report (fail closed).
 import type { ReportViolation } from "@pulumi/policy";
-import { K8S, TYPES } from "../../core/contract";
-import { isPhase, LIFECYCLE_DATA_KEY, phaseRank, type Lifecycle } from "../../core/lifecycle";
-import { normaliseUid, type LockEntry } from "../../core/lock";
-import { historyById } from "../../core/lock-history";
-import type { WavePhase } from "../../core/model";
-import { readMigrationScript, type ScriptReading } from "../../core/script-reader";
+import { K8S, TYPES } from "@oxmig/core/contract";
+import { isPhase, LIFECYCLE_DATA_KEY, phaseRank, type Lifecycle } from "@oxmig/core/lifecycle";
+import { normaliseUid, type LockEntry } from "@oxmig/core/lock";
+import { historyById } from "@oxmig/core/lock-history";
+import type { WavePhase } from "@oxmig/core/model";
+import { readMigrationScript, type ScriptReading } from "@oxmig/core/script-reader";
 import type { PolicyContext } from "../config";
 import { mailboxMessage, plainMessage } from "./report";
 import { isPairingTable, pairingView, type ResourceLike } from "./resources";

@@ -1,5 +1,5 @@
 // Violation messages in the gate's parseable form: `mailbox <address> (owner <uid>): <text>`.
-import { formatViolationMessage } from "../../core/violation-message";
+import { formatViolationMessage } from "@oxmig/core/violation-message";
 import type { OxUserView } from "./resources";
 
 const TOKEN = /^[^\s()[\]]+$/;

@@ -1,7 +1,7 @@
 // Typed, proxy-free views of the resources the program declares (docs/resources.md).
 // Every view lists the binding-critical paths that are unknown, so rules can fail closed.
-import { K8S, TYPES, USER_ATTRIBUTES, type Pairing, type UserdbIndexEntry } from "../../core/contract";
-import { requestProps } from "../../core/engine-hints";
+import { K8S, TYPES, USER_ATTRIBUTES, type Pairing, type UserdbIndexEntry } from "@oxmig/core/contract";
+import { requestProps } from "@oxmig/core/engine-hints";
 import { at, isUnknown, rawProps, unknownPaths } from "./unknowns";
 
 /** The parts of a ResourceValidationArgs / PolicyResource the views need. */

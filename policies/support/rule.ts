@@ -1,7 +1,7 @@
 // Wrappers every rule uses: load the pack context (fail closed on bad config or exports), pick
 // the resource types a rule reads, and turn any unexpected error into a violation, not a crash.
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs, StackValidation } from "@pulumi/policy";
-import { declareResourceTypes } from "../../core/engine-hints";
+import { declareResourceTypes } from "@oxmig/core/engine-hints";
 import { loadPolicyContext, type PolicyContext } from "../config";
 import { plainMessage } from "./report";
 import type { ResourceLike } from "./resources";

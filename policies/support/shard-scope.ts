@@ -1,6 +1,6 @@
 // Which part of a family lock a shard's stack is judged against: its own entries, and another shard's
 // entry for a mailbox it now declares (to show the move). Read by bindings-match-lock and unique-across-shards.
-import type { LockEntry } from "../../core/lock";
+import type { LockEntry } from "@oxmig/core/lock";
 import type { StackView } from "./stack";
 
 /** The stack a resource set belongs to, from its URNs (`urn:pulumi:<stack>::…`). */

@@ -1,7 +1,7 @@
 // How a personal mailbox's Exchange source is tied to its owner: by AD objectGUID (strong) or,
 // when the directory carries no objectGUID, by primary address plus UPN local part (weak).
-import type { Person, SourceMailbox } from "../../core/model";
-import { upnLocalPart } from "../../core/source-ownership";
+import type { Person, SourceMailbox } from "@oxmig/core/model";
+import { upnLocalPart } from "@oxmig/core/source-ownership";
 import type { PolicyContext } from "../config";
 import { describePerson, describeSource } from "./identity";
 

@@ -1,6 +1,6 @@
 // One pass over a stack's resources into the views the stack rules share (O(n), maps only).
-import { TYPES } from "../../core/contract";
-import { requestProps } from "../../core/engine-hints";
+import { TYPES } from "@oxmig/core/contract";
+import { requestProps } from "@oxmig/core/engine-hints";
 import {
   isPairingTable,
   isUserdb,

@@ -4,7 +4,7 @@
 // report each unknown binding-critical value as their own mandatory violation. Under the Pulumi CLI
 // the pack copies the properties through that proxy (public behaviour, no SDK internals); the gate's
 // engine hands the same plain data over once per request (core/engine-hints.ts).
-import { requestProps, UNKNOWN_VALUE } from "../../core/engine-hints";
+import { requestProps, UNKNOWN_VALUE } from "@oxmig/core/engine-hints";
 
 /** What plain data holds where a value is unknown (@pulumi/pulumi's public `runtime.unknownValue`). */
 export const UNKNOWN = UNKNOWN_VALUE;

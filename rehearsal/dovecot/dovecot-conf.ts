@@ -1,6 +1,6 @@
 // Renders the dovecot.conf of one private, unprivileged rehearsal instance (Dovecot 2.3).
-import { denyPassdbBlock } from "../../core/containment";
-import { MAIL_CRYPT_SETTINGS, TARGET_MAIL_SETTINGS } from "../../core/dovecot-settings";
+import { denyPassdbBlock } from "@oxmig/core/containment";
+import { MAIL_CRYPT_SETTINGS, TARGET_MAIL_SETTINGS } from "@oxmig/core/dovecot-settings";
 import type { RunAccount } from "./run-as";
 
 export interface ConfInput {

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { UsageError } from "../../core/errors";
+import { UsageError } from "@oxmig/core/errors";
 import { processStartTime } from "./process-info";
 
 export interface InstanceRecord {

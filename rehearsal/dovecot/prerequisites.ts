@@ -1,7 +1,7 @@
 // The rehearsal needs Dovecot 2.3 with imap and lmtp; say how to install it instead of failing later.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { UsageError } from "../../core/errors";
+import { UsageError } from "@oxmig/core/errors";
 
 export const INSTALL_LINE = "sudo apt-get install -y dovecot-core dovecot-imapd dovecot-lmtpd";
 /** Where Debian/Ubuntu packages put Dovecot's service binaries. */

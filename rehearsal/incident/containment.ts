@@ -5,8 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { ImapFlow, type ImapTransport } from "imapflow";
-import { renderDenyList } from "../../core/containment";
-import { loginProblem } from "../../core/login";
+import { renderDenyList } from "@oxmig/core/containment";
+import { loginProblem } from "@oxmig/core/login";
 import type { DovecotInstance } from "../dovecot/dovecot-instance";
 
 export type LoginOutcome = { readonly ok: true } | { readonly ok: false; readonly why: string };

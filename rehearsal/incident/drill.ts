@@ -9,8 +9,8 @@
 // (audit again, every expected Message-ID exactly once), un-contain. incident-proof.ts judges each step.
 import type { AuditRun } from "../../audit/run-audit";
 import type { CleanPlanEntry } from "../../audit/clean";
-import type { Binding } from "../../core/model";
-import type { SourceEvidence } from "../../core/source-ownership";
+import type { Binding } from "@oxmig/core/model";
+import type { SourceEvidence } from "@oxmig/core/source-ownership";
 import type { DovecotInstance } from "../dovecot/dovecot-instance";
 import { drillPasswords, renderPasswords } from "./containment";
 import { chooseSwaps, misbindingsOf } from "./injection";

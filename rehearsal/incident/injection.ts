@@ -1,9 +1,9 @@
 // The incident drill's deliberate mistake: in one wave, the sources of pairs of mailboxes are crossed,
 // as a plan with two owners swapped would cross them if it got past the gate. Pure: which mailboxes,
 // which wrong pairings, and what the audit must therefore find.
-import type { Pairing } from "../../core/contract";
-import type { Binding } from "../../core/model";
-import { pairingOf } from "../../core/pairings";
+import type { Pairing } from "@oxmig/core/contract";
+import type { Binding } from "@oxmig/core/model";
+import { pairingOf } from "@oxmig/core/pairings";
 
 /** Crossed pairs per wave: three swaps are six affected mailboxes, enough to show several people at once. */
 export const SWAPS_PER_WAVE = 3;

@@ -3,7 +3,7 @@
 // final read of each target (doveadm HTTP API: Message-IDs only, never a body).
 import { randomBytes } from "node:crypto";
 import { readTargetMail } from "../../audit/target-mail";
-import type { Binding } from "../../core/model";
+import type { Binding } from "@oxmig/core/model";
 import type { DovecotInstance } from "../dovecot/dovecot-instance";
 import { endpointsOf } from "../verification/endpoints";
 import { deliverLmtp, rawMessage } from "../dovecot/lmtp";

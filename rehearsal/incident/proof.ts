@@ -1,9 +1,9 @@
 // What the incident drill must prove, judged from what it injected and what the audit, the cleanup and
 // the targets say. Pure. Messages are recognised by Message-ID: every seeded message carries a unique
 // one naming its source (seed.ts uniqueHeaders), every message delivered after cut-over one of its own.
-import type { AuditResult, TargetVerdict } from "../../core/audit";
-import { appendAll } from "../../core/append";
-import { incomplete } from "../../core/audit";
+import type { AuditResult, TargetVerdict } from "@oxmig/core/audit";
+import { appendAll } from "@oxmig/core/append";
+import { incomplete } from "@oxmig/core/audit";
 import type { CleanOutcome, CleanPlanEntry } from "../../audit/clean";
 import type { Misbinding } from "./injection";
 import { uniqueHeaders } from "../migration/seed";

@@ -4,8 +4,8 @@
 // it lacks, computed in the pod (core/migration-script.ts remigrate_pair), and syncs the other pairs from
 // their saved state. Why neither backup -R nor sync -1 -R can do it (checked on Dovecot 2.3.19):
 // docs/incident.md, "4–5".
-import type { Binding } from "../../core/model";
-import { pairingOf } from "../../core/pairings";
+import type { Binding } from "@oxmig/core/model";
+import { pairingOf } from "@oxmig/core/pairings";
 import type { PairResult } from "../migration/migrate";
 
 /** The wave as its corrected plan declares it: the re-paired mailboxes carry `remigrate: <reason>`. */

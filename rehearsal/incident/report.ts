@@ -1,7 +1,7 @@
 // The incident drill's report, people first: for every crossed mailbox whose it is, whose mail it got,
 // and what each step of the runbook did about it; then every failed check, then the counts. Counts,
 // Message-IDs and names only: no subject, body or password.
-import type { OutputFormat } from "../../core/output-format";
+import type { OutputFormat } from "@oxmig/core/output-format";
 import { drillPassed, type AffectedMailbox, type DrillResult, type WaveDrill } from "./drill";
 
 export type DrillFormat = Extract<OutputFormat, "text" | "json">;

@@ -4,9 +4,9 @@
 // none refuses to run; the state placeholder becomes the saved state; a successful run's output (the new
 // state) replaces the state file; a copy removes the old state before it starts.
 import { dirname } from "node:path";
-import type { Pairing } from "../../core/contract";
-import { doveadmCommands, STATE_PLACEHOLDER, type DoveadmCommand } from "../../core/lifecycle";
-import type { WavePhase } from "../../core/model";
+import type { Pairing } from "@oxmig/core/contract";
+import { doveadmCommands, STATE_PLACEHOLDER, type DoveadmCommand } from "@oxmig/core/lifecycle";
+import type { WavePhase } from "@oxmig/core/model";
 import { runIndexedCommands, type PairResult } from "../migration/migrate";
 
 /** Deliberate mistakes (faults) for the cut-over runs; "none" is the protocol. */

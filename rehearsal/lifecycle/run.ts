@@ -4,8 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Binding } from "../../core/model";
-import { lifecycleOf } from "../../core/lifecycle";
+import type { Binding } from "@oxmig/core/model";
+import { lifecycleOf } from "@oxmig/core/lifecycle";
 import { endpointsOf } from "../verification/endpoints";
 import { applyFaults, isLifecycleFault } from "../migration/faults";
 import { renderRunInputs, keyPasswordsFor, type RunInputs } from "../migration/inputs";
@@ -23,7 +23,7 @@ import type { PhaseProgress, PhaseTiming, StackRunInput, StackRunResult } from "
 import { verifyCanaries } from "../verification/verify";
 import { verifyUserdbAnswers } from "../verification/userdb";
 import { expectedFromBindings, expectedFromEvidence, type Finding } from "../verification/types";
-import { appendAll } from "../../core/append";
+import { appendAll } from "@oxmig/core/append";
 
 /** Mail delivered to each target after cut-over (must survive every later run). */
 export const TARGET_MAIL_PER_MAILBOX = 2;

@@ -1,8 +1,8 @@
 // Deliberate faults for demonstrations and tests: each one transforms the rendered inputs of a run
 // (userdb lines, pairings, routing) the way a real mistake would; the rest of the run is unchanged.
-import { toAddress } from "../../core/address";
-import { UsageError } from "../../core/errors";
-import type { Binding } from "../../core/model";
+import { toAddress } from "@oxmig/core/address";
+import { UsageError } from "@oxmig/core/errors";
+import type { Binding } from "@oxmig/core/model";
 import type { RunInputs } from "./inputs";
 
 /** Faults of the lifecycle rehearsal (`--lifecycle`): a wrong doveadm run after cut-over, for every pair. */

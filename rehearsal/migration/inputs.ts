@@ -1,10 +1,10 @@
 // The rendered inputs of one rehearsal run, exactly what production renders from the bindings:
 // the target userdb (core/userdb), the pairings per wave (core/pairings, what each Job gets) and
 // the MTA's routing table. Faults (faults.ts) transform these and nothing else.
-import type { Pairing } from "../../core/contract";
-import type { Binding } from "../../core/model";
-import { pairingsByWave } from "../../core/pairings";
-import type { UserdbLine } from "../../core/userdb";
+import type { Pairing } from "@oxmig/core/contract";
+import type { Binding } from "@oxmig/core/model";
+import { pairingsByWave } from "@oxmig/core/pairings";
+import type { UserdbLine } from "@oxmig/core/userdb";
 import { rehearsalKeyPassword } from "./keys";
 
 export interface RunInputs {

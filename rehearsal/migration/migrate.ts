@@ -6,10 +6,10 @@
 // password is neither in the process list nor in a config file.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { Pairing } from "../../core/contract";
-import { doveadmCommands, type CommandPaths, type DoveadmCommand } from "../../core/lifecycle";
-import { IMAPC_SECRET_KEYS, renderDoveadmConf, scriptWithCommands } from "../../core/migration-script";
-import type { WavePhase } from "../../core/model";
+import type { Pairing } from "@oxmig/core/contract";
+import { doveadmCommands, type CommandPaths, type DoveadmCommand } from "@oxmig/core/lifecycle";
+import { IMAPC_SECRET_KEYS, renderDoveadmConf, scriptWithCommands } from "@oxmig/core/migration-script";
+import type { WavePhase } from "@oxmig/core/model";
 import type { DovecotInstance } from "../dovecot/dovecot-instance";
 import { allIndexes, runIndexes, type IndexRun } from "./indexed-run";
 import { mkdirOwned, writeOwned } from "../dovecot/run-as";

@@ -1,6 +1,6 @@
 // `--sample N`: a smaller rehearsal that still spans every wave (evenly spaced over plan order)
 // and always keeps the mailboxes a fault names.
-import type { Binding } from "../../core/model";
+import type { Binding } from "@oxmig/core/model";
 
 export function sampleBindings(bindings: readonly Binding[], size: number, keep: ReadonlySet<string> = new Set()): Binding[] {
   if (size >= bindings.length) return [...bindings];

@@ -1,6 +1,6 @@
 // Renders a RunReport as text (summary table + failures), JSON or JUnit XML.
 import Table from "cli-table3";
-import type { OutputFormat } from "../../core/output-format";
+import type { OutputFormat } from "@oxmig/core/output-format";
 import { XMLBuilder } from "fast-xml-parser";
 import { personLabel, reportPassed, type ReportFailure, type RunReport } from "./run-report";
 

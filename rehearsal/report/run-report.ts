@@ -1,6 +1,6 @@
 // The outcome of a rehearsal or verify run as people read it: counts per phase and check, and
 // every failure with the people it affects (uid, display name, mailbox address). Nothing secret.
-import type { Binding } from "../../core/model";
+import type { Binding } from "@oxmig/core/model";
 import type { PairResult } from "../migration/migrate";
 import type { PhaseTiming } from "../stack-run";
 import type { Finding } from "../verification/types";

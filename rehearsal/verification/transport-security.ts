@@ -1,7 +1,7 @@
 // Which connections verification may make without TLS: only to loopback. Anywhere else the master
 // password (IMAP login), the doveadm API key (HTTP) and the canaries would cross the network readable.
 import net from "node:net";
-import { UsageError } from "../../core/errors";
+import { UsageError } from "@oxmig/core/errors";
 
 /** How a mail connection is protected: implicit TLS (IMAPS, LMTPS), a required STARTTLS upgrade, or none. */
 export type TransportSecurity = "tls" | "starttls" | "none";

@@ -1,6 +1,6 @@
 // What verification expects and what it reports.
-import type { Binding } from "../../core/model";
-import { personLabel, sourceLabel, type SourceEvidence } from "../../core/source-ownership";
+import type { Binding } from "@oxmig/core/model";
+import { personLabel, sourceLabel, type SourceEvidence } from "@oxmig/core/source-ownership";
 
 /** One target mailbox and what may be in it. */
 export interface ExpectedMailbox {

@@ -12,7 +12,7 @@ import { lookupUserdb } from "./userdb-lookup";
 import { verifyEncryption } from "./encryption";
 import { verifyOwnKeys } from "./keys";
 import type { ExpectedMailbox, Finding } from "./types";
-import { appendAll } from "../../core/append";
+import { appendAll } from "@oxmig/core/append";
 
 export interface CanaryOptions {
   /** Messages seeded per source mailbox; fingerprints are checked only when given. */

@@ -2,7 +2,7 @@
 // marked [OX source]): listAll gives ids only, getMultipleData the data, only for the context admin.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listContextUsers, MULTIPLE_DATA_BATCH } from "../../audit/ox-users";
-import { USER_ATTRIBUTES } from "../../core/contract";
+import { USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { oxContextProvider } from "../../infra/ox/context-provider";
 import { oxUserProvider } from "../../infra/ox/user-provider";
 import { startOxTestServer, type OxTestServer } from "../support/ox-test-server";

@@ -10,6 +10,9 @@ const SOURCES = {
   "core/where.ts": "export const here = { dir: __dirname, file: __filename };\n",
   "cli/lazy.ts": 'export async function whereLazily(): Promise<string> {\n  const { here } = await import("../core/where.js");\n  return here.dir;\n}\n',
   "test/ignored.ts": "export const notBuilt = true;\n",
+  // core/ as a workspace package imported by name, as the real core/ is (@oxmig/core).
+  "core/package.json": JSON.stringify({ name: "@temp/core", exports: { "./*": "./*.ts" } }),
+  "cli/by-name.ts": 'import { here } from "@temp/core/where";\nexport const whereByName = here.file;\n',
 };
 
 let project: TempProject;
@@ -28,7 +31,14 @@ describe("bin/build.cjs", () => {
     expect(build.freshBuildDir()).toBe(path.join(project.root, "build"));
   });
 
-  it("is stale once a source is edited, added or removed, or tsconfig.json changes", async () => {
+  it("resolves a workspace package imported by name to its TypeScript sources instead of its build", async () => {
+    await build.build();
+    const { whereByName } = require(path.join(build.dir, "cli/by-name.js")) as { whereByName: string };
+    expect(whereByName).toBe(path.join(project.root, "core/where.ts"));
+    expect(fs.realpathSync(require.resolve("@temp/core/where", { paths: [path.join(build.dir, "cli")] }))).toBe(path.join(build.dir, "core/where.js"));
+  });
+
+  it("is stale once a source is edited, added or removed, or tsconfig.json or a workspace package.json changes", async () => {
     const changes: [string, () => void][] = [
       ["edited", () => project.touch("core/where.ts")],
       ["added", () => project.write("core/new.ts", "export {};\n")],
@@ -38,6 +48,7 @@ describe("bin/build.cjs", () => {
         () => project.write("cli/lazy.ts", fs.readFileSync(path.join(project.root, "cli/lazy.ts"), "utf8").replace("here.dir", "here.fil")),
       ],
       ["tsconfig.json", () => project.touch("tsconfig.json")],
+      ["a workspace package.json", () => project.touch("core/package.json")],
     ];
     for (const [what, change] of changes) {
       await build.build();

@@ -2,8 +2,8 @@
 // that leave pairings.json correct — crossed pair lines, a second `-o imapc_user=`, an inline Job
 // command, a script remapped by ConfigMap items — each rejected by migration-moves-own-mail by name.
 import { describe, expect, it } from "vitest";
-import { K8S, TYPES, USER_ATTRIBUTES, type Pairing } from "../../core/contract";
-import { shellQuote } from "../../core/migration-script";
+import { K8S, TYPES, USER_ATTRIBUTES, type Pairing } from "@oxmig/core/contract";
+import { shellQuote } from "@oxmig/core/migration-script";
 import { runGate } from "../../gate/run-gate";
 import type { DeclaredResource, GateViolation } from "../../engine/types";
 import { isBlocking } from "../../engine/violations";

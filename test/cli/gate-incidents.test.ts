@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { resolveBindings } from "../../core/bindings";
+import { resolveBindings } from "@oxmig/core/bindings";
 import { gateCommand } from "../../cli/commands/gate";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../gate/run-gate";

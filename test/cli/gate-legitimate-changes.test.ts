@@ -7,7 +7,7 @@ import { stringify } from "csv-stringify/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../gate/run-gate";
-import { parseLock } from "../../core/lock";
+import { parseLock } from "@oxmig/core/lock";
 import type { GateViolation } from "../../engine/types";
 import { isBlocking } from "../../engine/violations";
 import { silenced } from "../support/capture-output";

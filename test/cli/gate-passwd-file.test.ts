@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silenced } from "../support/capture-output";
-import { K8S, TYPES } from "../../core/contract";
+import { K8S, TYPES } from "@oxmig/core/contract";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../gate/run-gate";
 import type { DeclaredResource, GateViolation } from "../../engine/types";

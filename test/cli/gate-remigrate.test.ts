@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseLock } from "../../core/lock";
+import { parseLock } from "@oxmig/core/lock";
 import type { GateViolation } from "../../engine/types";
 import { isBlocking } from "../../engine/violations";
 import { runGate } from "../../gate/run-gate";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silenced } from "../support/capture-output";
 import { lockCommand } from "../../cli/commands/lock";
 import { runGate } from "../../gate/run-gate";
-import { K8S } from "../../core/contract";
+import { K8S } from "@oxmig/core/contract";
 import type { DeclaredResource, GateViolation } from "../../engine/types";
 import { isBlocking } from "../../engine/violations";
 import { copyStaging, PlanText, ROOT } from "./support/inventory-mistakes";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { UsageError } from "../../core/errors";
+import { UsageError } from "@oxmig/core/errors";
 import { checkOutFile, endQuietlyOnClosedStdout, writeOutFile } from "../../cli/out-file";
 
 describe("--out", () => {

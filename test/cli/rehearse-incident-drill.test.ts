@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { rehearseCommand } from "../../cli/commands/rehearse";
-import { resolveBindings } from "../../core/bindings";
+import { resolveBindings } from "@oxmig/core/bindings";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 import { chooseSwaps, misbindingsOf } from "../../rehearsal/incident/injection";

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rehearseCommand } from "../../cli/commands/rehearse";
-import type { Binding } from "../../core/model";
+import type { Binding } from "@oxmig/core/model";
 import { defaultRecordsDir, readRecords } from "../../rehearsal/dovecot/instance-records";
 import { childrenOf, isDovecotMaster, isRunning, processArgv } from "../../rehearsal/dovecot/process-info";
 import { reapOrphans } from "../../rehearsal/dovecot/reap";

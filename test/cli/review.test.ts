@@ -7,10 +7,10 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { reviewCommand, reviewMarkdown } from "../../cli/commands/review";
 import { main } from "../../cli/main";
-import { resolveBindings } from "../../core/bindings";
+import { resolveBindings } from "@oxmig/core/bindings";
 import type { GateResult } from "../../engine/types";
 import { readInventory } from "../../io/inventory";
-import { escapeMarkdown } from "../../core/markdown-text";
+import { escapeMarkdown } from "@oxmig/core/markdown-text";
 import { asRenderedText, HOSTILE_NAME, renderMarkdown } from "../support/markdown-render";
 import { copyStaging, PlanText, ROOT, STAGING } from "./support/inventory-mistakes";
 

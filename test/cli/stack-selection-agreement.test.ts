@@ -4,8 +4,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { declareStack } from "../../gate/run-gate";
-import { resolveBindings } from "../../core/bindings";
-import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { TYPES, USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { readInventory } from "../../io/inventory";
 import { stackSelection } from "../../io/stack-selection";
 

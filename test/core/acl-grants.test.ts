@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DELEGATE_RIGHTS, readAclScript, renderAclScript } from "../../core/acl-grants";
+import { DELEGATE_RIGHTS, readAclScript, renderAclScript } from "@oxmig/core/acl-grants";
 
 describe("the doveadm ACL grant script", () => {
   it("reads back exactly the grants it was rendered from, one per mailbox and delegate", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressProblem, domainOf, normaliseAddress, sameAddress, toAddress } from "../../core/address";
+import { addressProblem, domainOf, normaliseAddress, sameAddress, toAddress } from "@oxmig/core/address";
 
 describe("address comparison form", () => {
   it("treats NFC and NFD spellings of an umlaut as the same address", () => {

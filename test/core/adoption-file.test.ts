@@ -1,7 +1,7 @@
 // The adoption file: written from decisions, read back checked; bad input names file and entry.
 import { describe, expect, it } from "vitest";
-import { adoptionsOf, parseAdoptionFile, renderAdoptionFile } from "../../core/adoption-file";
-import { InputError } from "../../core/errors";
+import { adoptionsOf, parseAdoptionFile, renderAdoptionFile } from "@oxmig/core/adoption-file";
+import { InputError } from "@oxmig/core/errors";
 
 const entry = { mailboxId: "m-1", context: "im", contextId: 102, oxUserId: 17, evidence: "source-ownership", messages: 12 } as const;
 

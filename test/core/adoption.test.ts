@@ -2,10 +2,10 @@
 // that mail comes from, or the oxmig/mailbox-id it carries. Never its name, display name or address.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { indexSources, type HeldMessage } from "../../core/audit";
-import { consistencyProblems, decideAdoptions, matchByEvidence, type AdoptionInput, type OxUserFacts, type TargetHolding } from "../../core/adoption";
-import { USER_ATTRIBUTES } from "../../core/contract";
-import type { Binding } from "../../core/model";
+import { indexSources, type HeldMessage } from "@oxmig/core/audit";
+import { consistencyProblems, decideAdoptions, matchByEvidence, type AdoptionInput, type OxUserFacts, type TargetHolding } from "@oxmig/core/adoption";
+import { USER_ATTRIBUTES } from "@oxmig/core/contract";
+import type { Binding } from "@oxmig/core/model";
 import { tinyBindings } from "../rehearsal/fixture-bindings";
 
 const bindings = tinyBindings(4, "/var/vmail");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendAll } from "../../core/append";
+import { appendAll } from "@oxmig/core/append";
 
 describe("appendAll", () => {
   const huge = Array.from({ length: 300_000 }, (_, i) => i);

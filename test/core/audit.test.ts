@@ -9,7 +9,7 @@ import {
   type AuditedSource,
   type AuditedTarget,
   type HeldMessage,
-} from "../../core/audit";
+} from "@oxmig/core/audit";
 
 const msg = (uid: number, messageId: string | undefined, size: number, sentAt?: number): HeldMessage => ({
   folder: "INBOX",

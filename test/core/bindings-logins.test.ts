@@ -2,8 +2,8 @@
 // naming the plan.yaml line of the mailbox and the directory or Exchange line the login came from.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveBindings } from "../../core/bindings";
-import type { Inventory } from "../../core/model";
+import { resolveBindings } from "@oxmig/core/bindings";
+import type { Inventory } from "@oxmig/core/model";
 import { readInventory } from "../../io/inventory";
 import { errorsOf } from "../support/input-errors";
 

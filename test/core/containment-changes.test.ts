@@ -2,13 +2,13 @@
 // named people-first (whose login is blocked or opened again, and why).
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveBindings } from "../../core/bindings";
-import { containmentChanges, onlyContainment } from "../../core/containment-changes";
-import { buildLock, lockEntryFor, parseLock, renderLock, type LockEntry } from "../../core/lock";
-import { diffLock } from "../../core/lock-diff";
-import { describeChange } from "../../core/lock-people";
-import type { Binding } from "../../core/model";
-import { sourceEvidence } from "../../core/source-ownership";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { containmentChanges, onlyContainment } from "@oxmig/core/containment-changes";
+import { buildLock, lockEntryFor, parseLock, renderLock, type LockEntry } from "@oxmig/core/lock";
+import { diffLock } from "@oxmig/core/lock-diff";
+import { describeChange } from "@oxmig/core/lock-people";
+import type { Binding } from "@oxmig/core/model";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import { readInventory } from "../../io/inventory";
 
 const inventory = readInventory(path.resolve(__dirname, "../../inventory/staging"));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { containedLogins, denyPassdbBlock, readDenyList, renderDenyList } from "../../core/containment";
-import { readPasswdFile } from "../../core/passwd-file";
+import { containedLogins, denyPassdbBlock, readDenyList, renderDenyList } from "@oxmig/core/containment";
+import { readPasswdFile } from "@oxmig/core/passwd-file";
 import { personalBinding } from "../infra/components/fixtures";
 
 describe("the deny list of contained logins", () => {

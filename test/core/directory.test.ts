@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ouFromDn, parseDirectory } from "../../core/directory";
+import { ouFromDn, parseDirectory } from "@oxmig/core/directory";
 import { errorsOf } from "../support/input-errors";
 
 const FIXTURE = join(__dirname, "../fixtures/inputs/good/directory.ldif");

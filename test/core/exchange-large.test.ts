@@ -1,8 +1,8 @@
 // A very large export (the 100 MB exchange.csv of the incident) must end in an input error per
 // problem row, not in "Maximum call stack size exceeded". Generated in memory, never committed.
 import { describe, expect, it } from "vitest";
-import { EXCHANGE_COLUMNS, parseExchange } from "../../core/exchange";
-import { InputErrors } from "../../core/errors";
+import { EXCHANGE_COLUMNS, parseExchange } from "@oxmig/core/exchange";
+import { InputErrors } from "@oxmig/core/errors";
 
 /** More duplicates than a spread can pass as arguments (~123k here): each duplicate row reports GUID and address. */
 const DUPLICATE_ROWS = 80_000;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeExportBytes, EXCHANGE_COLUMNS, parseExchange } from "../../core/exchange";
+import { decodeExportBytes, EXCHANGE_COLUMNS, parseExchange } from "@oxmig/core/exchange";
 import { errorsOf } from "../support/input-errors";
 
 const FIXTURE = join(__dirname, "../fixtures/inputs/good/exchange.csv");

@@ -6,11 +6,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TYPES } from "../../core/contract";
-import { readExecutedMigration } from "../../core/executed-migration";
-import { MIGRATION_PATHS } from "../../core/migration-script";
-import { declaredConfigMap } from "../../core/pod-files";
-import { readMigrationScript } from "../../core/script-reader";
+import { TYPES } from "@oxmig/core/contract";
+import { readExecutedMigration } from "@oxmig/core/executed-migration";
+import { MIGRATION_PATHS } from "@oxmig/core/migration-script";
+import { declaredConfigMap } from "@oxmig/core/pod-files";
+import { readMigrationScript } from "@oxmig/core/script-reader";
 import { FIXTURE_MAILBOXES, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 import { configMapOf, containerOf, executedPlan, jobOf, pairLineIndex } from "../policies/executed-migration-fixtures";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { readDoveadmRun, readExecutedMigration } from "../../core/executed-migration";
-import { shellQuote } from "../../core/migration-script";
-import { declaredConfigMap } from "../../core/pod-files";
-import { TYPES } from "../../core/contract";
+import { readDoveadmRun, readExecutedMigration } from "@oxmig/core/executed-migration";
+import { shellQuote } from "@oxmig/core/migration-script";
+import { declaredConfigMap } from "@oxmig/core/pod-files";
+import { TYPES } from "@oxmig/core/contract";
 import { FIXTURE_MAILBOXES, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 import { addSecondSource, configMapOf, containerOf, crossSources, executedPlan, jobOf, pairArgv } from "../policies/executed-migration-fixtures";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalUuid, guidFromObjectGuidBytes, homeFor, keyNameFor, objectGuidBytesFromGuid } from "../../core/ids";
+import { canonicalUuid, guidFromObjectGuidBytes, homeFor, keyNameFor, objectGuidBytesFromGuid } from "@oxmig/core/ids";
 
 const GUID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 /** The same GUID as AD stores it in objectGUID: first three groups little-endian. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { indexedJobProblems, indexVariableProblem, parseIndexIntervals } from "../../core/indexed-job";
+import { indexedJobProblems, indexVariableProblem, parseIndexIntervals } from "@oxmig/core/indexed-job";
 
 const SPEC = { completionMode: "Indexed", completions: 3, parallelism: 2, backoffLimitPerIndex: 2, maxFailedIndexes: 1, podReplacementPolicy: "Failed" };
 const problems = (over: Record<string, unknown>, entries = 3) => indexedJobProblems({ ...SPEC, ...over }, entries, (i) => `index ${i} (mailbox m${i})`);

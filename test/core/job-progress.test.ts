@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Pairing } from "../../core/contract";
-import { PAIRING_DIGEST_ANNOTATION, pairingDigest, waveFine, waveProgress } from "../../core/job-progress";
+import type { Pairing } from "@oxmig/core/contract";
+import { PAIRING_DIGEST_ANNOTATION, pairingDigest, waveFine, waveProgress } from "@oxmig/core/job-progress";
 
 const pairings: Pairing[] = ["a", "b", "c", "d", "e"].map((t) => ({
   mailboxId: `id-${t}`,

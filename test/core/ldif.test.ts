@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatLdif, parseLdif, type LdifEntry } from "../../core/ldif";
+import { formatLdif, parseLdif, type LdifEntry } from "@oxmig/core/ldif";
 import { inputErrorOf } from "../support/input-errors";
 
 const FIXTURE = join(__dirname, "../fixtures/inputs/good/directory.ldif");

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseDoveadm } from "../../core/doveadm-argv";
-import { doveadmCommand, lifecycleOf, STATE_PLACEHOLDER, stateFileFor } from "../../core/lifecycle";
-import { MIGRATION_PATHS, renderMigrationScript } from "../../core/migration-script";
-import { readMigrationScript } from "../../core/script-reader";
+import { parseDoveadm } from "@oxmig/core/doveadm-argv";
+import { doveadmCommand, lifecycleOf, STATE_PLACEHOLDER, stateFileFor } from "@oxmig/core/lifecycle";
+import { MIGRATION_PATHS, renderMigrationScript } from "@oxmig/core/migration-script";
+import { readMigrationScript } from "@oxmig/core/script-reader";
 
 const pairing = { mailboxId: "0b9a6c1e-1111", sourceLogin: "anna@src.example", sourceExchangeGuid: "g", targetLogin: "anna" };
 const paths = { doveadmConf: "/etc/oxmig/doveadm.conf", stateDir: "/var/lib/oxmig/state" };

@@ -1,8 +1,8 @@
 // The lock format (version 2, version 1 read transparently) and the history `oxmig lock` carries forward.
 import { describe, expect, it } from "vitest";
-import { parseLock, renderLock, type BindingLock, type LockEntry } from "../../core/lock";
-import { diffLock } from "../../core/lock-diff";
-import { advanceLock, mergeHistory, type MailboxDeclaration } from "../../core/lock-history";
+import { parseLock, renderLock, type BindingLock, type LockEntry } from "@oxmig/core/lock";
+import { diffLock } from "@oxmig/core/lock-diff";
+import { advanceLock, mergeHistory, type MailboxDeclaration } from "@oxmig/core/lock-history";
 
 const entry = (id: string, over: Partial<LockEntry> = {}): LockEntry => ({
   mailbox: id,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isLiteralLogin, LOGIN_MAX_LENGTH, loginProblem } from "../../core/login";
+import { isLiteralLogin, LOGIN_MAX_LENGTH, loginProblem } from "@oxmig/core/login";
 
 describe("login grammar", () => {
   it.each(["mmueller", "mmueller2", "shared-poststelle", "room-raum-101", "equipment-beamer_1", "j.schmidt", "0abc"])("accepts %s", (login) => {

@@ -1,6 +1,6 @@
 // One escaping function for every Markdown the review and the gate print from the inputs.
 import { describe, expect, it } from "vitest";
-import { escapeMarkdown } from "../../core/markdown-text";
+import { escapeMarkdown } from "@oxmig/core/markdown-text";
 import { asRenderedText, HOSTILE_NAME, renderMarkdown } from "../support/markdown-render";
 
 describe("escapeMarkdown", () => {

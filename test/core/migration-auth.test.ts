@@ -1,11 +1,11 @@
 // How the pack reads the Job's route from `doveadm -u` to a home: the auth sidecar, the Dovecot
 // configuration, base_dir and the userdb Secret (core/migration-auth.ts, through readExecutedMigration).
 import { describe, expect, it } from "vitest";
-import { TYPES } from "../../core/contract";
-import { readExecutedMigration } from "../../core/executed-migration";
-import { sameValue } from "../../core/migration-auth";
-import { declaredConfigMap } from "../../core/pod-files";
-import { homeFor } from "../../core/ids";
+import { TYPES } from "@oxmig/core/contract";
+import { readExecutedMigration } from "@oxmig/core/executed-migration";
+import { sameValue } from "@oxmig/core/migration-auth";
+import { declaredConfigMap } from "@oxmig/core/pod-files";
+import { homeFor } from "@oxmig/core/ids";
 import { FIXTURE_MAILBOXES, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 import { configMapOf, executedPlan, jobOf } from "../policies/executed-migration-fixtures";
 

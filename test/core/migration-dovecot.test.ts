@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { MAIL_CRYPT_SETTINGS, TARGET_MAIL_SETTINGS } from "../../core/dovecot-settings";
-import { mailAccountOf, mailAccountProblem, MIGRATION_DOVECOT_PATHS, renderMigrationDovecotConf } from "../../core/migration-dovecot";
-import { MIGRATION_PATHS } from "../../core/migration-script";
+import { MAIL_CRYPT_SETTINGS, TARGET_MAIL_SETTINGS } from "@oxmig/core/dovecot-settings";
+import { mailAccountOf, mailAccountProblem, MIGRATION_DOVECOT_PATHS, renderMigrationDovecotConf } from "@oxmig/core/migration-dovecot";
+import { MIGRATION_PATHS } from "@oxmig/core/migration-script";
 
 const vmail = { user: "vmail", group: "vmail", uid: 5000, gid: 5000 };
 

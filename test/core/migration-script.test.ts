@@ -3,8 +3,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pairing } from "../../core/contract";
-import { doveadmConfOptionsOf, MIGRATION_PATHS, REFUSED_EXIT_CODE, renderDoveadmConf, renderMigrationScript, shellQuote } from "../../core/migration-script";
+import type { Pairing } from "@oxmig/core/contract";
+import { doveadmConfOptionsOf, MIGRATION_PATHS, REFUSED_EXIT_CODE, renderDoveadmConf, renderMigrationScript, shellQuote } from "@oxmig/core/migration-script";
 
 const pair = (sourceLogin: string, targetLogin: string): Pairing => ({ mailboxId: `id-${targetLogin}`, sourceLogin, sourceExchangeGuid: "g", targetLogin });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { pairingOf, pairingsByWave } from "../../core/pairings";
-import type { Binding } from "../../core/model";
+import { pairingOf, pairingsByWave } from "@oxmig/core/pairings";
+import type { Binding } from "@oxmig/core/model";
 
 function binding(mailboxId: string, wave: string, sourceLogin: string, targetLogin: string): Binding {
   const address = { display: `${targetLogin}@a.example`, normalised: `${targetLogin}@a.example` };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readPasswdFile } from "../../core/passwd-file";
-import { renderUserdb } from "../../core/userdb";
+import { readPasswdFile } from "@oxmig/core/passwd-file";
+import { renderUserdb } from "@oxmig/core/userdb";
 
 const one = (text: string, login = "anna") => {
   const entry = readPasswdFile(text).get(login);

@@ -1,6 +1,6 @@
 // A wave's `parallelism` in plan.yaml: how many of its mailboxes the Indexed Job copies at once.
 import { describe, expect, it } from "vitest";
-import { parsePlan } from "../../core/plan";
+import { parsePlan } from "@oxmig/core/plan";
 
 const FILE = "inventory/staging/plan.yaml";
 const plan = (parallelism: string) =>

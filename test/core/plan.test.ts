@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parsePlan } from "../../core/plan";
+import { parsePlan } from "@oxmig/core/plan";
 import { errorsOf } from "../support/input-errors";
 
 const FIXTURE = join(__dirname, "../fixtures/inputs/good/plan.yaml");

@@ -3,14 +3,14 @@
 // exports do not tie that source to that person.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveBindings } from "../../core/bindings";
-import { lockEntryFor } from "../../core/lock";
-import { diffLock } from "../../core/lock-diff";
-import type { Binding } from "../../core/model";
-import { remigrationChanges, remigrationText } from "../../core/remigration-changes";
-import { computeReview } from "../../core/review";
-import { renderReviewMarkdown } from "../../core/review-markdown";
-import { sourceEvidence } from "../../core/source-ownership";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { lockEntryFor } from "@oxmig/core/lock";
+import { diffLock } from "@oxmig/core/lock-diff";
+import type { Binding } from "@oxmig/core/model";
+import { remigrationChanges, remigrationText } from "@oxmig/core/remigration-changes";
+import { computeReview } from "@oxmig/core/review";
+import { renderReviewMarkdown } from "@oxmig/core/review-markdown";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import { readInventory } from "../../io/inventory";
 
 const inventory = readInventory(path.resolve(__dirname, "../../inventory/staging"));

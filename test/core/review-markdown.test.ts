@@ -2,11 +2,11 @@
 // opened again, and why, each from the inputs and escaped.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveBindings } from "../../core/bindings";
-import { escapeMarkdown } from "../../core/markdown-text";
-import type { Binding } from "../../core/model";
-import { computeReview } from "../../core/review";
-import { renderReviewMarkdown } from "../../core/review-markdown";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { escapeMarkdown } from "@oxmig/core/markdown-text";
+import type { Binding } from "@oxmig/core/model";
+import { computeReview } from "@oxmig/core/review";
+import { renderReviewMarkdown } from "@oxmig/core/review-markdown";
 import { readInventory } from "../../io/inventory";
 import { asRenderedText, HOSTILE_NAME, renderMarkdown } from "../support/markdown-render";
 

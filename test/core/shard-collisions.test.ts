@@ -1,7 +1,7 @@
 // Cross-shard collisions (core/shard-collisions.ts): which mailboxes of two shards share an identity, and how that is worded.
 import { describe, expect, it } from "vitest";
-import type { LockEntry } from "../../core/lock";
-import { collisionText, crossShardCollisions, fromLockEntry, type ShardMailbox } from "../../core/shard-collisions";
+import type { LockEntry } from "@oxmig/core/lock";
+import { collisionText, crossShardCollisions, fromLockEntry, type ShardMailbox } from "@oxmig/core/shard-collisions";
 import { IDS } from "../fixtures/policies/plan";
 import { lockEntries } from "../policies/helpers";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { toAddress } from "../../core/address";
-import type { Person, SourceMailbox } from "../../core/model";
-import { personLabel, sourceEvidence, sourceLabel } from "../../core/source-ownership";
+import { toAddress } from "@oxmig/core/address";
+import type { Person, SourceMailbox } from "@oxmig/core/model";
+import { personLabel, sourceEvidence, sourceLabel } from "@oxmig/core/source-ownership";
 
 const person = (uid: string, extra: Partial<Person> = {}): Person => ({
   dn: `uid=${uid},ou=im,dc=land,dc=example`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InputError, UsageError } from "../../core/errors";
-import type { Plan, Wave } from "../../core/model";
-import { narrowToWaves, selectFromPlan, selectionFilter, waveSelected, type SelectionFilter } from "../../core/stack-selection";
+import { InputError, UsageError } from "@oxmig/core/errors";
+import type { Plan, Wave } from "@oxmig/core/model";
+import { narrowToWaves, selectFromPlan, selectionFilter, waveSelected, type SelectionFilter } from "@oxmig/core/stack-selection";
 
 const wave = (name: string, context: string): Wave => ({ name, context, phase: "copying", mailboxes: [], line: 1 });
 const plan: Plan = {

@@ -1,8 +1,8 @@
 // Strict UTF-8 and the characters no name may hold (core/text.ts), and where the directory parser
 // applies them beyond plain attribute values: base64 values and the ou= of a dn.
 import { describe, expect, it } from "vitest";
-import { parseDirectory } from "../../core/directory";
-import { decodeUtf8, firstNonUtf8Line, forbiddenCharacterProblem } from "../../core/text";
+import { parseDirectory } from "@oxmig/core/directory";
+import { decodeUtf8, firstNonUtf8Line, forbiddenCharacterProblem } from "@oxmig/core/text";
 import { errorsOf } from "../support/input-errors";
 
 describe("forbiddenCharacterProblem", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderUserdb } from "../../core/userdb";
+import { renderUserdb } from "@oxmig/core/userdb";
 
 const line = (login: string, keyPassword = "k3yPassw0rd") => ({ login, home: `/var/vmail/${login}`, keyPassword });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatViolationMessage, parseViolationMessage, type ViolationMessage } from "../../core/violation-message";
+import { formatViolationMessage, parseViolationMessage, type ViolationMessage } from "@oxmig/core/violation-message";
 
 const token = fc.stringMatching(/^[^\s()[\]]*[^\s()[\]:]$/);
 const file = fc.stringMatching(/^[^\s[\]]+$/);

@@ -3,11 +3,11 @@
 // process has none of them, as under the Pulumi CLI. Both must find exactly the same, unknowns included.
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
+import { TYPES, USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { startPolicyPack, type PolicyPackClient } from "../../engine/analyzer-client";
 import { openInProcessPack } from "../../engine/in-process-pack";
 import { unknownSentinels, withUnknownsMarked } from "../../engine/sdk-hooks";
-import { UNKNOWN_VALUE } from "../../core/engine-hints";
+import { UNKNOWN_VALUE } from "@oxmig/core/engine-hints";
 import type { DeclaredResource, PolicyViolation } from "../../engine/types";
 import { buildResources, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 

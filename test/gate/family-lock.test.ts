@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BindingLock, LockEntry } from "../../core/lock";
+import type { BindingLock, LockEntry } from "@oxmig/core/lock";
 import { mergeShardLock } from "../../gate/family-lock";
 import type { StackSelection } from "../../io/stack-selection";
 

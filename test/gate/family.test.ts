@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coverageFindings, shardContexts } from "../../gate/family-config";
 import { familyConcurrency, runFamilyGate, type FamilyGateRun } from "../../gate/family";
 import { writeFamilyLock } from "../support/family-lock-write";
-import { generate } from "../../core/generate";
-import { parsePlan } from "../../core/plan";
+import { generate } from "@oxmig/core/generate";
+import { parsePlan } from "@oxmig/core/plan";
 import { isBlocking } from "../../engine/violations";
 import { readFamily } from "../../gate/family-config";
 

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { K8S, TYPES, USER_ATTRIBUTES } from "../../core/contract";
+import { K8S, TYPES, USER_ATTRIBUTES } from "@oxmig/core/contract";
 import type { DeclaredResource } from "../../engine/types";
 import { diffUser } from "../../infra/ox/user-ops";
 import type { OxUserInputs, OxUserOutputs } from "../../infra/ox/user-check";

@@ -5,10 +5,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dump, load } from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { K8S, TYPES, type Pairing } from "../../core/contract";
-import { readExecutedMigration } from "../../core/executed-migration";
-import { pairingDigest, PAIRING_DIGEST_ANNOTATION } from "../../core/job-progress";
-import { declaredConfigMap } from "../../core/pod-files";
+import { K8S, TYPES, type Pairing } from "@oxmig/core/contract";
+import { readExecutedMigration } from "@oxmig/core/executed-migration";
+import { pairingDigest, PAIRING_DIGEST_ANNOTATION } from "@oxmig/core/job-progress";
+import { declaredConfigMap } from "@oxmig/core/pod-files";
 import type { DeclaredResource } from "../../engine/types";
 import { byType, runStack, stackConfig, writeInventory } from "./program-harness";
 

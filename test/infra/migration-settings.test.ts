@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../core/errors";
+import { InputError } from "@oxmig/core/errors";
 import { indexSettings, MIGRATION_DEFAULTS, migrationSettingsFrom, readMigrationSettings, type RawMigrationSettings } from "../../infra/migration-settings";
 
 const raw = (over: Partial<RawMigrationSettings> = {}): RawMigrationSettings => ({ migrationImage: "dovecot/dovecot:2.3.21", ...MIGRATION_DEFAULTS, ...over });

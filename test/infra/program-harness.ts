@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
-import { generate } from "../../core/generate";
+import { generate } from "@oxmig/core/generate";
 import { runProgram } from "../../engine/program-process";
 import type { DeclaredResource, PropertyPath } from "../../engine/types";
 

@@ -2,10 +2,10 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveBindings } from "../../core/bindings";
-import { K8S, TYPES, USER_ATTRIBUTES, type Pairing, type UserdbIndexEntry } from "../../core/contract";
-import { homeFor } from "../../core/ids";
-import type { Binding, Inventory } from "../../core/model";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { K8S, TYPES, USER_ATTRIBUTES, type Pairing, type UserdbIndexEntry } from "@oxmig/core/contract";
+import { homeFor } from "@oxmig/core/ids";
+import type { Binding, Inventory } from "@oxmig/core/model";
 import { UNKNOWN, type DeclaredResource } from "../../engine/types";
 import { readInventory } from "../../io/inventory";
 import { ADMIN_PASSWORD, byName, byType, runStack, stackConfig, withoutSecrets, writeInventory } from "./program-harness";

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { load } from "js-yaml";
 import { ADMIN_PASSWORD, byType, PROJECT, runStack } from "./program-harness";
 

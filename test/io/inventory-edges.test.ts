@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { InputError } from "../../core/errors";
+import { InputError } from "@oxmig/core/errors";
 import { readInventory } from "../../io/inventory";
 import { errorsOf } from "../support/input-errors";
 

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { InputError } from "../../core/errors";
+import { InputError } from "@oxmig/core/errors";
 import { displayPath, inventoryDir, readInventory } from "../../io/inventory";
 
 const GOOD = join(__dirname, "../fixtures/inputs/good");

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { InputError, UsageError } from "../../core/errors";
+import { InputError, UsageError } from "@oxmig/core/errors";
 import { readInventory } from "../../io/inventory";
 import { selectedBindings, stackSelection } from "../../io/stack-selection";
 

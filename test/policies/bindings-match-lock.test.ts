@@ -1,7 +1,7 @@
 // bindings-match-lock: the declared bindings must equal the reviewed lock; with the exact messages and edge branches of how
 // declared resources become lock entries.
 import { describe, expect, it } from "vitest";
-import { K8S } from "../../core/contract";
+import { K8S } from "@oxmig/core/contract";
 import { bindingsMatchLock } from "../../policies/rules/bindings-match-lock";
 import { buildResources, FIXTURE_MAILBOXES, IDS } from "../fixtures/policies/plan";
 import { attrs, config, expectNone, expectViolation, JAN_MAILBOX, lockEntries, MISSING_ID, oxUser, record, run, USER_ATTRIBUTES, writeLock } from "./helpers";

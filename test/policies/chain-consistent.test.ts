@@ -1,7 +1,7 @@
 // chain-consistent: each mailbox's chain (OX name, key, userdb index and passwd line, pairing) must be the one derived from
 // its owner's id; with the exact messages and edge branches of a broken link.
 import { describe, expect, it } from "vitest";
-import { K8S, type Pairing, type UserdbIndexEntry } from "../../core/contract";
+import { K8S, type Pairing, type UserdbIndexEntry } from "@oxmig/core/contract";
 import { chainConsistent } from "../../policies/rules/chain-consistent";
 import { buildResources, IDS, keyResultFor } from "../fixtures/policies/plan";
 import {

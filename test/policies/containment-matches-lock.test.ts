@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { K8S } from "../../core/contract";
+import { K8S } from "@oxmig/core/contract";
 import { containmentMatchesLock } from "../../policies/rules/containment-matches-lock";
 import { containedEntries, denyRecord, withContainment } from "../fixtures/policies/containment";
 import { buildResources, IDS } from "../fixtures/policies/plan";

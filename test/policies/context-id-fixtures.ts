@@ -1,5 +1,5 @@
 // The fixture plan with fixed OX context ids, as plan.yaml `contexts:` gives them, for user-in-its-context.
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { buildResources, type ResourceRecord } from "../fixtures/policies/plan";
 
 export const IDS_OF: Record<string, number> = { luebeck: 101, kiel: 102 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { contextIdsMatchLock } from "../../policies/rules/context-ids-match-lock";
 import { buildResources } from "../fixtures/policies/plan";
 import { config, expectNone, expectViolation, run, UNKNOWN_STRING } from "./helpers";

@@ -1,8 +1,8 @@
 // context-matches-organisation: a mailbox sits in a context that serves its owner's organisation. The plan's contextException
 // counts as a reviewed decision only (with a lock: the lock approves the mailbox in that context, and that reason if recorded).
 import { describe, expect, it } from "vitest";
-import { toAddress } from "../../core/address";
-import type { Binding } from "../../core/model";
+import { toAddress } from "@oxmig/core/address";
+import type { Binding } from "@oxmig/core/model";
 import { userAttributesFor } from "../../infra/components/mailbox";
 import { contextMatchesOrganisation } from "../../policies/rules/context-matches-organisation";
 import { CONTEXT_EXCEPTION } from "../../policies/support/resources";

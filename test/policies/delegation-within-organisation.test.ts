@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DELEGATE_RIGHTS, renderAclScript, type AclGrantSpec } from "../../core/acl-grants";
-import { K8S, TYPES } from "../../core/contract";
+import { DELEGATE_RIGHTS, renderAclScript, type AclGrantSpec } from "@oxmig/core/acl-grants";
+import { K8S, TYPES } from "@oxmig/core/contract";
 import { delegationWithinOrganisation } from "../../policies/rules/delegation-within-organisation";
 import { buildResources, FIXTURE_MAILBOXES, IDS, type MailboxSpec, type ResourceRecord } from "../fixtures/policies/plan";
 import {

@@ -1,9 +1,9 @@
 // The fixture plan (test/fixtures/policies/plan.ts) with each wave's ConfigMap rendered as the program
 // renders it (waveConfigData) and its Job as infra/components/migration-job.ts declares it, for the
 // reader and rule of the migration as executed. Helpers edit the script, the command and the items.
-import { K8S, TYPES, type Pairing } from "../../core/contract";
-import { pairingDigest } from "../../core/job-progress";
-import type { WavePhase } from "../../core/model";
+import { K8S, TYPES, type Pairing } from "@oxmig/core/contract";
+import { pairingDigest } from "@oxmig/core/job-progress";
+import type { WavePhase } from "@oxmig/core/model";
 import { migrationJobSpec, userdbSecretName } from "../../infra/components/migration-job";
 import { waveConfigData } from "../../infra/components/wave";
 import { MIGRATION_DEFAULTS, migrationSettingsFrom } from "../../infra/migration-settings";

@@ -4,9 +4,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { expect } from "vitest";
-import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
-import { homeFor, keyNameFor } from "../../core/ids";
-import { renderLock, type LockEntry } from "../../core/lock";
+import { TYPES, USER_ATTRIBUTES } from "@oxmig/core/contract";
+import { homeFor, keyNameFor } from "@oxmig/core/ids";
+import { renderLock, type LockEntry } from "@oxmig/core/lock";
 import { FIXTURE_MAILBOXES, type MailboxSpec, type ResourceRecord } from "../fixtures/policies/plan";
 import { policyTempDir } from "./temp-dirs";
 

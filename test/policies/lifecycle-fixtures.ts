@@ -2,12 +2,12 @@
 // the pairing ConfigMap with the real rendered data, the state PersistentVolumeClaim and the Job.
 import fs from "node:fs";
 import path from "node:path";
-import { K8S, TYPES, type Pairing } from "../../core/contract";
-import { stateClaimName } from "../../core/lifecycle";
-import { MIGRATION_PATHS } from "../../core/migration-script";
-import type { WavePhase } from "../../core/model";
+import { K8S, TYPES, type Pairing } from "@oxmig/core/contract";
+import { stateClaimName } from "@oxmig/core/lifecycle";
+import { MIGRATION_PATHS } from "@oxmig/core/migration-script";
+import type { WavePhase } from "@oxmig/core/model";
 import { waveConfigData } from "../../infra/components/wave";
-import { renderLock } from "../../core/lock";
+import { renderLock } from "@oxmig/core/lock";
 import type { ResourceRecord } from "../fixtures/policies/plan";
 import { lockEntries } from "./helpers";
 import { policyTempDir } from "./temp-dirs";

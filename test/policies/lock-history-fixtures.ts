@@ -1,8 +1,8 @@
 // Version-2 locks for the fixture plan: each mailbox with the phase it reached, context ids, retired entries.
 import fs from "node:fs";
 import path from "node:path";
-import { renderLock, type BindingLock, type LockEntry } from "../../core/lock";
-import type { WavePhase } from "../../core/model";
+import { renderLock, type BindingLock, type LockEntry } from "@oxmig/core/lock";
+import type { WavePhase } from "@oxmig/core/model";
 import { lockEntries } from "./helpers";
 import { policyTempDir } from "./temp-dirs";
 

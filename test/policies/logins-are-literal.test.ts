@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { K8S, type Pairing } from "../../core/contract";
-import { LIFECYCLE_DATA_KEY, lifecycleOf } from "../../core/lifecycle";
-import { renderMigrationScript } from "../../core/migration-script";
+import { K8S, type Pairing } from "@oxmig/core/contract";
+import { LIFECYCLE_DATA_KEY, lifecycleOf } from "@oxmig/core/lifecycle";
+import { renderMigrationScript } from "@oxmig/core/migration-script";
 import { loginsAreLiteral } from "../../policies/rules/logins-are-literal";
 import { buildResources, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 import { editJson, expectNone, expectViolation, oxUser, record, run, UNKNOWN_STRING } from "./helpers";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shellQuote } from "../../core/migration-script";
+import { shellQuote } from "@oxmig/core/migration-script";
 import { migrationMovesOwnMail } from "../../policies/rules/migration-moves-own-mail";
 import { FIXTURE_MAILBOXES, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 import {
@@ -16,7 +16,7 @@ import {
 import { expectNone, expectViolation, oxUser, run, UNKNOWN_STRING, config, FIXTURES } from "./helpers";
 import fs from "node:fs";
 import path from "node:path";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { policyTempDir } from "./temp-dirs";
 
 /** The wave ConfigMap's data, edited in place. */

@@ -1,12 +1,13 @@
-// The pack as `pulumi policy publish` ships it: an `npm pack` of policies/ (its prepack bundles the
-// pack), unpacked into an empty folder that holds only its declared dependencies, started the way the
-// Pulumi CLI starts a policy pack and judged over the analyzer protocol by the gate's engine.
+// The pack as `pulumi policy publish` ships it: policies/dist as `npm run build -w policies` makes it
+// (the pack bundled, with @oxmig/core inside), `npm pack`ed the way publish does, unpacked into an empty
+// folder that holds only its declared dependencies, started the way the Pulumi CLI starts a policy
+// pack and judged over the analyzer protocol by the gate's engine.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { isBuiltin } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TYPES, USER_ATTRIBUTES } from "../../core/contract";
+import { TYPES, USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { startPolicyPack, type PolicyPackClient } from "../../engine/analyzer-client";
 import { openInProcessPack } from "../../engine/in-process-pack";
 import type { DeclaredResource, PolicyViolation } from "../../engine/types";
@@ -15,16 +16,22 @@ import { policyTempDir } from "./temp-dirs";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SOURCE_PACK = path.join(ROOT, "policies");
-const DECLARED_DEPENDENCIES = ["@pulumi/policy", "@pulumi/pulumi"];
+const DECLARED_DEPENDENCIES = ["@pulumi/policy", "@pulumi/pulumi", "zod"];
+const NPM_ENV = { ...process.env, npm_config_update_notifier: "false" };
 
-/** `npm pack` of policies/ (prepack builds bundle.js) into a new folder; the tarball's path. */
-function npmPack(): string {
-  const out = policyTempDir("oxmig-packed-tarball-");
-  const env = { ...process.env, npm_config_update_notifier: "false" };
-  execFileSync("npm", ["pack", "--pack-destination", out, "--loglevel=error"], { cwd: SOURCE_PACK, env, stdio: "pipe" });
-  const [tarball] = fs.readdirSync(out).filter((f) => f.endsWith(".tgz"));
-  if (!tarball) throw new Error(`npm pack wrote no tarball into ${out}`);
-  return path.join(out, tarball);
+/** The publish folder, built into a temp folder (not policies/dist: two runs never share it). */
+function buildDist(): string {
+  const out = path.join(policyTempDir("oxmig-dist-"), "dist");
+  execFileSync(process.execPath, [path.join(SOURCE_PACK, "build-dist.cjs"), "--out", out], { stdio: "pipe" });
+  return out;
+}
+
+/** `npm pack` of `dir` into a new folder: the tarball's path, or the failure's output. */
+function npmPack(dir: string): { tarball?: string; output: string } {
+  const into = policyTempDir("oxmig-packed-tarball-");
+  const run = spawnSync("npm", ["pack", "--pack-destination", into, "--loglevel=error"], { cwd: dir, env: NPM_ENV, encoding: "utf8" });
+  const [tarball] = fs.readdirSync(into).filter((f) => f.endsWith(".tgz"));
+  return { tarball: run.status === 0 && tarball ? path.join(into, tarball) : undefined, output: `${run.stdout}${run.stderr}` };
 }
 
 /** The tarball unpacked into an empty folder, with only its declared dependencies linked from this checkout (no network). */
@@ -88,39 +95,48 @@ describe("the policy pack as published (npm pack of policies/)", () => {
   beforeAll(async () => {
     const inventory = writeInventory();
     config = { directory: path.join(inventory, "directory.ldif"), exchange: path.join(inventory, "exchange.csv"), stackKind: "staging" };
-    packed = unpack(npmPack());
+    const { tarball, output } = npmPack(buildDist());
+    if (!tarball) throw new Error(`npm pack of the built pack failed:\n${output}`);
+    packed = unpack(tarball);
     [good, pack] = await Promise.all([runStack("staging", stackConfig(inventory)), startPolicyPack({ packDir: packed })]);
   });
   afterAll(() => pack?.close());
 
-  it("ships TypeScript sources that need the rest of the repository, or leaves the bundle behind in the checkout", () => {
+  it("ships TypeScript sources that need the rest of the repository", () => {
     expect(
       fs
         .readdirSync(packed)
         .filter((f) => f !== "node_modules")
         .sort(),
-    ).toEqual(["PulumiPolicy.yaml", "bundle.js", "main.js", "package.json"]);
-    expect(fs.existsSync(path.join(SOURCE_PACK, "bundle.js"))).toBe(false);
+    ).toEqual(["PulumiPolicy.yaml", "index.js", "package.json"]);
   });
 
-  it("declares more than the policy SDK and the Pulumi SDK, or other versions than this checkout runs", () => {
+  it("lets the source folder be packed, whose package.json needs the workspace package @oxmig/core", () => {
+    const source = JSON.parse(fs.readFileSync(path.join(SOURCE_PACK, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(Object.keys(source.dependencies)).toContain("@oxmig/core");
+    const { tarball, output } = npmPack(SOURCE_PACK);
+    expect(tarball).toBeUndefined();
+    expect(output).toContain("npm run build -w policies && cd policies/dist && pulumi policy publish");
+  });
+
+  it("declares other registry packages than the pack's own (the Pulumi SDKs, zod), or other versions than this checkout runs", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(packed, "package.json"), "utf8")) as { dependencies: Record<string, string>; main: string };
     expect(Object.keys(manifest.dependencies).sort()).toEqual(DECLARED_DEPENDENCIES);
     for (const dep of DECLARED_DEPENDENCIES) {
       const installed = (JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", dep, "package.json"), "utf8")) as { version: string }).version;
       expect(`${dep}@${manifest.dependencies[dep]}`).toBe(`${dep}@${installed.replace(/^v/, "")}`);
     }
-    expect(manifest.main).toBe("main.js");
+    expect(manifest.main).toBe("index.js");
   });
 
   it("resolves a module outside its own folder other than a declared dependency or a Node builtin", () => {
     const allowed = DECLARED_DEPENDENCIES.map((dep) => fs.realpathSync(path.join(packed, "node_modules", dep)) + path.sep);
     const resolutions = resolutionsWhileLoading(packed);
-    expect(resolutions.map((r) => r.from)).toContain("bundle.js");
+    expect(resolutions.map((r) => r.from)).toContain("index.js");
     const inside = (file: string) => file.startsWith(packed + path.sep) || allowed.some((a) => file.startsWith(a));
     const outside = resolutions.filter((r) => !isBuiltin(r.resolved) && !inside(r.resolved));
     expect(outside).toEqual([]);
-    for (const file of ["main.js", "bundle.js"]) expect(fs.readFileSync(path.join(packed, file), "utf8")).not.toMatch(/require\("\.\.\//);
+    expect(fs.readFileSync(path.join(packed, "index.js"), "utf8")).not.toMatch(/require\("(\.\.\/|@oxmig\/)/);
   });
 
   it("started as the CLI starts a pack, lets a plan pass that binds a mailbox to the wrong person", async () => {

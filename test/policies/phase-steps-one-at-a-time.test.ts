@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { phaseStepsOneAtATime } from "../../policies/rules/phase-steps-one-at-a-time";
 import { buildResources } from "../fixtures/policies/plan";
 import { config, expectNone, expectViolation, oxUser, run } from "./helpers";

@@ -1,6 +1,6 @@
 // A family of two shards for the fixture plan: the helpers' URNs name stack "test", which is the luebeck shard here, and
 // "prod-kiel" holds kiel; the family lock holds both shards' entries.
-import type { LockEntry } from "../../core/lock";
+import type { LockEntry } from "@oxmig/core/lock";
 import { FIXTURE_MAILBOXES } from "../fixtures/policies/plan";
 import { config, lockEntries, writeLock } from "./helpers";
 

@@ -1,6 +1,6 @@
 // source-migrates-once: each Exchange source backs one mailbox and appears in exactly one pairing, which feeds that mailbox.
 import { describe, expect, it } from "vitest";
-import { K8S, type Pairing } from "../../core/contract";
+import { K8S, type Pairing } from "@oxmig/core/contract";
 import { sourceMigratesOnce } from "../../policies/rules/source-migrates-once";
 import { buildResources, IDS } from "../fixtures/policies/plan";
 import { attrs, editJson, expectNone, expectViolation, messagesOf, oxUser, record, run, UNKNOWN_AT_PREVIEW, UNKNOWN_STRING, USER_ATTRIBUTES } from "./helpers";

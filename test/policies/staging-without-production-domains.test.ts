@@ -1,7 +1,7 @@
 // staging-without-production-domains: a staging stack routes no address, login or pairing in a production domain; with the
 // exact messages and edge branches.
 import { describe, expect, it } from "vitest";
-import { K8S, type Pairing, type UserdbIndexEntry } from "../../core/contract";
+import { K8S, type Pairing, type UserdbIndexEntry } from "@oxmig/core/contract";
 import { stagingWithoutProductionDomains } from "../../policies/rules/staging-without-production-domains";
 import { buildResources, IDS } from "../fixtures/policies/plan";
 import { config, editJson, expectNone, expectViolation, oxUser, record, run, UNKNOWN_STRING } from "./helpers";

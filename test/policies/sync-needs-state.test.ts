@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { syncNeedsState } from "../../policies/rules/sync-needs-state";
 import { expectNone, expectViolation, run } from "./helpers";
 import { editLifecycle, editScript, waveResources, PAIRINGS } from "./lifecycle-fixtures";

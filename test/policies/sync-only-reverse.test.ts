@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it, expect } from "vitest";
-import { renderLock, type LockEntry } from "../../core/lock";
+import { renderLock, type LockEntry } from "@oxmig/core/lock";
 import { waveConfigData } from "../../infra/components/wave";
 import { syncOnlyReverse } from "../../policies/rules/sync-only-reverse";
 import { config, expectNone, expectViolation, run } from "./helpers";

@@ -1,7 +1,7 @@
 // unique-logins: OX names and Dovecot logins are used by one mailbox each, within a context and across the stack, and each
 // login has one userdb line.
 import { describe, expect, it } from "vitest";
-import { K8S, type UserdbIndexEntry } from "../../core/contract";
+import { K8S, type UserdbIndexEntry } from "@oxmig/core/contract";
 import { uniqueLogins } from "../../policies/rules/unique-logins";
 import { buildResources, IDS } from "../fixtures/policies/plan";
 import { editJson, expectNone, expectViolation, messagesOf, oxUser, record, run, UNKNOWN_AT_PREVIEW, UNKNOWN_STRING, USER_ATTRIBUTES } from "./helpers";

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { TYPES } from "../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { userInItsContext } from "../../policies/rules/user-in-its-context";
 import { buildResources, IDS, type ResourceRecord } from "../fixtures/policies/plan";
 import { expectNone, expectViolation, oxUser, record, run, stackArgs, config, type Violation, UNKNOWN_STRING } from "./helpers";

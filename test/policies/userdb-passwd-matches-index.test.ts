@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { K8S, TYPES, type UserdbIndexEntry } from "../../core/contract";
+import { K8S, TYPES, type UserdbIndexEntry } from "@oxmig/core/contract";
 import { userdbPasswdMatchesIndex } from "../../policies/rules/userdb-passwd-matches-index";
 import { buildResources, IDS, keyResultFor } from "../fixtures/policies/plan";
 import { editJson, expectNone, expectViolation, record, run, UNKNOWN_STRING } from "./helpers";

@@ -5,12 +5,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseDirectory } from "../../core/directory";
-import { parseExchange } from "../../core/exchange";
-import { homeFor, keyNameFor } from "../../core/ids";
-import { MIGRATION_PATHS } from "../../core/migration-script";
-import type { Binding } from "../../core/model";
-import { sourceEvidence } from "../../core/source-ownership";
+import { parseDirectory } from "@oxmig/core/directory";
+import { parseExchange } from "@oxmig/core/exchange";
+import { homeFor, keyNameFor } from "@oxmig/core/ids";
+import { MIGRATION_PATHS } from "@oxmig/core/migration-script";
+import type { Binding } from "@oxmig/core/model";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import { migrationMovesOwnMail } from "../../policies/rules/migration-moves-own-mail";
 import { endpointsOf } from "../../rehearsal/verification/endpoints";
 import { readMailbox } from "../../rehearsal/dovecot/imap-read";

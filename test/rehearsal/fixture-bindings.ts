@@ -1,9 +1,9 @@
 // Hand-built bindings for rehearsal tests and the benchmark: synthetic people on .example domains.
 import { randomUUID } from "node:crypto";
-import { toAddress } from "../../core/address";
-import { homeFor, keyNameFor } from "../../core/ids";
-import type { Binding, Person, SourceMailbox } from "../../core/model";
-import { sourceEvidence, type SourceEvidence } from "../../core/source-ownership";
+import { toAddress } from "@oxmig/core/address";
+import { homeFor, keyNameFor } from "@oxmig/core/ids";
+import type { Binding, Person, SourceMailbox } from "@oxmig/core/model";
+import { sourceEvidence, type SourceEvidence } from "@oxmig/core/source-ownership";
 
 /** `count` personal mailboxes (user01, user02, …), each with a primary address and one alias. */
 export function tinyBindings(count: number, mailRoot: string): Binding[] {

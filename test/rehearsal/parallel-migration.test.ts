@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { doveadmCommands } from "../../core/lifecycle";
-import type { Binding } from "../../core/model";
+import { doveadmCommands } from "@oxmig/core/lifecycle";
+import type { Binding } from "@oxmig/core/model";
 import { endpointsOf } from "../../rehearsal/verification/endpoints";
 import { readMailbox } from "../../rehearsal/dovecot/imap-read";
 import { startIndex, type IndexRun, type StartedIndex } from "../../rehearsal/migration/indexed-run";

@@ -4,8 +4,8 @@
 // does, and the pack rejects the plan that would hand Dovecot that file.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { K8S } from "../../core/contract";
-import { readPasswdFile } from "../../core/passwd-file";
+import { K8S } from "@oxmig/core/contract";
+import { readPasswdFile } from "@oxmig/core/passwd-file";
 import { chainConsistent } from "../../policies/rules/chain-consistent";
 import { startDovecot, type DovecotInstance } from "../../rehearsal/dovecot/dovecot-instance";
 import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";

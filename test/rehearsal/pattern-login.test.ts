@@ -3,13 +3,13 @@
 // the input that would render it (exit 2) and logins-are-literal rejects the script that would run it.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveBindings } from "../../core/bindings";
-import { K8S } from "../../core/contract";
-import { InputError } from "../../core/errors";
-import { LIFECYCLE_DATA_KEY, lifecycleOf } from "../../core/lifecycle";
-import { renderMigrationScript } from "../../core/migration-script";
-import type { Binding } from "../../core/model";
-import { pairingOf } from "../../core/pairings";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { K8S } from "@oxmig/core/contract";
+import { InputError } from "@oxmig/core/errors";
+import { LIFECYCLE_DATA_KEY, lifecycleOf } from "@oxmig/core/lifecycle";
+import { renderMigrationScript } from "@oxmig/core/migration-script";
+import type { Binding } from "@oxmig/core/model";
+import { pairingOf } from "@oxmig/core/pairings";
 import { readInventory } from "../../io/inventory";
 import { loginsAreLiteral } from "../../policies/rules/logins-are-literal";
 import { endpointsOf } from "../../rehearsal/verification/endpoints";

@@ -2,7 +2,7 @@
 // link of the binding chain and expects verification to name both people involved.
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Binding } from "../../core/model";
+import type { Binding } from "@oxmig/core/model";
 import { endpointsOf } from "../../rehearsal/verification/endpoints";
 import { readMailbox } from "../../rehearsal/dovecot/imap-read";
 import { newRunSecret } from "../../rehearsal/migration/keys";
@@ -10,7 +10,7 @@ import { isRunning } from "../../rehearsal/dovecot/process-info";
 import { pairingsFor, startRehearsal, userdbLinesFor, type Rehearsal, type RehearsalInput } from "../../rehearsal/rehearse";
 import { mkdtempOwned } from "../../rehearsal/dovecot/run-as";
 import type { Finding } from "../../rehearsal/verification/types";
-import { renderUserdb } from "../../core/userdb";
+import { renderUserdb } from "@oxmig/core/userdb";
 import { settleDovecots } from "./dovecot-guard";
 import { tinyBindings, tinyEvidence } from "./fixture-bindings";
 

@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dump } from "js-yaml";
-import { resolveBindings } from "../../core/bindings";
-import { generate } from "../../core/generate";
-import type { Binding } from "../../core/model";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { generate } from "@oxmig/core/generate";
+import type { Binding } from "@oxmig/core/model";
 import { readInventory } from "../../io/inventory";
 import { childrenOf, isDovecotMaster, processArgv } from "../../rehearsal/dovecot/process-info";
 

@@ -1,15 +1,15 @@
 // Writes the family lock for every shard at once: what `oxmig lock --stack <shard>` run for each shard
 // would leave behind. Test and benchmark support only (reviewers lock shard by shard), so it lives
 // outside the production code.
-import { appendAll } from "../../core/append";
-import { resolveBindings } from "../../core/bindings";
-import { InputError, InputErrors } from "../../core/errors";
-import { buildLock, parseLock, renderLock, type BindingLock } from "../../core/lock";
-import { advanceLock } from "../../core/lock-history";
-import type { Binding } from "../../core/model";
+import { appendAll } from "@oxmig/core/append";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { InputError, InputErrors } from "@oxmig/core/errors";
+import { buildLock, parseLock, renderLock, type BindingLock } from "@oxmig/core/lock";
+import { advanceLock } from "@oxmig/core/lock-history";
+import type { Binding } from "@oxmig/core/model";
 import { readInventory } from "../../io/inventory";
 import { readLockText, writeLockText } from "../../io/lock-file";
-import { sourceEvidence } from "../../core/source-ownership";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import { declarationsOf, lockPath, refuseDuplicateIds } from "../../cli/commands/lock";
 import { readFamily } from "../../gate/family-config";
 import { mergeShardLock } from "../../gate/family-lock";

@@ -1,5 +1,5 @@
 // The InputErrors a parser throws, as a list (one InputError or several collected ones).
-import { InputError, InputErrors } from "../../core/errors";
+import { InputError, InputErrors } from "@oxmig/core/errors";
 
 export function errorsOf(fn: () => unknown): InputError[] {
   try {

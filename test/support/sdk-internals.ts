@@ -6,8 +6,9 @@ import path from "node:path";
 export function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" ? [] : sourceFiles(full);
-    return /\.(ts|js|cjs)$/.test(e.name) && e.name !== "bundle.js" ? [full] : [];
+    // dist/: the pack's publish build, a bundle of other packages' code (policies/build-dist.cjs).
+    if (e.isDirectory()) return e.name === "node_modules" || e.name === "dist" ? [] : sourceFiles(full);
+    return /\.(ts|js|cjs)$/.test(e.name) ? [full] : [];
   });
 }
 

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { TYPES, K8S, type UserdbIndexEntry } from "../../../core/contract";
+import { TYPES, K8S, type UserdbIndexEntry } from "@oxmig/core/contract";
 import type { DeclaredResource } from "../../../engine/types";
 
 export const ROOT = path.resolve(__dirname, "../../..");

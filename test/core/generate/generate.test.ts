@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { resolveBindings } from "../../../core/bindings";
-import { UsageError } from "../../../core/errors";
-import { generate } from "../../../core/generate";
-import { transliterate } from "../../../core/generate/names";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { UsageError } from "@oxmig/core/errors";
+import { generate } from "@oxmig/core/generate";
+import { transliterate } from "@oxmig/core/generate/names";
 import { consistencyProblems, parseGenerated } from "./support";
 
 const SMALL = { people: 400, seed: 7 } as const;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generate } from "../../../core/generate";
+import { generate } from "@oxmig/core/generate";
 import { consistencyProblems, parseGenerated } from "./support";
 
 const PROD = join(__dirname, "../../../inventory/prod");

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveBindings } from "../../../core/bindings";
-import { generate } from "../../../core/generate";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { generate } from "@oxmig/core/generate";
 import { consistencyProblems, parseGenerated } from "./support";
 
 const STAGING = join(__dirname, "../../../inventory/staging");

@@ -1,10 +1,10 @@
 // Parses a generated inventory the way a stack reads it, so tests check what the pipeline sees.
-import { resolveBindings } from "../../../core/bindings";
-import { parseDirectory } from "../../../core/directory";
-import { parseExchange } from "../../../core/exchange";
-import type { GeneratedInventory } from "../../../core/generate";
-import type { Binding, Inventory } from "../../../core/model";
-import { parsePlan } from "../../../core/plan";
+import { resolveBindings } from "@oxmig/core/bindings";
+import { parseDirectory } from "@oxmig/core/directory";
+import { parseExchange } from "@oxmig/core/exchange";
+import type { GeneratedInventory } from "@oxmig/core/generate";
+import type { Binding, Inventory } from "@oxmig/core/model";
+import { parsePlan } from "@oxmig/core/plan";
 
 export function parseGenerated(generated: Pick<GeneratedInventory, "directoryLdif" | "exchangeCsv" | "planYaml">): Inventory {
   const files = { directory: "directory.ldif", exchange: "exchange.csv", plan: "plan.yaml" };

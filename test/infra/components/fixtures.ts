@@ -1,5 +1,5 @@
 // Hand-made bindings for the component helpers' tests.
-import type { Binding } from "../../../core/model";
+import type { Binding } from "@oxmig/core/model";
 
 const address = (raw: string) => ({ display: raw, normalised: raw.toLowerCase() });
 

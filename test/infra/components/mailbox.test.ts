@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { USER_ATTRIBUTES } from "../../../core/contract";
+import { USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { userAttributesFor } from "../../../infra/components/mailbox";
 import { personalBinding, sharedBinding } from "./fixtures";
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { K8S } from "../../../core/contract";
-import { readExecutedMigration } from "../../../core/executed-migration";
-import { AUTH_SIDECAR, MIGRATION_DOVECOT_PATHS } from "../../../core/migration-dovecot";
-import { IMAPC_SECRET_KEYS, MIGRATION_PATHS } from "../../../core/migration-script";
-import { pairingDigest, PAIRING_DIGEST_ANNOTATION } from "../../../core/job-progress";
-import { declaredConfigMap } from "../../../core/pod-files";
+import { K8S } from "@oxmig/core/contract";
+import { readExecutedMigration } from "@oxmig/core/executed-migration";
+import { AUTH_SIDECAR, MIGRATION_DOVECOT_PATHS } from "@oxmig/core/migration-dovecot";
+import { IMAPC_SECRET_KEYS, MIGRATION_PATHS } from "@oxmig/core/migration-script";
+import { pairingDigest, PAIRING_DIGEST_ANNOTATION } from "@oxmig/core/job-progress";
+import { declaredConfigMap } from "@oxmig/core/pod-files";
 import { migrationJobSpec, userdbSecretName, type MigrationJobInput } from "../../../infra/components/migration-job";
 import { waveConfigData } from "../../../infra/components/wave";
 import { FIXTURE_MIGRATION } from "../../policies/executed-migration-fixtures";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { K8S } from "../../../core/contract";
+import { K8S } from "@oxmig/core/contract";
 import { migrationNetworkPolicyName, migrationNetworkPolicySpec } from "../../../infra/components/migration-network";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- declared data, read loosely

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { K8S } from "../../../core/contract";
-import { LIFECYCLE_DATA_KEY } from "../../../core/lifecycle";
-import { renderMigrationDovecotConf } from "../../../core/migration-dovecot";
+import { K8S } from "@oxmig/core/contract";
+import { LIFECYCLE_DATA_KEY } from "@oxmig/core/lifecycle";
+import { renderMigrationDovecotConf } from "@oxmig/core/migration-dovecot";
 import { waveConfigData } from "../../../infra/components/wave";
 
 const pairings = [{ mailboxId: "aa11", sourceLogin: "anna@land.example", sourceExchangeGuid: "ex-aa11", targetLogin: "anna" }];

@@ -1,7 +1,7 @@
 // Valid provider inputs for the OX tests; each test changes the one thing it is about.
 
 import { vi } from "vitest";
-import { USER_ATTRIBUTES } from "../../../core/contract";
+import { USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { OX_ENV } from "../../../infra/ox/connection";
 import type { OxConnection } from "../../../infra/ox/soap-client";
 import type { OxTestServer } from "../../support/ox-test-server";

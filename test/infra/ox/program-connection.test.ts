@@ -2,7 +2,7 @@
 // inputs or outputs hold an OX password (not even as a secret), and a half context admin is refused.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { TYPES } from "../../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import type { DeclaredResource } from "../../../engine/types";
 import { ADMIN_PASSWORD, runStack, stackConfig, writeInventory } from "../program-harness";
 

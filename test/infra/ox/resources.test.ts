@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TYPES } from "../../../core/contract";
+import { TYPES } from "@oxmig/core/contract";
 import { OxContext, OxUser, type OxContextArgs, type OxUserArgs } from "../../../infra/ox/resources";
 import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";
 import { CONTEXT_ADMIN, connectionTo, contextInputs, useConnection, userInputs } from "./ox-fixtures";

@@ -3,7 +3,7 @@
 // it to the declared state with one `change`, exactly as the adoption after a failed create does.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { USER_ATTRIBUTES } from "../../../core/contract";
+import { USER_ATTRIBUTES } from "@oxmig/core/contract";
 import type { OxUserData } from "../../../infra/ox/soap";
 import { oxContextProvider } from "../../../infra/ox/context-provider";
 import { oxUserProvider as provider } from "../../../infra/ox/user-provider";

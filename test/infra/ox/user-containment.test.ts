@@ -5,7 +5,7 @@
 // that OX then refuses the user's login is read in OX's source (DefaultAuthorizationImpl), not seen.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { USER_ATTRIBUTES } from "../../../core/contract";
+import { USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { oxContextProvider } from "../../../infra/ox/context-provider";
 import { callOx, userAuthPart } from "../../../infra/ox/soap-client";
 import { oxUserProvider } from "../../../infra/ox/user-provider";

@@ -2,7 +2,7 @@
 // must never adopt somebody else's account: only a user carrying this mailbox's immutable id is adopted.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { USER_ATTRIBUTES } from "../../../core/contract";
+import { USER_ATTRIBUTES } from "@oxmig/core/contract";
 import { oxContextProvider } from "../../../infra/ox/context-provider";
 import { oxUserProvider as provider } from "../../../infra/ox/user-provider";
 import { startOxTestServer, type OxTestServer } from "../../support/ox-test-server";

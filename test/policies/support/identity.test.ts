@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KINDS, loginOf, RECIPIENT_TYPE_OF, unknownAmong } from "../../../policies/support/identity";
-import type { Person } from "../../../core/model";
+import type { Person } from "@oxmig/core/model";
 
 describe("identity", () => {
   it("an unknown path under a prefix the rule reads is ignored, or one beside it taken", () => {

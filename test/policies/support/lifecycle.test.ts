@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { K8S, TYPES } from "../../../core/contract";
+import { K8S, TYPES } from "@oxmig/core/contract";
 import { checkable, lifecycleStack, waveMessage, type WaveLifecycleView } from "../../../policies/support/lifecycle";
 import type { ResourceLike } from "../../../policies/support/resources";
 import type { ResourceRecord } from "../../fixtures/policies/plan";

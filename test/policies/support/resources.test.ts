@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { K8S, TYPES, USER_ATTRIBUTES } from "../../../core/contract";
+import { K8S, TYPES, USER_ATTRIBUTES } from "@oxmig/core/contract";
 import {
   CONTEXT_EXCEPTION,
   isPairingTable,

@@ -1,7 +1,7 @@
 import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
-import { TYPES } from "../../../core/contract";
-import { declaredResourceTypes } from "../../../core/engine-hints";
+import { TYPES } from "@oxmig/core/contract";
+import { declaredResourceTypes } from "@oxmig/core/engine-hints";
 import { resourcesValidation, resourceValidation, stackValidation } from "../../../policies/support/rule";
 import { buildResources } from "../../fixtures/policies/plan";
 import { config, resourceArgs, stackArgs, type Violation } from "../helpers";

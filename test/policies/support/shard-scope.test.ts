@@ -1,6 +1,6 @@
 // The pack's shard scope (policies/support/shard-scope.ts): which lock entries a shard compares, and which stack a view is.
 import { describe, expect, it } from "vitest";
-import type { LockEntry } from "../../../core/lock";
+import type { LockEntry } from "@oxmig/core/lock";
 import { shardScope, stackOfView } from "../../../policies/support/shard-scope";
 import type { StackView } from "../../../policies/support/stack";
 import { lockScope } from "../../../policies/rules/bindings-match-lock";

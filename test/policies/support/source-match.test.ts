@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toAddress } from "../../../core/address";
-import type { Person, SourceMailbox } from "../../../core/model";
+import { toAddress } from "@oxmig/core/address";
+import type { Person, SourceMailbox } from "@oxmig/core/model";
 import type { PolicyContext } from "../../../policies/config";
 import { matchSource } from "../../../policies/support/source-match";
 

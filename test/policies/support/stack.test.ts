@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markRequestProps } from "../../../core/engine-hints";
+import { markRequestProps } from "@oxmig/core/engine-hints";
 import { groupBy, stackView } from "../../../policies/support/stack";
 import type { ResourceLike } from "../../../policies/support/resources";
 import { buildResources, IDS } from "../../fixtures/policies/plan";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markRequestProps } from "../../../core/engine-hints";
+import { markRequestProps } from "@oxmig/core/engine-hints";
 import { at, isUnknown, rawProps, UNKNOWN, unknownPaths } from "../../../policies/support/unknowns";
 
 // The SDK's own proxy and its typed wire sentinels (internal, so untyped): what rules read through.

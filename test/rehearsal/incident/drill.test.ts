@@ -3,10 +3,10 @@
 // message behind, or the audit misses a crossed mailbox. Each drill must fail and name the people.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TargetVerdict } from "../../../core/audit";
-import { resolveBindings } from "../../../core/bindings";
-import type { Binding } from "../../../core/model";
-import { sourceEvidence } from "../../../core/source-ownership";
+import type { TargetVerdict } from "@oxmig/core/audit";
+import { resolveBindings } from "@oxmig/core/bindings";
+import type { Binding } from "@oxmig/core/model";
+import { sourceEvidence } from "@oxmig/core/source-ownership";
 import { readInventory } from "../../../io/inventory";
 import { drillPassed, runIncidentDrill, type DrillHooks } from "../../../rehearsal/incident/drill";
 import { chooseSwaps, misbindingsOf } from "../../../rehearsal/incident/injection";

@@ -1,6 +1,6 @@
 // Which mailboxes the incident drill crosses, and how: deterministic, personal mailboxes first.
 import { describe, expect, it } from "vitest";
-import type { Binding } from "../../../core/model";
+import type { Binding } from "@oxmig/core/model";
 import { chooseSwaps, misbindingsOf, wrongPairings } from "../../../rehearsal/incident/injection";
 import { tinyBindings } from "../fixture-bindings";
 

@@ -2,8 +2,8 @@
 // expected message exactly once at the end.
 import { describe, expect, it } from "vitest";
 import type { CleanOutcome } from "../../../audit/clean";
-import type { AuditResult, HeldMessage, TargetVerdict } from "../../../core/audit";
-import type { Binding } from "../../../core/model";
+import type { AuditResult, HeldMessage, TargetVerdict } from "@oxmig/core/audit";
+import type { Binding } from "@oxmig/core/model";
 import { misbindingsOf } from "../../../rehearsal/incident/injection";
 import { countTarget, judgeClean, judgeDetection, seededIds, seededSourceOf } from "../../../rehearsal/incident/proof";
 import { tinyBindings } from "../fixture-bindings";

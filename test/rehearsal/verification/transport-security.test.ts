@@ -4,7 +4,7 @@
 import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { UsageError } from "../../../core/errors";
+import { UsageError } from "@oxmig/core/errors";
 import { lookupUserdbHttp } from "../../../rehearsal/dovecot/doveadm-http";
 import type { MailEndpoints } from "../../../rehearsal/verification/endpoints";
 import { readMailbox } from "../../../rehearsal/dovecot/imap-read";
