@@ -137,7 +137,11 @@ describe("parallel per-mailbox migration on real Dovecots", () => {
         );
         const rerun = startIndex(script, VICTIM);
         started.push(rerun);
-        expect(await rerun.done).toMatchObject({ exitCode: 0, stdout: `done ${victim.mailboxId} (index ${VICTIM})\n` });
+        const rerunResult = await rerun.done;
+        expect(rerunResult, `the rerun's stderr:\n${rerunResult.stderr}`).toMatchObject({
+          exitCode: 0,
+          stdout: `done ${victim.mailboxId} (index ${VICTIM})\n`,
+        });
         expect(readFileSync(stateOf(VICTIM), "utf8")).not.toBe("");
         bindings.forEach((b, i) => {
           if (i === VICTIM) return;
