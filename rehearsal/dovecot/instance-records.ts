@@ -102,13 +102,8 @@ export function removeAtExit(path: string): void {
  */
 export function dropSettledRecords(): void {
   for (const path of atExit) {
-    let folder: unknown;
-    try {
-      folder = (JSON.parse(readFileSync(path, "utf8")) as { dir?: unknown }).dir;
-    } catch {
-      folder = undefined;
-    }
-    if (typeof folder === "string" && existsSync(folder)) continue;
+    const read = readRecord(path);
+    if ("record" in read && existsSync(read.record.dir)) continue;
     removeRecord(path);
   }
 }
@@ -125,13 +120,15 @@ export function readRecords(recordsDir: string): ReadRecord[] {
   const dir = privateRecordsDir(recordsDir);
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
-    .map((f) => {
-      const path = join(dir, f);
-      try {
-        const parsed = recordSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
-        return parsed.success ? { path, record: parsed.data as InstanceRecord } : { path, unreadable: parsed.error.issues[0]?.message ?? "invalid" };
-      } catch (err) {
-        return { path, unreadable: (err as Error).message };
-      }
-    });
+    .map((f) => readRecord(join(dir, f)));
+}
+
+/** One record, checked against the schema; a damaged one is unreadable rather than trusted. */
+function readRecord(path: string): ReadRecord {
+  try {
+    const parsed = recordSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+    return parsed.success ? { path, record: parsed.data as InstanceRecord } : { path, unreadable: parsed.error.issues[0]?.message ?? "invalid" };
+  } catch (err) {
+    return { path, unreadable: (err as Error).message };
+  }
 }
